@@ -1,0 +1,127 @@
+"""The pipeline: read -> segment -> rules -> scores -> report.
+
+A `Checker` is built once (pairs compiled, rules chosen) and then checks any number
+of documents; like a sacrebleu metric it carries a `signature` that makes every
+number it produces reproducible.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterable, Optional, Sequence
+
+from mtcheck import __version__, pairs as pairs_mod, provenance, scores
+from mtcheck.agencies import AgencyRegistry, default_registry
+from mtcheck.datelines import find_dateline
+from mtcheck.language import LANGDETECT_SEED, detect_document
+from mtcheck.models import Counts, DocumentReport, Finding, Severity
+from mtcheck.rules import FAMILIES, Context, all_rules
+from mtcheck.rules.script import Script
+from mtcheck.segment import segment
+
+
+
+class RuleSelectionError(ValueError):
+    """An unknown rule id or family in --select / --ignore."""
+
+
+def resolve_rules(select: Optional[Iterable[str]] = None, ignore: Optional[Iterable[str]] = None) -> frozenset[str]:
+    """Rule ids enabled by a selection. Items are rule ids ('calque.term'), categories or
+    families ('punctuation'), or 'all'."""
+    known = {r.id: r for r in all_rules()}
+
+    def expand(items: Iterable[str]) -> set[str]:
+        out: set[str] = set()
+        for item in items:
+            item = item.strip()
+            if not item:
+                continue
+            if item == "all":
+                out |= known.keys()
+                continue
+            hits = {rid for rid, r in known.items() if rid == item or r.category == item or r.family == item
+                    or rid.startswith(item.rstrip("*").rstrip(".") + ".")}
+            if not hits:
+                raise RuleSelectionError(f"unknown rule or family {item!r} (see `mtcheck rules`)")
+            out |= hits
+        return out
+
+    enabled = expand(select) if select else set(known)
+    return frozenset(enabled - expand(ignore or ()))
+
+
+class Checker:
+    def __init__(
+        self,
+        pairs: Sequence[str | Path] = (),
+        select: Optional[Iterable[str]] = None,
+        ignore: Optional[Iterable[str]] = None,
+        default_pairs: bool = True,
+        agencies: Optional[AgencyRegistry] = None,
+    ):
+        sources: list[str | Path] = [pairs_mod.default_pairs_dir() / "phrases"] if default_pairs else []
+        sources.extend(pairs)
+        self.pairs = pairs_mod.build(sources)
+        self.agencies = agencies or default_registry()
+        self.enabled = resolve_rules(select, ignore)
+        self.families = [cls() for cls in FAMILIES.values()]
+        self._language_only = [f for f in self.families if isinstance(f, Script)]
+        total = len(all_rules())
+        rules_sig = "all" if len(self.enabled) == total else f"{len(self.enabled)}of{total}"
+        extra = f"+{len(pairs)}" if pairs else ""
+        self.signature = (
+            f"mtcheck:{__version__}|pairs:{self.pairs.digest}{extra}|entries:{len(self.pairs)}|rules:{rules_sig}"
+            f"|scores:{scores.weights_digest()}|langdetect:seed{LANGDETECT_SEED}"
+        )
+
+    def check(self, text: str, source: str = "<text>") -> DocumentReport:
+        doc = segment(text)
+        language = detect_document(text)
+        dateline = find_dateline(text, self.agencies)
+        ctx = Context(doc, self.pairs, language, self.agencies, dateline, self.enabled)
+        # A document in another language gets its one finding, not hundreds.
+        families = self._language_only if language.code is not None and not language.is_english else self.families
+        for family in families:
+            family.check(ctx)
+        findings = self._resolve(doc, ctx)
+        words = len(text.split())
+        likelihood, evidence = scores.mt_likelihood(findings, words)
+        verdict = scores.verdict(likelihood)
+        by_severity = {s.value: 0 for s in Severity}
+        by_category: dict[str, int] = {}
+        for f in findings:
+            by_severity[f.severity.value] += 1
+            by_category[f.category] = by_category.get(f.category, 0) + 1
+        return DocumentReport(
+            source=source,
+            characters=len(text),
+            paragraphs=len(doc.paragraphs),
+            sentences=len(doc.sentences),
+            findings=findings,
+            counts=Counts(by_severity=by_severity, by_category=by_category),
+            fluency=scores.fluency(doc, findings),
+            provenance=provenance.build(text, findings, language, dateline, self.agencies, likelihood, verdict,
+                                        evidence, self.signature),
+        )
+
+    @staticmethod
+    def _resolve(doc, ctx: Context) -> list[Finding]:
+        text = doc.text
+        out = []
+        seen = set()
+        for raw in sorted(ctx.findings, key=lambda r: (r.start, r.end, r.rule.id)):
+            key = (raw.rule.id, raw.start, raw.end)
+            if key in seen:
+                continue
+            seen.add(key)
+            line, col = doc.position(raw.start)
+            end_line, end_col = doc.position(raw.end)
+            out.append(Finding(
+                rule=raw.rule.id, category=raw.rule.category, severity=raw.severity,
+                start=raw.start, end=raw.end, line=line, column=col, end_line=end_line, end_column=end_col,
+                text=text[raw.start:raw.end], message=raw.message, suggestion=raw.suggestion,
+                fix_safe=raw.fix_safe, sentence=doc.sentence_at(raw.start),
+                source_term=raw.source_term, source_language=raw.source_language, pair=raw.pair,
+            ))
+        return out

@@ -1,0 +1,90 @@
+"""Datelines: wire style ("BEIJING, Feb. 4 (Xinhua) --") and Chinese-wire style
+("China News Agency, Washington, November 27th."), the literal rendering of
+中新社华盛顿11月27日电 that MT leaves at the head of a story."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+from mtcheck.agencies import AgencyRegistry
+
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december")
+AP_MONTHS = ("Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.")
+_MONTH = r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?|Sep(?:tember|t\.|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
+DATE = _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?"
+# How far into a story a dateline may stand (after a headline, credits, a photo caption).
+SEARCH_CHARS = 3000
+
+_WIRE = re.compile(
+    r"^[ \t\u3000]*(?P<city>[A-Z][A-Za-z.'\- ]{1,40}?(?:,[ \t]*[A-Z][A-Za-z.\- ]{1,30}?)?),[ \t]+(?P<date>" + DATE
+    + r")[ \t]*\((?P<agency>[^()\n]{2,40})\)[ \t]*(?:--|—|–|-)",
+    re.MULTILINE,
+)
+_WIRE_NO_DATE = re.compile(r"^[ \t\u3000]*(?P<city>[A-Z][A-Z.'\- ]{1,40})[ \t]*\((?P<agency>[^()\n]{2,40})\)[ \t]*(?:--|—|–|-)", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class DatelineMatch:
+    style: str
+    start: int
+    end: int
+    city: Optional[str]
+    date: Optional[str]
+    agency: Optional[str]
+    agency_start: int = -1
+
+    @property
+    def date_normalised(self) -> Optional[str]:
+        return ap_date(self.date) if self.date else None
+
+
+def ap_date(written: str) -> Optional[str]:
+    """'November 27th' -> 'Nov. 27' (AP style)."""
+    m = re.match(r"([A-Za-z]+)\.?\s+(\d{1,2})", written)
+    if not m:
+        return None
+    word = m.group(1).lower()
+    for i, name in enumerate(MONTHS):
+        if name.startswith(word[:3]) and (len(word) <= 4 or name == word):
+            return f"{AP_MONTHS[i]} {int(m.group(2))}"
+    return None
+
+
+@lru_cache(maxsize=4)
+def _chinese_wire(registry: AgencyRegistry) -> re.Pattern:
+    return re.compile(
+        r"^[ \t\u3000]*(?P<agency>" + registry.names_regex() + r")[ \t]*,?[ \t]*"
+        r"(?P<city>[A-Z][a-z]+(?:[ \-][A-Z][a-z]+){0,2})[ \t]*,?[ \t]*(?:on[ \t]+)?(?P<date>" + DATE + r")"
+        r"(?:,?[ \t]*\d{4})?[ \t]*(?:\((?:by[ \t]+)?(?:reporters?|correspondents?)[^()\n]{0,60}\))?"
+        r"[ \t]*(?:(?:electric(?:ity)?|telegram|telegraph|dispatch|reports?|news|power)\b)?[ \t]*[.:,]?",
+        re.MULTILINE | re.IGNORECASE,
+    )
+
+
+def find_dateline(text: str, registry: AgencyRegistry) -> Optional[DatelineMatch]:
+    head = text[:SEARCH_CHARS]
+    patterns = (("wire", _WIRE), ("wire", _WIRE_NO_DATE), ("chinese-wire", _chinese_wire(registry)))
+    # A dateline opens a line: try the patterns at line starts only, first line first.
+    line_start = 0
+    while line_start < len(head):
+        for style, pattern in patterns:
+            m = pattern.match(head, line_start)
+            if m:
+                break
+        if m:
+            break
+        line_start = head.find("\n", line_start) + 1
+        if line_start == 0:
+            return None
+    else:
+        return None
+    groups = m.groupdict()
+    end = m.end()
+    while end > m.start() and text[end - 1] in " \t":
+        end -= 1
+    return DatelineMatch(style, m.start("city") if style == "wire" else m.start("agency"), end,
+                         groups.get("city"), groups.get("date"), groups.get("agency"), m.start("agency"))

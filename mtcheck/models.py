@@ -1,0 +1,195 @@
+"""Report models: what `mtcheck.check` returns and what `--format json` prints.
+
+Every report is a pydantic model so the JSON schema in `reports/schema/` is generated
+from the same definitions the code uses. Offsets are 0-based character offsets into
+the decoded text (end exclusive); lines and columns are 1-based.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Severity(str, Enum):
+    info = "info"
+    warning = "warning"
+    error = "error"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.info: 0, Severity.warning: 1, Severity.error: 2}
+
+
+class Verdict(str, Enum):
+    human = "human"
+    post_edited = "post-edited"
+    machine = "machine"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_enum_values=False)
+
+
+class Finding(_Model):
+    """One artefact: where it is, what it is, and how to fix it."""
+
+    rule: str = Field(description="Stable rule id, e.g. 'calque.term'.")
+    category: str = Field(description="Rule family: calque, repetition, fragment, punctuation, script, marker.")
+    severity: Severity
+    start: int = Field(ge=0, description="0-based character offset into the decoded text.")
+    end: int = Field(ge=0, description="Exclusive end offset.")
+    line: int = Field(ge=1)
+    column: int = Field(ge=1, description="1-based, in characters.")
+    end_line: int = Field(ge=1)
+    end_column: int = Field(ge=1, description="1-based column of the character after the span.")
+    text: str = Field(description="The flagged span as it stands in the text.")
+    message: str
+    suggestion: Optional[str] = Field(default=None, description="Replacement or advice, when one exists.")
+    fix_safe: bool = Field(default=False, description="The suggestion can replace the span with no human judgement.")
+    sentence: int = Field(ge=0, description="Index of the sentence the span starts in.")
+    source_term: Optional[str] = Field(default=None, description="Source-language term behind a calque.")
+    source_language: Optional[str] = None
+    pair: Optional[str] = Field(default=None, description="Reference pair behind the finding, as file:line.")
+
+
+class SentenceFluency(_Model):
+    index: int
+    start: int
+    end: int
+    line: int
+    column: int
+    paragraph: int
+    score: float = Field(ge=0, le=100)
+    findings: int = Field(ge=0, description="Findings starting in this sentence.")
+
+
+class Fluency(_Model):
+    score: float = Field(ge=0, le=100, description="Document fluency: mean of sentence scores, weighted by length.")
+    sentences: list[SentenceFluency]
+
+
+class Evidence(_Model):
+    """One rule's share of the MT likelihood, in log-odds."""
+
+    rule: str
+    count: int
+    contribution: float
+
+
+class LanguageGuess(_Model):
+    code: Optional[str] = Field(description="ISO 639-1 code, or null when unknown.")
+    confidence: float = Field(ge=0, le=1)
+    method: str = Field(description="How it was decided: function-words, langdetect, script, calques, dateline, agency.")
+    evidence: list[str] = Field(default_factory=list)
+
+
+class Agency(_Model):
+    as_written: str
+    normalised: str = Field(description="The agency's own English name.")
+    short: str = Field(description="Credit used in wire datelines, e.g. Xinhua, CNS.")
+    language: str
+    start: int
+    end: int
+
+
+class Dateline(_Model):
+    as_written: str
+    style: str = Field(description="'wire' (BEIJING, Feb. 4 (Xinhua) --) or 'chinese-wire' (China News Agency, Washington, November 27th.).")
+    city: Optional[str] = None
+    date: Optional[str] = Field(default=None, description="The date as written.")
+    date_normalised: Optional[str] = Field(default=None, description="AP style, e.g. 'Nov. 27'.")
+    agency: Optional[str] = Field(default=None, description="Agency as written in the dateline.")
+    start: int
+    end: int
+
+
+class Provenance(_Model):
+    content_hash: str = Field(description="sha256 of the decoded text.")
+    document_language: LanguageGuess
+    source_language: LanguageGuess = Field(description="Likely language the copy was translated from.")
+    agency: Optional[Agency] = None
+    dateline: Optional[Dateline] = None
+    mt_likelihood: float = Field(ge=0, le=1)
+    verdict: Verdict
+    evidence: list[Evidence] = Field(description="Rules that moved the likelihood, largest first.")
+    signature: str
+
+
+class Counts(_Model):
+    by_severity: dict[str, int]
+    by_category: dict[str, int]
+
+
+class DocumentReport(_Model):
+    source: str = Field(description="File path, '-' for stdin, or the id given by the caller.")
+    characters: int
+    paragraphs: int
+    sentences: int
+    findings: list[Finding]
+    counts: Counts
+    fluency: Fluency
+    provenance: Provenance
+
+
+class InputError(_Model):
+    source: str
+    message: str
+
+
+class CheckReport(_Model):
+    """What `mtcheck check --format json` prints."""
+
+    documents: list[DocumentReport]
+    errors: list[InputError] = Field(default_factory=list)
+    signature: str
+
+
+class RuleInfo(_Model):
+    id: str
+    family: str
+    category: str
+    severity: Severity
+    message: str
+    suggestion: Optional[str] = None
+    description: str
+
+
+class RuleCatalogue(_Model):
+    """What `mtcheck rules --format json` prints."""
+
+    rules: list[RuleInfo]
+
+
+class PairProblem(_Model):
+    path: str
+    line: int
+    severity: Severity
+    message: str
+
+
+class PairsValidation(_Model):
+    files: list[str]
+    entries: int
+    problems: list[PairProblem]
+
+
+SCHEMA_MODELS: dict[str, type[BaseModel]] = {
+    "check-report": CheckReport,
+    "document-report": DocumentReport,
+    "rules": RuleCatalogue,
+    "pairs-validation": PairsValidation,
+}
+
+
+def schema_documents() -> dict[str, str]:
+    """File name -> JSON schema text for every exported model (written to reports/schema/)."""
+    import json
+
+    return {f"{name}.schema.json": json.dumps(model.model_json_schema(), indent=2, sort_keys=True) + "\n"
+            for name, model in SCHEMA_MODELS.items()}

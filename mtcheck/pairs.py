@@ -1,0 +1,437 @@
+"""Reference pairs: the curated MT phrasing -> reference phrasing data, and its matcher.
+
+Files are tab-separated, one pair a line (format in README, "Reference pairs"). A
+phrase tolerates inflection (-s, -es, -ed, -ing, -'s, y/ies) and words split by
+spaces, hyphens or a line break; an entry starting with "re:" is a regular expression.
+The matcher scans the text once with an Aho-Corasick automaton whatever the size of
+the list (see "the matcher" below).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
+
+import ahocorasick
+
+from mtcheck.models import PairProblem, Severity
+
+try:  # the parser behind re, to find the literals a pattern needs
+    from re import _parser as _sre_parse  # Python >= 3.11
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+HEADER = ("mt_phrase", "reference", "source_term", "source_lang", "category", "severity", "fix", "note")
+CATEGORIES = ("calque", "term")
+FIXES = ("safe", "review")
+_LITERAL_OK = re.compile(r"^[a-z0-9]+(?:['’-][a-z0-9]+)*'?(?: [a-z0-9]+(?:['’-][a-z0-9]+)*'?)*$")
+_SEP = r"[\s\-‐‑]+"
+_BLANK_LINE = re.compile(r"\n[ \t\r\u3000]*\n")
+
+
+class PairsError(Exception):
+    """A reference-pairs file that cannot be used; str() is one line naming file:line."""
+
+
+@dataclass(frozen=True)
+class PairEntry:
+    mt_phrase: str
+    references: tuple[str, ...]
+    source_term: str
+    source_lang: str
+    category: str
+    severity: Severity
+    fix: str
+    note: str
+    path: str
+    line: int
+
+    @property
+    def location(self) -> str:
+        return f"{self.path}:{self.line}"
+
+    @property
+    def is_regex(self) -> bool:
+        return self.mt_phrase.startswith("re:")
+
+    @property
+    def words(self) -> int:
+        return 0 if self.is_regex else self.mt_phrase.count(" ") + 1
+
+    def pattern(self) -> str:
+        return self.mt_phrase[3:] if self.is_regex else _phrase_regex(self.mt_phrase.split(" "))
+
+
+@dataclass(frozen=True)
+class Match:
+    entry: PairEntry
+    start: int
+    end: int
+
+
+def default_pairs_dir() -> Path:
+    """The shipped reference_pairs/: inside the package when installed from a wheel,
+    at the top of the repository in a checkout or editable install."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "reference_pairs", here.parent / "reference_pairs"):
+        if (candidate / "phrases").is_dir():
+            return candidate
+    raise PairsError(f"{here.parent / 'reference_pairs'}: the shipped reference pairs are missing from this installation")
+
+
+def pair_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Expand folders to the .tsv files they hold (sorted, recursive)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(q for q in p.rglob("*.tsv") if q.is_file()))
+        else:
+            out.append(p)
+    return out
+
+
+# --- word forms -----------------------------------------------------------------
+
+def word_forms(word: str) -> list[str]:
+    """Inflected forms a base word stands for (regular English morphology only)."""
+    forms = {word, word + "s", word + "es", word + "'s", word + "ed", word + "ing"}
+    if word.endswith("e"):
+        forms |= {word + "d", word[:-1] + "ing"}
+    if len(word) > 2 and word.endswith("y") and word[-2] not in "aeiou":
+        forms |= {word[:-1] + "ies", word[:-1] + "ied"}
+    if word.endswith("s"):
+        forms.add(word + "'")
+    return sorted(forms, key=lambda f: (-len(f), f))
+
+
+def _word_regex(word: str) -> str:
+    alts = []
+    for form in word_forms(word):
+        alts.append("".join("['’]" if c in "'’" else r"[-‐‑\s]?" if c == "-" else re.escape(c) for c in form))
+    return "(?:" + "|".join(alts) + ")"
+
+
+def _phrase_regex(words: list[str]) -> str:
+    return _SEP.join(_word_regex(w) for w in words)
+
+
+
+
+# --- loading and validating -------------------------------------------------------
+
+@dataclass
+class Loaded:
+    entries: list[PairEntry] = field(default_factory=list)
+    problems: list[PairProblem] = field(default_factory=list)
+    digests: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+def load(paths: Iterable[str | Path]) -> Loaded:
+    """Parse pair files, collecting every problem as file:line instead of stopping."""
+    result = Loaded()
+    seen: dict[str, PairEntry] = {}
+    for path in pair_files(paths):
+        name = str(path)
+        result.files.append(name)
+        try:
+            raw = path.read_bytes()
+            text = raw.decode("utf-8-sig")
+        except FileNotFoundError:
+            result.problems.append(PairProblem(path=name, line=0, severity=Severity.error, message="no such file"))
+            continue
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = "not valid UTF-8" if isinstance(exc, UnicodeDecodeError) else (exc.strerror or str(exc))
+            result.problems.append(PairProblem(path=name, line=0, severity=Severity.error, message=reason))
+            continue
+        result.digests.append(hashlib.sha256(text.replace("\r\n", "\n").encode()).hexdigest())
+        for entry in _parse(text, name, result.problems):
+            key = entry.mt_phrase.replace("’", "'")
+            prior = seen.get(key)
+            if prior is not None:
+                same = (prior.references, prior.category, prior.severity, prior.fix) == (
+                    entry.references, entry.category, entry.severity, entry.fix)
+                result.problems.append(PairProblem(
+                    path=name, line=entry.line,
+                    severity=Severity.warning if same else Severity.error,
+                    message=(f"duplicate of {prior.location}" if same else
+                             f"conflicts with {prior.location} ({_difference(prior, entry)}); the later entry wins"),
+                ))
+            seen[key] = entry
+    result.entries = list(seen.values())
+    return result
+
+
+def _difference(a: PairEntry, b: PairEntry) -> str:
+    diffs = [name for name, x, y in (
+        ("reference", a.references, b.references), ("category", a.category, b.category),
+        ("severity", a.severity, b.severity), ("fix", a.fix, b.fix)) if x != y]
+    return "different " + ", ".join(diffs)
+
+
+def _parse(text: str, name: str, problems: list[PairProblem]) -> Iterator[PairEntry]:
+    def problem(line: int, message: str, severity: Severity = Severity.error) -> None:
+        problems.append(PairProblem(path=name, line=line, severity=severity, message=message))
+
+    header_seen = False
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        fields = line.split("\t")
+        if not header_seen:
+            header_seen = True
+            if tuple(f.strip() for f in fields) != HEADER:
+                problem(lineno, "bad header; expected: " + " ".join(HEADER) + " (tab-separated)")
+                return
+            continue
+        if len(fields) != len(HEADER):
+            problem(lineno, f"{len(fields)} tab-separated fields, expected {len(HEADER)}")
+            continue
+        mt, ref, term, lang, category, severity, fix, note = (f.strip() for f in fields)
+        empty = [h for h, v in zip(HEADER, (mt, ref, term, lang, category, severity, fix)) if not v]
+        if empty:
+            problem(lineno, "empty field: " + ", ".join(empty))
+            continue
+        if not note:
+            problem(lineno, "empty field: note (say why this is MT)", Severity.warning)
+        if category not in CATEGORIES:
+            problem(lineno, f"category {category!r} is not one of {', '.join(CATEGORIES)}")
+            continue
+        if severity not in Severity.__members__:
+            problem(lineno, f"severity {severity!r} is not one of info, warning, error")
+            continue
+        if fix not in FIXES:
+            problem(lineno, f"fix {fix!r} is not one of {', '.join(FIXES)}")
+            continue
+        if not re.fullmatch(r"[a-z]{2,3}(?:-[A-Za-z]{2,4})?", lang):
+            problem(lineno, f"source_lang {lang!r} is not an ISO 639 code such as zh")
+            continue
+        references = tuple(r.strip() for r in ref.split(" | ") if r.strip())
+        if not references:
+            problem(lineno, "empty field: reference")
+            continue
+        entry = PairEntry(mt if mt.startswith("re:") else mt.lower(), references, term, lang, category,
+                          Severity(severity), fix, note, name, lineno)
+        bad = _pattern_problem(entry)
+        if bad:
+            problem(lineno, bad)
+            continue
+        yield entry
+    if not header_seen:
+        problem(1, "no entries and no header")
+
+
+def _pattern_problem(entry: PairEntry) -> Optional[str]:
+    if entry.is_regex:
+        source = entry.mt_phrase[3:]
+        try:
+            compiled = re.compile(source, re.IGNORECASE)
+        except re.error as exc:
+            return f"bad pattern: {exc}"
+        if compiled.groups:
+            return "bad pattern: use non-capturing groups (?:...) only"
+        if compiled.match(""):
+            return "bad pattern: matches the empty string"
+        return None
+    if not _LITERAL_OK.match(entry.mt_phrase):
+        return f"bad pattern {entry.mt_phrase!r}: plain lower-case words separated by single spaces (or start with re: for a regex)"
+    if len(entry.mt_phrase.replace(" ", "")) < 3:
+        return "bad pattern: too short to match safely"
+    return None
+
+
+# --- the matcher -------------------------------------------------------------------
+#
+# One Aho-Corasick pass over the lower-cased text finds every "anchor": a literal that
+# any match of an entry must contain (for a phrase, its most distinctive word stem; for
+# a regex, a literal or set of alternative literals every match needs, worked out from
+# the parsed pattern). Only entries whose anchor occurs are then matched in a window
+# around it. Python's regex engine tries a big alternation at every position of the
+# text; the automaton keeps the cost proportional to the text, whatever the list size.
+
+_REGEX_REACH = 300  # characters either side of its anchor a regex entry's match may reach
+_MIN_ANCHOR = 3
+_LOOKAHEAD_MARGIN = 80
+_BOUNDED = r"(?<![\w'’])(?:{})(?![\w’]|'\w)"
+# Words too common to be anchors: an anchor should be rare in ordinary copy.
+_COMMON = frozenset(
+    """the and from with for that this was were are has have had not but its their they
+    his her our your will would said say says into over than then them who which what
+    when where after before about also been being more most other some such only"""
+    .split()
+)
+
+
+def _anchor_score(anchors: frozenset[str]) -> tuple[int, int]:
+    def informative(s: str) -> int:
+        s = s.strip(" ,.;:'’-")
+        return 0 if s in _COMMON else len(s)
+
+    return min(map(informative, anchors)), -len(anchors)
+
+
+@dataclass(frozen=True)
+class _Anchor:
+    """Literals one of which every match contains, and how far a match reaches around it."""
+
+    literals: frozenset[str]
+    before: int
+    after: int
+    word_start: bool  # a phrase's anchor is a word stem and must start a word
+
+
+def _anchor(entry: PairEntry) -> Optional[_Anchor]:
+    if entry.is_regex:
+        try:
+            parsed = _sre_parse.parse(entry.mt_phrase[3:], re.IGNORECASE)
+        except re.error:
+            return None
+        best = _required(parsed)
+        if not best or _anchor_score(best)[0] < _MIN_ANCHOR:
+            return None
+        reach = min(parsed.getwidth()[1], _REGEX_REACH)
+        return _Anchor(best, reach, reach, False)
+    words = entry.mt_phrase.split(" ")
+    stems = []
+    for word in words:
+        stem = re.split(r"['’-]", word)[0]
+        if stem.endswith(("e", "y")):
+            stem = stem[:-1]  # use/using, apply/applies
+        stems.append(frozenset([stem]))
+    k = max(range(len(stems)), key=lambda i: _anchor_score(stems[i]))
+    if _anchor_score(stems[k])[0] < _MIN_ANCHOR:
+        return None
+    # Room for an inflection on each word and a run of white space between words.
+    room = [len(w) + 12 for w in words]
+    return _Anchor(stems[k], sum(room[:k]), sum(room[k:]), True)
+
+
+def _required(seq) -> Optional[frozenset[str]]:
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def close() -> None:
+        if run:
+            candidates.append(frozenset(["".join(run)]))
+            run.clear()
+
+    for op, av in seq:
+        if op is _sre_parse.LITERAL:
+            run.append(chr(av).lower())
+            continue
+        if op in (_sre_parse.AT, _sre_parse.ASSERT, _sre_parse.ASSERT_NOT):
+            continue  # zero-width: the literal run goes on
+        close()
+        if op is _sre_parse.SUBPATTERN:
+            sub = _required(av[-1])
+        elif op is _sre_parse.BRANCH:
+            subs = [_required(branch) for branch in av[1]]
+            sub = frozenset().union(*subs) if all(subs) else None
+        elif op in (_sre_parse.MAX_REPEAT, _sre_parse.MIN_REPEAT) and av[0] >= 1:
+            sub = _required(av[2])
+        else:
+            sub = None
+        if sub:
+            candidates.append(sub)
+    close()
+    if not candidates:
+        return None
+    return max(candidates, key=_anchor_score)
+
+
+class PairSet:
+    """Loaded entries plus the automaton and patterns that find them."""
+
+    def __init__(self, entries: list[PairEntry], digest: str, files: list[str]):
+        self.entries = entries
+        self.digest = digest
+        self.files = files
+        by_anchor: dict[str, list[tuple[int, _Anchor]]] = {}
+        unanchored: list[int] = []
+        for i, e in enumerate(entries):
+            anchor = _anchor(e)
+            if anchor is None:
+                unanchored.append(i)
+                continue
+            for literal in anchor.literals:
+                by_anchor.setdefault(literal, []).append((i, anchor))
+        # Entries sharing an anchor are tried together: one pattern, a group per entry.
+        self._automaton = ahocorasick.Automaton()
+        for literal, members in by_anchor.items():
+            self._automaton.add_word(literal, (
+                len(literal),
+                all(a.word_start for _, a in members),
+                max(a.before for _, a in members),
+                max(a.after for _, a in members),
+                *self._group([i for i, _ in members]),
+            ))
+        if by_anchor:
+            self._automaton.make_automaton()
+        self._has_anchors = bool(by_anchor)
+        self._unanchored = self._group(unanchored) if unanchored else None
+        self.unanchored = [entries[i] for i in unanchored]
+
+    def _group(self, ids: list[int]) -> tuple[re.Pattern, tuple[int, ...], int]:
+        ids = sorted(ids, key=lambda i: (self.entries[i].is_regex, -len(self.entries[i].mt_phrase)))
+        pattern = re.compile(
+            _BOUNDED.format("|".join("(" + self.entries[i].pattern() + ")" for i in ids)), re.IGNORECASE)
+        # endpos hides the rest of the text from lookaheads ("party central(?! committee)"),
+        # so a window is scanned a margin further and keeps the matches ending inside it.
+        margin = _LOOKAHEAD_MARGIN if any("(?=" in self.entries[i].mt_phrase or "(?!" in self.entries[i].mt_phrase
+                                          for i in ids) else 3
+        return pattern, tuple(ids), margin
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def find(self, text: str) -> list[Match]:
+        """Non-overlapping matches, leftmost first and longest at the same start."""
+        found: set[tuple[int, int, int]] = set()
+
+        def scan(pattern: re.Pattern, ids: tuple[int, ...], margin: int, lo: int, hi: int) -> None:
+            for m in pattern.finditer(text, lo, hi + margin):
+                if m.end() <= hi:
+                    found.add((m.start(), m.end(), ids[m.lastindex - 1]))
+
+        if self._has_anchors:
+            lowered = text.lower()
+            if len(lowered) != len(text):  # a few characters ("İ") lower-case to two
+                lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+            n = len(text)
+            covered: dict[int, int] = {}  # pattern -> end of the last window scanned with it
+            for end, (length, word_start, before, after, pattern, ids, margin) in self._automaton.iter(lowered):
+                start = end + 1 - length
+                if word_start and start and lowered[start - 1].isalnum():
+                    continue
+                hi = min(n, start + after)
+                key = id(pattern)
+                if covered.get(key, -1) >= hi:
+                    continue  # anchors arrive in text order: this window was scanned already
+                scan(pattern, ids, margin, max(0, start - before), hi)
+                covered[key] = hi
+        if self._unanchored is not None:
+            scan(*self._unanchored, 0, len(text))
+        out: list[Match] = []
+        last_end = -1
+        for start, end, i in sorted(found, key=lambda t: (t[0], -t[1], t[2])):
+            if start < last_end:
+                continue
+            span = text[start:end]
+            if "\n" in span and _BLANK_LINE.search(span):
+                continue  # a phrase does not run across paragraphs
+            out.append(Match(self.entries[i], start, end))
+            last_end = end
+        return out
+
+
+def build(paths: Iterable[str | Path]) -> PairSet:
+    """Load pair files for checking: any error-level problem is fatal (one line, file:line)."""
+    loaded = load(paths)
+    for p in loaded.problems:
+        if p.severity == Severity.error and not p.message.startswith("conflicts with"):
+            raise PairsError(f"{p.path}:{p.line}: {p.message}")
+    digest = hashlib.sha256("\n".join(loaded.digests).encode()).hexdigest()[:12]
+    return PairSet(loaded.entries, digest, loaded.files)

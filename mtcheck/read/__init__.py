@@ -1,0 +1,9 @@
+"""Reading inputs: bytes from files or stdin to decoded text.
+
+Readers return `Source` objects; a problem with one input is an `InputProblem`
+naming that input, never an exception that stops the others.
+"""
+
+from mtcheck.read.text import DEFAULT_MAX_BYTES, InputProblem, Source, decode, read_path, read_stdin
+
+__all__ = ["DEFAULT_MAX_BYTES", "InputProblem", "Source", "decode", "read_path", "read_stdin"]

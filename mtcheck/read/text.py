@@ -1,0 +1,109 @@
+"""Plain-text reading: UTF-8 (with or without BOM), UTF-16 with BOM, any line ending.
+
+The decoded text keeps its line endings, so offsets and line:column numbers point
+into what the user's editor shows. Only the BOM is dropped.
+"""
+
+from __future__ import annotations
+
+import codecs
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# C0 controls other than tab, LF, VT, FF, CR; ESC is allowed (terminal captures).
+_BINARY_CONTROLS = frozenset(range(0, 9)) | frozenset(range(14, 27)) | frozenset(range(28, 32))
+
+
+class InputProblem(Exception):
+    """An input that cannot be checked; the message is one line naming the problem."""
+
+    def __init__(self, source: str, message: str):
+        super().__init__(f"{source}: {message}")
+        self.source = source
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    text: str
+    encoding: str
+
+
+def decode(data: bytes, name: str) -> Source:
+    """Decode raw bytes, or raise InputProblem saying why they are not text."""
+    encoding = "utf-8"
+    body = data
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            encoding, body = enc, data[len(bom):]
+            break
+    if encoding == "utf-8":
+        sample = body[:8192]
+        if b"\x00" in sample or _control_share(sample) > 0.05:
+            raise InputProblem(name, "binary file (NUL or control bytes), not text")
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputProblem(
+                name, f"not valid UTF-8 (byte 0x{body[exc.start]:02x} at offset {exc.start + len(data) - len(body)}); save it as UTF-8 or UTF-16 with a BOM"
+            ) from None
+    else:
+        try:
+            text = body.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise InputProblem(name, f"not valid {encoding.upper()} despite its byte-order mark (offset {exc.start})") from None
+        if "\x00" in text:
+            raise InputProblem(name, "binary file (NUL characters), not text")
+    if not text.strip():
+        raise InputProblem(name, "empty file (no text to check)")
+    return Source(name=name, text=text, encoding=encoding)
+
+
+def _control_share(sample: bytes) -> float:
+    if not sample:
+        return 0.0
+    return sum(1 for b in sample if b in _BINARY_CONTROLS) / len(sample)
+
+
+def read_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
+    name = str(path)
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise InputProblem(name, "is a folder; name the files to check (or use `mtcheck report` for folders)")
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise InputProblem(name, f"too large ({size:,} bytes; the limit is {max_bytes:,}, set with --max-bytes)")
+        with p.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise InputProblem(name, "no such file") from None
+    except PermissionError:
+        raise InputProblem(name, "permission denied") from None
+    except OSError as exc:
+        raise InputProblem(name, f"cannot read ({exc.strerror or exc})") from None
+    if len(data) > max_bytes:
+        raise InputProblem(name, f"too large (over {max_bytes:,} bytes, set with --max-bytes)")
+    return decode(data, name)
+
+
+def read_stdin(max_bytes: int = DEFAULT_MAX_BYTES, name: str = "-") -> Source:
+    stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
+    if stream is None:  # a text-only stdin (some test harnesses)
+        data = sys.stdin.read().encode("utf-8")
+    else:
+        data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputProblem(name, f"too large (over {max_bytes:,} bytes, set with --max-bytes)")
+    return decode(data, name)

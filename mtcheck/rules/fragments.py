@@ -1,0 +1,133 @@
+"""Garbled endings and fragments: what is left when MT breaks a long source sentence.
+
+Chinese sentences run long and chain clauses with commas; MT splits them in odd
+places. The tell-tales: a short verbless piece that echoes the sentence before it
+("...contribute to human progress. Contribute to the cause."), a sentence that
+starts in lower case after a full stop ("...is not true. democracy."), a sentence
+that stops on "and" or "the", and quotes or brackets left open.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mtcheck.rules.base import Context, Family, register, rule
+
+ECHO = rule(
+    "fragment.echo", "fragment", "warning",
+    "verbless fragment echoing the previous sentence",
+    "A short sentence with no finite verb whose words repeat the sentence before it: the tail of a "
+    "source sentence translated twice.",
+    "delete the fragment, or merge what it adds into the previous sentence",
+)
+LOWER_START = rule(
+    "fragment.lowercase-start", "fragment", "error",
+    "sentence starts in lower case after a full stop",
+    "A full stop inside what should be one sentence (\"is not true. democracy.\"), or a sentence cut in two.",
+    "remove the stray full stop, or capitalise the sentence",
+)
+DANGLING = rule(
+    "fragment.dangling-end", "fragment", "warning",
+    "sentence ends on a conjunction, article or preposition",
+    "A sentence cut off after \"and\", \"the\", \"of\" and the like: the rest of the source clause was lost.",
+    "complete the sentence",
+)
+UNBALANCED = rule(
+    "fragment.unbalanced", "fragment", "warning",
+    "unbalanced quotation mark or bracket",
+    "An opening quote or bracket with no partner in its paragraph, or a closing one with no opening. "
+    "A quotation that runs into the next paragraph, which reopens with a quote mark, is fine.",
+    "add the missing partner or remove the stray mark",
+)
+
+_FUNCTION = frozenset(
+    """the a an to of and or in on for with at by from as into than that this these those its it
+    their his her our all any some such very more most not also but""".split()
+)
+_FINITE_CUES = frozenset(
+    """is are was were be been being am has have had do does did will would shall should can could
+    may might must said says say told added noted stressed i we he she it they you there""".split()
+)
+_WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_DANGLING = re.compile(r"\b(?:and|or|but|nor|the|an?|of|than|whose|whether)[ \t]*[.!?]?[\"”’)]*$")
+_LOWER_OK = re.compile(r"(?:[a-z]+[A-Z]|e\.g|i\.e|de|van|von|der|da|la|le|al|bin|ibn|and|or)\b")
+_MARKS = re.compile(r"[()\[\]“”\"]")
+_PAIRS = {")": "(", "]": "[", "”": "“"}
+_ECHO_MAX_WORDS = 6
+_CLOSERS = ".!?\"”’) \t"
+
+
+def _stem(word: str) -> str:
+    return word.lower()[:5]
+
+
+@register
+class Fragments(Family):
+    name = "fragments"
+    description = "Echo fragments, lower-case sentence starts, cut-off sentences, unbalanced quotes and brackets."
+    rules = (ECHO, LOWER_START, DANGLING, UNBALANCED)
+
+    def check(self, ctx: Context) -> None:
+        doc, text = ctx.doc, ctx.doc.text
+        sentences = doc.sentences
+        want_echo, want_lower, want_dangling = ctx.wants(ECHO), ctx.wants(LOWER_START), ctx.wants(DANGLING)
+        for i, s in enumerate(sentences):
+            prev = sentences[i - 1] if i and sentences[i - 1].paragraph == s.paragraph else None
+            if want_lower and prev is not None and text[prev.end - 1] in ".\"”’)" and text[s.start].islower():
+                if not _LOWER_OK.match(text, s.start):
+                    end = s.start
+                    while end < s.end and (text[end].isalnum() or text[end] in "-'’"):
+                        end += 1
+                    ctx.report(LOWER_START, s.start, end)
+            if want_dangling:
+                m = _DANGLING.search(text, max(s.start, s.end - 24), s.end)
+                if m and m.start() > s.start:
+                    last_word = m.group().rstrip(_CLOSERS)
+                    ctx.report(DANGLING, m.start(), m.end(), message=f"sentence ends on '{last_word}'")
+            if want_echo and prev is not None and text.count(" ", s.start, s.end) < _ECHO_MAX_WORDS:
+                self._echo(ctx, prev, s)
+        if ctx.wants(UNBALANCED):
+            self._balance(ctx)
+
+    @staticmethod
+    def _echo(ctx: Context, prev, s) -> None:
+        text = ctx.doc.text
+        body = text[s.start:s.end]
+        if not body[:1].isalpha() or any(q in body for q in "\"“”?!:;"):
+            return
+        words = _WORDS.findall(body)
+        if not words or any(w.lower() in _FINITE_CUES or (len(w) > 4 and w.lower().endswith("ed")) for w in words):
+            return
+        content = [_stem(w) for w in words if w.lower() not in _FUNCTION]
+        if not content:
+            return
+        before = {_stem(w) for w in _WORDS.findall(text, prev.start, prev.end)}
+        shared = sum(1 for w in content if w in before)
+        if shared * 2 >= len(content):
+            ctx.report(ECHO, s.start, s.end)
+
+    @staticmethod
+    def _balance(ctx: Context) -> None:
+        text = ctx.doc.text
+        paragraphs = ctx.doc.paragraphs
+        for k, p in enumerate(paragraphs):
+            stack: list[tuple[str, int]] = []
+            straight: list[int] = []
+            for m in _MARKS.finditer(text, p.start, p.end):
+                c = m.group()
+                if c == '"':
+                    straight.append(m.start())
+                elif c in "([“":
+                    stack.append((c, m.start()))
+                elif stack and stack[-1][0] == _PAIRS[c]:
+                    stack.pop()
+                else:
+                    ctx.report(UNBALANCED, m.start(), m.end(), message=f"closing {c} with no opening partner")
+            next_opens = text[paragraphs[k + 1].start] if k + 1 < len(paragraphs) else ""
+            for c, at in stack:
+                if c == "“" and next_opens == "“":
+                    continue  # a quotation continued in the next paragraph
+                ctx.report(UNBALANCED, at, at + 1, message=f"opening {c} with no closing partner in its paragraph")
+            if len(straight) % 2 and next_opens != '"':
+                at = straight[-1]
+                ctx.report(UNBALANCED, at, at + 1, message="odd number of straight quotation marks in the paragraph")

@@ -1,0 +1,145 @@
+"""Markers and datelines: wire furniture that a desk removes or rewrites.
+
+"(over)" is 完 (end) mistranslated; "China News Agency, Washington, November 27th."
+is the Chinese dateline 中新社华盛顿11月27日电 rendered word for word; "on the 26th"
+is 26日 with the month the Chinese reader infers from the dateline.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mtcheck.datelines import DATE, ap_date
+from mtcheck.rules.base import Context, Family, register, rule
+
+END = rule(
+    "marker.end", "marker", "warning",
+    "end-of-story marker left in the copy",
+    "Transmission markers such as \"(End)\", \"(完)\" or \"(over)\" (a mistranslation of 完, \"end\").",
+    "delete the marker",
+)
+CREDIT = rule(
+    "marker.credit", "marker", "info",
+    "reporter or editor credit line",
+    "Lines such as \"Responsible editor: ...\" (责任编辑) or \"(Reporter Zhang San)\" carried over from the "
+    "source page; plain \"Editor:\"/\"Source:\" web furniture is reported at info level.",
+    "move the credit to the byline or delete it",
+)
+DATELINE = rule(
+    "marker.dateline", "marker", "warning",
+    "Chinese-wire dateline rendered word for word",
+    "\"China News Agency, Washington, November 27th.\" is 中新社华盛顿11月27日电; wire style is "
+    "\"WASHINGTON, Nov. 27 (CNS) --\".",
+)
+BARE_ORDINAL = rule(
+    "marker.ordinal-date", "marker", "warning",
+    "bare ordinal date without a month",
+    "\"on the 26th\" renders 26日, whose month the Chinese reader takes from the dateline; English names "
+    "the month or the weekday.",
+    "name the month (\"on Nov. 26\") or the weekday",
+)
+DATE_SUFFIX = rule(
+    "marker.date-suffix", "marker", "info",
+    "ordinal suffix on a date",
+    "\"November 27th\": news style writes \"Nov. 27\".",
+)
+
+# The marker itself is matched first; that only white space or the end of a sentence
+# comes before it on its line is checked in Python (the regex engine can then skip ahead).
+# Markers close a line: find the line-final bracket or literal first (the regex engine
+# skips ahead to the closing bracket), then check what comes before it in Python.
+_END_BRACKETED = re.compile(r"[)）\]】][ \t]*$", re.MULTILINE)
+_END_WORD = re.compile(r"[(（\[【][ \t]*(?:over|end|ends|the end|完|终|終|全文完)[ \t]*\Z", re.IGNORECASE)
+_END_LITERAL = re.compile(r"(?:-30-|enditem|ENDITEM|ENDS|###)[ \t]*$", re.MULTILINE)
+_END_PRECEDED_BY = re.compile(r"(?:^|[.!?”\"])[ \t\u3000]*\Z", re.MULTILINE)
+# Credit lines: "Responsible editor: Li Si" opens its line; "(Reporter Zhang San)" can stand anywhere.
+_CREDIT_LINE = re.compile(
+    r"[ \t\u3000]*[(（\[【]?[ \t]*(?:responsible editors?|editors? in charge|editor-in-charge|proofread(?:er|ing)|"
+    r"(?:this|the) (?:newspaper|website)'?s? reporters?|reporters?|correspondents?|interns?)[ \t]*[:：][^\n]{1,60}?[)）\]】]?[ \t]*$",
+    re.MULTILINE | re.IGNORECASE,
+)
+_CREDIT_PAREN = re.compile(
+    r"[(（][ \t]*(?:by[ \t]+)?(?:reporters?|correspondents?)[ \t]*[:：]?[ \t]+[A-Z][^()（）\n]{1,50}[)）]",
+    re.IGNORECASE,
+)
+_CREDIT_WEAK = re.compile(r"^[ \t]*(?:editor|source|photo|photographer)[ \t]*[:：][ \t]*\S[^\n]{0,40}$", re.MULTILINE | re.IGNORECASE)
+# Ordinals are rare: find them first, then look at the words before each.
+_ORDINAL = re.compile(r"\d{1,2}(?:st|nd|rd|th)\b", re.IGNORECASE)
+_BARE_BEFORE = re.compile(r"(?<!\w)(?:on|by|since|until|till|before|after|from|to)[ \t]+the[ \t]+\Z", re.IGNORECASE)
+_BARE_AFTER = re.compile(
+    r"[ \t]*(?:[.,;:!?)]|\r?\n|$)|[ \t]+(?:and|or|to|at|in|when|with|local|this|last|next|that|the|a|an|he|she|they|it|we)\b",
+    re.IGNORECASE,
+)
+_SUFFIXED = re.compile(DATE.replace(r"(?:st|nd|rd|th)?", r"(?:st|nd|rd|th)") + r"\b")
+
+@register
+class Markers(Family):
+    name = "markers"
+    description = "End markers, credit lines, Chinese-wire datelines, bare ordinal dates."
+    rules = (END, CREDIT, DATELINE, BARE_ORDINAL, DATE_SUFFIX)
+
+    @staticmethod
+    def _end(ctx: Context, start: int, end: int) -> None:
+        marker = ctx.doc.text[start:end]
+        ctx.report(END, start, end, message=f"end-of-story marker \"{marker}\" left in the copy",
+                   severity=END.severity if "over" not in marker.lower() else "error", fix_safe=True, suggestion="")
+
+    def check(self, ctx: Context) -> None:
+        text = ctx.doc.text
+        for m in _END_BRACKETED.finditer(text):
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            w = _END_WORD.search(text, max(line_start, m.start() - 12), m.start())
+            if w is not None and _END_PRECEDED_BY.search(text, line_start, w.start()):
+                self._end(ctx, w.start(), m.start() + 1)
+        if any(literal in text for literal in ("###", "-30-", "ENDS", "ENDITEM", "enditem")):
+            for m in _END_LITERAL.finditer(text):
+                line_start = text.rfind("\n", 0, m.start()) + 1
+                if _END_PRECEDED_BY.search(text, line_start, m.start()):
+                    self._end(ctx, m.start(), m.start() + len(m.group().rstrip(" \t")))
+        if ":" in text or "：" in text:
+            for line_start in ctx.doc.line_starts:  # a credit line is a line of its own
+                m = _CREDIT_LINE.match(text, line_start)
+                if m:
+                    ctx.report(CREDIT, *_strip_span(text, m.start(), m.end()), severity="warning")
+                    continue
+                m = _CREDIT_WEAK.match(text, line_start)
+                if m:
+                    ctx.report(CREDIT, *_strip_span(text, m.start(), m.end()))
+        lowered = text.lower()
+        if "reporter" in lowered or "correspondent" in lowered:
+            for m in _CREDIT_PAREN.finditer(text):
+                ctx.report(CREDIT, *_strip_span(text, m.start(), m.end()), severity="warning")
+        month = None
+        dl = ctx.dateline
+        if dl is not None:
+            month = (dl.date_normalised or "").split(" ")[0] or None
+            if dl.style == "chinese-wire":
+                info = ctx.agencies.lookup(dl.agency or "")
+                credit = info.short if info else dl.agency
+                wire = f"{(dl.city or '').upper()}, {dl.date_normalised or dl.date} ({credit}) --"
+                ctx.report(DATELINE, dl.start, dl.end, suggestion=wire)
+        for m in _ORDINAL.finditer(text):
+            if m.start() and text[m.start() - 1].isalnum():
+                continue
+            before = _BARE_BEFORE.search(text, max(0, m.start() - 16), m.start())
+            if before is not None and _BARE_AFTER.match(text, m.end()):
+                day = int(m.group()[:-2])
+                preposition = before.group().split()[0]
+                suggestion = f"{preposition} {month} {day}" if month else BARE_ORDINAL.suggestion
+                ctx.report(BARE_ORDINAL, before.start(), m.end(), suggestion=suggestion)
+                continue
+            # "November 27th": find the month just before the ordinal.
+            d = _SUFFIXED.search(text, max(0, m.start() - 16), m.end())
+            if d is None or d.end() != m.end() or (d.start() and text[d.start() - 1].isalnum()):
+                continue
+            if dl is not None and dl.start <= d.start() < dl.end:
+                continue  # the dateline finding already covers it
+            ap = ap_date(d.group())
+            ctx.report(DATE_SUFFIX, d.start(), d.end(), suggestion=ap, fix_safe=ap is not None)
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in " \t\u3000":
+        start += 1
+    while end > start and text[end - 1] in " \t\r":
+        end -= 1
+    return start, end

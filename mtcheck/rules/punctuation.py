@@ -1,0 +1,169 @@
+"""Spacing and punctuation: the typographic residue of Chinese text and of MT tokenisers.
+
+Full-width marks (，。：；（）！？、) and the ideographic space come straight from the
+source; "anti-democratic ." and '" Sports Bar Youth "' come from detokenisers that
+failed; paragraphs indented with spaces are Chinese full-width indentation (两个全角空格)
+turned into ASCII.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from mtcheck.rules.base import Context, Family, register, rule
+
+SPACE_BEFORE = rule(
+    "punctuation.space-before", "punctuation", "warning",
+    "space before punctuation", "A space before . , ; : ? or ! (\"anti-democratic .\").", "remove the space",
+)
+SPACE_INSIDE = rule(
+    "punctuation.space-inside", "punctuation", "warning",
+    "space inside quotation marks or brackets",
+    "Quotes or brackets padded with spaces ('\" Sports Bar Youth \"', \"( 2021 )\"): a tokeniser's output.",
+    "remove the spaces inside the marks",
+)
+DOUBLED = rule(
+    "punctuation.doubled", "punctuation", "warning",
+    "doubled punctuation", "Two punctuation marks where one belongs (\",,\", \",.\", \"!!\"); an ellipsis is fine.",
+)
+FULL_WIDTH = rule(
+    "punctuation.full-width", "punctuation", "error",
+    "full-width (Chinese) punctuation in English text",
+    "Full-width marks such as ，。：；（）！？、《》 or “” beside Chinese characters.",
+)
+IDEOGRAPHIC_SPACE = rule(
+    "punctuation.ideographic-space", "punctuation", "warning",
+    "ideographic (full-width) space", "U+3000, the Chinese full-width space.", " ",
+)
+INDENT = rule(
+    "punctuation.indent", "punctuation", "info",
+    "paragraph indented with spaces",
+    "Leading spaces on a paragraph: Chinese full-width indentation turned into ASCII spaces.",
+    "remove the indentation",
+)
+MIXED_QUOTES = rule(
+    "punctuation.mixed-quotes", "punctuation", "info",
+    "straight and curly quotation marks mixed",
+    "One document using both \"straight\" and “curly” quotes (or ' and ’ apostrophes): text pasted "
+    "together from different tools.",
+)
+
+# Patterns start with a character class, not a lookbehind, so the regex engine can skip
+# ahead to candidates; the character before a match is checked in Python (hits are rare).
+_SPACE_BEFORE = re.compile(r"[ \t\u00a0]+([.,;:?!])(?=[\s\"”’)]|$)")
+_SPACE_AFTER_OPENING = re.compile(r"([(\[“‘])[ \t]+(?=\S)")
+_SPACE_BEFORE_CLOSING = re.compile(r"[ \t]+([)\]”])")
+_DOUBLED = re.compile(r"[,;:][ \t]*[,;:.](?![.])|\.\.(?![.])|[!?]{2,}")
+# Literal probes: str.find is far cheaper than a regex scan, and these are rare.
+_SPACED_MARKS = (" .", " ,", " ;", " :", " ?", " !")
+_SPACED_CLOSERS = (" )", " ]", " ”")
+_WIDE = re.compile(r"[\u3000-\uffff]")
+_FULL_WIDTH = re.compile(r"[\uFF01-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF40\uFF5B-\uFF65\u3001\u3002\u3008-\u3011\u3014-\u301F]+")
+_CJK = r"\u3400-\u4DBF\u4E00-\u9FFF\u3040-\u30FF\uAC00-\uD7AF"
+_CJK_QUOTES = re.compile(r"(?<=[" + _CJK + r"])[“”‘’]|[“”‘’](?=[" + _CJK + r"])")
+_STRAIGHT_DQ = re.compile(r'"')
+_CURLY_DQ = re.compile(r"[“”]")
+_STRAIGHT_APOS = re.compile(r"'(?=\w)")
+_CURLY_APOS = re.compile(r"’(?=\w)")
+# Full-width marks with no NFKC equivalent, and those that want a space after them in English.
+_ASCII = {"、": ",", "。": ".", "《": "“", "》": "”", "〈": "‘", "〉": "’", "「": "“", "」": "”", "『": "‘", "』": "’",
+          "【": "[", "】": "]", "〔": "(", "〕": ")", "〖": "[", "〗": "]", "“": "“", "”": "”", "‘": "‘", "’": "’"}
+_SPACE_AFTER = frozenset(",.;:!?)")
+
+
+def ascii_punctuation(marks: str, following: str) -> str:
+    out = "".join(_ASCII.get(c) or unicodedata.normalize("NFKC", c) for c in marks)
+    if out and out[-1] in _SPACE_AFTER and following[:1].isalnum():
+        out += " "
+    return out
+
+
+@register
+class Punctuation(Family):
+    name = "punctuation"
+    description = "Spacing, doubled and full-width punctuation, ideographic spaces, indentation, mixed quotes."
+    rules = (SPACE_BEFORE, SPACE_INSIDE, DOUBLED, FULL_WIDTH, IDEOGRAPHIC_SPACE, INDENT, MIXED_QUOTES)
+
+    def check(self, ctx: Context) -> None:
+        text = ctx.doc.text
+        spaced = "\t" in text or "\u00a0" in text
+        for m in _SPACE_BEFORE.finditer(text) if spaced or any(s in text for s in _SPACED_MARKS) else ():
+            if _after_word(text, m.start()):
+                ctx.report(SPACE_BEFORE, m.start(), m.end(), message=f"space before \"{m.group(1)}\"",
+                           suggestion=m.group(1), fix_safe=True)
+        for m in _SPACE_AFTER_OPENING.finditer(text):
+            ctx.report(SPACE_INSIDE, m.start(), m.end(), suggestion=m.group(1), fix_safe=True)
+        for m in _SPACE_BEFORE_CLOSING.finditer(text) if spaced or any(s in text for s in _SPACED_CLOSERS) else ():
+            if m.start() and not text[m.start() - 1].isspace():
+                ctx.report(SPACE_INSIDE, m.start(), m.end(), suggestion=m.group(1), fix_safe=True)
+        if '"' in text:
+            self._padded_straight_quotes(ctx)
+        for m in _DOUBLED.finditer(text):
+            if m.start() and text[m.start() - 1] == "." and m.group()[0] in ",;:.":
+                continue  # an ellipsis followed by a mark
+            marks = m.group()
+            same = len(set(marks.replace(" ", ""))) == 1
+            ctx.report(DOUBLED, m.start(), m.end(), message=f"doubled punctuation \"{marks}\"",
+                       suggestion=marks.replace(" ", "")[-1] if not marks.startswith(("!", "?")) else marks[0],
+                       fix_safe=same)
+        if _WIDE.search(text):  # skip the CJK scans on plain Western text
+            for m in _FULL_WIDTH.finditer(text):
+                marks = m.group()
+                safe = not any(c in "《》〈〉「」『』【】〔〕〖〗" for c in marks)
+                ctx.report(FULL_WIDTH, m.start(), m.end(), message=f"full-width punctuation \"{marks}\"",
+                           suggestion=ascii_punctuation(marks, text[m.end():m.end() + 1]), fix_safe=safe)
+            for m in _CJK_QUOTES.finditer(text):
+                ctx.report(FULL_WIDTH, m.start(), m.end(), message=f"quotation mark \"{m.group()}\" belongs to Chinese text")
+            indents = {p.indent_start for p in ctx.doc.paragraphs}
+            start = text.find("\u3000")
+            while start != -1:
+                end = start
+                while end < len(text) and text[end] == "\u3000":
+                    end += 1
+                if not (start in indents or text[start - 1:start] in ("\n", "")):
+                    ctx.report(IDEOGRAPHIC_SPACE, start, end, fix_safe=True)
+                start = text.find("\u3000", end)
+        for p in ctx.doc.paragraphs:
+            if p.indent_start < p.start:
+                indent = text[p.indent_start:p.start]
+                if " " in indent or "\u3000" in indent:
+                    ctx.report(INDENT, p.indent_start, p.start, suggestion="", fix_safe=True)
+        self._mixed(ctx, _STRAIGHT_DQ, _CURLY_DQ, "quotation marks")
+        self._mixed(ctx, _STRAIGHT_APOS, _CURLY_APOS, "apostrophes")
+
+    @staticmethod
+    def _padded_straight_quotes(ctx: Context) -> None:
+        """Pair straight quotes within each paragraph and flag pairs padded inside."""
+        text = ctx.doc.text
+        for p in ctx.doc.paragraphs:
+            marks = [m.start() for m in _STRAIGHT_DQ.finditer(text, p.start, p.end)]
+            for open_at, close_at in zip(marks[::2], marks[1::2]):
+                inner = text[open_at + 1:close_at]
+                if inner[:1] in (" ", "\t") or inner[-1:] in (" ", "\t"):
+                    ctx.report(SPACE_INSIDE, open_at, close_at + 1, message="straight quotes padded with spaces",
+                               suggestion='"' + inner.strip() + '"', fix_safe=True)
+
+    @staticmethod
+    def _mixed(ctx: Context, straight: re.Pattern, curly: re.Pattern, what: str) -> None:
+        text = ctx.doc.text
+        inside_word = what == "apostrophes"  # an apostrophe sits between letters: don't, China’s
+
+        def spans(pattern: re.Pattern) -> list[int]:
+            return [m.start() for m in pattern.finditer(text)
+                    if not inside_word or (m.start() and text[m.start() - 1].isalnum())]
+
+        s = spans(straight) if ("'" in text or '"' in text) else []
+        if not s:
+            return
+        c = spans(curly)
+        if not c:
+            return
+        style, first, majority = ("straight", s[0], "curly") if len(s) <= len(c) else ("curly", c[0], "straight")
+        ctx.report(MIXED_QUOTES, first, first + 1,
+                   message=f"{what}: {len(s)} straight and {len(c)} curly; this is the first {style} one",
+                   suggestion=f"use {majority} {what} throughout")
+
+def _after_word(text: str, at: int) -> bool:
+    """The character before `at` ends a word (not white space or another mark)."""
+    return at > 0 and not text[at - 1].isspace() and text[at - 1] not in ".,;:?!"

@@ -1,0 +1,193 @@
+"""Paragraphs and sentences, with offsets into the original text.
+
+The splitter is rule-based and built for news copy: it knows wire abbreviations
+(Nov., U.S., Gov., No., Dr.), initials (A. Antonov), decimals and datelines
+("BEIJING, Feb. 4 (Xinhua) --"), and it is not fooled by MT damage: a full stop
+followed by a lower-case word ("...is not true. democracy.") still ends a sentence
+unless the word before the stop is an abbreviation. The damage itself is reported
+by the rules, not hidden by the splitter.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+# Abbreviations after which a full stop never ends a sentence (a name, number or
+# date always follows them in news copy).
+_NEVER_FINAL = frozenset(
+    """mr mrs ms dr prof gov sen rep gen col lt sgt capt cpl pvt adm cmdr maj supt insp det
+    st rev pres hon amb atty messrs mme mlle gov't rt
+    no nos vol vols art fig figs p pp para paras ch sec secs cl
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    mon tue tues wed thu thur thurs fri sat sun
+    vs v e.g i.e cf approx est ca viz ft mt""".split()
+)
+# Abbreviations that may also close a sentence ("...of Apple Inc. The company...").
+_MAY_BE_FINAL = frozenset("etc inc ltd co corp jr sr bros al dept univ assn plc llc ave blvd rd hwy".split())
+# Words that open a sentence after an ambiguous abbreviation ("...in the U.S. The...").
+_SENTENCE_STARTERS = frozenset(
+    """the a an he she it they we i you this that these those there his her its their our my
+    but and so yet or in on at as after before when while however meanwhile according
+    if since although though for from with by what who which where why how some many
+    most several all both each no not one two three mr mrs ms dr""".split()
+)
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_TERMINAL = frozenset(".!?:;\"”’)]」』。！？…—-")
+_CANDIDATE = re.compile(r"(\.{3}|…|[.!?。！？]+)([\"'”’»)\]」』]*)(?=\s|$)")
+_NEXT_WORD = re.compile(r"\s*[\"'“‘«(\[]*(\w*)")
+_INDENT = frozenset(" \t\u3000\u00a0")
+
+
+@dataclass(slots=True)
+class Paragraph:
+    index: int
+    start: int  # first non-blank character
+    end: int  # after the last non-blank character
+    indent_start: int  # where leading indentation begins (== start when none)
+
+
+@dataclass(slots=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+    paragraph: int
+
+
+@dataclass
+class Document:
+    """A decoded text segmented into paragraphs and sentences."""
+
+    text: str
+    paragraphs: list[Paragraph]
+    sentences: list[Sentence]
+    line_starts: list[int]
+    _sentence_starts: list[int] = field(repr=False, default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._sentence_starts = [s.start for s in self.sentences]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset."""
+        line = bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
+
+    def sentence_at(self, offset: int) -> int:
+        """Index of the sentence containing offset (or the next one, for text between sentences)."""
+        if not self.sentences:
+            return 0
+        i = bisect_right(self._sentence_starts, offset) - 1
+        if i < 0:
+            return 0
+        if offset >= self.sentences[i].end and i + 1 < len(self.sentences):
+            # Between sentences (indentation, blank lines): belongs to the one that follows.
+            return i + 1
+        return i
+
+
+def segment(text: str) -> Document:
+    line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+    paragraphs = split_paragraphs(text, line_starts)
+    sentences: list[Sentence] = []
+    for para in paragraphs:
+        for start, end in split_sentences(text, para.start, para.end):
+            sentences.append(Sentence(len(sentences), start, end, para.index))
+    return Document(text, paragraphs, sentences, line_starts)
+
+
+def split_paragraphs(text: str, line_starts: list[int]) -> list[Paragraph]:
+    """Blank lines always separate paragraphs. Inside a block of consecutive lines,
+    each line is its own paragraph (wire copy, one paragraph a line) unless the block
+    is hard-wrapped prose, where most lines stop mid-sentence."""
+    lines = []  # (content_start, content_end, indent_start) of non-blank lines; None for blank
+    n = len(line_starts)
+    for i, ls in enumerate(line_starts):
+        le = line_starts[i + 1] if i + 1 < n else len(text)
+        raw_end = le
+        while raw_end > ls and text[raw_end - 1] in "\r\n":
+            raw_end -= 1
+        cs = ls
+        while cs < raw_end and text[cs].isspace():
+            cs += 1
+        if cs == raw_end:
+            lines.append(None)
+            continue
+        ce = raw_end
+        while ce > cs and text[ce - 1].isspace():
+            ce -= 1
+        lines.append((cs, ce, ls))
+
+    paragraphs: list[Paragraph] = []
+    block: list[tuple[int, int, int]] = []
+
+    def flush() -> None:
+        if not block:
+            return
+        inner = block[:-1]
+        unterminated = sum(1 for cs, ce, _ in inner if text[ce - 1] not in _TERMINAL)
+        wrapped = len(inner) >= 2 and unterminated / len(inner) > 0.6
+        current = block[0]
+        for prev, line in zip(block, block[1:]):
+            cs = line[0]
+            continuation = wrapped or (text[prev[1] - 1] not in _TERMINAL and text[cs].islower())
+            if continuation and line[2] == cs:  # an indented line always opens a paragraph
+                current = (current[0], line[1], current[2])
+            else:
+                paragraphs.append(Paragraph(len(paragraphs), current[0], current[1], current[2]))
+                current = line
+        paragraphs.append(Paragraph(len(paragraphs), current[0], current[1], current[2]))
+        block.clear()
+
+    for line in lines:
+        if line is None:
+            flush()
+        else:
+            block.append(line)
+    flush()
+    return paragraphs
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans = []
+    sent_start = start
+    for m in _CANDIDATE.finditer(text, start, end):
+        cut = m.end()
+        if cut >= end:
+            break
+        if not _ends_sentence(text, sent_start, m.start(), m.group(1), cut, end):
+            continue
+        spans.append((sent_start, cut))
+        sent_start = cut
+        while sent_start < end and text[sent_start].isspace():
+            sent_start += 1
+    if sent_start < end:
+        spans.append((sent_start, end))
+    return spans
+
+
+def _ends_sentence(text: str, sent_start: int, punct_at: int, punct: str, cut: int, end: int) -> bool:
+    nm = _NEXT_WORD.match(text, cut, end)
+    next_word = nm.group(1) if nm else ""
+    nxt = next_word[:1]
+    if punct[0] in "?!？！" or punct in ("...", "…"):
+        # "Why?" he asked. / "...and so on... the rest" - lower case continues the sentence.
+        return not nxt.islower()
+    if punct[0] == "。":
+        return True
+    # A full stop: look at the token before it.
+    ws = max(text.rfind(" ", sent_start, punct_at), text.rfind("\n", sent_start, punct_at), text.rfind("\t", sent_start, punct_at))
+    token = text[(ws + 1 if ws >= 0 else sent_start):punct_at].lstrip("\"'“‘(«[")
+    if not token:
+        return True
+    lower = token.lower()
+    if lower in _NEVER_FINAL:
+        return False
+    if len(token) == 1 and token.isalpha() and token.isupper():
+        return False  # an initial: "A. Antonov"
+    if lower in _MAY_BE_FINAL or ("." in token and any(c.isalpha() for c in token)):
+        # Inc. / U.S. / p.m. end a sentence only when a sentence plainly begins next.
+        return nxt.isupper() and next_word.lower() in _SENTENCE_STARTERS
+    return True

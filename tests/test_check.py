@@ -1,0 +1,73 @@
+"""The public API end to end: a report model with findings, fluency and provenance."""
+
+from conftest import PLAIN
+import mtcheck
+from mtcheck.models import DocumentReport, Verdict
+
+MT_STORY = (
+    "China News Agency, Beijing, March 3rd. (Reporter Li Hua) The relevant person in charge said on the 2nd "
+    "that the new crown pneumonia epidemic prevention and control work has achieved results.\n\n"
+    "  He said that the masses fully supported and supported the measures, which contribute to the cause of "
+    "reform. Contribute to the cause.\n\n"
+    "  The departments will comprehensively promote the work in an all-round way .\n(over)\n"
+)
+EDITED_STORY = (
+    "BEIJING, March 3 (CNS) -- Efforts to control COVID-19 have paid off, an official said on Monday.\n\n"
+    "Residents have backed the measures, which will stay in place until the end of the month, he said.\n\n"
+    "The health authorities said they would publish a full report next week.\n"
+)
+
+
+def test_check_returns_a_report_with_offsets_into_the_text():
+    report = mtcheck.check(MT_STORY, "story.txt")
+    assert isinstance(report, DocumentReport) and report.source == "story.txt"
+    for f in report.findings:
+        assert MT_STORY[f.start:f.end] == f.text
+        line_start = MT_STORY.rfind("\n", 0, f.start) + 1
+        assert (f.line, f.column) == (MT_STORY.count("\n", 0, f.start) + 1, f.start - line_start + 1)
+    assert report.findings == sorted(report.findings, key=lambda f: (f.start, f.end, f.rule))
+
+
+def test_mt_story_reads_as_machine_and_edited_copy_as_human():
+    mt = mtcheck.check(MT_STORY)
+    edited = mtcheck.check(EDITED_STORY)
+    assert mt.provenance.verdict == Verdict.machine and mt.provenance.mt_likelihood > 0.9
+    assert edited.provenance.verdict == Verdict.human and edited.provenance.mt_likelihood < 0.35
+    assert edited.fluency.score > mt.fluency.score
+    rules = {f.rule for f in mt.findings}
+    assert {"calque.term", "marker.dateline", "marker.ordinal-date", "repetition.coordinated", "fragment.echo",
+            "punctuation.indent", "punctuation.space-before", "marker.end"} <= rules
+    assert mt.provenance.evidence and mt.provenance.evidence[0].contribution > 0
+
+
+def test_provenance_names_agency_dateline_and_source_language():
+    p = mtcheck.check(MT_STORY).provenance
+    assert p.agency.normalised == "China News Service" and p.agency.as_written == "China News Agency"
+    assert (p.dateline.city, p.dateline.date_normalised, p.dateline.style) == ("Beijing", "March 3", "chinese-wire")
+    assert p.source_language.code == "zh"
+    assert p.document_language.code == "en"
+    assert len(p.content_hash) == 64
+    e = mtcheck.check(EDITED_STORY).provenance
+    assert (e.agency.short, e.dateline.city, e.dateline.date, e.dateline.style) == ("CNS", "BEIJING", "March 3", "wire")
+
+
+def test_signature_names_version_pairs_and_settings():
+    sig = mtcheck.check(PLAIN).provenance.signature
+    assert sig.startswith(f"mtcheck:{mtcheck.__version__}|pairs:") and "|rules:all|" in sig and "langdetect:seed0" in sig
+
+
+def test_reports_are_deterministic():
+    a = mtcheck.check(MT_STORY).model_dump()
+    b = mtcheck.check(MT_STORY).model_dump()
+    assert a == b
+
+
+def test_select_and_ignore_rules():
+    from mtcheck.checker import Checker
+
+    only = Checker(select=["calque"]).check(MT_STORY)
+    assert {f.category for f in only.findings} == {"calque"}
+    without = Checker(ignore=["punctuation.indent", "markers"]).check(MT_STORY)
+    rules = {f.rule for f in without.findings}
+    assert "punctuation.indent" not in rules and not any(r.startswith("marker.") for r in rules)
+    assert "calque.term" in rules

@@ -1,0 +1,136 @@
+"""The command line: output shapes, exit codes and one-line errors."""
+
+import json
+import subprocess
+import sys
+
+from conftest import PLAIN, REPO
+
+MT = "China News Agency, Beijing, March 3rd. The new crown pneumonia cases fell, he said on the 2nd.\n"
+
+
+def write(tmp_path, name, data):
+    path = tmp_path / name
+    path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    return str(path)
+
+
+def test_text_report_shows_location_span_suggestion_and_summary(cli, tmp_path):
+    path = write(tmp_path, "story.txt", MT)
+    r = cli("check", path)
+    assert r.code == 1  # errors found, default --fail-on error
+    column = MT.index("new crown pneumonia") + 1
+    assert f"{path}:1:{column}: error calque.term" in r.out
+    assert "    suggestion: COVID-19" in r.out
+    lines = r.out.splitlines()
+    at = next(i for i, line in enumerate(lines) if f":1:{column}: error calque.term" in line)
+    context, caret = lines[at + 1], lines[at + 2]
+    start = caret.index("^")
+    assert context[start:start + caret.count("^")] == "new crown pneumonia"
+    assert f"{path}: machine (MT likelihood" in r.out
+    assert "agency: China News Service" in r.out and "dateline: Beijing, March 3" in r.out
+    assert "source language: zh" in r.out
+    assert r.out.rstrip().splitlines()[-1].startswith("signature: mtcheck:")
+
+
+def test_json_report_shape(cli, tmp_path):
+    path = write(tmp_path, "story.txt", MT)
+    r = cli("check", "--format", "json", path)
+    data = json.loads(r.out)
+    assert set(data) == {"documents", "errors", "signature"}
+    doc = data["documents"][0]
+    f = doc["findings"][0]
+    for key in ("rule", "category", "severity", "start", "end", "line", "column", "text", "message", "suggestion"):
+        assert key in f
+    assert MT[f["start"]:f["end"]] == f["text"]
+    assert 0 <= doc["fluency"]["score"] <= 100
+    for key in ("mt_likelihood", "verdict", "source_language", "agency", "dateline"):
+        assert key in doc["provenance"]
+
+
+def test_fail_on_thresholds(cli, tmp_path):
+    clean = write(tmp_path, "clean.txt", PLAIN + "\n")
+    info_only = write(tmp_path, "info.txt", PLAIN + "\n\n  Indented second paragraph here.\n")
+    assert cli("check", clean).code == 0
+    assert cli("check", info_only).code == 0
+    assert cli("check", "--fail-on", "info", info_only).code == 1
+    assert cli("check", "--fail-on", "never", write(tmp_path, "mt.txt", MT)).code == 0
+
+
+def test_bad_inputs_are_one_line_errors_and_the_rest_is_still_checked(cli, tmp_path):
+    good = write(tmp_path, "good.txt", MT)
+    empty = write(tmp_path, "empty.txt", b"")
+    binary = write(tmp_path, "image.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    latin1 = write(tmp_path, "latin1.txt", "café".encode("latin-1"))
+    r = cli("check", "--format", "json", empty, good, binary, str(tmp_path / "missing.txt"), latin1)
+    assert r.code == 2
+    errors = r.err.strip().splitlines()
+    assert len(errors) == 4
+    for name, needle in ((empty, "empty"), (binary, "binary"), ("missing.txt", "no such file"), (latin1, "UTF-8")):
+        assert any(name in e and needle in e for e in errors), (name, errors)
+    assert "Traceback" not in r.err
+    data = json.loads(r.out)
+    assert [d["source"] for d in data["documents"]] == [good]
+    assert len(data["errors"]) == 4
+
+
+def test_stdin(cli):
+    r = cli("check", "--format", "json", "-", stdin=MT.encode("utf-16"))
+    assert r.code == 1
+    doc = json.loads(r.out)["documents"][0]
+    assert doc["source"] == "-" and any(f["rule"] == "calque.term" for f in doc["findings"])
+
+
+def test_usage_errors_exit_2_with_one_line(cli, tmp_path):
+    path = write(tmp_path, "s.txt", MT)
+    for args in (("check", "--select", "nosuchrule", path), ("check", "--pairs", str(tmp_path / "nope.tsv"), path),
+                 ("check", "--format", "xml", path), ("check", "--max-bytes", "-5", path), ("frobnicate",)):
+        r = cli(*args)
+        assert r.code == 2, args
+        assert "Traceback" not in r.err and r.err.strip()
+    bad_pairs = write(tmp_path, "bad.tsv", "not a header\n")
+    r = cli("check", "--pairs", bad_pairs, path)
+    assert r.code == 2 and r.err.strip() == f"mtcheck: error: {bad_pairs}:1: bad header; expected: " \
+        "mt_phrase reference source_term source_lang category severity fix note (tab-separated)"
+
+
+def test_max_bytes(cli, tmp_path):
+    path = write(tmp_path, "s.txt", MT)
+    r = cli("check", "--max-bytes", "10", path)
+    assert r.code == 2 and "too large" in r.err
+
+
+def test_rules_lists_every_rule(cli):
+    from mtcheck.rules import all_rules
+
+    text = cli("rules")
+    data = json.loads(cli("rules", "--format", "json").out)
+    assert text.code == 0
+    assert [r["id"] for r in data["rules"]] == [r.id for r in all_rules()]
+    for r in all_rules():
+        assert r.id in text.out
+
+
+def test_pairs_validate(cli, tmp_path):
+    ok = cli("pairs", "validate")
+    assert ok.code == 0 and " 0 errors" in ok.out
+    header = "mt_phrase\treference\tsource_term\tsource_lang\tcategory\tseverity\tfix\tnote\n"
+    bad = write(tmp_path, "mine.tsv", header + "my country\tChina\t我国\tzh\tcalque\twarning\treview\tn\n"
+                + "my country\tthe country\t我国\tzh\tcalque\twarning\treview\tn\n")
+    r = cli("pairs", "validate", bad)
+    assert r.code == 1 and f"{bad}:3: error: conflicts with {bad}:2" in r.out
+
+
+def test_schema_command_writes_files(cli, tmp_path):
+    r = cli("schema", "--out", str(tmp_path / "schema"))
+    assert r.code == 0
+    names = sorted(p.name for p in (tmp_path / "schema").iterdir())
+    assert "check-report.schema.json" in names and not any(n.endswith(".tmp") for n in names)
+
+
+def test_python_dash_m_and_version():
+    r = subprocess.run([sys.executable, "-m", "mtcheck", "--version"], capture_output=True, text=True, cwd=REPO)
+    assert r.returncode == 0 and r.stdout.startswith("mtcheck ")
+    r = subprocess.run([sys.executable, "-m", "mtcheck", "check", "reference_pairs/examples/mt_wire_story.txt"],
+                       capture_output=True, text=True, cwd=REPO)
+    assert r.returncode == 1 and "machine (MT likelihood" in r.stdout

@@ -1,0 +1,132 @@
+"""Reference pairs: the file format, validation as file:line, and the one-pass matcher."""
+
+import random
+import re
+
+import pytest
+
+from mtcheck import pairs
+from mtcheck.pairs import HEADER, PairsError, build, load
+
+HEAD = "\t".join(HEADER) + "\n"
+
+
+def row(mt, ref="reference", term="术语", lang="zh", category="calque", severity="warning", fix="review", note="why"):
+    return "\t".join((mt, ref, term, lang, category, severity, fix, note)) + "\n"
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_shipped_pairs_are_valid_and_large_enough():
+    loaded = load([pairs.default_pairs_dir() / "phrases"])
+    assert [p for p in loaded.problems if p.severity.value == "error"] == []
+    assert len(loaded.entries) >= 300
+    assert all(e.references and e.source_term and e.note for e in loaded.entries)
+
+
+def test_validation_reports_each_problem_at_its_line(tmp_path):
+    path = write(tmp_path, "mine.tsv", HEAD + row("sanctions club") + row("sanctions club")
+                 + row("big stick", ref="x", severity="error") + row("big stick", ref="y")
+                 + row("", ref="x") + row("re:(unclosed") + row("re:(a)b") + row("bad\tfields")
+                 + row("odd one", category="idiom") + row("ok phrase", severity="fatal"))
+    problems = {(p.line, p.severity.value): p.message for p in load([path]).problems}
+    assert problems[(3, "warning")].startswith("duplicate of")
+    assert "conflicts with" in problems[(5, "error")]
+    assert "empty field: mt_phrase" in problems[(6, "error")]
+    assert "bad pattern" in problems[(7, "error")]
+    assert "non-capturing" in problems[(8, "error")]
+    assert "fields" in problems[(9, "error")]
+    assert "category" in problems[(10, "error")]
+    assert "severity" in problems[(11, "error")]
+
+
+def test_bad_header_and_undecodable_file(tmp_path):
+    assert "bad header" in load([write(tmp_path, "h.tsv", "phrase\treference\n")]).problems[0].message
+    binary = tmp_path / "b.tsv"
+    binary.write_bytes(b"\xff\xfe\x00bad")
+    assert load([binary]).problems[0].message == "not valid UTF-8"
+
+
+def test_build_refuses_errors_in_one_line(tmp_path):
+    path = write(tmp_path, "bad.tsv", HEAD + row("re:[oops"))
+    with pytest.raises(PairsError) as info:
+        build([path])
+    assert str(info.value).startswith(f"{path}:2: bad pattern") and "\n" not in str(info.value)
+
+
+def test_inflection_and_regex_entries(tmp_path):
+    path = write(tmp_path, "p.tsv", HEAD + row("carry out inspection") + row("re:(?:hold|held) the bottom lines?"))
+    found = build([path]).find("They carried out inspections and held the bottom line; carries out inspection.")
+    assert [m.entry.mt_phrase for m in found] == ["carry out inspection", "re:(?:hold|held) the bottom lines?",
+                                                  "carry out inspection"]
+
+
+def test_regex_lookahead_sees_past_the_match(tmp_path):
+    path = write(tmp_path, "p.tsv", HEAD + row("re:party central(?! committee)"))
+    found = build([path]).find("The Party Central Committee met. Party Central said so.")
+    assert [m.start for m in found] == [33]
+
+
+def test_longest_match_wins_and_matches_do_not_overlap(tmp_path):
+    path = write(tmp_path, "p.tsv", HEAD + row("china news agency", category="term") + row("new china news agency"))
+    text = "New China News Agency and China News Agency reported."
+    assert [(m.start, m.end) for m in build([path]).find(text)] == [(0, 21), (26, 43)]
+
+
+def test_a_phrase_does_not_run_across_paragraphs(tmp_path):
+    path = write(tmp_path, "p.tsv", HEAD + row("sanctions club"))
+    assert build([path]).find("the sanctions\n\nclub") == []
+    assert len(build([path]).find("the sanctions\nclub")) == 1
+
+
+def _brute_force(pair_set, text):
+    """Every entry's own pattern over the whole text, then the same overlap resolution."""
+    hits = set()
+    for i, e in enumerate(pair_set.entries):
+        for m in re.compile(pairs._BOUNDED.format(e.pattern()), re.IGNORECASE).finditer(text):
+            hits.add((m.start(), m.end(), i))
+    out, last = [], -1
+    for s, e, i in sorted(hits, key=lambda t: (t[0], -t[1], t[2])):
+        if s >= last and not ("\n" in text[s:e] and pairs._BLANK_LINE.search(text[s:e])):
+            out.append((s, e, i))
+            last = e
+    return out
+
+
+def test_the_automaton_finds_exactly_what_each_pattern_finds_alone():
+    """The anchor pre-filter must never lose a match: compare with a brute-force scan on
+    text built from the shipped phrases themselves (inflected, recased, line-broken)."""
+    pair_set = build([pairs.default_pairs_dir() / "phrases"])
+    rng = random.Random(7)
+    literal = [e.mt_phrase for e in pair_set.entries if not e.is_regex]
+    filler = "the officials said that in the city of Beijing on Monday and".split()
+    parts = []
+    for _ in range(400):
+        phrase = rng.choice(literal)
+        words = phrase.split(" ")
+        if rng.random() < 0.3:
+            words[-1] += rng.choice(["s", "ed", "ing"])
+        sep = rng.choice([" ", " ", "\n", "  "])
+        phrase = sep.join(words)
+        phrase = phrase.upper() if rng.random() < 0.1 else phrase.capitalize() if rng.random() < 0.3 else phrase
+        parts.append(" ".join(rng.sample(filler, 3)) + " " + phrase + rng.choice([".", ",", "", " committee"]))
+    text = " ".join(parts)
+    index = {id(e): i for i, e in enumerate(pair_set.entries)}
+    got = [(m.start, m.end, index[id(m.entry)]) for m in pair_set.find(text)]
+    assert len(got) > 300
+    assert got == _brute_force(pair_set, text)
+
+
+def test_user_pairs_add_to_the_shipped_ones(tmp_path, checker):
+    from mtcheck.checker import Checker
+
+    path = write(tmp_path, "house.tsv", HEAD + row("wolf warrior diplomats", ref="assertive diplomats"))
+    custom = Checker(pairs=[path])
+    assert len(custom.pairs) == len(checker.pairs) + 1
+    assert custom.signature != checker.signature
+    text = "The minister said on Monday that the wolf warrior diplomats would stay in place."
+    assert [f.text for f in custom.check(text).findings if f.category == "calque"] == ["wolf warrior diplomats"]

@@ -1,0 +1,195 @@
+"""Each rule family on short MT-style fixtures: what it catches, and what it leaves alone."""
+
+import pytest
+
+from conftest import PLAIN
+from mtcheck.rules import all_rules, rule_infos
+
+
+def test_every_rule_has_a_stable_id_category_severity_and_message():
+    rules = all_rules()
+    ids = [r.id for r in rules]
+    assert len(ids) == len(set(ids))
+    for r in rules:
+        assert r.id.count(".") == 1 and r.id == r.id.lower()
+        assert r.category and r.family and r.message and r.description
+        assert r.severity.value in ("info", "warning", "error")
+    assert {r.family for r in rules} == {"calques", "repetition", "fragments", "punctuation", "script", "markers"}
+    assert [i.id for i in rule_infos()] == ids
+
+
+# --- calques and house terms -------------------------------------------------------
+
+def test_calque_terms_with_suggestion_source_term_and_pair_location(check):
+    report = check(PLAIN + " Cases of new crown pneumonia rose, China News Agency said.")
+    by_text = {f.text: f for f in report.findings if f.category == "calque"}
+    covid = by_text["new crown pneumonia"]
+    assert covid.rule == "calque.term" and covid.severity.value == "error"
+    assert "COVID-19" in covid.suggestion and covid.source_language == "zh" and covid.source_term
+    assert covid.pair and covid.pair.split(":")[-1].isdigit()
+    assert by_text["China News Agency"].suggestion.startswith("China News Service")
+
+
+def test_calques_are_case_insensitive_inflected_and_cross_line_breaks(found):
+    text = PLAIN + "\nThey joined the Sanctions\nClubs of the West and were building small cliques."
+    hits = [t for _, t in found(text, "calque")]
+    assert "Sanctions\nClubs" in hits
+    assert "small cliques" in hits
+
+
+def test_calques_are_word_bounded(found):
+    # "sanctions clubhouse" and "my countryside" are not "sanctions club" or "my country".
+    text = PLAIN + " The sanctions clubhouse opened in my countryside village."
+    assert found(text, "calque") == []
+
+
+def test_my_country_is_flagged_but_china_is_not(found):
+    assert ("calque.phrase", "my country") in found(PLAIN + " Exports of my country grew fast.", "calque")
+    assert found(PLAIN + " Exports of China grew fast.", "calque") == []
+
+
+# --- repetition -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, rule, span", [
+    ("He said the the plan was ready.", "repetition.doubled-word", "the the"),
+    ("The public supported and supported the measures.", "repetition.coordinated", "supported and supported"),
+    ("Inspection and inspection work was carried out.", "repetition.coordinated", "Inspection and inspection"),
+    ("It is the work of the government the work of the government to act.", "repetition.phrase",
+     "the work of the government the work of the government"),
+])
+def test_repetition_is_found(found, text, rule, span):
+    assert (rule, span) in found(PLAIN + " " + text, "repetition")
+
+
+@pytest.mark.parametrize("text", [
+    "We had had enough of it.",
+    "More and more people came again and again.",
+    "Prices rose faster and faster over the years.",
+    "He said that that plan was fine.",
+    "Scores were 1 1 and 2 2 in the round.",
+    "It was the end. The end came.",
+])
+def test_good_english_repetition_is_left_alone(found, text):
+    assert found(PLAIN + " " + text, "repetition") == []
+
+
+def test_doubled_word_fix_is_safe_and_keeps_one_copy(check):
+    f = next(f for f in check(PLAIN + " The the plan.").findings if f.rule == "repetition.doubled-word")
+    assert f.fix_safe and f.suggestion == "The"
+
+
+# --- fragments -------------------------------------------------------------------------
+
+def test_echo_fragment_after_a_full_sentence(found):
+    text = PLAIN + " China will continue to contribute to the cause of human progress. Contribute to the cause."
+    assert ("fragment.echo", "Contribute to the cause.") in found(text, "fragment")
+
+
+def test_lower_case_start_after_full_stop(found):
+    text = PLAIN + " Its so-called democracy summit is not true. democracy."
+    assert ("fragment.lowercase-start", "democracy") in found(text, "fragment")
+
+
+def test_a_short_real_sentence_is_not_an_echo(found):
+    text = PLAIN + " The ministry will publish the plan next week. It said so."
+    assert found(text, "fragment.echo") == []
+
+
+@pytest.mark.parametrize("ending", ["and.", "of the.", "with the."])
+def test_dangling_endings(found, ending):
+    text = PLAIN + " The two sides agreed to expand trade " + ending
+    assert [r for r, _ in found(text, "fragment.dangling-end")] == ["fragment.dangling-end"]
+
+
+def test_unbalanced_brackets_and_quotes(found):
+    text = PLAIN + " The plan (announced on Monday was welcomed. He called it “a success."
+    rules = [r for r, _ in found(text, "fragment.unbalanced")]
+    assert rules == ["fragment.unbalanced", "fragment.unbalanced"]
+    assert found(PLAIN + " The plan (announced on Monday) was “a success”.", "fragment.unbalanced") == []
+
+
+# --- spacing and punctuation -------------------------------------------------------------
+
+@pytest.mark.parametrize("text, rule, span", [
+    ("It is anti-democratic .", "punctuation.space-before", " ."),
+    ("He said , then left.", "punctuation.space-before", " ,"),
+    ("The \" Sports Bar Youth \" club opened.", "punctuation.space-inside", "\" Sports Bar Youth \""),
+    ("The plan ( new ) was set.", "punctuation.space-inside", "( "),
+    ("Prices rose,, then fell.", "punctuation.doubled", ",,"),
+    ("Really?? he asked.", "punctuation.doubled", "??"),
+    ("The talks went well，and ended。", "punctuation.full-width", "，"),
+    ("The talks\u3000went well.", "punctuation.ideographic-space", "\u3000"),
+])
+def test_punctuation_findings(found, text, rule, span):
+    assert (rule, span) in found(PLAIN + " " + text, "punctuation")
+
+
+def test_ellipsis_and_abbreviations_are_fine(found):
+    text = PLAIN + " He paused... then spoke. The U.S., Japan and others agreed; talks end at 5 p.m."
+    assert found(text, "punctuation") == []
+
+
+def test_space_indented_paragraphs(found):
+    text = PLAIN + "\n\n  The second paragraph is indented.\n\n  So is the third one here.\n"
+    assert [r for r, _ in found(text, "punctuation")] == ["punctuation.indent", "punctuation.indent"]
+
+
+def test_mixed_apostrophes_are_reported_once(found):
+    text = PLAIN + " China's economy grew. The country’s exports rose and the bank’s profit fell."
+    hits = found(text, "punctuation.mixed-quotes")
+    assert hits == [("punctuation.mixed-quotes", "'")]
+
+
+# --- script residue and language ----------------------------------------------------------
+
+def test_untranslated_chinese_is_residue_with_its_language(check):
+    report = check(PLAIN + " The fair, known as 农博会, opened on Monday.")
+    residue = [f for f in report.findings if f.rule == "script.residue"]
+    assert [f.text for f in residue] == ["农博会"] and residue[0].source_language == "zh"
+
+
+def test_romanised_names_and_accents_are_not_residue(found):
+    text = PLAIN + " Xi Jinping met José Núñez and Zhang Xiaoming in Ürümqi."
+    assert found(text, "script") == []
+
+
+def test_a_document_in_another_language_gets_one_finding(check):
+    text = ("Le gouvernement a annoncé lundi un nouveau plan pour les entreprises de la région. "
+            "Les ministres se sont réunis à Paris pour discuter des mesures et de leur calendrier. ") * 5
+    report = check(text)
+    assert [f.rule for f in report.findings] == ["script.not-english"]
+    assert report.provenance.document_language.code == "fr"
+
+
+# --- markers and datelines ---------------------------------------------------------------
+
+def test_chinese_wire_dateline_gets_a_wire_style_suggestion(check):
+    report = check("China News Agency, Washington, November 27th. " + PLAIN)
+    dl = [f for f in report.findings if f.rule == "marker.dateline"]
+    assert dl and dl[0].suggestion == "WASHINGTON, Nov. 27 (CNS) --"
+    assert report.provenance.dateline.style == "chinese-wire"
+
+
+@pytest.mark.parametrize("tail, marker", [("\n(over)\n", "(over)"), ("\n(End)\n", "(End)"), ("\n(完)\n", "(完)")])
+def test_end_markers(found, tail, marker):
+    assert ("marker.end", marker) in found(PLAIN + tail, "marker")
+
+
+def test_end_word_inside_a_sentence_is_not_a_marker(found):
+    assert found(PLAIN + " It rose 5 percent (over) the year before.", "marker.end") == []
+
+
+def test_bare_ordinal_date_uses_the_dateline_month(check):
+    report = check("China News Agency, Washington, November 27th. The bill passed on the 26th. " + PLAIN)
+    bare = [f for f in report.findings if f.rule == "marker.ordinal-date"]
+    assert [(f.text, f.suggestion) for f in bare] == [("on the 26th", "on Nov. 26")]
+
+
+def test_ordinals_that_are_not_dates_are_left_alone(found):
+    text = PLAIN + " It was the 26th meeting and the 3rd round of talks in the 21st century."
+    assert found(text, "marker.ordinal-date") == []
+
+
+def test_credit_lines(found):
+    text = PLAIN + "\nResponsible editor: Li Si\n"
+    assert ("marker.credit", "Responsible editor: Li Si") in found(text, "marker")
