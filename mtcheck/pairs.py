@@ -263,14 +263,30 @@ _COMMON = frozenset(
     when where after before about also been being more most other some such only"""
     .split()
 )
+# Frequent words of news copy (and their stems as anchors see them): fine anchors only
+# when a phrase has nothing rarer, since each occurrence costs a look at the text.
+_NEWS_FREQUENT = frozenset(
+    """china chines peopl countr government national nation development develop epidemic
+    according area cit province provinc health econom economic international public work
+    year first new high part important import state world service servic people market
+    percent per cent social society level region regional local central committee party
+    time day week month two three million billion president minister ministry official
+    company companies compan industr report news said group system support promot
+    continu further major measur relevant relat project construct build secur safety"""
+    .split()
+)
 
 
 def _anchor_score(anchors: frozenset[str]) -> tuple[int, int]:
     def informative(s: str) -> int:
         s = s.strip(" ,.;:'’-")
-        return 0 if s in _COMMON else len(s)
+        return 0 if s in _COMMON else (len(s) + 1) // 3 if s in _NEWS_FREQUENT else len(s)
 
     return min(map(informative, anchors)), -len(anchors)
+
+
+def _usable(anchors: frozenset[str]) -> bool:
+    return _anchor_score(anchors)[0] > 0 and min(len(a.strip()) for a in anchors) >= _MIN_ANCHOR
 
 
 @dataclass(frozen=True)
@@ -281,6 +297,9 @@ class _Anchor:
     before: int
     after: int
     word_start: bool  # a phrase's anchor is a word stem and must start a word
+    # Other stems of a phrase, all of which must occur near the anchor: a substring test
+    # that rules out most anchor hits before any regex runs. Empty for a regex.
+    companions: tuple[str, ...] = ()
 
 
 def _anchor(entry: PairEntry) -> Optional[_Anchor]:
@@ -290,7 +309,7 @@ def _anchor(entry: PairEntry) -> Optional[_Anchor]:
         except re.error:
             return None
         best = _required(parsed)
-        if not best or _anchor_score(best)[0] < _MIN_ANCHOR:
+        if not best or not _usable(best):
             return None
         reach = min(parsed.getwidth()[1], _REGEX_REACH)
         return _Anchor(best, reach, reach, False)
@@ -301,12 +320,14 @@ def _anchor(entry: PairEntry) -> Optional[_Anchor]:
         if stem.endswith(("e", "y")):
             stem = stem[:-1]  # use/using, apply/applies
         stems.append(frozenset([stem]))
-    k = max(range(len(stems)), key=lambda i: _anchor_score(stems[i]))
-    if _anchor_score(stems[k])[0] < _MIN_ANCHOR:
+    usable = [i for i in range(len(stems)) if _usable(stems[i])]
+    if not usable:
         return None
+    k = max(usable, key=lambda i: _anchor_score(stems[i]))
     # Room for an inflection on each word and a run of white space between words.
     room = [len(w) + 12 for w in words]
-    return _Anchor(stems[k], sum(room[:k]), sum(room[k:]), True)
+    companions = tuple(next(iter(s)) for i, s in enumerate(stems) if i != k and len(next(iter(s))) >= _MIN_ANCHOR)
+    return _Anchor(stems[k], sum(room[:k]), sum(room[k:]), True, companions)
 
 
 def _required(seq) -> Optional[frozenset[str]]:
@@ -366,6 +387,8 @@ class PairSet:
                 all(a.word_start for _, a in members),
                 max(a.before for _, a in members),
                 max(a.after for _, a in members),
+                # Any member whose companions are all near the anchor makes the window worth a scan.
+                tuple(a.companions for _, a in members) if all(a.companions for _, a in members) else None,
                 *self._group([i for i, _ in members]),
             ))
         if by_anchor:
@@ -402,15 +425,19 @@ class PairSet:
                 lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
             n = len(text)
             covered: dict[int, int] = {}  # pattern -> end of the last window scanned with it
-            for end, (length, word_start, before, after, pattern, ids, margin) in self._automaton.iter(lowered):
+            for end, (length, word_start, before, after, companions, pattern, ids, margin) in self._automaton.iter(lowered):
                 start = end + 1 - length
                 if word_start and start and lowered[start - 1].isalnum():
                     continue
-                hi = min(n, start + after)
+                lo, hi = max(0, start - before), min(n, start + after)
                 key = id(pattern)
                 if covered.get(key, -1) >= hi:
                     continue  # anchors arrive in text order: this window was scanned already
-                scan(pattern, ids, margin, max(0, start - before), hi)
+                if companions is not None:
+                    window = lowered[lo:hi]
+                    if not any(all(c in window for c in member) for member in companions):
+                        continue
+                scan(pattern, ids, margin, lo, hi)
                 covered[key] = hi
         if self._unanchored is not None:
             scan(*self._unanchored, 0, len(text))

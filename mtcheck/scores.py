@@ -24,6 +24,9 @@ SENTENCE_PENALTY = {Severity.info: 2.0, Severity.warning: 10.0, Severity.error: 
 EVIDENCE_FACTOR = {Severity.info: 0.2, Severity.warning: 0.6, Severity.error: 1.0}
 WORDS_PER_UNIT = 250
 PRIOR_LOG_ODDS = -2.5
+# Rules that fire in edited human translation at least as often as in MT (measured on
+# WMT21 zh-en news: mixed quotes, unbalanced marks, "27th" dates) carry no weight: they
+# are worth an editor's attention but are not evidence of machine translation.
 RULE_WEIGHTS = {
     "calque.term": 3.5,
     "calque.phrase": 3.0,
@@ -33,21 +36,21 @@ RULE_WEIGHTS = {
     "fragment.echo": 2.5,
     "fragment.lowercase-start": 2.5,
     "fragment.dangling-end": 1.0,
-    "fragment.unbalanced": 0.5,
+    "fragment.unbalanced": 0.0,
     "punctuation.space-before": 2.0,
-    "punctuation.space-inside": 2.5,
+    "punctuation.space-inside": 1.0,
     "punctuation.doubled": 0.8,
     "punctuation.full-width": 3.0,
     "punctuation.ideographic-space": 2.5,
     "punctuation.indent": 1.5,
-    "punctuation.mixed-quotes": 0.8,
+    "punctuation.mixed-quotes": 0.0,
     "script.residue": 3.0,
     "script.not-english": 0.0,  # another language is not evidence of English MT
     "marker.end": 1.5,
     "marker.credit": 0.5,
     "marker.dateline": 4.0,
     "marker.ordinal-date": 1.5,
-    "marker.date-suffix": 0.3,
+    "marker.date-suffix": 0.0,
 }
 DEFAULT_RULE_WEIGHT = 1.0  # rules from plugins without a weight here
 # Verdict thresholds on MT likelihood: below POST_EDITED is human, from MACHINE up is machine.

@@ -193,3 +193,13 @@ def test_ordinals_that_are_not_dates_are_left_alone(found):
 def test_credit_lines(found):
     text = PLAIN + "\nResponsible editor: Li Si\n"
     assert ("marker.credit", "Responsible editor: Li Si") in found(text, "marker")
+
+
+def test_doubled_words_across_a_paragraph_break_or_in_names_are_not_errors(found):
+    wire = PLAIN + "\nBEIJING, March 3 - Xinhua\nXinhua News Agency reported the talks on Monday.\n"
+    assert found(wire, "repetition") == []
+    assert found(PLAIN + " The singer Li Li met Ni Ni in the city.", "repetition") == []
+    wrapped = ("The minister said on Monday that the plan would be put in place by the\n"
+               "the end of the year, and that the work would go on in the city of\n"
+               "Hangzhou for at least another month.\n")
+    assert found(wrapped, "repetition") == [("repetition.doubled-word", "the\nthe")]

@@ -7,7 +7,10 @@ word for both writes "inspection and inspection", "supported and supported".
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from itertools import accumulate
+from operator import eq
+from typing import Optional
 
 from mtcheck.rules.base import Context, Family, register, rule
 
@@ -37,11 +40,13 @@ _COORD_OK = frozenset(
     deeper wider stronger weaker longer shorter harder easier richer poorer
     step bit little""".split()
 )
-# Text split into [separator, word, separator, word, ...] by one C-level call; word k
-# is parts[2k + 1]. One pass over the words with the last position of each word finds
-# every candidate repetition; only candidates are looked at closely.
+# The text is split into [separator, word, separator, word, ...] by one C-level call;
+# word k is parts[2k + 1]. For each distance n, `same[k]` says whether word k equals
+# word k + n, built as bytes by C-level map; a run of n equal pairs is a repeated
+# n-word phrase, found with bytes.find, so Python only ever looks at candidates.
 _SPLIT = re.compile(r"(\w+)")
 _MAX_PHRASE = 8
+_MAX_COORDINATED = 3  # "X Y Z and X Y Z"
 _SAME_LINE_GAP = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?")  # white space short of a blank line
 _IN_PHRASE_GAP = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?|['’-]")
 _BETWEEN_GAP = re.compile(r"[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?")
@@ -57,61 +62,84 @@ class Repetition(Family):
     def check(self, ctx: Context) -> None:
         if not ctx.wants(*self.rules):
             return
-        text = ctx.doc.text
-        parts = _SPLIT.split(text.lower())
-        words = parts[1::2]
-        gaps = parts[2::2]  # gaps[k]: between word k and word k + 1
-        offsets = list(accumulate(map(len, parts)))
+        scan = _Scan(ctx)
+        found: list[tuple[int, int]] = []  # (first word, last word) of reported spans
+        for n in range(1, _MAX_PHRASE + 1):
+            same = bytes(map(eq, scan.words, scan.words[n:]))
+            # Doubled word: one equal pair; n words "X... and X...": n - 1 equal pairs with
+            # the conjunction between the copies; a repeated n-word phrase: n equal pairs.
+            needle = b"\x01" * max(1, n - 1)
+            p = same.find(needle)
+            while p != -1:
+                span = scan.at(p, n, same)
+                if span and not any(a <= span[1] and span[0] <= b for a, b in found):
+                    found.append(span)
+                p = same.find(needle, p + 1)
 
-        def start(k: int) -> int:
-            return offsets[2 * k]
 
-        def end(k: int) -> int:
-            return offsets[2 * k + 1]
+class _Scan:
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.text = ctx.doc.text
+        parts = _SPLIT.split(self.text.lower())
+        self.words = parts[1::2]
+        self.gaps = parts[2::2]  # gaps[k]: between word k and word k + 1
+        self.offsets = list(accumulate(map(len, parts)))
+        self.paragraph_starts = [p.start for p in ctx.doc.paragraphs]
+        self.paragraph_ends = [p.end for p in ctx.doc.paragraphs]
 
-        def tight(lo: int, hi: int) -> bool:
-            """Words lo..hi (inclusive) are joined by spaces, hyphens or apostrophes only."""
-            return all(_IN_PHRASE_GAP.fullmatch(gaps[k]) for k in range(lo, hi))
+    def start(self, k: int) -> int:
+        return self.offsets[2 * k]
 
-        last: dict[str, int] = {}
-        earlier: list[int] = []  # earlier[i]: previous occurrence of word i, or -1
-        reported_until = -1
-        for i, word in enumerate(words):
-            p = last.get(word, -1)
-            last[word] = i
-            earlier.append(p)
-            while p >= 0 and i - p <= _MAX_PHRASE and i > reported_until:
-                reported_until = max(reported_until, self._at(ctx, text, words, gaps, start, end, tight, p, i))
-                p = earlier[p]
+    def end(self, k: int) -> int:
+        return self.offsets[2 * k + 1]
 
-    @staticmethod
-    def _at(ctx: Context, text, words, gaps, start, end, tight, p: int, i: int) -> int:
-        """Report a repetition whose second copy starts at word i and first at word p;
-        returns the last word index reported (-1 if none)."""
-        n = i - p
-        word = words[i]
+    def tight(self, lo: int, hi: int) -> bool:
+        """Words lo..hi (inclusive) are joined by spaces, hyphens or apostrophes only."""
+        return all(_IN_PHRASE_GAP.fullmatch(self.gaps[k]) for k in range(lo, hi)) and self.one_paragraph(lo, hi)
+
+    def joined(self, k: int, next_k: int) -> bool:
+        """Words k and next_k are separated by white space inside one paragraph."""
+        return bool(_SAME_LINE_GAP.fullmatch(self.gaps[k])) and self.one_paragraph(k, next_k)
+
+    def one_paragraph(self, lo: int, hi: int) -> bool:
+        # A line break between words is a paragraph break in one-paragraph-a-line wire copy.
+        a, b = self.start(lo), self.end(hi)
+        if "\n" not in self.text[a:b]:
+            return True
+        k = bisect_right(self.paragraph_starts, a) - 1
+        return k >= 0 and b <= self.paragraph_ends[k]
+
+    def at(self, p: int, n: int, same: bytes) -> Optional[tuple[int, int]]:
+        """Report the repetition whose copies start at words p and p + n, if it is one;
+        returns its (first, last) word indices."""
+        ctx, text, words, gaps = self.ctx, self.text, self.words, self.gaps
+        i = p + n
         if n == 1:
-            if _SAME_LINE_GAP.fullmatch(gaps[p]) and word not in _DOUBLE_OK and not word.isdigit():
-                ctx.report(DOUBLED, start(p), end(i), message=f"\"{text[start(i):end(i)]}\" repeated",
-                           suggestion=text[start(p):end(p)], fix_safe=True)
-                return i
-            return -1
-        # "X [Y [Z]] and X [Y [Z]]": the conjunction sits just before the second copy.
-        if words[i - 1] in _CONJUNCTIONS and n <= 4:
-            size = n - 1
-            if (words[p:i - 1] == words[i:i + size] and tight(p, i - 2) and tight(i, i + size - 1)
-                    and _BETWEEN_GAP.fullmatch(gaps[i - 2]) and _SAME_LINE_GAP.fullmatch(gaps[i - 1])):
-                phrase = " ".join(words[p:i - 1])
-                if phrase in _COORD_OK or phrase.isdigit() or phrase.endswith("er"):
-                    return -1
-                first = text[start(p):end(i - 2)]
-                ctx.report(COORDINATED, start(p), end(i + size - 1), suggestion=first, message=(
-                    f"\"{first}\" on both sides of \"{words[i - 1]}\": the source probably had two "
-                    "near-synonyms; keep one, or restore both meanings (\"supported and endorsed\")"))
-                return i + size - 1
-        if (words[p:i] == words[i:i + n] and tight(p, i - 1) and tight(i, i + n - 1)
-                and _BETWEEN_GAP.fullmatch(gaps[i - 1]) and not all(w.isdigit() for w in words[p:i])):
-            phrase = text[start(p):end(i - 1)]
-            ctx.report(PHRASE, start(p), end(i + n - 1), message=f"\"{phrase}\" repeated", suggestion=phrase)
-            return i + n - 1
-        return -1
+            word = words[p]
+            first, second = text[self.start(p):self.end(p)], text[self.start(i):self.end(i)]
+            if first.istitle() and second.istitle():
+                return None  # a name with a doubled syllable: Li Li, Ni Ni
+            if self.joined(p, i) and word not in _DOUBLE_OK and not word.isdigit():
+                ctx.report(DOUBLED, self.start(p), self.end(i), message=f"\"{second}\" repeated",
+                           suggestion=first, fix_safe=True)
+                return p, i
+            return None
+        size = n - 1
+        if size <= _MAX_COORDINATED and words[i - 1] in _CONJUNCTIONS and self.tight(p, i - 2) \
+                and self.tight(i, i + size - 1) and _BETWEEN_GAP.fullmatch(gaps[i - 2]) and self.one_paragraph(p, i + size - 1) \
+                and self.joined(i - 1, i):
+            phrase = " ".join(words[p:i - 1])
+            if phrase in _COORD_OK or phrase.isdigit() or phrase.endswith("er"):
+                return None
+            first = text[self.start(p):self.end(i - 2)]
+            ctx.report(COORDINATED, self.start(p), self.end(i + size - 1), suggestion=first, message=(
+                f"\"{first}\" on both sides of \"{words[i - 1]}\": the source probably had two "
+                "near-synonyms; keep one, or restore both meanings (\"supported and endorsed\")"))
+            return p, i + size - 1
+        if same[p + n - 1:p + n] == b"\x01" and self.tight(p, i - 1) and self.tight(i, i + n - 1) \
+                and _BETWEEN_GAP.fullmatch(gaps[i - 1]) and self.one_paragraph(p, i + n - 1) and not all(w.isdigit() for w in words[p:i]):
+            phrase = text[self.start(p):self.end(i - 1)]
+            ctx.report(PHRASE, self.start(p), self.end(i + n - 1), message=f"\"{phrase}\" repeated", suggestion=phrase)
+            return p, i + n - 1
+        return None
