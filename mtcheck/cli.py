@@ -8,6 +8,7 @@ on stderr naming the input and the problem, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Optional, Sequence
@@ -33,8 +34,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except UsageError as exc:
         _error(str(exc))
         return EXIT_ERROR
-    except BrokenPipeError:  # `mtcheck check ... | head`
-        sys.stderr.close()
+    except BrokenPipeError:  # `mtcheck check ... | head`: stop quietly
+        # Python flushes stdout again at exit; point it at /dev/null so that flush
+        # cannot raise a second BrokenPipeError with a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except KeyboardInterrupt:
         return 130
@@ -127,7 +130,7 @@ def _checker(args: argparse.Namespace):
 def _run_check(args: argparse.Namespace) -> int:
     from mtcheck.models import CheckReport, InputError, Severity
     from mtcheck.read import DEFAULT_MAX_BYTES, InputProblem, read_path, read_stdin
-    from mtcheck.render import Style, render_check_json, render_check_text
+    from mtcheck.render import Style, Totals, render_check_json, render_document_text, render_footer_text
 
     files = args.files or ["-"]
     if files == ["-"] and sys.stdin.isatty():
@@ -136,7 +139,10 @@ def _run_check(args: argparse.Namespace) -> int:
         raise UsageError("stdin ('-') can be read only once")
     checker = _checker(args)
     max_bytes = args.max_bytes or DEFAULT_MAX_BYTES
-    documents, texts, errors = [], [], []
+    threshold = None if args.fail_on == "never" else Severity(args.fail_on).rank
+    style = Style.for_stream(sys.stdout, args.color)
+    documents, errors, totals = [], [], Totals()
+    failed = False
     for name in files:
         try:
             source = read_stdin(max_bytes) if name == "-" else read_path(name, max_bytes)
@@ -144,21 +150,25 @@ def _run_check(args: argparse.Namespace) -> int:
             errors.append(InputError(source=problem.source, message=problem.message))
             _error(str(problem))
             continue
-        documents.append(checker.check(source.text, source.name))
-        texts.append(source.text)
-    report = CheckReport(documents=documents, errors=errors, signature=checker.signature)
+        doc = checker.check(source.text, source.name)
+        failed = failed or (threshold is not None and any(f.severity.rank >= threshold for f in doc.findings))
+        if args.format == "json":
+            documents.append(doc)
+        else:
+            # Text is printed document by document: a long list of files shows progress,
+            # and neither the texts nor the reports pile up in memory.
+            sys.stdout.write(render_document_text(doc, source.text, style, args.quiet))
+            sys.stdout.flush()
+            totals.add(doc)
     if args.format == "json":
+        report = CheckReport(documents=documents, errors=errors, signature=checker.signature)
         sys.stdout.write(render_check_json(report))
     else:
-        sys.stdout.write(render_check_text(report, texts, Style.for_stream(sys.stdout, args.color), args.quiet))
+        sys.stdout.write(render_footer_text(totals, checker.signature, style))
     sys.stdout.flush()
     if errors:
         return EXIT_ERROR
-    if args.fail_on != "never":
-        threshold = Severity(args.fail_on).rank
-        if any(f.severity.rank >= threshold for d in documents for f in d.findings):
-            return EXIT_FINDINGS
-    return EXIT_OK
+    return EXIT_FINDINGS if failed else EXIT_OK
 
 
 def _run_rules(args: argparse.Namespace) -> int:

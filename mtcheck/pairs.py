@@ -314,20 +314,21 @@ def _anchor(entry: PairEntry) -> Optional[_Anchor]:
         reach = min(parsed.getwidth()[1], _REGEX_REACH)
         return _Anchor(best, reach, reach, False)
     words = entry.mt_phrase.split(" ")
-    stems = []
-    for word in words:
-        stem = re.split(r"['’-]", word)[0]
-        if stem.endswith(("e", "y")):
-            stem = stem[:-1]  # use/using, apply/applies
-        stems.append(frozenset([stem]))
-    usable = [i for i in range(len(stems)) if _usable(stems[i])]
+    stems = [_stem(word) for word in words]
+    usable = [i for i, stem in enumerate(stems) if _usable(frozenset([stem]))]
     if not usable:
         return None
-    k = max(usable, key=lambda i: _anchor_score(stems[i]))
+    k = max(usable, key=lambda i: _anchor_score(frozenset([stems[i]])))
     # Room for an inflection on each word and a run of white space between words.
     room = [len(w) + 12 for w in words]
-    companions = tuple(next(iter(s)) for i, s in enumerate(stems) if i != k and len(next(iter(s))) >= _MIN_ANCHOR)
-    return _Anchor(stems[k], sum(room[:k]), sum(room[k:]), True, companions)
+    companions = tuple(stem for i, stem in enumerate(stems) if i != k and len(stem) >= _MIN_ANCHOR)
+    return _Anchor(frozenset([stems[k]]), sum(room[:k]), sum(room[k:]), True, companions)
+
+
+def _stem(word: str) -> str:
+    """The part of a phrase word every inflected form starts with."""
+    stem = re.split(r"['’-]", word)[0]
+    return stem[:-1] if stem.endswith(("e", "y")) else stem  # use/using, apply/applies
 
 
 def _required(seq) -> Optional[frozenset[str]]:
@@ -387,7 +388,8 @@ class PairSet:
                 all(a.word_start for _, a in members),
                 max(a.before for _, a in members),
                 max(a.after for _, a in members),
-                # Any member whose companions are all near the anchor makes the window worth a scan.
+                # The window is worth a scan when some member's companions are all in it; a
+                # member without companions always is, so the group then needs no test (None).
                 tuple(a.companions for _, a in members) if all(a.companions for _, a in members) else None,
                 *self._group([i for i, _ in members]),
             ))

@@ -63,6 +63,12 @@ def source_language(findings: Sequence[Finding], dl: Optional[DatelineMatch], ag
                     registry: AgencyRegistry) -> LanguageGuess:
     votes: dict[str, float] = defaultdict(float)
     why: dict[str, list[str]] = defaultdict(list)
+    # The strongest signal first: evidence lists are read (and shown) from the top.
+    if dl is not None and dl.style == "chinese-wire":
+        info = registry.lookup(dl.agency or "")
+        code = info.language if info else "zh"
+        votes[code] += VOTE_DATELINE
+        why[code].append(f"Chinese-wire dateline \"{dl.agency}, {dl.city}, {dl.date}\"")
     residue = 0
     for f in findings:
         if f.source_language is None:
@@ -76,11 +82,6 @@ def source_language(findings: Sequence[Finding], dl: Optional[DatelineMatch], ag
     for code in votes:
         if residue and any(f.source_language == code for f in findings if f.rule == "script.residue"):
             why[code].append(f"{residue} run(s) of untranslated text")
-    if dl is not None and dl.style == "chinese-wire":
-        info = registry.lookup(dl.agency or "")
-        code = info.language if info else "zh"
-        votes[code] += VOTE_DATELINE
-        why[code].append(f"Chinese-wire dateline \"{dl.agency}, {dl.city}, {dl.date}\"")
     if agency is not None and agency.language != "en":
         votes[agency.language] += VOTE_AGENCY
         why[agency.language].append(f"agency {agency.normalised} works in {agency.language}")

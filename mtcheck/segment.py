@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from typing import Optional
 
 # Abbreviations after which a full stop never ends a sentence (a name, number or
 # date always follows them in news copy).
@@ -66,9 +67,23 @@ class Document:
     sentences: list[Sentence]
     line_starts: list[int]
     _sentence_starts: list[int] = field(repr=False, default_factory=list)
+    _paragraph_starts: list[int] = field(repr=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self._sentence_starts = [s.start for s in self.sentences]
+        self._paragraph_starts = [p.start for p in self.paragraphs]
+
+    def paragraph_at(self, offset: int) -> Optional[Paragraph]:
+        """The paragraph containing offset, or None between paragraphs."""
+        i = bisect_right(self._paragraph_starts, offset) - 1
+        if i < 0 or offset >= self.paragraphs[i].end:
+            return None
+        return self.paragraphs[i]
+
+    def in_one_paragraph(self, start: int, end: int) -> bool:
+        """The span [start, end) lies inside a single paragraph."""
+        paragraph = self.paragraph_at(start)
+        return paragraph is not None and end <= paragraph.end
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset."""

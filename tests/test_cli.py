@@ -134,3 +134,22 @@ def test_python_dash_m_and_version():
     r = subprocess.run([sys.executable, "-m", "mtcheck", "check", "reference_pairs/examples/mt_wire_story.txt"],
                        capture_output=True, text=True, cwd=REPO)
     assert r.returncode == 1 and "machine (MT likelihood" in r.stdout
+
+
+def test_several_files_are_reported_one_by_one_with_totals(cli, tmp_path):
+    mt, clean = write(tmp_path, "mt.txt", MT), write(tmp_path, "clean.txt", PLAIN + "\n")
+    r = cli("check", "-q", mt, clean)
+    assert r.out.index(f"{mt}: machine") < r.out.index(f"{clean}: human")
+    assert "2 documents: 1 human, 1 machine;" in r.out
+    assert "source language: zh (confidence" in r.out and "Chinese-wire dateline" in r.out
+
+
+def test_a_closed_pipe_stops_quietly(tmp_path):
+    story = write(tmp_path, "s.txt", MT * 20)
+    proc = subprocess.Popen([sys.executable, "-m", "mtcheck", "check", *[story] * 30], cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.readline()
+    proc.stdout.close()  # what `| head -1` does
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert proc.returncode == 0 and "Traceback" not in err and "Error" not in err

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Iterable, Optional, Sequence
 
 from mtcheck.models import CheckReport, DocumentReport, Finding, RuleInfo, Severity
@@ -51,17 +51,48 @@ def render_check_text(
 ) -> str:
     """`texts[i]` is the text of `report.documents[i]`, for context lines (reports do not
     carry their text: a report of a 50 MB file should not hold it twice)."""
-    out: list[str] = []
+    out, totals = [], Totals()
     for i, doc in enumerate(report.documents):
-        text = texts[i] if i < len(texts) else None
-        if not quiet:
-            for f in doc.findings:
-                out.extend(_finding(doc, f, text, style))
-        out.extend(_summary(doc, style))
-        out.append("")
-    if len(report.documents) > 1:
-        out.append(_totals(report.documents, style))
-    out.append(style.dim(f"signature: {report.signature}"))
+        out.append(render_document_text(doc, texts[i] if i < len(texts) else None, style, quiet))
+        totals.add(doc)
+    out.append(render_footer_text(totals, report.signature, style))
+    return "".join(out)
+
+
+def render_document_text(doc: DocumentReport, text: Optional[str] = None, style: Style = Style(),
+                         quiet: bool = False) -> str:
+    """One document's block: its findings (unless quiet), its summary and a blank line.
+    The CLI prints each block as soon as its document is checked."""
+    out: list[str] = []
+    if not quiet:
+        for f in doc.findings:
+            out.extend(_finding(doc, f, text, style))
+    out.extend(_summary(doc, style))
+    out.append("")
+    return "\n".join(out) + "\n"
+
+
+@dataclass
+class Totals:
+    """Running counts for the last line of a multi-document report."""
+
+    documents: int = 0
+    findings: int = 0
+    verdicts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, doc: DocumentReport) -> None:
+        self.documents += 1
+        self.findings += len(doc.findings)
+        verdict = doc.provenance.verdict.value
+        self.verdicts[verdict] = self.verdicts.get(verdict, 0) + 1
+
+
+def render_footer_text(totals: Totals, signature: str, style: Style = Style()) -> str:
+    out = []
+    if totals.documents > 1:
+        parts = ", ".join(f"{n} {v}" for v, n in sorted(totals.verdicts.items()))
+        out.append(style.bold(f"{totals.documents} documents: {parts}; {_plural(totals.findings, 'finding')}"))
+    out.append(style.dim(f"signature: {signature}"))
     return "\n".join(out) + "\n"
 
 
@@ -122,7 +153,7 @@ def _summary(doc: DocumentReport, style: Style) -> list[str]:
         details.append(f"document language: {lang.code}")
     src = p.source_language
     details.append(f"source language: {src.code or 'unknown'}"
-                   + (f" ({src.method}, confidence {src.confidence:.2f})" if src.code else ""))
+                   + (f" (confidence {src.confidence:.2f}: {_why(src.evidence)})" if src.code else ""))
     if p.agency:
         a = p.agency
         details.append(f"agency: {a.normalised}" + (f" (written \"{a.as_written}\")" if a.as_written != a.normalised else ""))
@@ -136,15 +167,6 @@ def _summary(doc: DocumentReport, style: Style) -> list[str]:
         more = f", and {len(p.evidence) - 5} more" if len(p.evidence) > 5 else ""
         lines.append("  " + style.dim(f"evidence (log-odds): {top}{more}"))
     return lines
-
-
-def _totals(docs: list[DocumentReport], style: Style) -> str:
-    verdicts: dict[str, int] = {}
-    for d in docs:
-        verdicts[d.provenance.verdict.value] = verdicts.get(d.provenance.verdict.value, 0) + 1
-    parts = ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items()))
-    findings = sum(len(d.findings) for d in docs)
-    return style.bold(f"{len(docs)} documents: {parts}; {findings} findings")
 
 
 def render_rules_text(rules: Iterable[RuleInfo]) -> str:
@@ -161,6 +183,11 @@ def render_rules_text(rules: Iterable[RuleInfo]) -> str:
             out.append(f"  {'':32} {'':8} suggestion: {r.suggestion}")
     return "\n".join(out) + "\n"
 
+
+def _why(evidence: list[str], shown: int = 2) -> str:
+    """The first reasons for a guess, and how many more there are."""
+    more = len(evidence) - shown
+    return "; ".join(evidence[:shown]) + (f"; and {more} more" if more > 0 else "")
 
 
 def _plural(n: int, noun: str) -> str:

@@ -7,7 +7,6 @@ word for both writes "inspection and inspection", "supported and supported".
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from itertools import accumulate
 from operator import eq
 from typing import Optional
@@ -78,6 +77,8 @@ class Repetition(Family):
 
 
 class _Scan:
+    """One document's words, the gaps between them and their offsets in the text."""
+
     def __init__(self, ctx: Context):
         self.ctx = ctx
         self.text = ctx.doc.text
@@ -85,8 +86,6 @@ class _Scan:
         self.words = parts[1::2]
         self.gaps = parts[2::2]  # gaps[k]: between word k and word k + 1
         self.offsets = list(accumulate(map(len, parts)))
-        self.paragraph_starts = [p.start for p in ctx.doc.paragraphs]
-        self.paragraph_ends = [p.end for p in ctx.doc.paragraphs]
 
     def start(self, k: int) -> int:
         return self.offsets[2 * k]
@@ -96,19 +95,13 @@ class _Scan:
 
     def tight(self, lo: int, hi: int) -> bool:
         """Words lo..hi (inclusive) are joined by spaces, hyphens or apostrophes only."""
-        return all(_IN_PHRASE_GAP.fullmatch(self.gaps[k]) for k in range(lo, hi)) and self.one_paragraph(lo, hi)
-
-    def joined(self, k: int, next_k: int) -> bool:
-        """Words k and next_k are separated by white space inside one paragraph."""
-        return bool(_SAME_LINE_GAP.fullmatch(self.gaps[k])) and self.one_paragraph(k, next_k)
+        return all(_IN_PHRASE_GAP.fullmatch(self.gaps[k]) for k in range(lo, hi))
 
     def one_paragraph(self, lo: int, hi: int) -> bool:
-        # A line break between words is a paragraph break in one-paragraph-a-line wire copy.
+        """Words lo..hi lie in one paragraph: in one-paragraph-a-line wire copy a line
+        break between two words is a paragraph break, not a wrapped line."""
         a, b = self.start(lo), self.end(hi)
-        if "\n" not in self.text[a:b]:
-            return True
-        k = bisect_right(self.paragraph_starts, a) - 1
-        return k >= 0 and b <= self.paragraph_ends[k]
+        return "\n" not in self.text[a:b] or self.ctx.doc.in_one_paragraph(a, b)
 
     def at(self, p: int, n: int, same: bytes) -> Optional[tuple[int, int]]:
         """Report the repetition whose copies start at words p and p + n, if it is one;
@@ -116,30 +109,36 @@ class _Scan:
         ctx, text, words, gaps = self.ctx, self.text, self.words, self.gaps
         i = p + n
         if n == 1:
-            word = words[p]
             first, second = text[self.start(p):self.end(p)], text[self.start(i):self.end(i)]
             if first.istitle() and second.istitle():
                 return None  # a name with a doubled syllable: Li Li, Ni Ni
-            if self.joined(p, i) and word not in _DOUBLE_OK and not word.isdigit():
+            if (_SAME_LINE_GAP.fullmatch(gaps[p]) and self.one_paragraph(p, i)
+                    and words[p] not in _DOUBLE_OK and not words[p].isdigit()):
                 ctx.report(DOUBLED, self.start(p), self.end(i), message=f"\"{second}\" repeated",
                            suggestion=first, fix_safe=True)
                 return p, i
             return None
+        # "X [Y [Z]] and X [Y [Z]]": n - 1 words, the conjunction, the same words again.
         size = n - 1
-        if size <= _MAX_COORDINATED and words[i - 1] in _CONJUNCTIONS and self.tight(p, i - 2) \
-                and self.tight(i, i + size - 1) and _BETWEEN_GAP.fullmatch(gaps[i - 2]) and self.one_paragraph(p, i + size - 1) \
-                and self.joined(i - 1, i):
+        last = i + size - 1
+        if (size <= _MAX_COORDINATED and words[i - 1] in _CONJUNCTIONS
+                and self.tight(p, i - 2) and self.tight(i, last)
+                and _BETWEEN_GAP.fullmatch(gaps[i - 2]) and _SAME_LINE_GAP.fullmatch(gaps[i - 1])
+                and self.one_paragraph(p, last)):
             phrase = " ".join(words[p:i - 1])
             if phrase in _COORD_OK or phrase.isdigit() or phrase.endswith("er"):
                 return None
             first = text[self.start(p):self.end(i - 2)]
-            ctx.report(COORDINATED, self.start(p), self.end(i + size - 1), suggestion=first, message=(
+            ctx.report(COORDINATED, self.start(p), self.end(last), suggestion=first, message=(
                 f"\"{first}\" on both sides of \"{words[i - 1]}\": the source probably had two "
                 "near-synonyms; keep one, or restore both meanings (\"supported and endorsed\")"))
-            return p, i + size - 1
-        if same[p + n - 1:p + n] == b"\x01" and self.tight(p, i - 1) and self.tight(i, i + n - 1) \
-                and _BETWEEN_GAP.fullmatch(gaps[i - 1]) and self.one_paragraph(p, i + n - 1) and not all(w.isdigit() for w in words[p:i]):
+            return p, last
+        # A repeated n-word phrase: the n-th pair of words (p + n - 1, i + n - 1) is equal too.
+        last = i + n - 1
+        if (same[i - 1:i] == b"\x01" and self.tight(p, i - 1) and self.tight(i, last)
+                and _BETWEEN_GAP.fullmatch(gaps[i - 1]) and self.one_paragraph(p, last)
+                and not all(w.isdigit() for w in words[p:i])):
             phrase = text[self.start(p):self.end(i - 1)]
-            ctx.report(PHRASE, self.start(p), self.end(i + n - 1), message=f"\"{phrase}\" repeated", suggestion=phrase)
-            return p, i + n - 1
+            ctx.report(PHRASE, self.start(p), self.end(last), message=f"\"{phrase}\" repeated", suggestion=phrase)
+            return p, last
         return None
