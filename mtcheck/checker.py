@@ -7,9 +7,9 @@ number it produces reproducible.
 
 from __future__ import annotations
 
-import re
+import hashlib
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, Optional, Sequence
 
 from mtcheck import __version__, pairs as pairs_mod, provenance, scores
 from mtcheck.agencies import AgencyRegistry, default_registry
@@ -20,6 +20,8 @@ from mtcheck.rules import FAMILIES, Context, all_rules
 from mtcheck.rules.script import Script
 from mtcheck.segment import segment
 
+if TYPE_CHECKING:
+    from mtcheck.read import Source
 
 
 class RuleSelectionError(ValueError):
@@ -59,12 +61,30 @@ class Checker:
         ignore: Optional[Iterable[str]] = None,
         default_pairs: bool = True,
         agencies: Optional[AgencyRegistry] = None,
+        severities: Optional[Mapping[str, Severity | str]] = None,
+        verdict_thresholds: Optional[tuple[float, float]] = None,
     ):
+        """`severities` overrides rules' severities by rule id; `verdict_thresholds` is
+        (post_edited, machine) on MT likelihood, as `mtcheck eval --calibrate` writes them."""
         sources: list[str | Path] = [pairs_mod.default_pairs_dir() / "phrases"] if default_pairs else []
         sources.extend(pairs)
         self.pairs = pairs_mod.build(sources)
         self.agencies = agencies or default_registry()
         self.enabled = resolve_rules(select, ignore)
+        known = {r.id for r in all_rules()}
+        self.severities: dict[str, Severity] = {}
+        for rule_id, severity in (severities or {}).items():
+            if rule_id not in known:
+                raise RuleSelectionError(f"unknown rule {rule_id!r} in severity overrides (see `mtcheck rules`)")
+            try:
+                self.severities[rule_id] = Severity(severity)
+            except ValueError:
+                raise RuleSelectionError(f"severity of {rule_id!r} must be info, warning or error, not {severity!r}") from None
+        post_edited, machine = verdict_thresholds or (scores.POST_EDITED, scores.MACHINE)
+        if not 0.0 <= post_edited <= machine <= 1.0:
+            raise RuleSelectionError(
+                f"verdict thresholds must satisfy 0 <= post_edited <= machine <= 1 (got {post_edited}, {machine})")
+        self.verdict_thresholds = (float(post_edited), float(machine))
         self.families = [cls() for cls in FAMILIES.values()]
         self._language_only = [f for f in self.families if isinstance(f, Script)]
         total = len(all_rules())
@@ -74,6 +94,11 @@ class Checker:
             f"mtcheck:{__version__}|pairs:{self.pairs.digest}{extra}|entries:{len(self.pairs)}|rules:{rules_sig}"
             f"|scores:{scores.weights_digest()}|langdetect:seed{LANGDETECT_SEED}"
         )
+        if self.severities:
+            blob = repr(sorted((k, v.value) for k, v in self.severities.items()))
+            self.signature += f"|severities:{hashlib.sha256(blob.encode()).hexdigest()[:8]}"
+        if self.verdict_thresholds != (scores.POST_EDITED, scores.MACHINE):
+            self.signature += "|verdict:{:g},{:g}".format(*self.verdict_thresholds)
 
     def check(self, text: str, source: str = "<text>") -> DocumentReport:
         doc = segment(text)
@@ -87,7 +112,13 @@ class Checker:
         findings = self._resolve(doc, ctx)
         words = len(text.split())
         likelihood, evidence = scores.mt_likelihood(findings, words)
-        verdict = scores.verdict(likelihood)
+        verdict = scores.verdict(likelihood, *self.verdict_thresholds)
+        fluency = scores.fluency(doc, findings)
+        # Overrides change what is reported and gated on, not the scores: a newsroom that
+        # silences a rule in CI still gets likelihoods comparable with everyone else's.
+        if self.severities:
+            for f in findings:
+                f.severity = self.severities.get(f.rule, f.severity)
         by_severity = {s.value: 0 for s in Severity}
         by_category: dict[str, int] = {}
         for f in findings:
@@ -100,10 +131,21 @@ class Checker:
             sentences=len(doc.sentences),
             findings=findings,
             counts=Counts(by_severity=by_severity, by_category=by_category),
-            fluency=scores.fluency(doc, findings),
+            fluency=fluency,
             provenance=provenance.build(text, findings, language, dateline, self.agencies, likelihood, verdict,
                                         evidence, self.signature),
         )
+
+    def check_source(self, source: "Source") -> DocumentReport:
+        """Check a read document. For text extracted from markup, every offset, line and
+        column in the report points into the original file."""
+        report = self.check(source.text, source.name)
+        report.doc_id = source.doc_id
+        report.format = source.format
+        report.metadata = dict(source.metadata)
+        if source.offsets is not None and source.original is not None:
+            _map_to_original(report, source)
+        return report
 
     @staticmethod
     def _resolve(doc, ctx: Context) -> list[Finding]:
@@ -125,3 +167,20 @@ class Checker:
                 source_term=raw.source_term, source_language=raw.source_language, pair=raw.pair,
             ))
         return out
+
+
+def _map_to_original(report: DocumentReport, source: "Source") -> None:
+    """Move a report's spans from the extracted text to the original file, in place."""
+    from mtcheck.read import LineIndex
+
+    offsets, lines = source.offsets, LineIndex(source.original)
+    for f in report.findings:
+        f.start, f.end = offsets.to_original(f.start), offsets.to_original_end(f.end)
+        f.line, f.column = lines.position(f.start)
+        f.end_line, f.end_column = lines.position(f.end)
+    for s in report.fluency.sentences:
+        s.start, s.end = offsets.to_original(s.start), offsets.to_original_end(s.end)
+        s.line, s.column = lines.position(s.start)
+    for span in (report.provenance.agency, report.provenance.dateline):
+        if span is not None:
+            span.start, span.end = offsets.to_original(span.start), offsets.to_original_end(span.end)

@@ -8,7 +8,7 @@ the decoded text (end exclusive); lines and columns are 1-based.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Optional
+from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -42,7 +42,7 @@ class Finding(_Model):
     rule: str = Field(description="Stable rule id, e.g. 'calque.term'.")
     category: str = Field(description="Rule family: calque, repetition, fragment, punctuation, script, marker.")
     severity: Severity
-    start: int = Field(ge=0, description="0-based character offset into the decoded text.")
+    start: int = Field(ge=0, description="0-based character offset into the decoded file (for markup, the original file, not the extracted text).")
     end: int = Field(ge=0, description="Exclusive end offset.")
     line: int = Field(ge=1)
     column: int = Field(ge=1, description="1-based, in characters.")
@@ -128,6 +128,9 @@ class Counts(_Model):
 
 class DocumentReport(_Model):
     source: str = Field(description="File path, '-' for stdin, or the id given by the caller.")
+    doc_id: Optional[str] = Field(default=None, description="Id of the document inside a file that holds many (JSONL).")
+    format: str = Field(default="text", description="How the text was read: text, markdown, html, nitf, newsml, jsonl.")
+    metadata: dict[str, Any] = Field(default_factory=dict, description="Metadata carried from the input (JSONL fields, XML headline).")
     characters: int
     paragraphs: int
     sentences: int
@@ -177,19 +180,3 @@ class PairsValidation(_Model):
     files: list[str]
     entries: int
     problems: list[PairProblem]
-
-
-SCHEMA_MODELS: dict[str, type[BaseModel]] = {
-    "check-report": CheckReport,
-    "document-report": DocumentReport,
-    "rules": RuleCatalogue,
-    "pairs-validation": PairsValidation,
-}
-
-
-def schema_documents() -> dict[str, str]:
-    """File name -> JSON schema text for every exported model (written to reports/schema/)."""
-    import json
-
-    return {f"{name}.schema.json": json.dumps(model.model_json_schema(), indent=2, sort_keys=True) + "\n"
-            for name, model in SCHEMA_MODELS.items()}

@@ -96,10 +96,11 @@ def mt_likelihood(findings: Sequence[Finding], words: int) -> tuple[float, list[
     return round(1.0 / (1.0 + math.exp(-log_odds)), 4), evidence
 
 
-def verdict(likelihood: float) -> Verdict:
-    if likelihood >= MACHINE:
+def verdict(likelihood: float, post_edited: float = POST_EDITED, machine: float = MACHINE) -> Verdict:
+    """The verdict for an MT likelihood; the thresholds can be calibrated (`mtcheck eval --calibrate`)."""
+    if likelihood >= machine:
         return Verdict.machine
-    if likelihood >= POST_EDITED:
+    if likelihood >= post_edited:
         return Verdict.post_edited
     return Verdict.human
 

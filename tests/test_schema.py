@@ -6,7 +6,8 @@ import jsonschema
 
 import mtcheck
 from conftest import REPO
-from mtcheck.models import CheckReport, schema_documents
+from mtcheck.models import CheckReport
+from mtcheck.schemas import schema_documents
 
 
 def test_exported_schemas_are_in_step_with_the_models():

@@ -4,6 +4,7 @@ Readers return `Source` objects; a problem with one input is an `InputProblem`
 naming that input, never an exception that stops the others.
 """
 
+from mtcheck.read.offsets import LineIndex, OffsetMap
 from mtcheck.read.text import DEFAULT_MAX_BYTES, InputProblem, Source, decode, read_path, read_stdin
 
-__all__ = ["DEFAULT_MAX_BYTES", "InputProblem", "Source", "decode", "read_path", "read_stdin"]
+__all__ = ["DEFAULT_MAX_BYTES", "InputProblem", "LineIndex", "OffsetMap", "Source", "decode", "read_path", "read_stdin"]

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import codecs
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Optional
+
+from mtcheck.read.offsets import OffsetMap
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
@@ -35,9 +38,22 @@ class InputProblem(Exception):
 
 @dataclass(frozen=True)
 class Source:
+    """One document to check.
+
+    `text` is what the rules see. For a document extracted from markup (HTML, Markdown,
+    wire XML), `original` is the decoded file and `offsets` maps `text` offsets back to it,
+    so findings are reported where they stand in the file. `doc_id` names one document of
+    a file that holds many (a JSONL archive); `metadata` is carried into its report.
+    """
+
     name: str
     text: str
-    encoding: str
+    encoding: str = "utf-8"
+    format: str = "text"
+    original: Optional[str] = None
+    offsets: Optional[OffsetMap] = None
+    doc_id: Optional[str] = None
+    metadata: dict[str, Any] = field(default_factory=dict)
 
 
 def decode(data: bytes, name: str) -> Source:

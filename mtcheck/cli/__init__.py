@@ -1,0 +1,57 @@
+"""The `mtcheck` command: a thin layer over the library, one module a subcommand.
+
+Each command module has `register(subparsers)`, which adds its parser and sets
+`run` to the function that carries it out and returns the exit code.
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 a usage or
+input error (the other inputs are still processed and reported). Errors are one
+line on stderr naming the input and the problem, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Optional, Sequence
+
+from mtcheck import __version__
+from mtcheck.cli import check, pairs, rules, schema
+from mtcheck.cli.common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError, error
+
+# In the order `mtcheck --help` lists them.
+COMMANDS = (check, rules, pairs, schema)
+
+__all__ = ["EXIT_ERROR", "EXIT_FINDINGS", "EXIT_OK", "UsageError", "main"]
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help(sys.stderr)
+        return EXIT_ERROR
+    try:
+        return args.run(args)
+    except UsageError as exc:
+        error(str(exc))
+        return EXIT_ERROR
+    except BrokenPipeError:  # `mtcheck check ... | head`: stop quietly
+        # Python flushes stdout again at exit; point it at /dev/null so that flush
+        # cannot raise a second BrokenPipeError with a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mtcheck",
+        description="Tell whether English news copy is machine translation, show what gives it away and how to fix it.",
+    )
+    parser.add_argument("--version", action="version", version=f"mtcheck {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for command in COMMANDS:
+        command.register(sub)
+    return parser

@@ -1,0 +1,59 @@
+"""What every command shares: exit codes, the one-line error, argument helpers."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FAIL_ON = ("info", "warning", "error", "never")
+
+
+class UsageError(Exception):
+    """A bad argument or unusable configuration: one line, exit 2."""
+
+
+def error(message: str) -> None:
+    print(f"mtcheck: error: {message}", file=sys.stderr)
+
+
+def positive_int(value: str) -> int:
+    try:
+        n = int(value.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if n <= 0:
+        raise argparse.ArgumentTypeError(f"{value!r} must be positive")
+    return n
+
+
+def split(items: Sequence[str]) -> list[str]:
+    """Comma-separated, repeatable option values as one flat list."""
+    return [part.strip() for item in items for part in item.split(",") if part.strip()]
+
+
+def add_rule_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--pairs", action="append", default=[], metavar="PATH",
+                   help="add a reference-pairs file or folder (repeatable)")
+    p.add_argument("--no-default-pairs", action="store_true", help="do not load the shipped reference pairs")
+    p.add_argument("--select", action="append", default=[], metavar="RULES",
+                   help="only these rules: ids, families or categories, comma-separated (repeatable)")
+    p.add_argument("--ignore", action="append", default=[], metavar="RULES",
+                   help="skip these rules: ids, families or categories, comma-separated (repeatable)")
+
+
+def checker_from_args(args: argparse.Namespace):
+    """The Checker the rule options ask for; a bad option is a UsageError."""
+    from mtcheck.checker import Checker, RuleSelectionError
+    from mtcheck.pairs import PairsError
+
+    for path in args.pairs:
+        if not Path(path).exists():
+            raise UsageError(f"{path}: no such pairs file or folder")
+    try:
+        return Checker(pairs=args.pairs, select=split(args.select), ignore=split(args.ignore),
+                       default_pairs=not args.no_default_pairs)
+    except (RuleSelectionError, PairsError) as exc:
+        raise UsageError(str(exc)) from None

@@ -1,0 +1,72 @@
+"""Offsets of extracted text map back to the original file, and reports follow them."""
+
+from __future__ import annotations
+
+from mtcheck.checker import Checker
+from mtcheck.read import OffsetMap, Source
+
+from conftest import PLAIN
+
+
+def _extract(original: str, pieces: list[tuple[int, int]], joiner: str = "\n\n") -> tuple[str, OffsetMap]:
+    """Extracted text made of original[a:b] pieces joined by inserted separators."""
+    offsets, parts = OffsetMap(), []
+    for i, (a, b) in enumerate(pieces):
+        if i:
+            offsets.insert(len(joiner), original_at=a)
+            parts.append(joiner)
+        offsets.copy(a, b - a)
+        parts.append(original[a:b])
+    return "".join(parts), offsets
+
+
+def test_copied_runs_map_exactly_and_inserted_text_maps_to_its_place():
+    original = "<p>Hello world.</p>\n<p>Second one.</p>"
+    first, second = (3, 15), (23, 34)
+    text, offsets = _extract(original, [first, second])
+    assert text == "Hello world.\n\nSecond one."
+    for i, ch in enumerate(text):
+        if ch != "\n":
+            assert original[offsets.to_original(i)] == ch
+    assert offsets.to_original(12) == 23  # the inserted break stands where the next piece starts
+    assert offsets.to_original_end(12) == 15  # a span ending at "world." ends before "</p>"
+
+
+def test_adjacent_copies_merge_into_one_run():
+    offsets = OffsetMap()
+    offsets.copy(10, 3)
+    offsets.copy(13, 4)
+    assert offsets.length == 7 and offsets.to_original(6) == 16
+
+
+def test_report_of_extracted_text_points_into_the_original_file(checker):
+    body = f"{PLAIN} The new crown pneumonia epidemic spread."
+    original = f"---\ntitle: x\n---\n\n# Heading\n\n{body}\n"
+    start = original.index(body)
+    text, offsets = _extract(original, [(start, start + len(body))])
+    report = checker.check_source(Source(name="story.md", text=text, format="markdown",
+                                         original=original, offsets=offsets))
+    finding = next(f for f in report.findings if f.rule == "calque.term")
+    assert original[finding.start:finding.end] == finding.text
+    assert finding.text.startswith("new crown pneumonia")
+    assert (finding.line, finding.column) == (7, original.index("new crown") - original.index(body) + 1)
+    assert report.format == "markdown"
+    sentence = report.fluency.sentences[-1]
+    assert original[sentence.start:sentence.end] == "The new crown pneumonia epidemic spread."
+
+
+def test_severity_overrides_change_reported_severity_not_scores():
+    text = f"{PLAIN} The new crown pneumonia epidemic spread."
+    plain, overridden = Checker(), Checker(severities={"calque.term": "info"})
+    a, b = plain.check(text), overridden.check(text)
+    assert [f.severity.value for f in b.findings if f.rule == "calque.term"] == ["info"]
+    assert a.provenance.mt_likelihood == b.provenance.mt_likelihood
+    assert a.fluency.score == b.fluency.score
+    assert plain.signature != overridden.signature
+
+
+def test_verdict_thresholds_are_used_and_signed():
+    text = f"{PLAIN} The new crown pneumonia epidemic spread."
+    strict = Checker(verdict_thresholds=(0.0, 0.0))
+    assert strict.check(text).provenance.verdict.value == "machine"
+    assert "verdict:0,0" in strict.signature
