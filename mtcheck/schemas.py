@@ -10,6 +10,7 @@ import json
 
 from pydantic import BaseModel
 
+from mtcheck.align.models import AlignReport
 from mtcheck.models import CheckReport, DocumentReport, PairsValidation, RuleCatalogue
 
 
@@ -20,6 +21,7 @@ def schema_models() -> dict[str, type[BaseModel]]:
         "document-report": DocumentReport,
         "rules": RuleCatalogue,
         "pairs-validation": PairsValidation,
+        "align-report": AlignReport,
     }
 
 

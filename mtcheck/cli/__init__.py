@@ -16,11 +16,11 @@ import sys
 from typing import Optional, Sequence
 
 from mtcheck import __version__
-from mtcheck.cli import check, pairs, rules, schema
+from mtcheck.cli import align, check, pairs, rules, schema
 from mtcheck.cli.common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError, error
 
 # In the order `mtcheck --help` lists them.
-COMMANDS = (check, rules, pairs, schema)
+COMMANDS = (check, align, rules, pairs, schema)
 
 __all__ = ["EXIT_ERROR", "EXIT_FINDINGS", "EXIT_OK", "UsageError", "main"]
 

@@ -1,0 +1,207 @@
+"""mtcheck align: sentence alignment, scores, word edits, what editing fixed, output formats."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from align_synthetic import link_f1, make_versions
+from conftest import PLAIN, REPO, SHARED
+from mtcheck.align import Aligner, AlignSettings, align_sentences
+
+PAIRS = REPO / "reference_pairs"
+
+
+@pytest.fixture(scope="module")
+def aligner(checker):
+    return Aligner(checker)
+
+
+def _links(links) -> set[tuple[int, int]]:
+    return {(i, j) for link in links for i in range(*link.draft) for j in range(*link.reference)}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_synthetic_versions_with_splits_merges_insertions_and_deletions_align_exactly(seed):
+    versions = make_versions(80, seed=seed)
+    assert all(versions.operations.values()) or seed  # the generator does make every kind of change
+    links = align_sentences(versions.draft, versions.reference)
+    assert link_f1(_links(links), versions.links) >= 0.98
+
+
+def test_every_group_shape_is_used_and_both_sides_are_covered_in_order():
+    versions = make_versions(300, seed=11, split=0.1, merge=0.1, delete=0.06, insert=0.06)
+    links = align_sentences(versions.draft, versions.reference)
+    ops = {link.operation for link in links}
+    assert {"1-1", "1-2", "2-1", "1-0", "0-1"} <= ops
+    assert [i for link in links for i in range(*link.draft)] == list(range(len(versions.draft)))
+    assert [j for link in links for j in range(*link.reference)] == list(range(len(versions.reference)))
+
+
+def test_two_two_group_when_a_boundary_moves():
+    draft = ["The council approved the budget for next year after a long debate on Monday and",
+             "the mayor said the money would go to schools.",
+             "Police reported no arrests."]
+    reference = ["The council approved the budget for next year after a long debate on Monday.",
+                 "And the mayor said the money would go to schools.",
+                 "Police reported no arrests."]
+    assert align_sentences(draft, reference)[-1].operation == "1-1"
+    shifted = ["The council approved the budget", "for next year after a long debate, and the mayor said the money would go to schools.",
+               "Police reported no arrests."]
+    ops = [link.operation for link in align_sentences(shifted, reference)]
+    assert ops[0] in ("2-2", "1-1") and ops[-1] == "1-1"
+    assert "1-0" not in ops and "0-1" not in ops
+
+
+def test_empty_side_is_all_added_or_dropped():
+    assert [link.operation for link in align_sentences(["One."], [])] == ["1-0"]
+    assert [link.operation for link in align_sentences([], ["One.", "Two."])] == ["0-1", "0-1"]
+
+
+def test_identical_versions_are_kept_with_perfect_scores(aligner):
+    text = f"{PLAIN} Officials said the bridge would reopen in May.\n\nTraffic was diverted."
+    report = aligner.align_texts(text, text)
+    assert {g.status.value for g in report.groups} == {"kept"}
+    assert report.sentences.kept_share == 1.0
+    assert report.scores.bleu == 100.0 and report.scores.ter == 0.0
+    assert all(g.scores.chrf == 100.0 and not g.edits for g in report.groups)
+
+
+def test_spans_and_edits_point_into_each_side(aligner):
+    draft = (PAIRS / "documents/flood_control_draft.txt").read_text(encoding="utf-8")
+    reference = (PAIRS / "documents/flood_control_published.txt").read_text(encoding="utf-8")
+    report = aligner.align_texts(draft, reference)
+    for g in report.groups:
+        assert draft[g.draft.start:g.draft.end] == g.draft.text
+        assert reference[g.reference.start:g.reference.end] == g.reference.text
+        for e in g.edits:
+            assert draft[e.draft_start:e.draft_end] == e.draft_text
+            assert reference[e.reference_start:e.reference_end] == e.reference_text
+            assert e.op in ("replace", "insert", "delete")
+        for c in g.findings:
+            if c.draft_start is not None:
+                assert draft[c.draft_start:c.draft_end] == c.draft_text
+    assert report.scores.signatures["bleu"].startswith("nrefs:1|")
+    assert "align:" in report.signature and "sacrebleu:" in report.signature
+
+
+def test_what_editing_fixed_and_missed(aligner):
+    flood = aligner.align_texts((PAIRS / "documents/flood_control_draft.txt").read_text(encoding="utf-8"),
+                                (PAIRS / "documents/flood_control_published.txt").read_text(encoding="utf-8"))
+    assert flood.editing.fixed.get("repetition.coordinated") == 1
+    assert flood.editing.fixed.get("repetition.doubled-word") == 1
+    assert flood.editing.removed.get("marker.end") == 1  # "(over)" went with its line
+    assert not flood.editing.remaining
+    port = aligner.align_texts((PAIRS / "documents/port_expansion_draft.txt").read_text(encoding="utf-8"),
+                               (PAIRS / "documents/port_expansion_published.txt").read_text(encoding="utf-8"))
+    assert port.editing.remaining == {"calque.phrase": 1}
+    kept = [c for g in port.groups for c in g.findings if c.status.value == "remaining"]
+    assert kept[0].draft_text == kept[0].reference_text == "high-quality development"
+
+
+def test_introduced_findings_are_reported(aligner):
+    draft = f"{PLAIN} The committee approved the plan on Monday."
+    reference = f"{PLAIN} The committee approved the the plan on Monday."
+    report = aligner.align_texts(draft, reference)
+    assert report.editing.introduced == {"repetition.doubled-word": 1}
+
+
+def test_shipped_document_pairs_align(aligner):
+    rows = [line.split("\t") for line in (PAIRS / "documents/index.tsv").read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#")]
+    assert len(rows) >= 3
+    for name, draft, reference, _ in rows:
+        report = aligner.align_texts((PAIRS / draft).read_text(encoding="utf-8"),
+                                     (PAIRS / reference).read_text(encoding="utf-8"), draft, reference)
+        assert report.draft.verdict.value == "machine", name
+        assert report.reference.verdict.value == "human", name
+        assert sum(report.editing.fixed.values()) >= 2, name
+        assert report.sentences.edited >= 3, name
+
+
+def test_cli_json_matches_the_exported_schema(cli):
+    result = cli("align", str(PAIRS / "documents/port_expansion_draft.txt"),
+                 str(PAIRS / "documents/port_expansion_published.txt"), "--format", "json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    schema = json.loads((REPO / "reports/schema/align-report.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, schema)
+    group = data["groups"][0]
+    assert {"operation", "draft", "reference", "scores", "edits", "findings"} <= group.keys()
+    assert {"sentences", "start", "end"} <= group["draft"].keys()
+
+
+def test_cli_text_is_side_by_side_with_changes_marked(cli):
+    result = cli("align", str(PAIRS / "documents/flood_control_draft.txt"),
+                 str(PAIRS / "documents/flood_control_published.txt"), "--width", "100", "--color", "never")
+    assert result.code == 0, result.err
+    assert " │ " in result.out
+    assert "[-The the local government has relocated-]" in result.out
+    assert "{+Local authorities have moved+}" in result.out
+    assert "fixed      repetition.coordinated \"inspection and inspection\"" in result.out
+    assert "BLEU" in result.out and "chrF" in result.out and "TER" in result.out
+
+
+def test_cli_html_escapes_document_text(cli, tmp_path):
+    draft = tmp_path / "draft.txt"
+    reference = tmp_path / "reference.txt"
+    draft.write_text(f"{PLAIN} Click <script>alert(1)</script> here.\n", encoding="utf-8")
+    reference.write_text(f"{PLAIN} Click <img src=x onerror=alert(2)> now.\n", encoding="utf-8")
+    out = tmp_path / "page.html"
+    result = cli("align", str(draft), str(reference), "--format", "html", "--out", str(out))
+    assert result.code == 0, result.err
+    page = out.read_text(encoding="utf-8")
+    assert "<script" not in page and "<img" not in page
+    shown = re.sub(r"</?(del|ins)>", "", page)  # change marks may split the escaped markup
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown and "&lt;img src=x onerror=alert(2)&gt;" in shown
+    assert "http://" not in page and "https://" not in page  # self-contained
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00\x01\x02binary", b"\xff\xfe\xfa not utf-8 \xc3"])
+def test_bad_versions_are_one_line_errors(cli, tmp_path, content):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    result = cli("align", str(bad), str(PAIRS / "documents/flood_control_published.txt"))
+    assert result.code == 2
+    assert result.err.count("\n") == 1 and result.err.startswith(f"mtcheck: error: {bad}:")
+    assert "Traceback" not in result.err
+
+
+def test_missing_version_and_stdin_twice(cli):
+    assert cli("align", "no/such/draft.txt", str(PAIRS / "documents/flood_control_published.txt")).code == 2
+    result = cli("align", "-", "-", stdin=b"Text.")
+    assert result.code == 2 and "only once" in result.err
+
+
+@pytest.mark.skipif(not (SHARED / "eval" / "wmt21_zhen_docs.jsonl").exists(), reason="../shared/eval is not beside the repository")
+def test_versions_of_real_news_align(monkeypatch):
+    """WMT21 zh-en: versions of the first three stories, joined and re-segmented, recover their segment links."""
+    monkeypatch.syspath_prepend(str(REPO / "tests" / "benchmarks"))
+    import align_eval
+
+    versions = list(align_eval.versions(SHARED / "eval" / "wmt21_zhen_docs.jsonl").values())[:3]
+    scores = [align_eval.f1_of_pair(a, b, "\n", AlignSettings()) for vs in versions for a, b in zip(vs, vs[1:])]
+    assert sum(scores) / len(scores) >= 0.98
+    sys.modules.pop("align_eval", None)
+
+
+def test_shared_statistics_give_sacrebleus_own_sentence_and_corpus_scores():
+    from sacrebleu.metrics import BLEU, CHRF, TER
+
+    from mtcheck.align.metrics import Metrics
+
+    drafts = ["The the committee approved a plan on Monday.", "Officials said nothing.", ""]
+    references = ["The committee approved the plan on Monday.", "", "Police made no arrests."]
+    metrics = Metrics()
+    sentences, corpus = metrics.score(drafts, references)
+    assert sentences[0] == metrics.sentence(drafts[0], references[0])
+    assert sentences[1] is None and sentences[2] is None
+    refs = [references]
+    assert corpus.bleu == round(BLEU().corpus_score(drafts, refs).score, 2)
+    assert corpus.chrf == round(CHRF().corpus_score(drafts, refs).score, 2)
+    assert corpus.ter == round(TER().corpus_score(drafts, refs).score, 2)
