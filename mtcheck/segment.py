@@ -36,7 +36,7 @@ _SENTENCE_STARTERS = frozenset(
 )
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_TERMINAL = frozenset(".!?:;\"”’)]」』。！？…—-")
+_TERMINAL = frozenset(".!?:;\"”’)]」』。！？：；…—-")
 _CANDIDATE = re.compile(r"(\.{3}|…|[.!?。！？]+)([\"'”’»)\]」』]*)(?=\s|$)")
 _NEXT_WORD = re.compile(r"\s*[\"'“‘«(\[]*(\w*)")
 _INDENT = frozenset(" \t\u3000\u00a0")

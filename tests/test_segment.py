@@ -66,3 +66,10 @@ def test_one_paragraph_per_line_but_hard_wrapped_prose_is_joined():
                "visitors from across the country and\nabroad.\n")
     doc = segment(wrapped)
     assert len(doc.paragraphs) == 1 and len(doc.sentences) == 1
+
+
+def test_full_width_colon_ends_a_line_of_a_list_intro():
+    text = "The situation is as follows：\nHealth Bureau 271 cases (involving quarantine).\nTourism Bureau 1 case."
+    doc = segment(text)
+    assert [text[p.start:p.end] for p in doc.paragraphs][0] == "The situation is as follows："
+    assert len(doc.paragraphs) == 3
