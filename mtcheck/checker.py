@@ -85,6 +85,7 @@ class Checker:
             raise RuleSelectionError(
                 f"verdict thresholds must satisfy 0 <= post_edited <= machine <= 1 (got {post_edited}, {machine})")
         self.verdict_thresholds = (float(post_edited), float(machine))
+        self._references = None
         self.families = [cls() for cls in FAMILIES.values()]
         self._language_only = [f for f in self.families if isinstance(f, Script)]
         total = len(all_rules())
@@ -100,7 +101,22 @@ class Checker:
         if self.verdict_thresholds != (scores.POST_EDITED, scores.MACHINE):
             self.signature += "|verdict:{:g},{:g}".format(*self.verdict_thresholds)
 
+    def use_reference_corpus(self, index, threshold: float) -> None:
+        """From now on, give every sentence its closest sentence in a published corpus and
+        every report the corpus documents it draws on (`mtcheck.align.corpus.ReferenceIndex`)."""
+        self._references = (index, threshold)
+        self.signature += f"|references:{index.stats.sentences}@{threshold:g}"
+
     def check(self, text: str, source: str = "<text>") -> DocumentReport:
+        report = self._check(text, source)
+        if self._references is not None:
+            from mtcheck.align.corpus import annotate
+
+            # Before any move to original-file offsets: the lookup reads the checked text.
+            annotate(report, text, *self._references)
+        return report
+
+    def _check(self, text: str, source: str) -> DocumentReport:
         doc = segment(text)
         language = detect_document(text)
         dateline = find_dateline(text, self.agencies)

@@ -56,6 +56,34 @@ class Finding(_Model):
     source_term: Optional[str] = Field(default=None, description="Source-language term behind a calque.")
     source_language: Optional[str] = None
     pair: Optional[str] = Field(default=None, description="Reference pair behind the finding, as file:line.")
+    fingerprint: Optional[str] = Field(
+        default=None, description="Stable id for baselines: rule, flagged text and the words around it, not its line.")
+
+
+class ReferenceMatch(_Model):
+    """The closest sentence of the reference corpus (published copy) to a checked sentence."""
+
+    document: str = Field(description="The reference document's id (JSONL `id`), else its path (path:line in JSONL).")
+    path: str = Field(description="The corpus file it is in.")
+    line: Optional[int] = Field(default=None, ge=1, description="Its line in a JSONL corpus file.")
+    sentence: int = Field(ge=0, description="Index of the sentence in that document.")
+    text: str
+    start: int = Field(ge=0, description="0-based character offset of the sentence in that document's text (JSONL: its `text` field).")
+    end: int = Field(ge=0, description="Exclusive end offset.")
+    similarity: float = Field(
+        ge=0, le=100, description="0-100: mean of the rapidfuzz ratio over characters and over words of the two sentences, lower-cased.")
+
+
+class ReferenceDocument(_Model):
+    """A reference document that sentences of the checked document were matched to."""
+
+    document: str = Field(description="The reference document's id (JSONL `id`), else its path (path:line in JSONL).")
+    path: str
+    line: Optional[int] = Field(default=None, ge=1)
+    sentences: int = Field(ge=1, description="Sentences of the checked document whose closest reference sentence is in it.")
+    share: float = Field(ge=0, le=1, description="That count as a share of the checked document's sentences.")
+    coverage: float = Field(ge=0, le=1, description="Share of the reference document's own sentences matched.")
+    similarity: float = Field(ge=0, le=100, description="Mean similarity of the matched sentences.")
 
 
 class SentenceFluency(_Model):
@@ -67,6 +95,8 @@ class SentenceFluency(_Model):
     paragraph: int
     score: float = Field(ge=0, le=100)
     findings: int = Field(ge=0, description="Findings starting in this sentence.")
+    reference: Optional[ReferenceMatch] = Field(
+        default=None, description="Closest reference-corpus sentence above the threshold (with --reference-corpus).")
 
 
 class Fluency(_Model):
@@ -119,11 +149,20 @@ class Provenance(_Model):
     verdict: Verdict
     evidence: list[Evidence] = Field(description="Rules that moved the likelihood, largest first.")
     signature: str
+    references: list[ReferenceDocument] = Field(
+        default_factory=list, description="Closest reference-corpus documents, most sentences matched first (with --reference-corpus).")
 
 
 class Counts(_Model):
     by_severity: dict[str, int]
     by_category: dict[str, int]
+
+
+class GateFailure(_Model):
+    """One reason a document fails the publication gate of `mtcheck check`."""
+
+    rule: str = Field(description="gate.findings, gate.mt-likelihood or gate.fluency.")
+    message: str
 
 
 class DocumentReport(_Model):
@@ -138,6 +177,11 @@ class DocumentReport(_Model):
     counts: Counts
     fluency: Fluency
     provenance: Provenance
+    suppressed: list[Finding] = Field(
+        default_factory=list, description="Findings silenced by mtcheck-disable comments (not in `findings` or `counts`).")
+    baselined: int = Field(default=0, ge=0, description="Findings left out because the --baseline file holds them.")
+    failures: list[GateFailure] = Field(
+        default_factory=list, description="Why the document fails the gate (fail_on, max_mt_likelihood, min_fluency); empty when it passes.")
 
 
 class InputError(_Model):
@@ -151,6 +195,9 @@ class CheckReport(_Model):
     documents: list[DocumentReport]
     errors: list[InputError] = Field(default_factory=list)
     signature: str
+    suppressed: int = Field(default=0, ge=0, description="Findings silenced by mtcheck-disable comments, all documents.")
+    baselined: int = Field(default=0, ge=0, description="Findings left out because the baseline holds them, all documents.")
+    skipped: list[str] = Field(default_factory=list, description="Files named but excluded by the config's include/exclude.")
 
 
 class RuleInfo(_Model):
@@ -180,3 +227,28 @@ class PairsValidation(_Model):
     files: list[str]
     entries: int
     problems: list[PairProblem]
+
+
+class AppliedFix(_Model):
+    """One change `mtcheck fix` made: a span of the input and the text that replaced it."""
+
+    rules: list[str] = Field(description="Rules whose findings it fixes; several when fixes that touched were merged.")
+    start: int = Field(ge=0, description="0-based character offset into the input (for markup, the original file).")
+    end: int = Field(ge=0, description="Exclusive end offset.")
+    line: int = Field(ge=1)
+    column: int = Field(ge=1, description="1-based, in characters.")
+    original: str = Field(description="The input's text in [start, end).")
+    replacement: str
+
+
+class FixReport(_Model):
+    """What `mtcheck fix` did to one document: the fixed text, each change, what is left for a person."""
+
+    source: str = Field(description="File path, '-' for stdin, or the id given by the caller.")
+    format: str = Field(default="text", description="How the input was read: text, markdown, html.")
+    text: str = Field(description="The fixed text (for markup, the whole fixed file).")
+    changed: bool
+    applied: list[AppliedFix] = Field(description="Changes in input order; the input outside their spans is unchanged.")
+    remaining: list[Finding] = Field(description="Findings of the fixed text left for a person (offsets into `text`).")
+    rounds: int = Field(ge=1, description="Checks run: the first, and one after each pass of fixes (a fix can expose another).")
+    signature: str

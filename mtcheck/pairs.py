@@ -64,6 +64,23 @@ class PairEntry:
     def pattern(self) -> str:
         return self.mt_phrase[3:] if self.is_regex else _phrase_regex(self.mt_phrase.split(" "))
 
+    def replacement_for(self, matched: str) -> Optional[str]:
+        """The literal text that replaces `matched` (a match of this entry) when the entry is
+        fix=safe: the first reference, carrying the plural or possessive of the match's last
+        word. None when the match is inflected in a way the reference cannot follow (a verb
+        form, an inflected inner word, a plural of a proper name): a person decides."""
+        if self.fix != "safe":
+            return None
+        replacement = self.references[0]
+        if self.is_regex:
+            return replacement
+        words = self.mt_phrase.split(" ")
+        head = _SEP.join(_literal_word(w) for w in words[:-1])
+        m = re.fullmatch((head + _SEP if head else "") + "(.+)", matched, re.IGNORECASE | re.DOTALL)
+        if m is None:
+            return None
+        return _inflect_like(replacement, words[-1], m.group(1))
+
 
 @dataclass(frozen=True)
 class Match:
@@ -118,6 +135,42 @@ def _phrase_regex(words: list[str]) -> str:
     return _SEP.join(_word_regex(w) for w in words)
 
 
+def _literal_word(word: str) -> str:
+    """A phrase word in its base form only, spelled as the matcher tolerates it."""
+    return "".join("['’]" if c in "'’" else r"[-‐‑\s]?" if c == "-" else re.escape(c) for c in word)
+
+
+_HYPHENS = str.maketrans({"’": "'", "‐": "", "‑": "", "-": ""})
+# Last words whose plural is not regular (or that may already be plural): not pluralised blindly.
+_IRREGULAR_PLURAL = re.compile(r"(?:s|man|child|person|foot|tooth|mouse|fe|f)$")
+
+
+def _inflect_like(replacement: str, base: str, written: str) -> Optional[str]:
+    """`replacement` with the inflection `written` (the matched last word) has over `base`."""
+    form = re.sub(r"\s+", "", written.lower()).translate(_HYPHENS)
+    base = base.translate(_HYPHENS)
+    if form == base:
+        return replacement
+    if form in (base + "'s", base + "'"):
+        apostrophe = "’" if "’" in written else "'"
+        return replacement + apostrophe + ("" if replacement.endswith("s") else "s")
+    plurals = {base + "s", base + "es"}
+    if len(base) > 2 and base.endswith("y") and base[-2] not in "aeiou":
+        plurals.add(base[:-1] + "ies")
+    if form not in plurals:
+        return None  # a verb form (-ed, -ing): the reference is a noun phrase
+    head, _, last = replacement.rpartition(" ")
+    if not re.fullmatch(r"[a-z]+", last) or _IRREGULAR_PLURAL.search(last):
+        return None  # a name ("WeChat Moments"), an acronym, or an irregular noun
+    if last.endswith("y") and last[-2:-1] not in ("", *"aeiou"):
+        last = last[:-1] + "ies"
+    elif last.endswith(("x", "z", "ch", "sh")):
+        last += "es"
+    else:
+        last += "s"
+    return f"{head} {last}" if head else last
+
+
 
 
 # --- loading and validating -------------------------------------------------------
@@ -130,8 +183,9 @@ class Loaded:
     files: list[str] = field(default_factory=list)
 
 
-def load(paths: Iterable[str | Path]) -> Loaded:
-    """Parse pair files, collecting every problem as file:line instead of stopping."""
+def load(paths: Iterable[str | Path], check_replacements: bool = True) -> Loaded:
+    """Parse pair files, collecting every problem as file:line instead of stopping.
+    `check_replacements` also builds the matcher to find safe replacements that loop."""
     result = Loaded()
     seen: dict[str, PairEntry] = {}
     for path in pair_files(paths):
@@ -162,7 +216,29 @@ def load(paths: Iterable[str | Path]) -> Loaded:
                 ))
             seen[key] = entry
     result.entries = list(seen.values())
+    if check_replacements:
+        result.problems.extend(replacement_loops(PairSet(result.entries, "", result.files)))
     return result
+
+
+# Marks of advice rather than replacement text: <notes>, "A or B", placeholders.
+_ADVICE = re.compile(r"[<>…]|\.\.\.| or |\be\.g\.")
+
+
+def replacement_loops(pairs: "PairSet") -> list[PairProblem]:
+    """Safe pairs whose replacement a safe pair would rewrite again: `mtcheck fix` could
+    then never settle on a text."""
+    problems = []
+    for entry in pairs.entries:
+        if entry.fix != "safe":
+            continue
+        loop = next((m.entry for m in pairs.find(entry.references[0]) if m.entry.fix == "safe"), None)
+        if loop is not None:
+            problems.append(PairProblem(
+                path=entry.path, line=entry.line, severity=Severity.error,
+                message=f"the replacement {entry.references[0]!r} is itself rewritten by the safe pair at "
+                        f"{loop.location}; fixing would never settle"))
+    return problems
 
 
 def _difference(a: PairEntry, b: PairEntry) -> str:
@@ -212,6 +288,11 @@ def _parse(text: str, name: str, problems: list[PairProblem]) -> Iterator[PairEn
         references = tuple(r.strip() for r in ref.split(" | ") if r.strip())
         if not references:
             problem(lineno, "empty field: reference")
+            continue
+        advice = _ADVICE.search(references[0]) if fix == "safe" else None
+        if advice:
+            problem(lineno, f"fix=safe needs a literal replacement as the first reference, not advice "
+                            f"({advice.group().strip()!r} in {references[0]!r}); make it review")
             continue
         entry = PairEntry(mt if mt.startswith("re:") else mt.lower(), references, term, lang, category,
                           Severity(severity), fix, note, name, lineno)
@@ -458,9 +539,10 @@ class PairSet:
 
 def build(paths: Iterable[str | Path]) -> PairSet:
     """Load pair files for checking: any error-level problem is fatal (one line, file:line)."""
-    loaded = load(paths)
-    for p in loaded.problems:
+    loaded = load(paths, check_replacements=False)
+    digest = hashlib.sha256("\n".join(loaded.digests).encode()).hexdigest()[:12]
+    pair_set = PairSet(loaded.entries, digest, loaded.files)
+    for p in loaded.problems + replacement_loops(pair_set):
         if p.severity == Severity.error and not p.message.startswith("conflicts with"):
             raise PairsError(f"{p.path}:{p.line}: {p.message}")
-    digest = hashlib.sha256("\n".join(loaded.digests).encode()).hexdigest()[:12]
-    return PairSet(loaded.entries, digest, loaded.files)
+    return pair_set

@@ -11,7 +11,10 @@ import json
 from pydantic import BaseModel
 
 from mtcheck.align.models import AlignReport
-from mtcheck.models import CheckReport, DocumentReport, PairsValidation, RuleCatalogue
+from mtcheck.baseline import Baseline
+from mtcheck.batch.models import ReportLine, RunSummary
+from mtcheck.evaluate.models import EvalReport
+from mtcheck.models import CheckReport, DocumentReport, FixReport, PairsValidation, RuleCatalogue
 
 
 def schema_models() -> dict[str, type[BaseModel]]:
@@ -22,6 +25,11 @@ def schema_models() -> dict[str, type[BaseModel]]:
         "rules": RuleCatalogue,
         "pairs-validation": PairsValidation,
         "align-report": AlignReport,
+        "baseline": Baseline,
+        "eval-report": EvalReport,
+        "fix-report": FixReport,
+        "report-line": ReportLine,
+        "report-run": RunSummary,
     }
 
 

@@ -205,3 +205,35 @@ def test_shared_statistics_give_sacrebleus_own_sentence_and_corpus_scores():
     assert corpus.bleu == round(BLEU().corpus_score(drafts, refs).score, 2)
     assert corpus.chrf == round(CHRF().corpus_score(drafts, refs).score, 2)
     assert corpus.ter == round(TER().corpus_score(drafts, refs).score, 2)
+
+
+def test_check_with_a_reference_corpus_names_the_closest_published_copy(cli, tmp_path):
+    corpus = tmp_path / "published"
+    corpus.mkdir()
+    (corpus / "flood.txt").write_text((PAIRS / "documents/flood_control_published.txt").read_text(encoding="utf-8"),
+                                      encoding="utf-8")
+    (corpus / "other.txt").write_text(f"{PLAIN} The port handled more containers than ever.\n", encoding="utf-8")
+    draft = tmp_path / "draft.txt"
+    draft.write_text("Heavy rain has affected more than 300,000 people in the province in recent days.\n"
+                     "The new crown pneumonia epidemic was supported and supported by the masses.\n", encoding="utf-8")
+    result = cli("check", str(draft), "--reference-corpus", str(corpus), "--format", "json", "--fail-on", "never")
+    assert result.code == 0, result.err
+    doc = json.loads(result.out)["documents"][0]
+    first, second = doc["fluency"]["sentences"]
+    assert first["reference"]["text"].startswith("Heavy rain has affected more than 300,000 people")
+    assert first["reference"]["path"].endswith("flood.txt")
+    assert second["reference"] is None
+    assert doc["provenance"]["references"][0]["share"] == 0.5
+    assert "references:" in doc["provenance"]["signature"]
+    assert (corpus / ".mtcheck-index").is_dir()  # persisted beside the corpus
+    text = cli("check", str(draft), "--reference-corpus", str(corpus), "--fail-on", "never", "--color", "never")
+    assert "closest published: " in text.out and "flood.txt (50% of sentences" in text.out
+
+
+def test_check_with_a_missing_reference_corpus_is_a_one_line_error(cli, tmp_path):
+    draft = tmp_path / "draft.txt"
+    draft.write_text(f"{PLAIN}\n", encoding="utf-8")
+    result = cli("check", str(draft), "--reference-corpus", str(tmp_path / "nowhere"))
+    assert result.code == 2
+    assert result.err.startswith("mtcheck: error: ") and result.err.count("\n") == 1 and "nowhere" in result.err
+    assert cli("check", str(draft), "--index", str(tmp_path)).code == 2  # --index alone makes no sense

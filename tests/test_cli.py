@@ -37,7 +37,7 @@ def test_json_report_shape(cli, tmp_path):
     path = write(tmp_path, "story.txt", MT)
     r = cli("check", "--format", "json", path)
     data = json.loads(r.out)
-    assert set(data) == {"documents", "errors", "signature"}
+    assert set(data) == {"documents", "errors", "signature", "suppressed", "baselined", "skipped"}
     doc = data["documents"][0]
     f = doc["findings"][0]
     for key in ("rule", "category", "severity", "start", "end", "line", "column", "text", "message", "suggestion"):

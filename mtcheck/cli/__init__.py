@@ -16,11 +16,11 @@ import sys
 from typing import Optional, Sequence
 
 from mtcheck import __version__
-from mtcheck.cli import align, check, pairs, rules, schema
+from mtcheck.cli import align, check, eval, fix, pairs, report, rules, schema, serve
 from mtcheck.cli.common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError, error
 
 # In the order `mtcheck --help` lists them.
-COMMANDS = (check, align, rules, pairs, schema)
+COMMANDS = (check, fix, report, align, eval, rules, pairs, schema, serve)
 
 __all__ = ["EXIT_ERROR", "EXIT_FINDINGS", "EXIT_OK", "UsageError", "main"]
 

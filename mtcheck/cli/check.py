@@ -1,24 +1,47 @@
-"""`mtcheck check FILE... | -`: findings and a provenance summary per document."""
+"""`mtcheck check FILE... | -`: findings and a provenance summary per document, and the
+publication gate for CI: config, in-file suppressions, baselines and CI output formats."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+from typing import Optional
 
 from mtcheck.cli.common import (
-    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, FAIL_ON, UsageError, add_rule_options, checker_from_args, error,
-    positive_int,
+    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, FAIL_ON, UsageError, add_rule_options, checker_from_args, error, positive_int,
 )
+
+OUTPUT_FORMATS = ("text", "json", "jsonl", "sarif", "junit", "github", "rdjson", "csv")
 
 
 def register(sub) -> None:
     check = sub.add_parser("check", help="check files or stdin for machine-translation artefacts",
-                           description="Check files (or stdin, '-') and print findings and a provenance summary.")
-    check.add_argument("files", nargs="*", metavar="FILE", help="text files to check; '-' or nothing reads stdin")
-    check.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
-    check.add_argument("--fail-on", choices=FAIL_ON, default="error",
-                       help="exit 1 when a finding has this severity or higher (default: error)")
+                           description="Check files (or stdin, '-') and print findings and a provenance summary. "
+                                       "Settings come from the nearest mtcheck.toml or pyproject.toml [tool.mtcheck]; "
+                                       "command-line options win.")
+    check.add_argument("files", nargs="*", metavar="FILE",
+                       help="files to check (text, Markdown, HTML, ...); '-' or nothing reads stdin")
+    check.add_argument("--format", choices=OUTPUT_FORMATS, default="text", help="output format (default: text)")
+    check.add_argument("--input-format", default="auto", metavar="FORMAT",
+                       help="how to read the inputs: auto (by extension), text, markdown, html, ... (default: auto)")
+    check.add_argument("--config", metavar="PATH", help="use this config file instead of discovering one")
+    check.add_argument("--fail-on", choices=FAIL_ON, default=None,
+                       help="exit 1 when a finding has this severity or higher (default: the config's, else error)")
+    check.add_argument("--max-mt-likelihood", type=_fraction, default=None, metavar="P",
+                       help="exit 1 when a document's MT likelihood is above P (0-1)")
+    check.add_argument("--min-fluency", type=_score, default=None, metavar="N",
+                       help="exit 1 when a document's fluency is below N (0-100)")
+    check.add_argument("--baseline", metavar="FILE", help="report and fail only on findings not in this baseline")
+    check.add_argument("--write-baseline", metavar="FILE",
+                       help="record today's findings in FILE (exit 0 unless an input could not be checked)")
     add_rule_options(check)
+    check.add_argument("--reference-corpus", metavar="PATH",
+                       help="add each sentence's closest sentence in this corpus of published copy "
+                            "(file, folder or JSONL; indexed on first use, updated after)")
+    check.add_argument("--reference-threshold", type=_score, default=None, metavar="S",
+                       help="similarity (0-100) a reference sentence must reach (default: 60)")
+    check.add_argument("--index", metavar="DIR", help="keep the reference corpus index in DIR, not beside the corpus")
     check.add_argument("--max-bytes", type=positive_int, default=None, metavar="N",
                        help="refuse inputs larger than N bytes (default: 50 MB)")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
@@ -27,45 +50,150 @@ def register(sub) -> None:
     check.set_defaults(run=run)
 
 
+def _bounded(low: float, high: float):
+    def parse(value: str) -> float:
+        try:
+            number = float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+        if not low <= number <= high:
+            raise argparse.ArgumentTypeError(f"{value!r} must be between {low:g} and {high:g}")
+        return number
+
+    return parse
+
+
+_fraction, _score = _bounded(0.0, 1.0), _bounded(0.0, 100.0)
+
+
+def warning(message: str) -> None:
+    print(f"mtcheck: warning: {message}", file=sys.stderr)
+
+
+class _Setup:
+    """Per-config Checkers and gates, built once each; a bad setting is a UsageError."""
+
+    def __init__(self, args: argparse.Namespace):
+        from mtcheck.config import ConfigCache
+
+        self.args = args
+        self.configs = ConfigCache(args.config)
+        self._checkers: dict[Optional[Path], object] = {}
+        self.references = self._open_references(args)
+
+    @staticmethod
+    def _open_references(args: argparse.Namespace):
+        if args.reference_corpus is None:
+            if args.index or args.reference_threshold is not None:
+                raise UsageError("--index and --reference-threshold need --reference-corpus")
+            return None
+        from mtcheck.align.corpus import DEFAULT_THRESHOLD, CorpusError, ReferenceIndex
+
+        try:
+            index = ReferenceIndex.open(args.reference_corpus, args.index, progress=not args.quiet,
+                                        warn=warning)
+        except CorpusError as exc:
+            raise UsageError(str(exc)) from None
+        threshold = DEFAULT_THRESHOLD if args.reference_threshold is None else args.reference_threshold
+        return index, threshold
+
+    def config_for(self, name: str):
+        from mtcheck.config import ConfigError
+
+        try:
+            return self.configs.for_file(name)
+        except ConfigError as exc:
+            raise UsageError(str(exc)) from None
+
+    def checker_for(self, config):
+        key = config.path if config is not None else None
+        if key not in self._checkers:
+            self._checkers[key] = checker_from_args(self.args, config)
+            if self.references is not None:
+                self._checkers[key].use_reference_corpus(*self.references)
+        return self._checkers[key]
+
+    def gate_for(self, config):
+        from mtcheck.gate import Gate
+
+        a = self.args
+        return Gate.from_config(config, a.fail_on, a.max_mt_likelihood, a.min_fluency)
+
+    def signature(self) -> str:
+        signatures = list(dict.fromkeys(c.signature for c in self._checkers.values()))
+        if not signatures:
+            signatures = [self.checker_for(self.config_for("-")).signature]
+        return " ; ".join(signatures)
+
+
 def run(args: argparse.Namespace) -> int:
-    from mtcheck.models import CheckReport, InputError, Severity
-    from mtcheck.read import DEFAULT_MAX_BYTES, InputProblem, read_path, read_stdin
-    from mtcheck.render import Style, Totals, render_check_json, render_document_text, render_footer_text
+    from mtcheck.baseline import BaselineError, BaselineIndex, document_key, fingerprint_findings, record, write_baseline
+    from mtcheck.models import InputError
+    from mtcheck.read import DEFAULT_MAX_BYTES, InputProblem
+    from mtcheck.read.formats import formats, iter_documents
+    from mtcheck.render import Style
+    from mtcheck.render.ci import RunInfo
+    from mtcheck.render.formats import make_renderer
+    from mtcheck.suppress import strip_directive_lines, suppress_source
 
     files = args.files or ["-"]
     if files == ["-"] and sys.stdin.isatty():
         raise UsageError("no input: name files to check, or pipe text in (see `mtcheck check --help`)")
     if files.count("-") > 1:
         raise UsageError("stdin ('-') can be read only once")
-    checker = checker_from_args(args)
+    if args.input_format != "auto" and args.input_format not in formats():
+        raise UsageError(f"--input-format: unknown format {args.input_format!r} (known: auto, {', '.join(formats())})")
+    setup = _Setup(args)
+    plan = [(name, setup.config_for(name)) for name in files]  # every config read before any output
+    try:
+        baseline = BaselineIndex.load(args.baseline) if args.baseline else None
+    except BaselineError as exc:
+        raise UsageError(str(exc)) from None
+    recording = Path(args.write_baseline).resolve().parent if args.write_baseline else None
     max_bytes = args.max_bytes or DEFAULT_MAX_BYTES
-    threshold = None if args.fail_on == "never" else Severity(args.fail_on).rank
-    style = Style.for_stream(sys.stdout, args.color)
-    documents, errors, totals = [], [], Totals()
-    failed = False
-    for name in files:
-        try:
-            source = read_stdin(max_bytes) if name == "-" else read_path(name, max_bytes)
-        except InputProblem as problem:
-            errors.append(InputError(source=problem.source, message=problem.message))
-            error(str(problem))
+    renderer = make_renderer(args.format, Style.for_stream(sys.stdout, args.color), args.quiet)
+    run_info = RunInfo(signature="", exit_code=EXIT_OK, arguments=list(files), baseline=args.baseline)
+    recorded, failed = [], False
+
+    for name, config in plan:
+        if config is not None and name != "-" and Path(name).is_file() and not config.includes(name):
+            run_info.skipped.append(name)
             continue
-        doc = checker.check(source.text, source.name)
-        failed = failed or (threshold is not None and any(f.severity.rank >= threshold for f in doc.findings))
-        if args.format == "json":
-            documents.append(doc)
-        else:
-            # Text is printed document by document: a long list of files shows progress,
-            # and neither the texts nor the reports pile up in memory.
-            sys.stdout.write(render_document_text(doc, source.text, style, args.quiet))
+        checker, gate = setup.checker_for(config), setup.gate_for(config)
+        for item in iter_documents(name, max_bytes, args.input_format):
+            if isinstance(item, InputProblem):
+                run_info.errors.append(InputError(source=item.source, message=item.message))
+                error(str(item))
+                continue
+            source = strip_directive_lines(item)
+            doc = checker.check_source(source)
+            text = source.original if source.original is not None else source.text
+            fingerprint_findings(doc, text)
+            for problem in suppress_source(source, doc):
+                warning(f"{name}: {problem}")
+            if recording is not None:
+                recorded.append(record(doc, document_key(doc.source, recording)))
+            accepted = baseline.apply(doc) if baseline is not None else None
+            if recording is None or baseline is not None:
+                doc.failures = gate.failures(doc, accepted)
+            failed = failed or bool(doc.failures)
+            run_info.suppressed += len(doc.suppressed)
+            run_info.baselined += doc.baselined
+            sys.stdout.write(renderer.document(doc, text))
             sys.stdout.flush()
-            totals.add(doc)
-    if args.format == "json":
-        report = CheckReport(documents=documents, errors=errors, signature=checker.signature)
-        sys.stdout.write(render_check_json(report))
-    else:
-        sys.stdout.write(render_footer_text(totals, checker.signature, style))
+
+    run_info.signature = setup.signature()
+    run_info.exit_code = EXIT_ERROR if run_info.errors else EXIT_FINDINGS if failed else EXIT_OK
+    sys.stdout.write(renderer.finish(run_info))
     sys.stdout.flush()
-    if errors:
-        return EXIT_ERROR
-    return EXIT_FINDINGS if failed else EXIT_OK
+    if args.write_baseline:
+        if run_info.errors:
+            error(f"{args.write_baseline}: baseline not written: {len(run_info.errors)} input(s) could not be checked")
+        else:
+            try:
+                write_baseline(args.write_baseline, recorded, run_info.signature)
+            except OSError as exc:
+                raise UsageError(f"{args.write_baseline}: cannot write ({exc.strerror or exc})") from None
+            count = sum(len(d.findings) for d in recorded)
+            print(f"mtcheck: wrote {args.write_baseline}: {count} findings in {len(recorded)} documents", file=sys.stderr)
+    return run_info.exit_code

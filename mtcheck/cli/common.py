@@ -44,16 +44,19 @@ def add_rule_options(p: argparse.ArgumentParser) -> None:
                    help="skip these rules: ids, families or categories, comma-separated (repeatable)")
 
 
-def checker_from_args(args: argparse.Namespace):
-    """The Checker the rule options ask for; a bad option is a UsageError."""
-    from mtcheck.checker import Checker, RuleSelectionError
+def checker_from_args(args: argparse.Namespace, config=None):
+    """The Checker the rule options ask for, on top of a config file's settings when one is
+    given (command-line options win); a bad option or setting is a UsageError."""
+    from mtcheck.checker import RuleSelectionError
+    from mtcheck.config import Config
     from mtcheck.pairs import PairsError
 
     for path in args.pairs:
         if not Path(path).exists():
             raise UsageError(f"{path}: no such pairs file or folder")
     try:
-        return Checker(pairs=args.pairs, select=split(args.select), ignore=split(args.ignore),
-                       default_pairs=not args.no_default_pairs)
+        return (config or Config()).checker(pairs=args.pairs, select=split(args.select), ignore=split(args.ignore),
+                                            default_pairs=False if args.no_default_pairs else None)
     except (RuleSelectionError, PairsError) as exc:
-        raise UsageError(str(exc)) from None
+        where = f"{config.path}: " if config is not None and config.path is not None else ""
+        raise UsageError(f"{where}{exc}") from None

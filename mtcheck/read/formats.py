@@ -9,19 +9,27 @@ whose extension no reader claims is read as plain text.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Optional, Union
 
 from mtcheck.read.text import DEFAULT_MAX_BYTES, InputProblem, Source, read_path, read_stdin
 
-# format name -> function(decoded file) -> iterator of documents (raises InputProblem)
-Reader = Callable[[Source], Iterator[Source]]
+# format name -> function(decoded file) -> iterator of documents. A problem with the whole
+# file is raised as InputProblem; a reader of many documents (JSONL) yields an InputProblem
+# in place of a bad record, naming it, and goes on with the next.
+Reader = Callable[[Source], Iterator[Union[Source, InputProblem]]]
 READERS: dict[str, Reader] = {}
+# format name -> function(path, max_bytes) that reads a file of many documents record by
+# record, so a multi-gigabyte archive is never held whole (max_bytes then limits a record)
+StreamReader = Callable[[Path, int], Iterator[Union[Source, InputProblem]]]
+STREAM_READERS: dict[str, StreamReader] = {}
 # lower-case file extension (with the dot) -> format name
 EXTENSIONS: dict[str, str] = {}
 
 
-def register(name: str, extensions: tuple[str, ...], reader: Reader) -> None:
+def register(name: str, extensions: tuple[str, ...], reader: Reader, stream: Optional[StreamReader] = None) -> None:
     READERS[name] = reader
+    if stream is not None:
+        STREAM_READERS[name] = stream
     for ext in extensions:
         EXTENSIONS[ext.lower()] = name
 
@@ -39,20 +47,39 @@ def formats() -> list[str]:
 def read_documents(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, fmt: str = "auto") -> Iterator[Source]:
     """The documents in a file ('-' for stdin), read with the reader its format needs.
 
-    A problem with the whole file raises InputProblem before anything is yielded; a
-    reader of many documents (JSONL) raises InputProblem for a bad record, naming it,
-    and the caller decides whether to go on with the next."""
+    Raises InputProblem at the first problem: with the whole file, before anything is
+    yielded, or with one record of many (JSONL), naming it. `iter_documents` goes on
+    past bad records instead."""
+    for item in iter_documents(path, max_bytes, fmt):
+        if isinstance(item, InputProblem):
+            raise item
+        yield item
+
+
+def iter_documents(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES,
+                   fmt: str = "auto") -> Iterator[Union[Source, InputProblem]]:
+    """Like `read_documents`, but a problem is yielded in place of the file or record that
+    cannot be read, so one bad record never stops the others; never raises InputProblem."""
+    try:
+        yield from _documents(path, max_bytes, fmt)
+    except InputProblem as problem:
+        yield problem
+
+
+def _documents(path: str | Path, max_bytes: int, fmt: str) -> Iterator[Union[Source, InputProblem]]:
     _load_readers()
     name = str(path)
-    source = read_stdin(max_bytes) if name == "-" else read_path(path, max_bytes)
     chosen = format_of(path) if fmt == "auto" else fmt
+    if chosen != "text" and chosen not in READERS:
+        raise InputProblem(name, f"unknown input format {chosen!r} (known: {', '.join(formats())})")
+    if name != "-" and chosen in STREAM_READERS:
+        yield from STREAM_READERS[chosen](Path(path), max_bytes)
+        return
+    source = read_stdin(max_bytes) if name == "-" else read_path(path, max_bytes)
     if chosen == "text":
         yield source
         return
-    reader = READERS.get(chosen)
-    if reader is None:
-        raise InputProblem(name, f"unknown input format {chosen!r} (known: {', '.join(formats())})")
-    yield from reader(source)
+    yield from READERS[chosen](source)
 
 
 def _load_readers() -> None:

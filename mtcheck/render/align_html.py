@@ -13,17 +13,19 @@ from mtcheck.align.models import AlignedGroup, AlignReport, FindingChange, Findi
 _CSS = """
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1400px;padding:1rem 2rem;color:#1d1d1f}
 h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}
-table{border-collapse:collapse;width:100%}
+table{border-collapse:collapse;width:100%;table-layout:fixed}
+.summary{table-layout:auto}
 td,th{border-top:1px solid #ddd;padding:.5rem;vertical-align:top;text-align:left}
 th{background:#f4f4f6;position:sticky;top:0}
-td.text{width:42%}td.meta{width:16%;font-size:.85rem;color:#555}
+td.text{width:42%;overflow-wrap:anywhere}td.meta{width:16%;font-size:.85rem;color:#555}
+thead th:nth-child(3){width:16%}
 del{background:#ffd7d5;color:#86181d;text-decoration:line-through}
 ins{background:#d2f4d3;color:#165c26;text-decoration:none}
 .kept td.text{color:#666}.dropped td.text:first-child{background:#fff5f5}.added{background:#f5fff6}
 .status{font-weight:600}.status.edited{color:#9a6700}.status.dropped{color:#b31d28}.status.added{color:#1a7f37}
 ul.findings{margin:.3rem 0 0;padding-left:1.1rem;font-size:.85rem}
 .f-fixed{color:#1a7f37}.f-remaining{color:#b31d28;font-weight:600}.f-removed{color:#777}.f-introduced{color:#9a6700}
-.summary td,.summary th{border:none;padding:.15rem .8rem .15rem 0}
+.summary td,.summary th{border:none;padding:.15rem .8rem .15rem 0;overflow-wrap:anywhere}
 code,.sig{font:12px ui-monospace,monospace;color:#555;word-break:break-all}
 """
 

@@ -162,6 +162,16 @@ def _summary(doc: DocumentReport, style: Style) -> list[str]:
         where = ", ".join(x for x in (d.city, d.date_normalised or d.date) if x)
         details.append(f"dateline: {where} ({d.style} style)")
     lines.append("  " + "; ".join(details))
+    if p.references:
+        shown = ", ".join(f"{r.document} ({r.share:.0%} of sentences, similarity {r.similarity:.0f})"
+                          for r in p.references[:3])
+        lines.append(f"  closest published: {shown}")
+    if doc.suppressed or doc.baselined:
+        hidden = [f"{len(doc.suppressed)} suppressed in the file"] if doc.suppressed else []
+        hidden += [f"{doc.baselined} in the baseline"] if doc.baselined else []
+        lines.append(f"  not shown: {', '.join(hidden)}")
+    if doc.failures:
+        lines.append("  " + style.paint("fails: " + "; ".join(f.message for f in doc.failures), "1;31"))
     if p.evidence:
         top = ", ".join(f"{e.rule} ×{e.count} {e.contribution:+.2f}" for e in p.evidence[:5])
         more = f", and {len(p.evidence) - 5} more" if len(p.evidence) > 5 else ""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import Optional
+
 from mtcheck.rules.base import Context, Family, register, rule
 
 PHRASE = rule(
@@ -17,6 +20,25 @@ TERM = rule(
     "(\"new crown pneumonia\", \"China News Agency\").",
 )
 _BY_CATEGORY = {"calque": PHRASE, "term": TERM}
+_ARTICLE_BEFORE = re.compile(r"(?<![\w'’-])(the|an?)[ \t]+$", re.IGNORECASE)
+
+
+def _in_context(text: str, start: int, replacement: Optional[str]) -> Optional[str]:
+    """A safe replacement fitted to the article before it: "the The Wall Street Journal" loses
+    its second "the"; after "a"/"an" a replacement that would need the other article
+    ("an express brother" -> "courier") is not safe, since the article is outside the span."""
+    if replacement is None:
+        return None
+    article = _ARTICLE_BEFORE.search(text, max(0, start - 8), start)
+    if article is None:
+        return replacement
+    if article.group(1).lower() == "the":
+        return replacement[4:] if replacement[:4].lower() == "the " else replacement
+    return replacement if _vowel_initial(replacement) == _vowel_initial(text[start:]) else None
+
+
+def _vowel_initial(words: str) -> bool:
+    return words[:1].lower() in ("a", "e", "i", "o", "u")
 
 
 @register
@@ -31,13 +53,20 @@ class Calques(Family):
         for m in ctx.pairs.find(ctx.doc.text):
             e = m.entry
             r = _BY_CATEGORY[e.category]
+            # A safe pair's suggestion is the literal replacement (what `mtcheck fix` writes);
+            # otherwise the references are advice for a person.
+            replacement = _in_context(ctx.doc.text, m.start, e.replacement_for(ctx.doc.text[m.start:m.end]))
+            message = f"{r.message} ({e.source_term}, {e.source_lang})"
+            if e.note:
+                message += f": {e.note}"
+            if replacement is not None and len(e.references) > 1:
+                message += f" (also: {', '.join(e.references[1:])})"
             ctx.report(
                 r, m.start, m.end,
-                message=f"{r.message} ({e.source_term}, {e.source_lang}): {e.note}" if e.note
-                else f"{r.message} ({e.source_term}, {e.source_lang})",
-                suggestion=" or ".join(e.references),
+                message=message,
+                suggestion=replacement if replacement is not None else " or ".join(e.references),
                 severity=e.severity,
-                fix_safe=e.fix == "safe",
+                fix_safe=replacement is not None,
                 source_term=e.source_term,
                 source_language=e.source_lang,
                 pair=e.location,

@@ -48,9 +48,9 @@ DATE_SUFFIX = rule(
 # comes before it on its line is checked in Python (the regex engine can then skip ahead).
 # Markers close a line: find the line-final bracket or literal first (the regex engine
 # skips ahead to the closing bracket), then check what comes before it in Python.
-_END_BRACKETED = re.compile(r"[)）\]】][ \t]*$", re.MULTILINE)
+_END_BRACKETED = re.compile(r"[)）\]】][ \t]*\r?$", re.MULTILINE)  # \r?: "$" does not see CRLF
 _END_WORD = re.compile(r"[(（\[【][ \t]*(?:over|end|ends|the end|完|终|終|全文完)[ \t]*\Z", re.IGNORECASE)
-_END_LITERAL = re.compile(r"(?:-30-|enditem|ENDITEM|ENDS|###)[ \t]*$", re.MULTILINE)
+_END_LITERAL = re.compile(r"(?:-30-|enditem|ENDITEM|ENDS|###)[ \t]*\r?$", re.MULTILINE)
 _END_PRECEDED_BY = re.compile(r"(?:^|[.!?”\"])[ \t\u3000]*\Z", re.MULTILINE)
 # Credit lines: "Responsible editor: Li Si" opens its line; "(Reporter Zhang San)" can stand anywhere.
 _CREDIT_LINE = re.compile(
@@ -71,6 +71,7 @@ _BARE_AFTER = re.compile(
     re.IGNORECASE,
 )
 _SUFFIXED = re.compile(DATE.replace(r"(?:st|nd|rd|th)?", r"(?:st|nd|rd|th)") + r"\b")
+_DATE_RANGE_END = re.compile(r"[ \t]*(?:-|–|—|to|and|through|until|till)[ \t]*\d", re.IGNORECASE)
 
 @register
 class Markers(Family):
@@ -95,7 +96,7 @@ class Markers(Family):
             for m in _END_LITERAL.finditer(text):
                 line_start = text.rfind("\n", 0, m.start()) + 1
                 if _END_PRECEDED_BY.search(text, line_start, m.start()):
-                    self._end(ctx, m.start(), m.start() + len(m.group().rstrip(" \t")))
+                    self._end(ctx, m.start(), m.start() + len(m.group().rstrip(" \t\r")))
         if ":" in text or "：" in text:
             for line_start in ctx.doc.line_starts:  # a credit line is a line of its own
                 m = _CREDIT_LINE.match(text, line_start)
@@ -135,7 +136,9 @@ class Markers(Family):
             if dl is not None and dl.start <= d.start() < dl.end:
                 continue  # the dateline finding already covers it
             ap = ap_date(d.group())
-            ctx.report(DATE_SUFFIX, d.start(), d.end(), suggestion=ap, fix_safe=ap is not None)
+            # "December 9th to 10th" wants "Dec. 9-10": rewriting only the first date is not a fix.
+            in_range = _DATE_RANGE_END.match(text, d.end()) is not None
+            ctx.report(DATE_SUFFIX, d.start(), d.end(), suggestion=ap, fix_safe=ap is not None and not in_range)
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start] in " \t\u3000":

@@ -73,7 +73,8 @@ _SPACE_AFTER = frozenset(",.;:!?)")
 
 
 def ascii_punctuation(marks: str, following: str) -> str:
-    out = "".join(_ASCII.get(c) or unicodedata.normalize("NFKC", c) for c in marks)
+    out = "".join(_ASCII.get(c) or _ASCII.get(unicodedata.normalize("NFKC", c)) or unicodedata.normalize("NFKC", c)
+                  for c in marks)
     if out and out[-1] in _SPACE_AFTER and following[:1].isalnum():
         out += " "
     return out
@@ -110,9 +111,11 @@ class Punctuation(Family):
         if _WIDE.search(text):  # skip the CJK scans on plain Western text
             for m in _FULL_WIDTH.finditer(text):
                 marks = m.group()
-                safe = not any(c in "《》〈〉「」『』【】〔〕〖〗" for c in marks)
+                suggestion = ascii_punctuation(marks, text[m.end():m.end() + 1])
+                # Safe only when every mark has an ASCII form (some, like 〝, have none).
+                safe = not any(c in "《》〈〉「」『』【】〔〕〖〗" for c in marks) and not _WIDE.search(suggestion)
                 ctx.report(FULL_WIDTH, m.start(), m.end(), message=f"full-width punctuation \"{marks}\"",
-                           suggestion=ascii_punctuation(marks, text[m.end():m.end() + 1]), fix_safe=safe)
+                           suggestion=suggestion, fix_safe=safe)
             for m in _CJK_QUOTES.finditer(text):
                 ctx.report(FULL_WIDTH, m.start(), m.end(), message=f"quotation mark \"{m.group()}\" belongs to Chinese text")
             indents = {p.indent_start for p in ctx.doc.paragraphs}
@@ -140,9 +143,12 @@ class Punctuation(Family):
             marks = [m.start() for m in _STRAIGHT_DQ.finditer(text, p.start, p.end)]
             for open_at, close_at in zip(marks[::2], marks[1::2]):
                 inner = text[open_at + 1:close_at]
-                if inner[:1] in (" ", "\t") or inner[-1:] in (" ", "\t"):
+                padded = (inner[:1] in (" ", "\t"), inner[-1:] in (" ", "\t"))
+                if any(padded):
+                    # Padding on one side only may be a mis-paired quote (a quotation running on
+                    # into the next paragraph leaves one unclosed): a person decides.
                     ctx.report(SPACE_INSIDE, open_at, close_at + 1, message="straight quotes padded with spaces",
-                               suggestion='"' + inner.strip() + '"', fix_safe=True)
+                               suggestion='"' + inner.strip() + '"', fix_safe=all(padded))
 
     @staticmethod
     def _mixed(ctx: Context, straight: re.Pattern, curly: re.Pattern, what: str) -> None:

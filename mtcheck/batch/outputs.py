@@ -1,0 +1,148 @@
+"""The run folder's output files, (re)written from the store at the end of a run.
+
+documents.jsonl, summary.csv and index.html are streamed from the store into temporary
+files and renamed into place, so a reader never sees half a file and memory stays flat.
+A document's page is named by a hash of everything on it: an existing page is kept, a
+missing one is written, and pages no document of the run uses are removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import zlib
+from array import array
+from collections import Counter
+from pathlib import Path
+from typing import Optional
+
+from markupsafe import Markup
+
+from mtcheck.batch.models import DocumentErrorRow, RunTotals, SummaryRow
+from mtcheck.batch.store import Row, Store
+from mtcheck.batch.work import report_json
+from mtcheck.files import atomic_open
+from mtcheck.models import Severity
+
+DOCUMENTS, SUMMARY, INDEX, PAGES = "documents.jsonl", "summary.csv", "index.html", "docs"
+LIKELIHOOD_BINS = [i / 20 for i in range(21)]
+FLUENCY_BINS = [i * 5.0 for i in range(21)]
+
+
+def page_name(source: str, doc_id: Optional[str], fmt: str, metadata: str, key: str, signature: str) -> str:
+    from mtcheck.render.report_html import PAGE_FORMAT
+
+    blob = "\0".join((PAGE_FORMAT, source, doc_id or "", fmt, metadata, key, signature))
+    return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()[:24] + ".html"
+
+
+class _Totals:
+    """Running totals and the values of the histograms, kept compact (array of doubles)."""
+
+    def __init__(self, fail_on: str):
+        self.threshold = None if fail_on == "never" else Severity(fail_on).rank
+        self.documents = self.errors = self.flagged = self.findings = 0
+        self.likelihoods, self.fluencies = array("d"), array("d")
+        self.verdicts: Counter[str] = Counter()
+        self.categories: Counter[str] = Counter()
+        self.languages: Counter[str] = Counter()
+        self.agencies: Counter[str] = Counter()
+
+    def add(self, row: SummaryRow) -> None:
+        self.documents += 1
+        if row.error:
+            self.errors += 1
+            return
+        self.findings += row.findings
+        self.likelihoods.append(row.mt_likelihood or 0.0)
+        self.fluencies.append(row.fluency or 0.0)
+        self.verdicts[row.verdict] += 1
+        self.categories.update(row.categories)
+        self.languages[row.source_language or "unknown"] += 1
+        if row.agency:
+            self.agencies[row.agency] += 1
+        at_or_above = (row.errors, row.errors + row.warnings, row.findings)
+        if self.threshold is not None and at_or_above[2 - self.threshold] > 0:
+            self.flagged += 1
+
+    def model(self) -> RunTotals:
+        n = len(self.likelihoods)
+        return RunTotals(
+            documents=self.documents, reported=n, errors=self.errors, flagged=self.flagged, findings=self.findings,
+            verdicts=dict(self.verdicts), categories=dict(sorted(self.categories.items())),
+            source_languages=dict(self.languages.most_common()), agencies=dict(self.agencies.most_common()),
+            mean_mt_likelihood=sum(self.likelihoods) / n if n else None,
+            mean_fluency=sum(self.fluencies) / n if n else None,
+        )
+
+
+def summary_row(row: Row, metadata: dict) -> SummaryRow:
+    ident = row.doc_id or row.source
+    r = row.result
+    if r is None:
+        return SummaryRow(id=ident, path=row.source, format=row.format, error=row.error or "")
+    return SummaryRow(
+        id=ident, path=row.source, format=row.format, verdict=r.verdict, mt_likelihood=r.mt_likelihood,
+        fluency=r.fluency, findings=r.errors + r.warnings + r.info, errors=r.errors, warnings=r.warnings, info=r.info,
+        categories=json.loads(r.categories), source_language=r.source_language or "",
+        agency=r.agency or _metadata_text(metadata, "agency"), date=_metadata_text(metadata, "date") or r.date or "",
+        page=row.page or "",
+    )
+
+
+def _metadata_text(metadata: dict, key: str) -> str:
+    value = metadata.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def write_outputs(store: Store, folder: Path, signature: str, fail_on: str, categories: list[str],
+                  title: str) -> RunTotals:
+    from mtcheck.render.report_html import index_row, render_document_page, write_index
+    from mtcheck.render.summary_csv import SummaryCsv
+    from mtcheck.render.svg import histogram
+
+    pages = folder / PAGES
+    pages.mkdir(exist_ok=True)
+    totals = _Totals(fail_on)
+    # The index's table rows wait in a temporary file: the totals above them are known last.
+    with tempfile.TemporaryFile("w+", encoding="utf-8", dir=folder) as table:
+        with atomic_open(folder / DOCUMENTS) as jsonl, atomic_open(folder / SUMMARY) as csv_out:
+            csv_rows = SummaryCsv(csv_out, categories)
+            for row in store.rows(signature):
+                metadata = json.loads(row.metadata)
+                if row.result is None:
+                    jsonl.write(DocumentErrorRow(source=row.source, doc_id=row.doc_id, error=row.error or "")
+                                .model_dump_json() + "\n")
+                else:
+                    jsonl.write(report_json(row.result.report, row.source, row.doc_id, row.format, row.metadata) + "\n")
+                    page = pages / (row.page or "")
+                    if row.page and not page.exists():
+                        body = zlib.decompress(row.result.page).decode("utf-8")
+                        with atomic_open(page, sync=False) as fh:
+                            fh.write(render_document_page(row.source, row.doc_id, row.format, metadata, body))
+                summary = summary_row(row, metadata)
+                csv_rows.write(summary)
+                table.write(index_row(summary.model_dump(), summary.page, first=totals.documents == 0))
+                totals.add(summary)
+        model = totals.model()
+        table.seek(0)
+        charts = [histogram(totals.likelihoods, LIKELIHOOD_BINS, "MT likelihood", "MT likelihood (0 human – 1 machine)"),
+                  histogram(totals.fluencies, FLUENCY_BINS, "Fluency", "fluency (0–100)")]
+        breakdowns = [("rule category", sorted(model.categories.items(), key=lambda kv: -kv[1])),
+                      ("source language", list(model.source_languages.items())[:15]),
+                      ("agency", list(model.agencies.items())[:15])]
+        with atomic_open(folder / INDEX) as fh:
+            write_index(fh, title=title, totals=model, signature=signature, fail_on=fail_on, charts=charts,
+                        breakdowns=breakdowns, rows=(Markup(chunk) for chunk in iter(lambda: table.read(1 << 16), "")))
+    _remove_stale_pages(pages, store)
+    return model
+
+
+def _remove_stale_pages(pages: Path, store: Store) -> None:
+    for entry in os.scandir(pages):
+        if entry.name.endswith(".html") and not store.has_page(entry.name):
+            os.unlink(entry.path)
+        elif entry.name.endswith(".tmp"):  # left by a run killed while writing a page
+            os.unlink(entry.path)

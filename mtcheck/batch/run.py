@@ -1,0 +1,216 @@
+"""One report run: discover inputs, read them, check what the store does not hold yet,
+write the outputs from the store.
+
+Documents are numbered in input order as they are read; only a bounded number (and
+size) of them is in flight at once, so memory does not grow with the archive. Whatever
+stops a run (an error, Ctrl-C, SIGKILL), the results committed so far stay in the store
+and the next run over the same inputs reuses them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterator, Optional, Sequence, Union
+
+from mtcheck import __version__
+from mtcheck.batch.discover import Discovery, count_documents
+from mtcheck.batch.engines import Engine, EngineError, make_engine
+from mtcheck.batch.models import RunSummary, RunTotals
+from mtcheck.batch.outputs import DOCUMENTS, INDEX, PAGES, SUMMARY, atomic_open, page_name, write_outputs
+from mtcheck.batch.store import Store, StoreError
+from mtcheck.batch.work import Task, content_key
+from mtcheck.read import DEFAULT_MAX_BYTES, InputProblem, Source
+
+if TYPE_CHECKING:
+    from mtcheck.checker import Checker
+
+STORE, RUN, LOCK = "store.sqlite", "run.json", ".lock"
+# Text in flight at most (characters), besides the task-count window: a few huge
+# documents must not pile up in memory either.
+MAX_IN_FLIGHT_CHARS = 64_000_000
+
+
+class RunError(Exception):
+    """The run cannot start or go on (a locked folder, an unusable store or engine): one line."""
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    paths: Sequence[str]
+    out: Path
+    include: Optional[Sequence[str]] = None
+    exclude: Sequence[str] = ()
+    glob_base: Optional[Path] = None  # folder the globs are relative to (a config's); None: each folder named
+    config: Optional[str] = None  # the config file used, for run.json
+    jobs: int = 1
+    engine: str = "local"
+    scheduler: Optional[str] = None
+    input_format: str = "auto"
+    max_bytes: int = DEFAULT_MAX_BYTES
+    fail_on: str = "never"
+    quiet: bool = False
+    title: str = field(default="")
+
+
+def run_report(checker: "Checker", options: RunOptions, on_error: Callable[[str], None]) -> RunSummary:
+    """Run the report into options.out and return what run.json says. Every document that
+    cannot be read or checked is passed to `on_error` (one line) and becomes an error row."""
+    started = datetime.now(timezone.utc)
+    t0 = time.monotonic()
+    out = options.out
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RunError(f"{out}: cannot create the run folder ({exc.strerror or exc})") from None
+    with _locked(out):
+        try:
+            store = Store(out / STORE)
+            try:
+                runner, engine_name, totals = _run(checker, options, store, on_error)
+            finally:
+                store.close()
+            summary = RunSummary(
+                signature=checker.signature, mtcheck=__version__, config=options.config, inputs=list(options.paths),
+                engine=engine_name, jobs=options.jobs, fail_on=options.fail_on,
+                started=started.isoformat(timespec="seconds"),
+                finished=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                seconds=round(time.monotonic() - t0, 3), checked=runner.checked, reused=runner.reused, totals=totals,
+                outputs={"documents": DOCUMENTS, "summary": SUMMARY, "index": INDEX, "pages": PAGES + "/",
+                         "store": STORE},
+            )
+            with atomic_open(out / RUN) as fh:
+                fh.write(summary.model_dump_json(indent=2) + "\n")
+        except StoreError as exc:
+            raise RunError(str(exc)) from None
+        except (OSError, sqlite3.Error) as exc:  # the run folder is full, read-only or gone
+            raise RunError(f"{out}: cannot write the run folder ({getattr(exc, 'strerror', None) or exc})") from None
+    return summary
+
+
+def _run(checker: "Checker", options: RunOptions, store: Store,
+         on_error: Callable[[str], None]) -> tuple["_Runner", str, RunTotals]:
+    """Check what the store lacks, then write the outputs from it."""
+    from mtcheck.progress import progress
+    from mtcheck.rules import all_rules
+
+    out = options.out
+    for stale in out.glob(".*.tmp"):  # left by a run killed while writing its outputs
+        stale.unlink(missing_ok=True)
+    store.start_run(checker.signature)
+    discovery = Discovery(options.include, options.exclude, skip=[out], base=options.glob_base)
+    try:
+        engine = make_engine(options.engine, checker, options.jobs, options.scheduler)
+    except EngineError as exc:
+        raise RunError(str(exc)) from None
+    runner = _Runner(store, engine, checker.signature, on_error)
+    try:
+        show_bar = not options.quiet and sys.stderr.isatty()
+        total = count_documents(discovery.files(options.paths)) if show_bar else None
+        for _ in progress(runner.run(_documents(options, discovery)), total=total, desc="report", unit="doc",
+                          quiet=options.quiet):
+            pass
+    finally:
+        engine.close()
+    store.commit()
+    categories = sorted({r.category for r in all_rules()})
+    title = options.title or "mtcheck report: " + _names(options.paths)
+    totals = write_outputs(store, out, checker.signature, options.fail_on, categories, title)
+    store.prune(checker.signature)
+    return runner, engine.name, totals
+
+
+def _names(paths: Sequence[str], shown: int = 3) -> str:
+    more = len(paths) - shown
+    return ", ".join(paths[:shown]) + (f" and {more} more" if more > 0 else "")
+
+
+def _documents(options: RunOptions, discovery: Discovery) -> Iterator[Union[Source, InputProblem]]:
+    from mtcheck.read.formats import iter_documents
+
+    for item in discovery.files(options.paths):
+        if isinstance(item, InputProblem):
+            yield item
+            continue
+        try:
+            yield from iter_documents(item, options.max_bytes, options.input_format)
+        except Exception as exc:  # noqa: BLE001 - a reader's bug on one file must not stop the archive
+            yield InputProblem(item, f"internal error while reading: {type(exc).__name__}: {exc}")
+
+
+class _Runner:
+    """Feeds documents to the engine and results to the store; yields once per document done."""
+
+    def __init__(self, store: Store, engine: Engine, signature: str, on_error: Callable[[str], None]):
+        self.store, self.engine, self.signature, self.on_error = store, engine, signature, on_error
+        self.checked = self.reused = 0
+        self._pending: dict[int, tuple[str, int]] = {}  # seq in flight -> (name, characters)
+        self._pending_keys: set[str] = set()
+        self._chars = 0
+
+    def run(self, items: Iterator[Union[Source, InputProblem]]) -> Iterator[None]:
+        for seq, item in enumerate(items):
+            if isinstance(item, InputProblem):
+                self.store.add_document(seq, item.source, None, "", "{}", error=item.message)
+                self.on_error(str(item))
+                yield None
+                continue
+            key = content_key(item)
+            metadata = json.dumps(item.metadata, ensure_ascii=False, separators=(",", ":"), default=str)
+            page = page_name(item.name, item.doc_id, item.format, metadata, key, self.signature)
+            self.store.add_document(seq, item.name, item.doc_id, item.format, metadata, key=key, page=page)
+            if key in self._pending_keys or self.store.has_result(key, self.signature):
+                self.reused += 1  # unchanged since a run before, or the same text as one in flight
+                yield None
+                continue
+            self._pending[seq] = (item.name, len(item.text))
+            self._pending_keys.add(key)
+            self._chars += len(item.text)
+            self.engine.submit(Task(seq, key, item))
+            while self.engine.in_flight >= self.engine.window or (self._chars > MAX_IN_FLIGHT_CHARS and self.engine.in_flight):
+                yield from self._collect()
+        while self.engine.in_flight:
+            yield from self._collect()
+
+    def _collect(self) -> Iterator[None]:
+        for outcome in self.engine.wait():
+            name, chars = self._pending.pop(outcome.seq)
+            self._chars -= chars
+            self._pending_keys.discard(outcome.key)
+            if outcome.result is None:
+                self.store.set_error(outcome.key, outcome.error or "not checked")
+                self.on_error(f"{name}: {outcome.error}")
+            else:
+                self.store.add_result(outcome.key, self.signature, outcome.result)
+                self.checked += 1
+            yield None
+
+
+class _locked:
+    """An exclusive lock on the run folder: two runs must not write one store at once."""
+
+    def __init__(self, folder: Path):
+        self.path = folder / LOCK
+
+    def __enter__(self) -> "_locked":
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no lock
+            self._fh = None
+            return self
+        self._fh = open(self.path, "a")
+        try:
+            fcntl.flock(self._fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self._fh.close()
+            raise RunError(f"{self.path.parent}: another mtcheck report is writing to this folder") from None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fh is not None:
+            self._fh.close()  # releases the lock; the file stays (removing it would race a waiting run)

@@ -1,0 +1,206 @@
+"""`mtcheck eval LABELLED.jsonl`: how far to trust the checker on labelled copy, per-rule
+evidence, and verdict thresholds calibrated to a target precision."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import sys
+from pathlib import Path
+
+from mtcheck.cli.common import (
+    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError, add_rule_options, error, positive_int, split,
+)
+
+MAX_ERRORS_SHOWN = 20
+
+
+def _fraction(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not 0.0 < number <= 1.0:
+        raise argparse.ArgumentTypeError(f"{value!r} must be above 0 and at most 1")
+    return number
+
+
+def _count(value: str) -> int:
+    return 0 if value.strip() == "0" else positive_int(value)
+
+
+def _band(value: str) -> tuple[float, float]:
+    try:
+        low, high = (float(part) for part in value.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not LOW,HIGH (e.g. 0.8,1.25)") from None
+    if not 0 < low <= 1 <= high:
+        raise argparse.ArgumentTypeError(f"{value!r}: the band must hold 1 (0 < LOW <= 1 <= HIGH)")
+    return low, high
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "eval", help="measure and calibrate the checker on labelled documents (JSONL)",
+        description="Check every document of a labelled JSONL file and report how well MT likelihood and fluency "
+                    "separate MT from human copy (ROC AUC, verdict precision/recall/F1, confusion matrix, pairwise "
+                    "accuracy within groups, correlation with a human score at document and segment level, with "
+                    "bootstrap intervals), how often each rule fires in each class, and with --calibrate the verdict "
+                    "thresholds that reach a target precision. Writes eval.json, eval.md and SVG plots to --out.")
+    p.add_argument("file", metavar="LABELLED.jsonl", help="one JSON object a line: the text, a boolean label, and "
+                   "optionally a human score and a group")
+    p.add_argument("--label", required=True, metavar="FIELD",
+                   help="boolean field that says whether a document is MT or human (e.g. is_human, is_mt)")
+    p.add_argument("--true-means", choices=("mt", "human"), default=None,
+                   help="what a true label means; by default read off the name: is_human/human -> human, "
+                        "is_mt/mt/machine -> mt (a name that says neither is refused)")
+    p.add_argument("--text", default="text", metavar="FIELD", help="field holding the document text (default: text)")
+    p.add_argument("--score", metavar="FIELD", help="human quality score to correlate with fluency (e.g. mqm_fluency); "
+                   "null values are left out")
+    p.add_argument("--higher-score-is", choices=("worse", "better"), default="worse",
+                   help="worse (MQM error points, the default) or better (e.g. a 0-100 rating)")
+    p.add_argument("--group", metavar="FIELD", help="field naming the source document (e.g. doc_id): pairwise "
+                   "accuracy within groups, and bootstrap by group")
+    p.add_argument("--segments", metavar="FILE", help="JSONL of the documents' segments, for segment-level figures")
+    p.add_argument("--segment-key", default="doc_id,system", metavar="FIELDS",
+                   help="fields, in both files, that tie a segment to its document (default: doc_id,system)")
+    p.add_argument("--segment-order", default="seg_id", metavar="FIELD", help="segment order field (default: seg_id)")
+    p.add_argument("--segment-text", default="target", metavar="FIELD", help="segment text field (default: target)")
+    p.add_argument("--segment-score", metavar="FIELD", help="segment score field (default: the --score field)")
+    p.add_argument("--calibrate", action="store_true", help="choose verdict thresholds and write calibration.toml")
+    p.add_argument("--target-precision", type=_fraction, default=None, metavar="P",
+                   help="precision for MT the machine verdict must reach (default 0.9; implies --calibrate)")
+    p.add_argument("--mt-share", type=_fraction, default=None, metavar="S",
+                   help="share of MT in the copy the thresholds are for (default: the data's own)")
+    p.add_argument("--post-edited-precision", type=_fraction, default=None, metavar="Q",
+                   help="precision the post-edited verdict must reach (default: half-way from the MT share to P)")
+    p.add_argument("--neutral-band", type=_band, default=None, metavar="LOW,HIGH",
+                   help="likelihood ratios within it make a rule 'not evidence' (default: 0.8,1.25)")
+    p.add_argument("--resamples", type=_count, default=1000, metavar="N",
+                   help="bootstrap resamples for the intervals (default: 1000; 0: no intervals)")
+    p.add_argument("--seed", type=int, default=0, metavar="N", help="bootstrap seed (default: 0)")
+    p.add_argument("--out", metavar="DIR", help="folder for the report (default: reports/eval-NAME)")
+    p.add_argument("--jobs", type=positive_int, default=None, metavar="N", help="processes (default: one per core)")
+    p.add_argument("--config", metavar="PATH", help="check with the settings of this mtcheck.toml or pyproject.toml")
+    p.add_argument("--max-bytes", type=positive_int, default=None, metavar="N",
+                   help="refuse input files larger than N bytes (default: 50 MB)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary, only errors")
+    add_rule_options(p)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from mtcheck.evaluate import EvalOptions, LabelSpec, evaluate
+    from mtcheck.evaluate.per_rule import NEUTRAL_BAND
+    from mtcheck.read import DEFAULT_MAX_BYTES, InputProblem
+
+    try:
+        label = LabelSpec.of(args.label, args.true_means)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    segment_key = tuple(split([args.segment_key]))
+    if args.segments and not segment_key:
+        raise UsageError("--segment-key names no field")
+    calibrate = args.calibrate or args.target_precision is not None
+    if not calibrate and (args.mt_share is not None or args.post_edited_precision is not None):
+        raise UsageError("--mt-share and --post-edited-precision need --calibrate")
+    if args.mt_share is not None and args.mt_share >= 1:
+        raise UsageError("--mt-share must be below 1 (some of the copy must be human)")
+    checker, build = _checker(args)
+    options = EvalOptions(
+        label=label, text_field=args.text, score_field=args.score, score_higher_is=args.higher_score_is,
+        group_field=args.group, segments_path=args.segments, segment_key=segment_key,
+        segment_order=args.segment_order, segment_text=args.segment_text, segment_score=args.segment_score,
+        resamples=args.resamples, seed=args.seed, band=args.neutral_band or NEUTRAL_BAND,
+        target_precision=(args.target_precision or 0.9) if calibrate else None, mt_share=args.mt_share,
+        post_edited_precision=args.post_edited_precision, jobs=args.jobs or 0, quiet=args.quiet,
+        max_bytes=args.max_bytes or DEFAULT_MAX_BYTES)
+    try:
+        report = evaluate(args.file, options, checker, build)
+    except InputProblem as problem:
+        error(str(problem))
+        return EXIT_ERROR
+    for problem in report.errors[:MAX_ERRORS_SHOWN]:
+        error(f"{problem.source}: {problem.message}")
+    if len(report.errors) > MAX_ERRORS_SHOWN:
+        error(f"{args.file}: {len(report.errors) - MAX_ERRORS_SHOWN:,} more malformed records (all in eval.json)")
+    out = Path(args.out) if args.out else Path("reports") / f"eval-{Path(args.file).stem}"
+    written = _write(out, report)
+    if not args.quiet:
+        from mtcheck.render.eval_text import render_eval_text
+
+        sys.stdout.write(render_eval_text(report, [str(p) for p in written]))
+    if report.errors:
+        return EXIT_ERROR
+    if report.calibration is not None and not report.calibration.reached:
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _checker(args: argparse.Namespace):
+    """The Checker the options ask for, and a picklable way to build it again in a worker."""
+    from mtcheck.checker import Checker, RuleSelectionError
+    from mtcheck.pairs import PairsError
+
+    for path in args.pairs:
+        if not Path(path).exists():
+            raise UsageError(f"{path}: no such pairs file or folder")
+    overrides = dict(pairs=args.pairs, select=split(args.select), ignore=split(args.ignore))
+    if not (args.config or args.pairs or args.select or args.ignore or args.no_default_pairs):
+        import mtcheck
+
+        return mtcheck.default_checker(), Checker  # built once a process, like `check` in-process callers
+    if args.config:
+        from mtcheck.config import ConfigError, load_config
+
+        try:
+            config = load_config(args.config)
+        except ConfigError as exc:
+            raise UsageError(str(exc)) from None
+        build = functools.partial(config.checker, **overrides,
+                                  default_pairs=False if args.no_default_pairs else None)
+    else:
+        build = functools.partial(Checker, **overrides, default_pairs=not args.no_default_pairs)
+    try:
+        return build(), build
+    except (RuleSelectionError, PairsError) as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _write(out: Path, report) -> list[Path]:
+    from mtcheck.files import atomic_write
+    from mtcheck.render import svg
+    from mtcheck.render.eval_markdown import render_eval_markdown
+
+    d = report.document
+    files: dict[str, str] = {"eval.json": report.model_dump_json(indent=2) + "\n"}
+    curves = {f"MT likelihood (AUC {_auc(d.auc.value)})": [(p.fpr, p.tpr) for p in d.roc],
+              f"−fluency (AUC {_auc(d.auc_fluency.value)})": [(p.fpr, p.tpr) for p in d.roc_fluency]}
+    roc_file = scatter_file = None
+    if d.roc:
+        roc_file = "roc.svg"
+        files[roc_file] = svg.standalone(svg.roc_curve(curves, f"ROC: MT vs human ({report.inputs.documents:,} documents)",
+                                                       x_label="human documents flagged (false-positive rate)",
+                                                       y_label="MT documents flagged (true-positive rate)"))
+    if d.correlation is not None and d.points:
+        field = d.correlation.field
+        scatter_file = "fluency_vs_score.svg"
+        # MT first, so the few human points are drawn over the many MT ones.
+        series = {"MT": [(p.fluency, p.score) for p in d.points if p.is_mt],
+                  "human": [(p.fluency, p.score) for p in d.points if not p.is_mt]}
+        worse = "higher is worse" if d.correlation.expected_sign < 0 else "higher is better"
+        files[scatter_file] = svg.standalone(svg.scatter(series, f"Fluency vs {field} per document ({worse})",
+                                                         "mtcheck fluency (0-100)", f"{field} ({worse})"))
+    files["eval.md"] = render_eval_markdown(report, roc_file, scatter_file)
+    if report.calibration is not None:
+        files["calibration.toml"] = report.calibration.snippet
+    try:
+        for name, text in files.items():
+            atomic_write(out / name, text)
+    except OSError as exc:
+        raise UsageError(f"{out}: cannot write the report ({exc.strerror or exc})") from None
+    return [out / name for name in files]
+
+
+def _auc(value) -> str:
+    return "n/a" if value is None else f"{value:.3f}"

@@ -1,0 +1,152 @@
+"""`mtcheck fix FILE... | -`: apply the fixes that need no person; the rest stays a finding."""
+
+from __future__ import annotations
+
+import argparse
+import codecs
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+
+from mtcheck.cli.common import (
+    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, FAIL_ON, UsageError, add_rule_options, checker_from_args, error,
+    positive_int,
+)
+from mtcheck.files import atomic_write_bytes
+from mtcheck.read import InputProblem
+
+if TYPE_CHECKING:
+    from mtcheck.models import FixReport
+
+INPUT_FORMATS = ("auto", "text", "markdown", "html")
+# Byte-order marks written back for the encodings `read` decodes (UTF-8 only when the file had one).
+_BOMS = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE,
+         "utf-32-le": codecs.BOM_UTF32_LE, "utf-32-be": codecs.BOM_UTF32_BE}
+
+
+def register(sub) -> None:
+    fix = sub.add_parser(
+        "fix", help="apply the fixes that need no person (safe pairs, spacing, punctuation, doubled words)",
+        description="Apply the suggestions that are safe without a person and print the fixed text (default), "
+                    "a unified diff (--diff), or rewrite the files (--write). Findings that need judgement stay.")
+    fix.add_argument("files", nargs="*", metavar="FILE",
+                     help="plain text, Markdown or HTML files; '-' or nothing reads stdin")
+    fix.add_argument("--diff", action="store_true", help="print a unified diff (patch -p1 / git apply) instead of the text")
+    fix.add_argument("--write", action="store_true",
+                     help="rewrite the files in place, atomically, keeping their encoding and line endings")
+    fix.add_argument("--fail-on", choices=FAIL_ON, default="never",
+                     help="exit 1 when a finding left for a person has this severity or higher (default: never)")
+    fix.add_argument("--input-format", choices=INPUT_FORMATS, default="auto",
+                     help="how to read the inputs (default: auto, by extension)")
+    add_rule_options(fix)
+    fix.add_argument("--rules", action="append", dest="select", metavar="RULES", help="same as --select")
+    fix.add_argument("--max-bytes", type=positive_int, default=None, metavar="N",
+                     help="refuse inputs larger than N bytes (default: 50 MB)")
+    fix.add_argument("-q", "--quiet", action="store_true", help="no per-file summary on stderr")
+    fix.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from mtcheck.diff import unified_diff
+    from mtcheck.fix import ensure_fixable, fix_source
+    from mtcheck.models import Severity
+    from mtcheck.read import DEFAULT_MAX_BYTES
+    from mtcheck.read.formats import format_of, read_documents
+
+    files = args.files or ["-"]
+    if files == ["-"] and sys.stdin.isatty():
+        raise UsageError("no input: name files to fix, or pipe text in (see `mtcheck fix --help`)")
+    if files.count("-") > 1:
+        raise UsageError("stdin ('-') can be read only once")
+    if args.write and "-" in files:
+        raise UsageError("--write rewrites files; stdin ('-') has none (leave out --write to print the fixed text)")
+    if len(files) > 1 and not (args.write or args.diff):
+        raise UsageError("several files: use --write or --diff (their fixed texts run together on stdout)")
+    checker = checker_from_args(args)
+    max_bytes = args.max_bytes or DEFAULT_MAX_BYTES
+    threshold = None if args.fail_on == "never" else Severity(args.fail_on).rank
+    failed = errors = False
+    for name in files:
+        try:
+            # Refused before reading: a JSONL archive may be gigabytes.
+            ensure_fixable(name, format_of(name) if args.input_format == "auto" else args.input_format)
+            before = _stat(name)
+            documents = list(read_documents(name, max_bytes, args.input_format))
+            if len(documents) != 1:
+                raise InputProblem(name, f"holds {len(documents)} documents; fix takes one a file")
+            source = documents[0]
+            report = fix_source(source, checker)
+            original = source.original if source.original is not None else source.text
+            if args.diff:
+                label = _label(name)
+                sys.stdout.write(unified_diff(original, report.text, f"a/{label}", f"b/{label}"))
+            elif not args.write:
+                sys.stdout.write(report.text)
+            if args.write and report.changed:
+                _rewrite(name, report.text, source.encoding, before)
+        except InputProblem as problem:
+            error(str(problem))
+            errors = True
+            continue
+        sys.stdout.flush()
+        failed = failed or (threshold is not None and any(f.severity.rank >= threshold for f in report.remaining))
+        if not args.quiet:
+            print(_summary(name, report, args.write), file=sys.stderr)
+    if errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _summary(name: str, report: "FixReport", written: bool) -> str:
+    """One line: what was fixed, by rule, and what is left for a person, by severity."""
+    by_rule: dict[str, int] = {}
+    for change in report.applied:
+        for rule in change.rules:
+            by_rule[rule] = by_rule.get(rule, 0) + 1
+    by_severity = {"error": 0, "warning": 0, "info": 0}
+    for finding in report.remaining:
+        by_severity[finding.severity.value] += 1
+    if report.applied:
+        rules = ", ".join(f"{rule} {n}" for rule, n in sorted(by_rule.items(), key=lambda kv: (-kv[1], kv[0])))
+        done = f"{'rewritten, ' if written else ''}{len(report.applied)} changes ({rules})"
+    else:
+        done = "nothing to fix"
+    left = ", ".join(f"{n} {severity}" for severity, n in by_severity.items() if n) or "none"
+    return f"{name}: {done}; left for a person: {left}"
+
+
+def _label(name: str) -> str:
+    """The path a diff names: relative to the working folder when inside it, POSIX slashes."""
+    if name == "-":
+        return "stdin"
+    path = Path(name)
+    try:
+        path = path.resolve().relative_to(Path.cwd().resolve()) if path.is_absolute() else path
+    except ValueError:
+        pass
+    return path.as_posix().lstrip("/")
+
+
+def _stat(name: str) -> Optional[os.stat_result]:
+    try:
+        return os.stat(name) if name != "-" else None
+    except OSError:
+        return None  # reading reports the problem
+
+
+def _rewrite(name: str, text: str, encoding: str, before: Optional[os.stat_result]) -> None:
+    """Replace the file with `text` atomically: same encoding, byte-order mark and mode;
+    refused when the file changed since it was read."""
+    target = Path(os.path.realpath(name))  # a symlink keeps pointing at the rewritten file
+    try:
+        now = os.stat(target)
+        if before is None or (now.st_mtime_ns, now.st_size) != (before.st_mtime_ns, before.st_size):
+            raise InputProblem(name, "changed while it was being fixed; not rewritten")
+        with open(target, "rb") as fh:
+            head = fh.read(4)
+        bom = _BOMS.get(encoding, codecs.BOM_UTF8 if head.startswith(codecs.BOM_UTF8) else b"")
+        data = bom + text.encode(encoding)
+        atomic_write_bytes(target, data, mode=now.st_mode & 0o7777)
+    except OSError as exc:
+        raise InputProblem(name, f"cannot rewrite ({exc.strerror or exc})") from None

@@ -1,0 +1,318 @@
+"""Project configuration: `[tool.mtcheck]` in pyproject.toml, or the same keys in mtcheck.toml.
+
+    [tool.mtcheck]
+    select = ["calque", "repetition"]   # rule ids, families, categories or "all"
+    ignore = ["punctuation.indent"]
+    pairs = ["house/terms.tsv"]         # relative to the config file
+    default_pairs = true
+    fail_on = "error"                   # info | warning | error | never
+    max_mt_likelihood = 0.7             # a document above this fails
+    min_fluency = 60                    # a document below this fails
+    include = ["**/*.md", "**/*.txt"]
+    exclude = ["drafts/**"]
+
+    [tool.mtcheck.severity]
+    "punctuation.indent" = "info"
+
+    [tool.mtcheck.verdict]              # written by `mtcheck eval --calibrate`
+    post_edited = 0.35
+    machine = 0.7
+
+The file is found from the checked file's folder upwards (mtcheck.toml wins over
+pyproject.toml in the same folder; a pyproject.toml without [tool.mtcheck] is skipped).
+Every problem is a `ConfigError`: one line naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from mtcheck import scores
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+if TYPE_CHECKING:
+    from mtcheck.checker import Checker
+
+CONFIG_FILE = "mtcheck.toml"
+PYPROJECT = "pyproject.toml"
+FAIL_ON = ("info", "warning", "error", "never")
+SEVERITIES = ("info", "warning", "error")
+
+
+class ConfigError(ValueError):
+    """A config file that cannot be used; the message is one line naming the file and key."""
+
+
+class _Strict(BaseModel):
+    # strict: TOML already has types, so "60" for a number is a mistake, not something to coerce.
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class VerdictThresholds(_Strict):
+    """MT-likelihood thresholds of the verdicts: below post_edited is human, from machine up is machine."""
+
+    post_edited: float = Field(default=scores.POST_EDITED, ge=0, le=1)
+    machine: float = Field(default=scores.MACHINE, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "VerdictThresholds":
+        if self.post_edited > self.machine:
+            raise ValueError(f"post_edited ({self.post_edited}) must not be above machine ({self.machine})")
+        return self
+
+
+class Config(_Strict):
+    """The settings of one config file; `path` is the file they came from (None: defaults)."""
+
+    path: Optional[Path] = Field(default=None, exclude=True, description="The file these settings came from.")
+    select: Optional[list[str]] = None
+    ignore: list[str] = Field(default_factory=list)
+    pairs: list[str] = Field(default_factory=list)
+    default_pairs: bool = True
+    fail_on: Literal["info", "warning", "error", "never"] = "error"
+    max_mt_likelihood: Optional[float] = Field(default=None, ge=0, le=1)
+    min_fluency: Optional[float] = Field(default=None, ge=0, le=100)
+    include: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
+    severity: dict[str, Literal["info", "warning", "error"]] = Field(default_factory=dict)
+    verdict: Optional[VerdictThresholds] = None
+
+    @property
+    def base_dir(self) -> Path:
+        """Folder that relative paths and globs are taken from: the config file's."""
+        return self.path.parent if self.path is not None else Path.cwd()
+
+    @property
+    def pair_paths(self) -> list[Path]:
+        return [self.base_dir / p for p in self.pairs]
+
+    @property
+    def verdict_thresholds(self) -> Optional[tuple[float, float]]:
+        return (self.verdict.post_edited, self.verdict.machine) if self.verdict is not None else None
+
+    def includes(self, path: str | Path) -> bool:
+        """Whether a file is checked under `include` and `exclude` (globs relative to the config
+        file's folder; `**` spans folders). No `include` means every file."""
+        from wcmatch import glob
+
+        flags = glob.GLOBSTAR | glob.DOTGLOB
+        name = _relative_posix(Path(path), self.base_dir)
+        if self.include and not glob.globmatch(name, self.include, flags=flags):
+            return False
+        return not (self.exclude and glob.globmatch(name, self.exclude, flags=flags))
+
+    def checker(self, **cli_overrides: Any) -> "Checker":
+        """A Checker with these settings. Keyword arguments are Checker's (`pairs`, `select`,
+        `ignore`, `default_pairs`, `severities`, `verdict_thresholds`); one given and not None
+        wins over the file, except `pairs`, which are added to the file's, and `severities`,
+        which are merged with the file's. None or an empty list means "not given"."""
+        from mtcheck.checker import Checker
+
+        given = {k: v for k, v in cli_overrides.items() if v is not None and not (isinstance(v, (list, tuple)) and not v)}
+        unknown = set(given) - {"pairs", "select", "ignore", "default_pairs", "severities", "verdict_thresholds",
+                                "agencies"}
+        if unknown:
+            raise TypeError(f"Config.checker() got unexpected arguments: {', '.join(sorted(unknown))}")
+        options: dict[str, Any] = {
+            "select": self.select,
+            "ignore": self.ignore,
+            "default_pairs": self.default_pairs,
+            "severities": dict(self.severity),
+            "verdict_thresholds": self.verdict_thresholds,
+        }
+        options.update(given)
+        options["pairs"] = [*self.pair_paths, *given.get("pairs", ())]
+        options["severities"] = {**self.severity, **given.get("severities", {})}
+        return Checker(**options)
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate one config file (mtcheck.toml, or pyproject.toml's [tool.mtcheck])."""
+    path = Path(path)
+    label = _label(path)
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"{label}: no such config file") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{label}: is a folder, not a config file") from None
+    except OSError as exc:
+        raise ConfigError(f"{label}: cannot read ({exc.strerror or exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{label}: not valid TOML ({exc})") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{label}: not valid UTF-8") from None
+    in_pyproject = path.name == PYPROJECT
+    table = "[tool.mtcheck] " if in_pyproject else ""
+    if in_pyproject:
+        tool = data.get("tool", {})
+        settings = tool.get("mtcheck") if isinstance(tool, dict) else None
+        if settings is None:
+            raise ConfigError(f"{label}: has no [tool.mtcheck] table")
+        if not isinstance(settings, dict):
+            raise ConfigError(f"{label}: tool.mtcheck must be a table")
+    else:
+        settings = data
+    if "path" in settings:  # set from where the file is, never from inside it
+        raise ConfigError(f"{label}: {table}path: unknown key (known: {', '.join(_known_keys())})")
+    try:
+        config = Config.model_validate({**settings, "path": path})
+    except ValidationError as exc:
+        raise ConfigError(f"{label}: {_first_problem(exc, table)}") from None
+    _check_references(config, label, table)
+    return config
+
+
+def discover_config(start_dir: str | Path) -> Optional[Path]:
+    """The nearest config file from `start_dir` upwards: mtcheck.toml, or a pyproject.toml
+    that has a [tool.mtcheck] table. None when there is none."""
+    folder = Path(start_dir).resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate in (folder, *folder.parents):
+        own = candidate / CONFIG_FILE
+        if own.is_file():
+            return own
+        pyproject = candidate / PYPROJECT
+        if pyproject.is_file() and _has_mtcheck_table(pyproject):
+            return pyproject
+    return None
+
+
+def find_config(explicit: Optional[str | Path], start_dir: str | Path) -> Optional[Config]:
+    """The config to use: `explicit` (--config) if given, else the one discovered from `start_dir`."""
+    if explicit is not None:
+        return load_config(explicit)
+    found = discover_config(start_dir)
+    return load_config(found) if found is not None else None
+
+
+class ConfigCache:
+    """Configs by folder, so checking many files discovers and parses each config once."""
+
+    def __init__(self, explicit: Optional[str | Path] = None):
+        self.explicit = explicit
+        self._by_folder: dict[Path, Optional[Config]] = {}
+        self._by_file: dict[Path, Config] = {}
+
+    def for_file(self, path: str | Path) -> Optional[Config]:
+        """The config that applies to `path` ('-' for stdin: the current folder's)."""
+        if self.explicit is not None:
+            return self._load(Path(self.explicit))
+        folder = Path.cwd() if str(path) == "-" else Path(path).resolve().parent
+        if folder not in self._by_folder:
+            found = discover_config(folder)
+            self._by_folder[folder] = self._load(found) if found is not None else None
+        return self._by_folder[folder]
+
+    def _load(self, path: Path) -> Config:
+        key = path.resolve()
+        if key not in self._by_file:
+            self._by_file[key] = load_config(path)
+        return self._by_file[key]
+
+
+def _has_mtcheck_table(pyproject: Path) -> bool:
+    try:
+        with pyproject.open("rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        # A broken pyproject.toml that might hold our table: load_config reports why.
+        return b"tool.mtcheck" in _read_bytes(pyproject)
+    tool = data.get("tool")
+    return isinstance(tool, dict) and "mtcheck" in tool
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def _check_references(config: Config, label: str, table: str) -> None:
+    """Rule names and pairs files exist: a typo is an error now, not a silently unused setting."""
+    from mtcheck.checker import RuleSelectionError, resolve_rules
+    from mtcheck.rules import all_rules
+
+    for key in ("select", "ignore"):
+        items = getattr(config, key) or []
+        for item in items:
+            try:
+                resolve_rules([item])
+            except RuleSelectionError as exc:
+                raise ConfigError(f"{label}: {table}{key}: {exc}") from None
+    known = {r.id for r in all_rules()}
+    for rule_id in config.severity:
+        if rule_id not in known:
+            raise ConfigError(f"{label}: [{_table(table, 'severity')}] {rule_id}: unknown rule id (see `mtcheck rules`)")
+    for name, full in zip(config.pairs, config.pair_paths):
+        if not full.exists():
+            raise ConfigError(f"{label}: {table}pairs: {name}: no such pairs file or folder")
+
+
+def _table(table: str, sub: str) -> str:
+    return f"tool.mtcheck.{sub}" if table else sub
+
+
+def _known_keys() -> list[str]:
+    return [k for k in Config.model_fields if k != "path"]
+
+
+_LISTS = ("select", "ignore", "pairs", "include", "exclude")
+_TABLES = ("severity", "verdict")
+_MESSAGES = {
+    "literal_error": lambda err: "must be one of " + err["ctx"]["expected"].replace("'", "").replace(" or ", ", "),
+    "bool_type": lambda err: "must be true or false",
+    "list_type": lambda err: 'must be a list of strings, e.g. ["a", "b"]',
+    "string_type": lambda err: "must be a string",
+    "float_type": lambda err: "must be a number",
+    "dict_type": lambda err: "must be a table",
+    "model_type": lambda err: "must be a table",
+    "greater_than_equal": lambda err: f"must be at least {err['ctx']['ge']:g}",
+    "less_than_equal": lambda err: f"must be at most {err['ctx']['le']:g}",
+}
+
+
+def _first_problem(exc: ValidationError, table: str) -> str:
+    """The first validation error as `[table] key: problem`, in the words a config author uses."""
+    err = exc.errors(include_url=False)[0]
+    loc = [str(part) for part in err["loc"]]
+    kind = err["type"]
+    if loc and loc[0] in _LISTS and len(loc) > 1:
+        loc, kind = loc[:1], "list_type"  # "select: must be a list of strings", not "select.2: ..."
+    if kind == "extra_forbidden":
+        known = _known_keys() if len(loc) == 1 else list(VerdictThresholds.model_fields)
+        message = f"unknown key (known: {', '.join(known)})"
+    else:
+        make = _MESSAGES.get(kind)
+        message = make(err) if make else err["msg"].removeprefix("Value error, ")
+    if len(loc) >= 2 and loc[0] in _TABLES:
+        return f"[{_table(table, loc[0])}] {'.'.join(loc[1:])}: {message}"
+    return f"{table}{'.'.join(loc) or 'table'}: {message}"
+
+
+def _relative_posix(path: Path, base: Path) -> str:
+    """`path` relative to `base` with forward slashes; the absolute path when outside it."""
+    absolute = path.resolve()
+    try:
+        return absolute.relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def _label(path: Path) -> str:
+    """The config file as messages name it: relative to the current folder when inside it."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return str(path)

@@ -1,0 +1,182 @@
+"""Report models of `mtcheck eval`: what eval.json holds and the renderers print.
+
+MT is the positive class throughout. A figure that is undefined on the data (an AUC
+without human documents, a correlation of a constant) is null.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from mtcheck.models import InputError
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Estimate(_Model):
+    """A figure with its bootstrap confidence interval."""
+
+    value: Optional[float] = Field(description="Null when undefined on the data.")
+    low: Optional[float] = Field(default=None, description="Lower end of the bootstrap percentile interval.")
+    high: Optional[float] = Field(default=None, description="Upper end of the interval.")
+
+
+class Bootstrap(_Model):
+    resamples: int
+    seed: int
+    level: float = Field(description="Confidence level of every interval, e.g. 0.95.")
+    documents: str = Field(description="How documents are resampled: 'grouped by FIELD' or 'stratified by label'.")
+    segments: str = Field(description="How segments are resampled.")
+
+
+class Inputs(_Model):
+    path: str
+    documents: int = Field(description="Records evaluated (malformed ones are in `errors`).")
+    human: int
+    mt: int
+    label: str = Field(description="The label field.")
+    label_rule: str = Field(description="How the label gives the class, e.g. 'MT = not is_human'.")
+    text_field: str
+    score: Optional[str] = Field(default=None, description="Human quality score field (--score).")
+    score_higher_is: Optional[str] = Field(default=None, description="'worse' (MQM: error points) or 'better'.")
+    group: Optional[str] = Field(default=None, description="Group field (--group): versions of the same source document.")
+    segments: Optional[str] = Field(default=None, description="Segments file (--segments).")
+
+
+class RocPoint(_Model):
+    threshold: Optional[float] = Field(description="Documents with MT likelihood >= threshold are flagged; null: none is.")
+    fpr: float = Field(description="Share of human documents flagged.")
+    tpr: float = Field(description="Share of MT documents flagged.")
+
+
+class VerdictFigures(_Model):
+    """A verdict (or set of verdicts) read as a prediction of one class."""
+
+    verdicts: list[str] = Field(description="Verdicts counted as the prediction, e.g. ['post-edited', 'machine'].")
+    predicts: str = Field(description="The class they predict: mt or human.")
+    predicted: int = Field(description="Documents given one of these verdicts.")
+    support: int = Field(description="Documents of the predicted class.")
+    precision: Estimate
+    recall: Estimate
+    f1: Estimate
+
+
+class ConfusionMatrix(_Model):
+    rows: list[str] = Field(description="Actual classes: human, mt.")
+    columns: list[str] = Field(description="Verdicts: human, post-edited, machine.")
+    counts: list[list[int]] = Field(description="counts[i][j]: documents of class rows[i] given verdict columns[j].")
+
+
+class PairwiseAccuracy(_Model):
+    """Within each group, every (human, MT) pair of versions of the same story."""
+
+    groups: int = Field(description="Groups holding at least one human and one MT document.")
+    pairs: int
+    likelihood: Estimate = Field(description="Share of pairs whose MT version has the higher MT likelihood (ties half).")
+    fluency: Estimate = Field(description="Share of pairs whose MT version has the lower fluency (ties half).")
+
+
+class ScorePoint(_Model):
+    fluency: float
+    score: float
+    is_mt: bool
+
+
+class Correlation(_Model):
+    """Fluency against a human quality score."""
+
+    field: str
+    n: int = Field(description="Items with a score (null scores are left out).")
+    kendall_tau_b: Estimate = Field(description="Raw Kendall tau-b of fluency with the score.")
+    spearman_rho: Estimate = Field(description="Raw Spearman rho of fluency with the score.")
+    expected_sign: int = Field(description="-1 when a higher score is worse (MQM), +1 when it is better: the sign of agreement.")
+
+
+class DocumentLevel(_Model):
+    auc: Estimate = Field(description="ROC AUC of MT likelihood, MT positive (Mann-Whitney, ties half).")
+    auc_fluency: Estimate = Field(description="ROC AUC of -fluency, for comparison.")
+    auc_score: Optional[Estimate] = Field(default=None, description="ROC AUC of the human score itself (worse = MT), "
+                                          "on the scored documents: how separable the classes are at all, for scale.")
+    roc: list[RocPoint]
+    roc_fluency: list[RocPoint] = Field(description="ROC of -fluency (thresholds are -fluency).")
+    confusion: ConfusionMatrix
+    verdicts: list[VerdictFigures]
+    pairwise: Optional[PairwiseAccuracy] = None
+    correlation: Optional[Correlation] = None
+    points: list[ScorePoint] = Field(default_factory=list, description="Fluency and score of each scored document (the scatter plot).")
+
+
+class SegmentLevel(_Model):
+    path: str
+    segments: int = Field(description="Segment records read.")
+    matched: int = Field(description="Segments placed in a checked document and covered by its sentences.")
+    without_document: int = Field(description="Segments whose key matches no document.")
+    not_found: int = Field(description="Segments of a matched document not found in its text (or with no sentence).")
+    documents_rechecked: int = Field(description="Documents whose text is not their segments: their joined segments were checked instead.")
+    method: str
+    correlation: Optional[Correlation] = None
+
+
+class RuleFigures(_Model):
+    rule: str
+    weight: float = Field(description="The rule's weight in the MT likelihood (mtcheck/scores.py RULE_WEIGHTS), log-odds.")
+    human_docs: int = Field(description="Human documents the rule fires in.")
+    mt_docs: int
+    human_hits: int = Field(description="Findings in human documents.")
+    mt_hits: int
+    human_rate: Optional[float]
+    mt_rate: Optional[float]
+    likelihood_ratio: float = Field(description="MT rate / human rate, each with add-half smoothing: (k + 0.5) / (n + 1).")
+    ratio_low: float = Field(description="95% interval of the ratio (Katz log method on the smoothed counts).")
+    ratio_high: float
+    evidence: str = Field(description="'not evidence' (ratio within the band); 'for MT' / 'against MT' (outside it, and "
+                                      "its interval excludes 1); 'uncertain' (interval holds 1 and the ratio is outside the band, or "
+                                      "the rule never fired in one class, so the smoothing sets the ratio); 'never fired'.")
+
+
+class RuleTable(_Model):
+    band: tuple[float, float] = Field(description="Likelihood ratios within this band are 'not evidence'.")
+    rules: list[RuleFigures] = Field(description="Sorted by likelihood ratio, highest first.")
+    not_evidence: list[str] = Field(description="Rules whose ratio is within the band.")
+
+
+class ThresholdChoice(_Model):
+    verdict: str = Field(description="post_edited or machine.")
+    rule: str = Field(description="How the threshold was chosen.")
+    target_precision: float
+    reached: bool
+    threshold: Optional[float] = Field(description="MT likelihood from which the verdict is given; null when not reached.")
+    precision: Optional[float] = Field(description="Precision for MT at the threshold (at the assumed MT share).")
+    recall: Optional[float] = Field(description="Share of MT documents at or above the threshold.")
+    false_alarm_rate: Optional[float] = Field(description="Share of human documents at or above the threshold.")
+    best_precision: Optional[float] = Field(default=None, description="The highest precision any threshold reaches, when the target is not reached.")
+
+
+class Calibration(_Model):
+    target_precision: float
+    mt_share: float = Field(description="MT share assumed when computing precision (default: the data's own).")
+    data_mt_share: float
+    machine: ThresholdChoice
+    post_edited: ThresholdChoice
+    reached: bool = Field(description="Thresholds were written: the machine target is reached and above the MT share.")
+    notes: list[str] = Field(default_factory=list)
+    snippet: str = Field(description="The calibration.toml text.")
+
+
+class EvalReport(_Model):
+    """What `mtcheck eval` writes to eval.json."""
+
+    inputs: Inputs
+    signature: str = Field(description="The checker's signature: version, pairs, rules, weights.")
+    verdict_thresholds: tuple[float, float] = Field(description="(post_edited, machine) thresholds the verdicts were given with.")
+    bootstrap: Bootstrap
+    document: DocumentLevel
+    segment: Optional[SegmentLevel] = None
+    rules: RuleTable
+    calibration: Optional[Calibration] = None
+    errors: list[InputError] = Field(default_factory=list, description="Malformed records and unreadable inputs, as FILE:LINE.")
+    seconds: dict[str, float] = Field(default_factory=dict, description="Wall time per stage.")

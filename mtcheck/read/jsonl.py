@@ -1,0 +1,127 @@
+"""JSONL archives: one document a line, `{"id": ..., "text": ..., other fields...}`.
+
+Each good line becomes a `Source` with `doc_id` from `id` (or `line N` without one), the
+`text`, and every other field in `metadata`. A bad line (not JSON, not an object, no
+`text`, `text` not a string or empty, not UTF-8, too large) becomes an InputProblem
+naming `file:line`, yielded in its place; the lines after it are read as usual.
+
+Files are read line by line, so an archive of any size is never held in memory whole;
+--max-bytes limits one line (one document), not the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from pathlib import Path
+from typing import IO, Iterator, Union
+
+from mtcheck.read.formats import register
+from mtcheck.read.text import InputProblem, Source
+
+_CHUNK = 1 << 16
+# A \uXXXX escape of a UTF-16 surrogate: only then can a record hold one unpaired.
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def read_jsonl(source: Source) -> Iterator[Union[Source, InputProblem]]:
+    """The documents of a JSONL file already read and decoded (stdin)."""
+    # Only "\n" ends a line: str.splitlines would also split at U+2028 inside a JSON string.
+    for number, line in enumerate(source.text.split("\n"), start=1):
+        if line.strip():
+            yield _record(source.name, number, line.rstrip("\r"))
+
+
+def stream_jsonl(path: Path, max_bytes: int) -> Iterator[Union[Source, InputProblem]]:
+    """The documents of a JSONL file, read a line at a time."""
+    name = str(path)
+    if path.is_dir():
+        raise InputProblem(name, "is a folder, not a JSONL file")
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        reason = {FileNotFoundError: "no such file", PermissionError: "permission denied"}.get(type(exc))
+        raise InputProblem(name, reason or f"cannot read ({exc.strerror or exc})") from None
+    with fh:
+        head = fh.read(8192)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise InputProblem(name, "JSONL must be UTF-8 (this file is UTF-16)")
+        if b"\x00" in head:
+            raise InputProblem(name, "binary file (NUL bytes), not JSONL")
+        if not head.strip(codecs.BOM_UTF8 + b" \t\r\n"):
+            raise InputProblem(name, "empty file (no documents)")
+        fh.seek(len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0)
+        for number, raw in enumerate(_lines(fh, max_bytes), start=1):
+            if raw is None:
+                yield InputProblem(f"{name}:{number}", f"line too large (over {max_bytes:,} bytes, set with --max-bytes)")
+                continue
+            if not raw.strip():
+                continue
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield InputProblem(f"{name}:{number}", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})")
+                continue
+            yield _record(name, number, line)
+
+
+def _lines(fh: IO[bytes], max_bytes: int) -> Iterator[Union[bytes, None]]:
+    """The file's lines without their line break; None for a line over max_bytes, whose
+    bytes are skipped rather than read into memory."""
+    while True:
+        line = fh.readline(max_bytes + 1)
+        if not line:
+            return
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):
+                line = fh.readline(_CHUNK)
+            yield None
+            continue
+        yield line.rstrip(b"\r\n")
+
+
+def _record(name: str, number: int, line: str) -> Union[Source, InputProblem]:
+    where = f"{name}:{number}"
+    try:
+        record = json.loads(line, parse_constant=_not_json)
+    except json.JSONDecodeError as exc:
+        return InputProblem(where, f"not valid JSON ({exc.msg} at column {exc.colno})")
+    except ValueError as exc:
+        return InputProblem(where, f"not valid JSON ({exc})")
+    if _SURROGATE.search(line) and _has_surrogates(record):
+        return InputProblem(where, "an unpaired UTF-16 surrogate escape (\\ud800-\\udfff) is not text")
+    if not isinstance(record, dict):
+        return InputProblem(where, f"not a JSON object (a JSON {_json_type(record)})")
+    if "text" not in record:
+        return InputProblem(where, 'no "text" field')
+    text = record.pop("text")
+    if not isinstance(text, str):
+        return InputProblem(where, f'"text" is not a string (a JSON {_json_type(text)})')
+    if not text.strip():
+        return InputProblem(where, 'empty "text" (nothing to check)')
+    doc_id = record.pop("id", None)
+    if isinstance(doc_id, (dict, list)):
+        return InputProblem(where, '"id" must be a string or a number')
+    return Source(name=name, text=text, format="jsonl",
+                  doc_id=f"line {number}" if doc_id is None else str(doc_id), metadata=record)
+
+
+def _has_surrogates(value: object) -> bool:
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _not_json(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON number")  # Python's json accepts NaN and Infinity; JSON does not
+
+
+def _json_type(value: object) -> str:
+    names = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number", float: "number"}
+    return names.get(type(value), "null")
+
+
+register("jsonl", (".jsonl",), read_jsonl, stream=stream_jsonl)

@@ -1,0 +1,129 @@
+"""What the output formats of `mtcheck check` share: a streaming renderer interface, the
+facts of a whole run, and findings flattened into annotations with every kind of column.
+
+Columns: `column` counts characters (code points); `byte_column` counts UTF-8 bytes,
+which reviewdog's rdjson wants. Both are 1-based; end columns point after the span.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Optional
+
+from mtcheck.models import DocumentReport, Finding, InputError, Severity
+
+
+@dataclass
+class RunInfo:
+    """A finished run, for the formats that describe it as a whole (SARIF invocations, JUnit)."""
+
+    signature: str
+    exit_code: int
+    errors: list[InputError] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    suppressed: int = 0
+    baselined: int = 0
+    arguments: list[str] = field(default_factory=list)
+    baseline: Optional[str] = None  # the --baseline file, when one was used
+
+
+class Renderer:
+    """Output of one run, written as it goes: `document` once per checked document (its
+    text is the file the offsets point into), then `finish` once. Each returns what to print."""
+
+    def document(self, doc: DocumentReport, text: str) -> str:
+        raise NotImplementedError
+
+    def finish(self, run: RunInfo) -> str:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A finding, or a document-level gate failure, with everything a CI format might print."""
+
+    path: str
+    doc_id: Optional[str]
+    rule: str
+    severity: Severity
+    message: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    byte_column: int
+    end_byte_column: int
+    start: int
+    end: int
+    text: str = ""
+    category: str = "gate"
+    suggestion: Optional[str] = None
+    fix_safe: bool = False
+    fingerprint: Optional[str] = None
+    suppressed: bool = False
+
+    @property
+    def is_gate(self) -> bool:
+        return self.rule.startswith("gate.")
+
+    def headline(self) -> str:
+        """The message with the flagged text and the suggestion, on one line."""
+        if self.is_gate:
+            return self.message
+        out = f"\u201c{_one_line(self.text)}\u201d: {self.message}"
+        if self.suggestion is not None:
+            out += f" \u2014 suggestion: {self.suggestion or '(delete)'}"
+        return out
+
+
+def annotations(doc: DocumentReport, text: str, suppressed: bool = False) -> Iterator[Annotation]:
+    """The document's findings (and its suppressed ones when asked), then its threshold
+    failures, which have no span of their own and stand at the start of the file."""
+    path = display_path(doc.source)
+    for finding, is_suppressed in [(f, False) for f in doc.findings] + [(f, True) for f in doc.suppressed if suppressed]:
+        yield _from_finding(path, doc.doc_id, finding, text, is_suppressed)
+    for failure in doc.failures:
+        if failure.rule == "gate.findings":
+            continue  # the findings themselves are reported
+        yield Annotation(path, doc.doc_id, failure.rule, Severity.error, failure.message, 1, 1, 1, 1, 1, 1, 0, 0)
+
+
+def _from_finding(path: str, doc_id: Optional[str], f: Finding, text: str, is_suppressed: bool) -> Annotation:
+    return Annotation(
+        path, doc_id, f.rule, f.severity, f.message, f.line, f.column, f.end_line, f.end_column,
+        byte_column(text, f.start, f.column), byte_column(text, f.end, f.end_column), f.start, f.end, f.text,
+        f.category, f.suggestion, f.fix_safe, f.fingerprint, is_suppressed,
+    )
+
+
+def byte_column(text: str, offset: int, column: int) -> int:
+    """The 1-based UTF-8 byte column of `offset`, whose character column is `column`."""
+    line_start = max(0, offset - (column - 1))
+    return len(text[line_start:offset].encode("utf-8", "surrogatepass")) + 1
+
+
+def display_path(source: str) -> str:
+    """A file as CI tools want it: relative to the current folder (the repository root in CI),
+    with forward slashes; as given when outside it; 'stdin' for '-'."""
+    if source == "-":
+        return "stdin"
+    path = Path(source)
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return path.as_posix()
+
+
+def _one_line(s: str) -> str:
+    return " ".join(s.split())
+
+
+def rule_table() -> list[tuple[str, Severity, str, str, Optional[str], str]]:
+    """(id, default severity, message, description, suggestion, category) of every rule and gate."""
+    from mtcheck.gate import GATE_RULES
+    from mtcheck.rules import rule_infos
+
+    rows = [(r.id, r.severity, r.message, r.description, r.suggestion, r.category) for r in rule_infos()]
+    rows += [(rule, Severity.error, text, text, None, "gate") for rule, text in GATE_RULES.items()]
+    return rows

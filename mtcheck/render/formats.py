@@ -1,0 +1,66 @@
+"""The output formats of `mtcheck check`, by name, each a streaming Renderer."""
+
+from __future__ import annotations
+
+import importlib
+
+from mtcheck.models import CheckReport, DocumentReport
+from mtcheck.render.ci import Renderer, RunInfo
+from mtcheck.render.json import render_check_json
+from mtcheck.render.text import Style, Totals, render_document_text, render_footer_text
+
+
+class TextRenderer(Renderer):
+    """The readable report, printed document by document."""
+
+    def __init__(self, style: Style = Style(), quiet: bool = False):
+        self.style, self.quiet, self.totals = style, quiet, Totals()
+
+    def document(self, doc: DocumentReport, text: str) -> str:
+        self.totals.add(doc)
+        return render_document_text(doc, text, self.style, self.quiet)
+
+    def finish(self, run: RunInfo) -> str:
+        notes = [f"{run.suppressed} findings suppressed in the files"] if run.suppressed else []
+        notes += [f"{run.baselined} in the baseline"] if run.baselined else []
+        notes += [f"{len(run.skipped)} files skipped by the config's include/exclude"] if run.skipped else []
+        head = self.style.dim("not shown: " + ", ".join(notes)) + "\n" if notes else ""
+        return head + render_footer_text(self.totals, run.signature, self.style)
+
+
+class JsonRenderer(Renderer):
+    """The whole run as one CheckReport (the schema in reports/schema/check-report.schema.json)."""
+
+    def __init__(self) -> None:
+        self.documents: list[DocumentReport] = []
+
+    def document(self, doc: DocumentReport, text: str) -> str:
+        self.documents.append(doc)
+        return ""
+
+    def finish(self, run: RunInfo) -> str:
+        report = CheckReport(documents=self.documents, errors=run.errors, signature=run.signature,
+                             suppressed=run.suppressed, baselined=run.baselined, skipped=run.skipped)
+        return render_check_json(report)
+
+
+# The CI formats, imported only when asked for: module, class.
+_CI_FORMATS = {
+    "jsonl": ("mtcheck.render.jsonl", "JsonlRenderer"),
+    "sarif": ("mtcheck.render.sarif", "SarifRenderer"),
+    "junit": ("mtcheck.render.junit", "JunitRenderer"),
+    "github": ("mtcheck.render.github", "GithubRenderer"),
+    "rdjson": ("mtcheck.render.rdjson", "RdjsonRenderer"),
+    "csv": ("mtcheck.render.csv", "CsvRenderer"),
+}
+
+
+def make_renderer(name: str, style: Style = Style(), quiet: bool = False) -> Renderer:
+    if name == "text":
+        return TextRenderer(style, quiet)
+    if name == "json":
+        return JsonRenderer()
+    if name not in _CI_FORMATS:
+        raise ValueError(f"unknown output format {name!r}")
+    module, cls = _CI_FORMATS[name]
+    return getattr(importlib.import_module(module), cls)()

@@ -1,0 +1,141 @@
+"""The HTML report of `mtcheck report`: index.html and a page per document.
+
+Templates are Jinja2 with autoescaping on for everything, so no piece of document text,
+metadata or path can become markup by a forgotten escape; the few fragments passed as
+already safe are built here from escaped parts. Pages are self-contained (inline CSS,
+SVG and script, a Content-Security-Policy that loads nothing).
+
+The index table is filled by a small script from the rows embedded as JSON (escaped
+for a <script> element, cells set with textContent), so an archive of hundreds of
+thousands of documents makes a page a browser can sort and filter, and the rows are
+streamed into the file, never held in memory.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from functools import lru_cache
+from pathlib import PurePath
+from typing import IO, TYPE_CHECKING, Iterable, Sequence
+
+from markupsafe import Markup
+
+from mtcheck.models import DocumentReport, Finding, Severity
+
+if TYPE_CHECKING:
+    from mtcheck.batch.models import RunTotals
+
+# Bump when a page's HTML changes: stored page bodies are then rendered again.
+PAGE_FORMAT = "1"
+
+# Columns of the index table, in the order of the row arrays: key, heading, decimals shown
+# (None for a text column).
+INDEX_COLUMNS = (
+    ("id", "document", None), ("path", "path", None), ("verdict", "verdict", None),
+    ("mt_likelihood", "MT likelihood", 3), ("fluency", "fluency", 1), ("findings", "findings", 0),
+    ("errors", "errors", 0), ("warnings", "warnings", 0), ("info", "info", 0),
+    ("source_language", "source language", None), ("agency", "agency", None), ("date", "date", None),
+    ("error", "not checked because", None),
+)
+
+
+@lru_cache(maxsize=1)
+def _environment():
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    return Environment(loader=PackageLoader("mtcheck.render", "templates"), autoescape=True,
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def render_document_body(report: DocumentReport, text: str) -> str:
+    """The part of a document's page that depends on its content only: verdict,
+    provenance, findings and the text with every finding highlighted. `text` is what the
+    report's offsets point into (for markup, the original file)."""
+    template = _environment().get_template("report_document_body.html.j2")
+    return template.render(report=report, p=report.provenance, sev=report.counts.by_severity,
+                           highlighted=highlight(text, report.findings))
+
+
+def render_document_page(source: str, doc_id: str | None, fmt: str, metadata: dict, body: str) -> str:
+    """A document's page: what names it (file, id, metadata), then its body."""
+    title = f"{source} — {doc_id}" if doc_id else source
+    items = [(str(k), v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)) for k, v in metadata.items()
+             if not (k == "id" and v == doc_id)]
+    return _environment().get_template("report_document.html.j2").render(
+        title=title, source=source, doc_id=doc_id, format=fmt, metadata=items, body=Markup(body))
+
+
+def write_index(out: IO[str], *, title: str, totals: "RunTotals", signature: str, fail_on: str, charts: Sequence[str],
+                breakdowns: Sequence[tuple[str, Sequence[tuple[str, int]]]], rows: Iterable[str]) -> None:
+    """Stream index.html to `out`. `rows` are the table rows as `index_row` made them."""
+    template = _environment().get_template("report_index.html.j2")
+    template.stream(
+        title=title, t=totals, signature=signature, fail_on=fail_on, charts=[Markup(c) for c in charts],
+        breakdowns=breakdowns, columns=INDEX_COLUMNS, rows=rows, page_column=len(INDEX_COLUMNS),
+        error_column=_column("error"), verdict_column=_column("verdict"),
+    ).dump(out)
+
+
+def index_row(values: dict, page: str, first: bool) -> Markup:
+    """One row of the embedded table data: a JSON array in INDEX_COLUMNS order, then the
+    page, made safe inside <script> (no '<', '>' or '&' left)."""
+    checked = not values.get("error")
+    cells = [values.get(key) if checked or digits is None else None for key, _, digits in INDEX_COLUMNS] + [page]
+    if values.get("id") == values.get("path"):  # a file of one document: its name, the path is beside it
+        cells[0] = PurePath(str(values["path"])).name
+    data = json.dumps(cells, ensure_ascii=False, separators=(",", ":"))
+    data = (data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return Markup(("" if first else ",\n") + data)
+
+
+def _column(key: str) -> int:
+    return next(i for i, (k, _, _) in enumerate(INDEX_COLUMNS) if k == key)
+
+
+def highlight(text: str, findings: Sequence[Finding]) -> Markup:
+    """`text` escaped, each finding's span in a <mark> (coloured by the severest finding
+    covering it, with the findings as its tooltip); overlapping spans are split into
+    pieces, and an empty span is shown as a caret. The first piece of finding i has the
+    anchor id f{i}, which the findings table links to."""
+    starts: dict[int, list[int]] = {}
+    ends: dict[int, list[int]] = {}
+    points: dict[int, list[int]] = {}
+    for i, f in enumerate(findings):
+        start, end = min(max(f.start, 0), len(text)), min(max(f.end, 0), len(text))
+        if end > start:
+            starts.setdefault(start, []).append(i)
+            ends.setdefault(end, []).append(i)
+        else:
+            points.setdefault(start, []).append(i)
+    cuts = sorted({0, len(text), *starts, *ends, *points})
+    out: list[str] = []
+    active: list[int] = []
+    anchored: set[int] = set()
+    for at, nxt in zip(cuts, [*cuts[1:], None]):
+        active = [i for i in active if i not in ends.get(at, ())] + starts.get(at, [])
+        for i in points.get(at, ()):
+            out.append(_mark([i], findings, anchored, "‸", "point "))
+        if nxt is None:
+            break
+        piece = text[at:nxt]
+        out.append(_mark(active, findings, anchored, piece) if active else html.escape(piece, quote=False))
+    return Markup("".join(out))
+
+
+def _mark(indexes: list[int], findings: Sequence[Finding], anchored: set[int], piece: str, extra: str = "") -> str:
+    worst = max((findings[i].severity for i in indexes), key=lambda s: Severity(s).rank)
+    title = "\n".join(_tooltip(findings[i]) for i in indexes)
+    new = [i for i in indexes if i not in anchored]
+    anchored.update(new)
+    # The mark carries the first new finding's anchor; findings starting at the same place get empty ones.
+    others = "".join(f'<span id="f{i}"></span>' for i in new[1:])
+    anchor = f' id="f{new[0]}"' if new else ""
+    return (f'{others}<mark class="{extra}sev-{worst.value}"{anchor} title="{html.escape(title)}">'
+            f"{html.escape(piece, quote=False)}</mark>")
+
+
+def _tooltip(f: Finding) -> str:
+    advice = "" if f.suggestion is None else f" → {f.suggestion or '(delete)'}"
+    return f"{f.severity.value} {f.rule}: {f.message}{advice}"

@@ -1,0 +1,182 @@
+"""Suppressions written in the checked file: an editor silences a justified finding in place.
+
+Markdown, HTML and wire XML use comments:
+
+    <!-- mtcheck-disable calque.phrase -->   ... <!-- mtcheck-enable -->
+    <!-- mtcheck-disable-next-line repetition.coordinated -- quoted verbatim -->
+
+Plain text uses a line of its own holding only the directive, after `#` or `//`, or in
+square brackets: `# mtcheck-disable calque.term`, `[mtcheck-enable]`. Those lines are
+taken out of the text before it is checked, so they are never checked as prose.
+
+RULES are rule ids, families or categories, comma- or space-separated (none: every rule);
+anything after ` -- ` is the reason. Suppressed findings are moved to the report's
+`suppressed` list and counted, never silently dropped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+
+from mtcheck.models import DocumentReport, Finding, Severity
+from mtcheck.read.offsets import LineIndex, OffsetMap
+from mtcheck.read.text import Source
+
+_KINDS = r"(?P<kind>disable-next-line|disable|enable)(?![\w-])"
+# In markup: an HTML/XML comment anywhere.
+_COMMENT = re.compile(r"<!--[ \t]*mtcheck-" + _KINDS + r"(?P<args>(?:(?!-->)[^\n])*?)[ \t]*-->")
+# In plain text: a whole line holding only the directive, after # or //, or in [brackets].
+_PLAIN_LINE = re.compile(
+    r"^[ \t]*(?P<open>#+[ \t]*|//[ \t]*|\[[ \t]*)mtcheck-" + _KINDS
+    + r"(?P<args>[^\n\]]*?)[ \t]*(?P<close>\]?)[ \t]*(?:\r\n|\r|\n|$)",
+    re.MULTILINE,
+)
+
+
+def _plain_match_ok(m: re.Match) -> bool:
+    """Brackets must pair up: `[mtcheck-enable]` yes, `# mtcheck-enable]` or `[mtcheck-enable` no."""
+    return m.group("open").startswith("[") == bool(m.group("close"))
+
+
+@dataclass(frozen=True)
+class Directive:
+    kind: str  # disable | enable | disable-next-line
+    rules: frozenset[str]  # rule ids it names (every rule when it names none)
+    start: int  # offsets of the directive in the file
+    end: int
+
+
+@dataclass
+class Suppressions:
+    """Where each rule is silenced in one file."""
+
+    # (start, end, rule ids): findings starting in [start, end) are suppressed
+    regions: list[tuple[int, int, frozenset[str]]] = field(default_factory=list)
+    # 1-based line -> rule ids suppressed on it
+    lines: dict[int, frozenset[str]] = field(default_factory=dict)
+    # unknown rule names and the like, as "line N: problem"
+    warnings: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.regions or self.lines)
+
+    def covers(self, finding: Finding) -> bool:
+        if finding.rule in self.lines.get(finding.line, ()):
+            return True
+        return any(start <= finding.start < end and finding.rule in rules for start, end, rules in self.regions)
+
+
+def find_suppressions(text: str, markup: bool) -> Suppressions:
+    """The suppressions in a file's text: comments when `markup`, else plain-text directive lines."""
+    directives, warnings = _directives(text, markup)
+    out = Suppressions(warnings=warnings)
+    if not directives:
+        return out
+    lines = LineIndex(text)
+    open_since: dict[str, int] = {}
+    for d in directives:
+        if d.kind == "disable-next-line":
+            target = lines.position(d.end)[0] + 1
+            out.lines[target] = out.lines.get(target, frozenset()) | d.rules
+        elif d.kind == "disable":
+            for rule in d.rules:
+                open_since.setdefault(rule, d.end)
+        else:
+            _close(out, open_since, d.rules, d.start)
+    _close(out, open_since, frozenset(open_since), len(text))
+    return out
+
+
+def _close(out: Suppressions, open_since: dict[str, int], rules: frozenset[str], at: int) -> None:
+    """Close the open regions of `rules` at offset `at`, grouping rules opened together."""
+    by_start: dict[int, set[str]] = {}
+    for rule in rules:
+        if rule in open_since:
+            by_start.setdefault(open_since.pop(rule), set()).add(rule)
+    for start, group in sorted(by_start.items()):
+        out.regions.append((start, at, frozenset(group)))
+
+
+def _directives(text: str, markup: bool) -> tuple[list[Directive], list[str]]:
+    if "mtcheck-" not in text:
+        return [], []
+    from mtcheck.checker import RuleSelectionError, resolve_rules
+
+    lines = LineIndex(text)
+    directives, warnings = [], []
+    for m in (_COMMENT if markup else _PLAIN_LINE).finditer(text):
+        if not markup and not _plain_match_ok(m):
+            continue
+        kind = m.group("kind")
+        names = m.group("args").partition(" -- ")[0]  # after " -- ": the reason, for people
+        items = [n for n in re.split(r"[\s,]+", names.strip()) if n]
+        rules: set[str] = set()
+        for item in items or ["all"]:
+            try:
+                rules |= resolve_rules([item])
+            except RuleSelectionError as exc:
+                warnings.append(f"line {lines.position(m.start())[0]}: mtcheck-{kind}: {exc}")
+        if items and not rules:
+            continue  # names only unknown rules: silencing everything instead would hide real findings
+        end = m.end()
+        while not markup and end > m.start() and text[end - 1] in "\r\n":
+            end -= 1  # the line break ends the directive's own line
+        directives.append(Directive(kind, frozenset(rules), m.start(), end))
+    return directives, warnings
+
+
+def strip_directive_lines(source: Source) -> Source:
+    """A plain-text source without its directive lines, offsets mapped back to the file, so the
+    directives are not checked as prose and findings keep the file's lines and columns."""
+    if source.original is not None or "mtcheck-" not in source.text:
+        return source
+    text = source.text
+    spans = [m.span() for m in _PLAIN_LINE.finditer(text) if _plain_match_ok(m)]
+    if not spans:
+        return source
+    offsets, parts, at = OffsetMap(), [], 0
+    for start, end in spans:
+        offsets.copy(at, start - at)
+        parts.append(text[at:start])
+        at = end
+    offsets.copy(at, len(text) - at)
+    parts.append(text[at:])
+    return dataclasses.replace(source, text="".join(parts), original=text, offsets=offsets)
+
+
+def apply_suppressions(doc: DocumentReport, suppressions: Suppressions) -> None:
+    """Move the findings `suppressions` cover from `doc.findings` to `doc.suppressed`, in place."""
+    if not suppressions:
+        return
+    kept = []
+    for f in doc.findings:
+        (doc.suppressed if suppressions.covers(f) else kept).append(f)
+    if len(kept) != len(doc.findings):
+        doc.findings = kept
+        recount(doc)
+
+
+def recount(doc: DocumentReport) -> None:
+    """Bring `doc.counts` in step with `doc.findings` after some were taken out."""
+    by_severity = {s.value: 0 for s in Severity}
+    by_category: dict[str, int] = {}
+    for f in doc.findings:
+        by_severity[f.severity.value] += 1
+        by_category[f.category] = by_category.get(f.category, 0) + 1
+    doc.counts.by_severity, doc.counts.by_category = by_severity, by_category
+
+
+def suppress_source(source: Source, doc: DocumentReport) -> list[str]:
+    """Apply the file's own suppressions to its report; returns warnings about the directives.
+    `source` is what was checked (for plain text: after `strip_directive_lines`)."""
+    markup = source.original is not None and source.format != "text"
+    text = source.original if source.original is not None else source.text
+    suppressions = find_suppressions(text, markup)
+    apply_suppressions(doc, suppressions)
+    return suppressions.warnings
+
+
+__all__ = ["Directive", "Suppressions", "apply_suppressions", "find_suppressions", "recount",
+           "strip_directive_lines", "suppress_source"]

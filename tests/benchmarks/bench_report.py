@@ -1,0 +1,210 @@
+"""Benchmark for `mtcheck report`: documents/s with --jobs 1 and --jobs 2, and peak RSS.
+
+Run from the repository root:
+
+    python tests/benchmarks/bench_report.py                    # 50 MB archive, --jobs 1 and 2
+    python tests/benchmarks/bench_report.py --size 100MB
+    python tests/benchmarks/bench_report.py --size 1GB --jobs 2
+    python tests/benchmarks/bench_report.py --json             # the figures as one JSON object
+
+The archive is generated deterministically (the document generator of bench_check.py,
+random seeds 0, 1, 2, ...: its pool is the example stories, plus ../shared/eval when that
+folder exists) into a temporary folder (or --work DIR): 85% of the bytes as JSONL shards
+of 10 MB, 10% as one .txt file per document in folders of 1,000, and 5% as NITF .xml
+files. Its digest is printed so runs can be compared.
+
+Each run is `python -m mtcheck report ARCHIVE --out RUN --jobs N --quiet` in a fresh run
+folder, in a child process. Printed per run: wall time, documents/s and MB/s (everything
+included: start-up, reading, checking, the store and writing every output), the peak RSS
+of the largest process (the report's main process or one worker, from getrusage of the
+finished process tree) and the peak of the whole tree's summed RSS (sampled every 0.2 s;
+needs psutil). With --rerun, a second run over the same folder shows the incremental
+case (every document reused from the store).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from html import escape
+from pathlib import Path
+from typing import Optional
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_check import MB, REPO, build_corpus, pool_lines, pool_texts  # noqa: E402
+
+SHARD_BYTES = 10 * MB
+FILES_PER_FOLDER = 1000
+# Runs the report in a grandchild so that getrusage(RUSAGE_CHILDREN) covers just this run.
+_MEASURE = """
+import json, resource, subprocess, sys
+code = subprocess.call(sys.argv[1:])
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"code": code, "max_rss_kb": rss // 1024 if sys.platform == "darwin" else rss}))
+"""
+
+
+def parse_size(text: str) -> int:
+    m = re.fullmatch(r"\s*([\d.]+)\s*([KMG]?B?)\s*", text.upper())
+    if not m:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size like 100MB or 1GB")
+    unit = {"": 1, "B": 1, "K": 10**3, "KB": 10**3, "M": MB, "MB": MB, "G": 10**9, "GB": 10**9}[m.group(2)]
+    return int(float(m.group(1)) * unit)
+
+
+def nitf(doc_id: str, text: str) -> str:
+    paragraphs = "".join(f"<p>{escape(p)}</p>\n" for p in text.split("\n") if p.strip())
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<nitf><head><docdata><doc-id id-string="{doc_id}"/></docdata>'
+            f"</head><body><body.head><hedline><hl1>Story {doc_id}</hl1></hedline></body.head>\n<body.content>\n"
+            f"{paragraphs}</body.content></body></nitf>\n")
+
+
+def generate(root: Path, size: int) -> dict:
+    """Write the archive; returns its size, document count and digest."""
+    texts, sources = pool_texts()
+    lines = pool_lines(texts)
+    digest = hashlib.sha256()
+    written = docs = seed = 0
+    shares = (("jsonl", 0.85), ("text", 0.10), ("xml", 0.05))
+    for kind, share in shares:
+        target = int(size * share)
+        done = 0
+        while done < target:
+            batch = build_corpus(lines, min(SHARD_BYTES, target - done), seed=seed)
+            if kind == "jsonl":
+                path = root / "jsonl" / f"shard-{seed:04}.jsonl"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                body = "".join(json.dumps({"id": f"s{seed}-{i}", "text": t, "desk": "world"}) + "\n"
+                               for i, t in enumerate(batch))
+                _write(path, body, digest)
+                done += len(body.encode("utf-8"))
+            else:
+                for i, text in enumerate(batch):
+                    n = docs + i
+                    folder = root / kind / f"{n // FILES_PER_FOLDER:04}"
+                    folder.mkdir(parents=True, exist_ok=True)
+                    body = text if kind == "text" else nitf(f"w{n}", text)
+                    _write(folder / f"doc-{n:07}.{'txt' if kind == 'text' else 'xml'}", body, digest)
+                    done += len(body.encode("utf-8"))
+            docs += len(batch)
+            seed += 1
+        written += done
+    return {"bytes": written, "documents": docs, "sha256": digest.hexdigest()[:16], "pool": sources}
+
+
+def _write(path: Path, body: str, digest) -> None:
+    data = body.encode("utf-8")
+    digest.update(path.name.encode())
+    digest.update(data)
+    path.write_bytes(data)
+
+
+def run_report(archive: Path, out: Path, jobs: int) -> dict:
+    cmd = [sys.executable, "-c", _MEASURE, sys.executable, "-m", "mtcheck", "report", str(archive),
+           "--out", str(out), "--jobs", str(jobs), "--quiet"]
+    t0 = time.perf_counter()
+    child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=REPO)
+    sampler = _TreeSampler(child.pid)
+    sampler.start()
+    stdout, _ = child.communicate()
+    seconds = time.perf_counter() - t0
+    sampler.stop()
+    measured = json.loads(stdout.decode().strip().splitlines()[-1])
+    run = json.loads((out / "run.json").read_text()) if (out / "run.json").exists() else {}
+    totals = run.get("totals", {})
+    return {"jobs": jobs, "exit_code": measured["code"], "seconds": round(seconds, 2),
+            "documents": totals.get("documents"), "checked": run.get("checked"), "reused": run.get("reused"),
+            "docs_per_s": round(totals.get("documents", 0) / seconds, 1),
+            "peak_rss_largest_process_mb": round(measured["max_rss_kb"] / 1024, 1),
+            "peak_rss_tree_mb": sampler.peak_mb}
+
+
+class _TreeSampler(threading.Thread):
+    """Peak of the summed RSS of a process and its descendants, sampled."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_mb: Optional[float] = None
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        try:
+            import psutil
+        except ImportError:
+            return
+        peak = 0
+        while not self._stop_event.is_set():
+            try:
+                root = psutil.Process(self.pid)
+                procs = [root, *root.children(recursive=True)]
+                total = 0
+                for p in procs:
+                    try:
+                        total += p.memory_info().rss
+                    except psutil.Error:
+                        pass
+                peak = max(peak, total)
+            except psutil.Error:
+                pass
+            self._stop_event.wait(0.2)
+        self.peak_mb = round(peak / 2**20, 1)
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join()
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--size", type=parse_size, default=parse_size("50MB"), help="archive size, e.g. 100MB, 1GB")
+    ap.add_argument("--jobs", default="1,2", help="comma-separated --jobs values to run (default: 1,2)")
+    ap.add_argument("--work", type=Path, help="folder for the archive and the runs (default: a temporary one)")
+    ap.add_argument("--rerun", action="store_true", help="also time a re-run over the last run folder")
+    ap.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    args = ap.parse_args(argv)
+    jobs = [int(j) for j in args.jobs.split(",") if j.strip()]
+
+    with tempfile.TemporaryDirectory(prefix="bench-report-", dir=args.work) as tmp:
+        work = Path(tmp)
+        t0 = time.perf_counter()
+        archive = generate(work / "archive", args.size)
+        archive["generate_s"] = round(time.perf_counter() - t0, 1)
+        runs = []
+        for n in jobs:
+            runs.append(run_report(work / "archive", work / f"run-j{n}", n))
+            _progress(runs[-1], args.json)
+        if args.rerun and jobs:
+            again = run_report(work / "archive", work / f"run-j{jobs[-1]}", jobs[-1])
+            again["rerun"] = True
+            runs.append(again)
+            _progress(again, args.json)
+    out = {"archive_mb": round(archive["bytes"] / MB, 1), "archive": archive, "runs": runs,
+           "python": sys.version.split()[0]}
+    if args.json:
+        print(json.dumps(out))
+    else:
+        print(f"archive: {out['archive_mb']} MB, {archive['documents']:,} documents, sha256 {archive['sha256']}, "
+              f"generated in {archive['generate_s']} s (pool: {'; '.join(archive['pool'])})")
+    return 0 if all(r["exit_code"] == 0 for r in runs) else 1
+
+
+def _progress(run: dict, quiet: bool) -> None:
+    if quiet:
+        return
+    what = "re-run" if run.get("rerun") else "run"
+    print(f"{what} --jobs {run['jobs']}: {run['seconds']} s, {run['documents']:,} documents ({run['checked']:,} "
+          f"checked, {run['reused']:,} reused), {run['docs_per_s']} docs/s; peak RSS: largest process "
+          f"{run['peak_rss_largest_process_mb']} MB, whole tree {run['peak_rss_tree_mb']} MB (exit {run['exit_code']})",
+          flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+"""Atomic writes: whole files or none, readable like any other file the user writes."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from mtcheck.files import atomic_write
+
+
+def test_new_file_gets_the_umask_mode_not_a_private_one(tmp_path):
+    old = os.umask(0o022)
+    try:
+        atomic_write(tmp_path / "report.json", "{}\n")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "report.json").stat().st_mode) == 0o644
+
+
+def test_replacing_keeps_the_existing_mode_and_leaves_no_temporary_files(tmp_path):
+    target = tmp_path / "index.html"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o640)
+    atomic_write(target, "new")
+    assert target.read_text(encoding="utf-8") == "new"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["index.html"]
+
+
+def test_a_failed_write_leaves_the_old_file_whole(tmp_path):
+    target = tmp_path / "summary.csv"
+    target.write_text("old", encoding="utf-8")
+    with pytest.raises(UnicodeEncodeError):
+        atomic_write(target, "bad \ud800 surrogate")
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["summary.csv"]
