@@ -203,3 +203,9 @@ def test_doubled_words_across_a_paragraph_break_or_in_names_are_not_errors(found
                "the end of the year, and that the work would go on in the city of\n"
                "Hangzhou for at least another month.\n")
     assert found(wrapped, "repetition") == [("repetition.doubled-word", "the\nthe")]
+
+
+def test_han_residue_is_chinese_unless_the_run_has_kana(found, check):
+    text = f"{PLAIN} Zhou, a tea farmer (茶农) from Anji, said the 東京の新しい plan was late."
+    residue = [f for f in check(text).findings if f.rule == "script.residue"]
+    assert [(f.text, f.source_language) for f in residue] == [("茶农", "zh"), ("東京の新しい", "ja")]
