@@ -237,3 +237,13 @@ def test_check_with_a_missing_reference_corpus_is_a_one_line_error(cli, tmp_path
     assert result.code == 2
     assert result.err.startswith("mtcheck: error: ") and result.err.count("\n") == 1 and "nowhere" in result.err
     assert cli("check", str(draft), "--index", str(tmp_path)).code == 2  # --index alone makes no sense
+
+
+def test_align_checks_both_versions_with_the_drafts_config(cli, tmp_path):
+    draft, reference = tmp_path / "draft.txt", tmp_path / "published.txt"
+    draft.write_text(f"{PLAIN} The the committee approved the plan.\n", encoding="utf-8")
+    reference.write_text(f"{PLAIN} The committee approved the plan.\n", encoding="utf-8")
+    fixed = json.loads(cli("align", str(draft), str(reference), "--format", "json").out)["editing"]["fixed"]
+    assert fixed == {"repetition.doubled-word": 1}
+    (tmp_path / "mtcheck.toml").write_text('ignore = ["repetition"]\n', encoding="utf-8")
+    assert json.loads(cli("align", str(draft), str(reference), "--format", "json").out)["editing"]["fixed"] == {}

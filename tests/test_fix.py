@@ -385,3 +385,15 @@ def test_diff_applies_with_git_apply_and_patch(cli, tmp_path, monkeypatch, small
         subprocess.run(["patch", "-p1", "-s", "--binary", "-i", "fix.diff"], check=True)
     assert (tmp_path / "docs" / "a.txt").read_text(encoding="utf-8") == FIXED
     assert (tmp_path / "docs" / "b.txt").read_bytes() == FIXED.replace("\n", "\r\n").encode()
+
+
+def test_fix_follows_the_config_beside_the_file(cli, tmp_path):
+    story = tmp_path / "story.txt"
+    story.write_text("  The the committee met on Monday , officials said.\n", encoding="utf-8")
+    assert cli("fix", str(story)).out == "The committee met on Monday, officials said.\n"
+    (tmp_path / "mtcheck.toml").write_text('ignore = ["punctuation.indent", "punctuation.space-before"]\n',
+                                           encoding="utf-8")
+    assert cli("fix", str(story)).out == "  The committee met on Monday , officials said.\n"
+    (tmp_path / "mtcheck.toml").write_text('ignore = ["no.such-rule"]\n', encoding="utf-8")
+    bad = cli("fix", str(story))
+    assert bad.code == 2 and "mtcheck.toml" in bad.err and bad.out == ""

@@ -7,7 +7,9 @@ import argparse
 import shutil
 import sys
 
-from mtcheck.cli.common import EXIT_ERROR, EXIT_OK, UsageError, add_rule_options, checker_from_args, error, positive_int
+from mtcheck.cli.common import (
+    EXIT_ERROR, EXIT_OK, CheckerForFile, UsageError, add_config_option, add_rule_options, error, positive_int,
+)
 
 
 def register(sub) -> None:
@@ -30,6 +32,7 @@ def register(sub) -> None:
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="colour the text output (default: on a terminal)")
     add_rule_options(p)
+    add_config_option(p)
     p.set_defaults(run=run)
 
 
@@ -62,7 +65,8 @@ def run(args: argparse.Namespace) -> int:
             failed = True
     if failed:
         return EXIT_ERROR
-    aligner = Aligner(checker_from_args(args), settings)
+    # Both versions are checked alike: with the config that applies to the draft.
+    aligner = Aligner(CheckerForFile(args)(args.draft), settings)
     try:
         report = aligner.align(*versions)
     except AlignInputError as exc:

@@ -6,10 +6,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Optional
 
 from mtcheck.cli.common import (
-    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, FAIL_ON, UsageError, add_rule_options, checker_from_args, error, positive_int,
+    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, FAIL_ON, UsageError, CheckerForFile, add_rule_options, error, positive_int,
 )
 
 OUTPUT_FORMATS = ("text", "json", "jsonl", "sarif", "junit", "github", "rdjson", "csv")
@@ -70,15 +69,11 @@ def warning(message: str) -> None:
     print(f"mtcheck: warning: {message}", file=sys.stderr)
 
 
-class _Setup:
-    """Per-config Checkers and gates, built once each; a bad setting is a UsageError."""
+class _Setup(CheckerForFile):
+    """Per-config Checkers (with the reference corpus, when given) and gates, built once each."""
 
     def __init__(self, args: argparse.Namespace):
-        from mtcheck.config import ConfigCache
-
-        self.args = args
-        self.configs = ConfigCache(args.config)
-        self._checkers: dict[Optional[Path], object] = {}
+        super().__init__(args)
         self.references = self._open_references(args)
 
     @staticmethod
@@ -97,21 +92,13 @@ class _Setup:
         threshold = DEFAULT_THRESHOLD if args.reference_threshold is None else args.reference_threshold
         return index, threshold
 
-    def config_for(self, name: str):
-        from mtcheck.config import ConfigError
-
-        try:
-            return self.configs.for_file(name)
-        except ConfigError as exc:
-            raise UsageError(str(exc)) from None
-
     def checker_for(self, config):
         key = config.path if config is not None else None
-        if key not in self._checkers:
-            self._checkers[key] = checker_from_args(self.args, config)
-            if self.references is not None:
-                self._checkers[key].use_reference_corpus(*self.references)
-        return self._checkers[key]
+        fresh = key not in self._checkers
+        checker = super().checker_for(config)
+        if fresh and self.references is not None:
+            checker.use_reference_corpus(*self.references)
+        return checker
 
     def gate_for(self, config):
         from mtcheck.gate import Gate

@@ -60,3 +60,38 @@ def checker_from_args(args: argparse.Namespace, config=None):
     except (RuleSelectionError, PairsError) as exc:
         where = f"{config.path}: " if config is not None and config.path is not None else ""
         raise UsageError(f"{where}{exc}") from None
+
+
+def add_config_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", metavar="PATH",
+                   help="use this config file instead of discovering one from each file's folder upwards")
+
+
+class CheckerForFile:
+    """The Checker for each input: the config that applies to its folder (or --config) under
+    the command line's rule options, each built once; a bad config is a UsageError."""
+
+    def __init__(self, args: argparse.Namespace):
+        from mtcheck.config import ConfigCache
+
+        self.args = args
+        self.configs = ConfigCache(args.config)
+        self._checkers: dict = {}
+
+    def __call__(self, name: str):
+        return self.checker_for(self.config_for(name))
+
+    def config_for(self, name: str):
+        """The config that applies to `name` ('-': the current folder's), or None."""
+        from mtcheck.config import ConfigError
+
+        try:
+            return self.configs.for_file(name)
+        except ConfigError as exc:
+            raise UsageError(str(exc)) from None
+
+    def checker_for(self, config):
+        key = config.path if config is not None else None
+        if key not in self._checkers:
+            self._checkers[key] = checker_from_args(self.args, config)
+        return self._checkers[key]

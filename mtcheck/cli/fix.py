@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from mtcheck.cli.common import (
-    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, FAIL_ON, UsageError, add_rule_options, checker_from_args, error,
+    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, FAIL_ON, UsageError, CheckerForFile, add_config_option, add_rule_options, error,
     positive_int,
 )
 from mtcheck.files import atomic_write_bytes
@@ -40,6 +40,7 @@ def register(sub) -> None:
     fix.add_argument("--input-format", choices=INPUT_FORMATS, default="auto",
                      help="how to read the inputs (default: auto, by extension)")
     add_rule_options(fix)
+    add_config_option(fix)
     fix.add_argument("--rules", action="append", dest="select", metavar="RULES", help="same as --select")
     fix.add_argument("--max-bytes", type=positive_int, default=None, metavar="N",
                      help="refuse inputs larger than N bytes (default: 50 MB)")
@@ -63,7 +64,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--write rewrites files; stdin ('-') has none (leave out --write to print the fixed text)")
     if len(files) > 1 and not (args.write or args.diff):
         raise UsageError("several files: use --write or --diff (their fixed texts run together on stdout)")
-    checker = checker_from_args(args)
+    checkers = CheckerForFile(args)
+    for name in files:  # every config read, and every bad one reported, before any output
+        checkers(name)
     max_bytes = args.max_bytes or DEFAULT_MAX_BYTES
     threshold = None if args.fail_on == "never" else Severity(args.fail_on).rank
     failed = errors = False
@@ -76,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
             if len(documents) != 1:
                 raise InputProblem(name, f"holds {len(documents)} documents; fix takes one a file")
             source = documents[0]
-            report = fix_source(source, checker)
+            report = fix_source(source, checkers(name))
             original = source.original if source.original is not None else source.text
             if args.diff:
                 label = _label(name)
