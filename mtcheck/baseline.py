@@ -15,10 +15,10 @@ import re
 from pathlib import Path
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from mtcheck import __version__
-from mtcheck.models import DocumentReport, Finding
+from mtcheck.models import DocumentReport, Finding, ReportModel
 from mtcheck.suppress import recount
 
 FINGERPRINT_KEY = "mtcheck/v1"  # SARIF partialFingerprints key; bump when the recipe changes
@@ -30,18 +30,14 @@ class BaselineError(ValueError):
     """A baseline file that cannot be used; the message is one line naming it."""
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class BaselineFinding(_Model):
+class BaselineFinding(ReportModel):
     rule: str
     fingerprint: str
     line: int = Field(description="Where it was when recorded; for people, not used to match.")
     text: str
 
 
-class BaselineDocument(_Model):
+class BaselineDocument(ReportModel):
     path: str = Field(description="Relative to the baseline file's folder, with forward slashes; '-' for stdin.")
     doc_id: Optional[str] = None
     mt_likelihood: float = Field(ge=0, le=1, description="Accepted: the document fails max_mt_likelihood only above this.")
@@ -49,7 +45,7 @@ class BaselineDocument(_Model):
     findings: list[BaselineFinding]
 
 
-class Baseline(_Model):
+class Baseline(ReportModel):
     """What `mtcheck check --write-baseline FILE` writes."""
 
     version: Literal[1] = 1

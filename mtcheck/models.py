@@ -32,11 +32,14 @@ class Verdict(str, Enum):
     machine = "machine"
 
 
-class _Model(BaseModel):
+class ReportModel(BaseModel):
+    """Base of every report model: unknown fields are an error, so a report read back (a
+    baseline, a stored report line) is exactly what the schema says."""
+
     model_config = ConfigDict(extra="forbid", use_enum_values=False)
 
 
-class Finding(_Model):
+class Finding(ReportModel):
     """One artefact: where it is, what it is, and how to fix it."""
 
     rule: str = Field(description="Stable rule id, e.g. 'calque.term'.")
@@ -60,7 +63,7 @@ class Finding(_Model):
         default=None, description="Stable id for baselines: rule, flagged text and the words around it, not its line.")
 
 
-class ReferenceMatch(_Model):
+class ReferenceMatch(ReportModel):
     """The closest sentence of the reference corpus (published copy) to a checked sentence."""
 
     document: str = Field(description="The reference document's id (JSONL `id`), else its path (path:line in JSONL).")
@@ -74,7 +77,7 @@ class ReferenceMatch(_Model):
         ge=0, le=100, description="0-100: mean of the rapidfuzz ratio over characters and over words of the two sentences, lower-cased.")
 
 
-class ReferenceDocument(_Model):
+class ReferenceDocument(ReportModel):
     """A reference document that sentences of the checked document were matched to."""
 
     document: str = Field(description="The reference document's id (JSONL `id`), else its path (path:line in JSONL).")
@@ -86,7 +89,7 @@ class ReferenceDocument(_Model):
     similarity: float = Field(ge=0, le=100, description="Mean similarity of the matched sentences.")
 
 
-class SentenceFluency(_Model):
+class SentenceFluency(ReportModel):
     index: int
     start: int
     end: int
@@ -99,12 +102,12 @@ class SentenceFluency(_Model):
         default=None, description="Closest reference-corpus sentence above the threshold (with --reference-corpus).")
 
 
-class Fluency(_Model):
+class Fluency(ReportModel):
     score: float = Field(ge=0, le=100, description="Document fluency: mean of sentence scores, weighted by length.")
     sentences: list[SentenceFluency]
 
 
-class Evidence(_Model):
+class Evidence(ReportModel):
     """One rule's share of the MT likelihood, in log-odds."""
 
     rule: str
@@ -112,14 +115,14 @@ class Evidence(_Model):
     contribution: float
 
 
-class LanguageGuess(_Model):
+class LanguageGuess(ReportModel):
     code: Optional[str] = Field(description="ISO 639-1 code, or null when unknown.")
     confidence: float = Field(ge=0, le=1)
     method: str = Field(description="How it was decided: function-words, langdetect, script, calques, dateline, agency.")
     evidence: list[str] = Field(default_factory=list)
 
 
-class Agency(_Model):
+class Agency(ReportModel):
     as_written: str
     normalised: str = Field(description="The agency's own English name.")
     short: str = Field(description="Credit used in wire datelines, e.g. Xinhua, CNS.")
@@ -128,7 +131,7 @@ class Agency(_Model):
     end: int
 
 
-class Dateline(_Model):
+class Dateline(ReportModel):
     as_written: str
     style: str = Field(description="'wire' (BEIJING, Feb. 4 (Xinhua) --) or 'chinese-wire' (China News Agency, Washington, November 27th.).")
     city: Optional[str] = None
@@ -139,7 +142,7 @@ class Dateline(_Model):
     end: int
 
 
-class Provenance(_Model):
+class Provenance(ReportModel):
     content_hash: str = Field(description="sha256 of the decoded text.")
     document_language: LanguageGuess
     source_language: LanguageGuess = Field(description="Likely language the copy was translated from.")
@@ -153,19 +156,19 @@ class Provenance(_Model):
         default_factory=list, description="Closest reference-corpus documents, most sentences matched first (with --reference-corpus).")
 
 
-class Counts(_Model):
+class Counts(ReportModel):
     by_severity: dict[str, int]
     by_category: dict[str, int]
 
 
-class GateFailure(_Model):
+class GateFailure(ReportModel):
     """One reason a document fails the publication gate of `mtcheck check`."""
 
     rule: str = Field(description="gate.findings, gate.mt-likelihood or gate.fluency.")
     message: str
 
 
-class DocumentReport(_Model):
+class DocumentReport(ReportModel):
     source: str = Field(description="File path, '-' for stdin, or the id given by the caller.")
     doc_id: Optional[str] = Field(default=None, description="Id of the document inside a file that holds many (JSONL).")
     format: str = Field(default="text", description="How the text was read: text, markdown, html, nitf, newsml, jsonl.")
@@ -184,12 +187,12 @@ class DocumentReport(_Model):
         default_factory=list, description="Why the document fails the gate (fail_on, max_mt_likelihood, min_fluency); empty when it passes.")
 
 
-class InputError(_Model):
+class InputError(ReportModel):
     source: str
     message: str
 
 
-class CheckReport(_Model):
+class CheckReport(ReportModel):
     """What `mtcheck check --format json` prints."""
 
     documents: list[DocumentReport]
@@ -200,7 +203,7 @@ class CheckReport(_Model):
     skipped: list[str] = Field(default_factory=list, description="Files named but excluded by the config's include/exclude.")
 
 
-class RuleInfo(_Model):
+class RuleInfo(ReportModel):
     id: str
     family: str
     category: str
@@ -210,26 +213,26 @@ class RuleInfo(_Model):
     description: str
 
 
-class RuleCatalogue(_Model):
+class RuleCatalogue(ReportModel):
     """What `mtcheck rules --format json` prints."""
 
     rules: list[RuleInfo]
 
 
-class PairProblem(_Model):
+class PairProblem(ReportModel):
     path: str
     line: int
     severity: Severity
     message: str
 
 
-class PairsValidation(_Model):
+class PairsValidation(ReportModel):
     files: list[str]
     entries: int
     problems: list[PairProblem]
 
 
-class AppliedFix(_Model):
+class AppliedFix(ReportModel):
     """One change `mtcheck fix` made: a span of the input and the text that replaced it."""
 
     rules: list[str] = Field(description="Rules whose findings it fixes; several when fixes that touched were merged.")
@@ -241,7 +244,7 @@ class AppliedFix(_Model):
     replacement: str
 
 
-class FixReport(_Model):
+class FixReport(ReportModel):
     """What `mtcheck fix` did to one document: the fixed text, each change, what is left for a person."""
 
     source: str = Field(description="File path, '-' for stdin, or the id given by the caller.")

@@ -35,6 +35,7 @@ from mtcheck.align.shingles import (
 )
 from mtcheck.models import ReferenceDocument, ReferenceMatch
 from mtcheck.read.formats import read_documents
+from mtcheck.read.jsonl import parse_record
 from mtcheck.read.text import DEFAULT_MAX_BYTES, InputProblem
 from mtcheck.segment import segment
 
@@ -676,20 +677,15 @@ def _jsonl_documents(f: _CorpusFile, from_byte: int, from_line: int,
         fh.seek(from_byte)
         for raw in fh:
             line_number += 1
-            yield line_number, _jsonl_record(raw, f"{f.path}:{line_number}", line_number, skip)
+            yield line_number, _jsonl_record(str(f.path), raw, line_number, skip)
 
 
-def _jsonl_record(raw: bytes, where: str, line_number: int, skip: Callable[[str], None]) -> Optional[_Document]:
-    if not raw.strip():
+def _jsonl_record(path: str, raw: bytes, line_number: int, skip: Callable[[str], None]) -> Optional[_Document]:
+    """A line read as the JSONL reader reads it; without an `id`, the file and line name it."""
+    item = parse_record(path, line_number, raw.rstrip(b"\n"), name_by_line=False)
+    if isinstance(item, InputProblem):
+        skip(str(item))
         return None
-    try:
-        record = json.loads(raw)
-    except (UnicodeDecodeError, ValueError) as exc:
-        skip(f"{where}: not a JSON record ({str(exc).splitlines()[0]})")
+    if item is None:
         return None
-    text = record.get("text") if isinstance(record, dict) else None
-    if not isinstance(text, str) or not text.strip():
-        skip(f"{where}: no \"text\" string")
-        return None
-    key = record.get("id")
-    return _Document(line_number, line_number, None if key is None else str(key), text)
+    return _Document(line_number, line_number, item.doc_id, item.text)

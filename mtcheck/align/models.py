@@ -9,13 +9,9 @@ from __future__ import annotations
 from enum import Enum
 from typing import Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from mtcheck.models import Severity, Verdict
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+from mtcheck.models import ReportModel, Severity, Verdict
 
 
 class GroupStatus(str, Enum):
@@ -25,14 +21,14 @@ class GroupStatus(str, Enum):
     dropped = "dropped"  # only in the draft
 
 
-class SideSpan(_Model):
+class SideSpan(ReportModel):
     sentences: list[int] = Field(description="Sentence indices on this side (empty for an added or dropped group's missing side).")
     start: int = Field(ge=0, description="Character offset of the first sentence; for an empty side, where the missing text would stand.")
     end: int = Field(ge=0)
     text: str
 
 
-class WordEdit(_Model):
+class WordEdit(ReportModel):
     """One word-level change from draft to reference (rapidfuzz Levenshtein opcodes over word tokens)."""
 
     op: str = Field(description="replace, insert or delete.")
@@ -44,7 +40,7 @@ class WordEdit(_Model):
     reference_text: str
 
 
-class SentenceScores(_Model):
+class SentenceScores(ReportModel):
     bleu: float = Field(description="sacrebleu sentence BLEU (effective order), draft as hypothesis.")
     chrf: float
     ter: float
@@ -57,7 +53,7 @@ class FindingStatus(str, Enum):
     introduced = "introduced"  # only in the reference
 
 
-class FindingChange(_Model):
+class FindingChange(ReportModel):
     status: FindingStatus
     rule: str
     category: str
@@ -72,7 +68,7 @@ class FindingChange(_Model):
     reference_text: Optional[str] = None
 
 
-class AlignedGroup(_Model):
+class AlignedGroup(ReportModel):
     index: int
     operation: str = Field(description="Sentences on each side: 1-1, 1-2, 2-1, 2-2, 1-0 or 0-1.")
     status: GroupStatus
@@ -84,14 +80,14 @@ class AlignedGroup(_Model):
     findings: list[FindingChange]
 
 
-class CorpusScores(_Model):
+class CorpusScores(ReportModel):
     bleu: float
     chrf: float
     ter: float
     signatures: dict[str, str] = Field(description="sacrebleu signature of each metric.")
 
 
-class SentenceCounts(_Model):
+class SentenceCounts(ReportModel):
     kept: int = Field(description="Draft sentences in unchanged groups.")
     edited: int = Field(description="Draft sentences in changed, split or merged groups.")
     dropped: int = Field(description="Draft sentences with no counterpart.")
@@ -102,7 +98,7 @@ class SentenceCounts(_Model):
     added_share: float = Field(description="Share of the reference's sentences.")
 
 
-class VersionSummary(_Model):
+class VersionSummary(ReportModel):
     source: str
     characters: int
     sentences: int
@@ -112,7 +108,7 @@ class VersionSummary(_Model):
     fluency: float
 
 
-class EditingSummary(_Model):
+class EditingSummary(ReportModel):
     """What editing did to the draft's findings, by rule id."""
 
     fixed: dict[str, int]
@@ -121,7 +117,7 @@ class EditingSummary(_Model):
     introduced: dict[str, int]
 
 
-class AlignReport(_Model):
+class AlignReport(ReportModel):
     """What `mtcheck align --format json` prints."""
 
     draft: VersionSummary

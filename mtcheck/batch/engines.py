@@ -37,6 +37,15 @@ if TYPE_CHECKING:
 ATTEMPTS = 2
 
 
+def available_cores() -> int:
+    """Cores this process may run on (its CPU affinity, which containers and taskset limit),
+    the default number of workers for report and eval."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
 class EngineError(Exception):
     """The engine cannot start (no Dask, no scheduler): one line."""
 

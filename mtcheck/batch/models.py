@@ -10,16 +10,12 @@ from __future__ import annotations
 
 from typing import Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic import Field, RootModel
 
-from mtcheck.models import DocumentReport
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+from mtcheck.models import DocumentReport, ReportModel
 
 
-class DocumentErrorRow(_Model):
+class DocumentErrorRow(ReportModel):
     """A document (file or record) that could not be checked, and why."""
 
     source: str = Field(description="File path, or file:line for one record of a JSONL archive.")
@@ -31,7 +27,7 @@ class ReportLine(RootModel[Union[DocumentReport, DocumentErrorRow]]):
     """One line of documents.jsonl."""
 
 
-class SummaryRow(_Model):
+class SummaryRow(ReportModel):
     """One document in summary.csv and in the table of index.html."""
 
     id: str = Field(description="The document's id inside its file, else its path.")
@@ -52,7 +48,7 @@ class SummaryRow(_Model):
     page: str = Field(default="", description="Its page in the HTML report, relative to index.html.")
 
 
-class RunTotals(_Model):
+class RunTotals(ReportModel):
     documents: int = Field(description="Documents in the run, checked or not.")
     reported: int = Field(description="Documents checked and reported.")
     errors: int = Field(description="Documents (files or records) that could not be checked.")
@@ -66,7 +62,7 @@ class RunTotals(_Model):
     mean_fluency: Optional[float] = None
 
 
-class RunSummary(_Model):
+class RunSummary(ReportModel):
     """run.json: what was run, how, and what came of it."""
 
     signature: str = Field(description="Checker signature: the same one reproduces every report.")

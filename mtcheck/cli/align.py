@@ -8,7 +8,8 @@ import shutil
 import sys
 
 from mtcheck.cli.common import (
-    EXIT_ERROR, EXIT_OK, CheckerForFile, UsageError, add_config_option, add_rule_options, error, positive_int,
+    EXIT_ERROR, EXIT_OK, CheckerForFile, UsageError, add_config_option, add_rule_options, error, number_between,
+    positive_int,
 )
 
 
@@ -25,7 +26,7 @@ def register(sub) -> None:
     p.add_argument("--changed-only", action="store_true", help="text format: leave out groups kept unchanged")
     p.add_argument("--width", type=positive_int, default=None, metavar="N",
                    help="text format: total width of the two columns (default: the terminal's, or 100)")
-    p.add_argument("--min-similarity", type=float, default=None, metavar="S",
+    p.add_argument("--min-similarity", type=number_between(0.0, 1.0), default=None, metavar="S",
                    help="word similarity (0-1) below which sentences are not paired (default: 0.22)")
     p.add_argument("--max-bytes", type=positive_int, default=None, metavar="N",
                    help="refuse inputs larger than N bytes (default: 50 MB)")
@@ -49,8 +50,6 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("stdin ('-') can be read only once")
     settings = AlignSettings()
     if args.min_similarity is not None:
-        if not 0.0 <= args.min_similarity <= 1.0:
-            raise UsageError(f"--min-similarity must be between 0 and 1, not {args.min_similarity}")
         settings = AlignSettings(min_similarity=args.min_similarity)
     max_bytes = args.max_bytes or DEFAULT_MAX_BYTES
     versions, failed = [], False

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from mtcheck.cli.common import (
-    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, FAIL_ON, UsageError, CheckerForFile, add_rule_options, error, positive_int,
+    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, FAIL_ON, UsageError, CheckerForFile, add_rule_options, error, number_between, positive_int, warning,
 )
 
 OUTPUT_FORMATS = ("text", "json", "jsonl", "sarif", "junit", "github", "rdjson", "csv")
@@ -49,24 +49,7 @@ def register(sub) -> None:
     check.set_defaults(run=run)
 
 
-def _bounded(low: float, high: float):
-    def parse(value: str) -> float:
-        try:
-            number = float(value)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
-        if not low <= number <= high:
-            raise argparse.ArgumentTypeError(f"{value!r} must be between {low:g} and {high:g}")
-        return number
-
-    return parse
-
-
-_fraction, _score = _bounded(0.0, 1.0), _bounded(0.0, 100.0)
-
-
-def warning(message: str) -> None:
-    print(f"mtcheck: warning: {message}", file=sys.stderr)
+_fraction, _score = number_between(0.0, 1.0), number_between(0.0, 100.0)
 
 
 class _Setup(CheckerForFile):

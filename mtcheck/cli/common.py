@@ -29,6 +29,27 @@ def positive_int(value: str) -> int:
     return n
 
 
+def number_between(low: float, high: float, above_low: bool = False):
+    """An argparse type: a number in [low, high] (or (low, high] with `above_low`)."""
+
+    def parse(value: str) -> float:
+        try:
+            number = float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+        if above_low and not low < number <= high:
+            raise argparse.ArgumentTypeError(f"{value!r} must be above {low:g} and at most {high:g}")
+        if not above_low and not low <= number <= high:
+            raise argparse.ArgumentTypeError(f"{value!r} must be between {low:g} and {high:g}")
+        return number
+
+    return parse
+
+
+def warning(message: str) -> None:
+    print(f"mtcheck: warning: {message}", file=sys.stderr)
+
+
 def split(items: Sequence[str]) -> list[str]:
     """Comma-separated, repeatable option values as one flat list."""
     return [part.strip() for item in items for part in item.split(",") if part.strip()]

@@ -9,20 +9,14 @@ import sys
 from pathlib import Path
 
 from mtcheck.cli.common import (
-    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError, add_rule_options, error, positive_int, split,
+    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError, add_rule_options, error, number_between, positive_int, split,
 )
 
 MAX_ERRORS_SHOWN = 20
 
 
-def _fraction(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
-    if not 0.0 < number <= 1.0:
-        raise argparse.ArgumentTypeError(f"{value!r} must be above 0 and at most 1")
-    return number
+# Precisions and shares: 0 would mean nothing, so it is refused.
+_fraction = number_between(0.0, 1.0, above_low=True)
 
 
 def _count(value: str) -> int:

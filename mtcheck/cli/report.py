@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from mtcheck.cli.common import (
@@ -47,6 +46,7 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from mtcheck.batch.engines import available_cores
     from mtcheck.batch.run import RunError, RunOptions, run_report
     from mtcheck.batch.discover import default_include
     from mtcheck.read import DEFAULT_MAX_BYTES
@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     # Globs on the command line replace the config's; the config's are relative to its folder.
     globs_from_config = config is not None and not (args.include or args.exclude)
     options = RunOptions(
-        paths=args.paths, out=out, jobs=args.jobs or _cores(),
+        paths=args.paths, out=out, jobs=args.jobs or available_cores(),
         include=config.include if globs_from_config else args.include,
         exclude=config.exclude if globs_from_config else args.exclude,
         glob_base=config.base_dir if globs_from_config else None,
@@ -103,10 +103,3 @@ def _config(args: argparse.Namespace):
         return find_config(args.config, Path.cwd())
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1

@@ -10,7 +10,7 @@ import socket
 import sys
 
 from mtcheck.cli.common import (
-    EXIT_ERROR, EXIT_OK, UsageError, add_rule_options, checker_from_args, positive_int, split,
+    EXIT_ERROR, EXIT_OK, UsageError, add_rule_options, checker_from_args, positive_int, split, warning,
 )
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
@@ -83,8 +83,8 @@ def run(args: argparse.Namespace) -> int:
 
     loopback = is_loopback(args.host)
     if not loopback:
-        print(f"mtcheck: warning: listening on {args.host}, not a loopback address: anyone who can reach this "
-              "computer can use the server (it has no authentication)", file=sys.stderr)
+        warning(f"listening on {args.host}, not a loopback address: anyone who can reach this "
+                "computer can use the server (it has no authentication)")
     _check_address_free(args.host, args.port)
     checker = checker_from_args(args)  # a bad rule option is a one-line error before anything starts
     settings = ServeSettings(

@@ -7,11 +7,11 @@ only what the evaluation needs, never the whole report.
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Optional, Sequence
 
+from mtcheck.batch.engines import available_cores
 from mtcheck.checker import Checker
 from mtcheck.progress import progress
 
@@ -61,7 +61,7 @@ def check_texts(checker: Checker, build: Callable[[], Checker], texts: Sequence[
     that does not inherit `checker` (it must pickle: a class or functools.partial);
     `jobs` 0 means one process per core."""
     global _worker_checker
-    jobs = jobs or os.cpu_count() or 1
+    jobs = jobs or available_cores()
     if jobs == 1 or len(texts) < MIN_TEXTS_FOR_POOL:
         return [summarise(checker, t) for t in progress(texts, total=len(texts), desc=desc, quiet=quiet)]
     _worker_checker = checker

@@ -8,16 +8,12 @@ from __future__ import annotations
 
 from typing import Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from mtcheck.models import InputError
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+from mtcheck.models import InputError, ReportModel
 
 
-class Estimate(_Model):
+class Estimate(ReportModel):
     """A figure with its bootstrap confidence interval."""
 
     value: Optional[float] = Field(description="Null when undefined on the data.")
@@ -25,7 +21,7 @@ class Estimate(_Model):
     high: Optional[float] = Field(default=None, description="Upper end of the interval.")
 
 
-class Bootstrap(_Model):
+class Bootstrap(ReportModel):
     resamples: int
     seed: int
     level: float = Field(description="Confidence level of every interval, e.g. 0.95.")
@@ -33,7 +29,7 @@ class Bootstrap(_Model):
     segments: str = Field(description="How segments are resampled.")
 
 
-class Inputs(_Model):
+class Inputs(ReportModel):
     path: str
     documents: int = Field(description="Records evaluated (malformed ones are in `errors`).")
     human: int
@@ -47,13 +43,13 @@ class Inputs(_Model):
     segments: Optional[str] = Field(default=None, description="Segments file (--segments).")
 
 
-class RocPoint(_Model):
+class RocPoint(ReportModel):
     threshold: Optional[float] = Field(description="Documents with MT likelihood >= threshold are flagged; null: none is.")
     fpr: float = Field(description="Share of human documents flagged.")
     tpr: float = Field(description="Share of MT documents flagged.")
 
 
-class VerdictFigures(_Model):
+class VerdictFigures(ReportModel):
     """A verdict (or set of verdicts) read as a prediction of one class."""
 
     verdicts: list[str] = Field(description="Verdicts counted as the prediction, e.g. ['post-edited', 'machine'].")
@@ -65,13 +61,13 @@ class VerdictFigures(_Model):
     f1: Estimate
 
 
-class ConfusionMatrix(_Model):
+class ConfusionMatrix(ReportModel):
     rows: list[str] = Field(description="Actual classes: human, mt.")
     columns: list[str] = Field(description="Verdicts: human, post-edited, machine.")
     counts: list[list[int]] = Field(description="counts[i][j]: documents of class rows[i] given verdict columns[j].")
 
 
-class PairwiseAccuracy(_Model):
+class PairwiseAccuracy(ReportModel):
     """Within each group, every (human, MT) pair of versions of the same story."""
 
     groups: int = Field(description="Groups holding at least one human and one MT document.")
@@ -80,13 +76,13 @@ class PairwiseAccuracy(_Model):
     fluency: Estimate = Field(description="Share of pairs whose MT version has the lower fluency (ties half).")
 
 
-class ScorePoint(_Model):
+class ScorePoint(ReportModel):
     fluency: float
     score: float
     is_mt: bool
 
 
-class Correlation(_Model):
+class Correlation(ReportModel):
     """Fluency against a human quality score."""
 
     field: str
@@ -96,7 +92,7 @@ class Correlation(_Model):
     expected_sign: int = Field(description="-1 when a higher score is worse (MQM), +1 when it is better: the sign of agreement.")
 
 
-class DocumentLevel(_Model):
+class DocumentLevel(ReportModel):
     auc: Estimate = Field(description="ROC AUC of MT likelihood, MT positive (Mann-Whitney, ties half).")
     auc_fluency: Estimate = Field(description="ROC AUC of -fluency, for comparison.")
     auc_score: Optional[Estimate] = Field(default=None, description="ROC AUC of the human score itself (worse = MT), "
@@ -110,7 +106,7 @@ class DocumentLevel(_Model):
     points: list[ScorePoint] = Field(default_factory=list, description="Fluency and score of each scored document (the scatter plot).")
 
 
-class SegmentLevel(_Model):
+class SegmentLevel(ReportModel):
     path: str
     segments: int = Field(description="Segment records read.")
     matched: int = Field(description="Segments placed in a checked document and covered by its sentences.")
@@ -121,7 +117,7 @@ class SegmentLevel(_Model):
     correlation: Optional[Correlation] = None
 
 
-class RuleFigures(_Model):
+class RuleFigures(ReportModel):
     rule: str
     weight: float = Field(description="The rule's weight in the MT likelihood (mtcheck/scores.py RULE_WEIGHTS), log-odds.")
     human_docs: int = Field(description="Human documents the rule fires in.")
@@ -138,13 +134,13 @@ class RuleFigures(_Model):
                                       "the rule never fired in one class, so the smoothing sets the ratio); 'never fired'.")
 
 
-class RuleTable(_Model):
+class RuleTable(ReportModel):
     band: tuple[float, float] = Field(description="Likelihood ratios within this band are 'not evidence'.")
     rules: list[RuleFigures] = Field(description="Sorted by likelihood ratio, highest first.")
     not_evidence: list[str] = Field(description="Rules whose ratio is within the band.")
 
 
-class ThresholdChoice(_Model):
+class ThresholdChoice(ReportModel):
     verdict: str = Field(description="post_edited or machine.")
     rule: str = Field(description="How the threshold was chosen.")
     target_precision: float
@@ -156,7 +152,7 @@ class ThresholdChoice(_Model):
     best_precision: Optional[float] = Field(default=None, description="The highest precision any threshold reaches, when the target is not reached.")
 
 
-class Calibration(_Model):
+class Calibration(ReportModel):
     target_precision: float
     mt_share: float = Field(description="MT share assumed when computing precision (default: the data's own).")
     data_mt_share: float
@@ -167,7 +163,7 @@ class Calibration(_Model):
     snippet: str = Field(description="The calibration.toml text.")
 
 
-class EvalReport(_Model):
+class EvalReport(ReportModel):
     """What `mtcheck eval` writes to eval.json."""
 
     inputs: Inputs

@@ -15,10 +15,10 @@ import codecs
 import json
 import re
 from pathlib import Path
-from typing import IO, Iterator, Union
+from typing import IO, Iterator, Optional, Union
 
 from mtcheck.read.formats import register
-from mtcheck.read.text import InputProblem, Source
+from mtcheck.read.text import InputProblem, Source, unreadable
 
 _CHUNK = 1 << 16
 # A \uXXXX escape of a UTF-16 surrogate: only then can a record hold one unpaired.
@@ -41,8 +41,7 @@ def stream_jsonl(path: Path, max_bytes: int) -> Iterator[Union[Source, InputProb
     try:
         fh = path.open("rb")
     except OSError as exc:
-        reason = {FileNotFoundError: "no such file", PermissionError: "permission denied"}.get(type(exc))
-        raise InputProblem(name, reason or f"cannot read ({exc.strerror or exc})") from None
+        raise unreadable(name, exc) from None
     with fh:
         head = fh.read(8192)
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -56,14 +55,9 @@ def stream_jsonl(path: Path, max_bytes: int) -> Iterator[Union[Source, InputProb
             if raw is None:
                 yield InputProblem(f"{name}:{number}", f"line too large (over {max_bytes:,} bytes, set with --max-bytes)")
                 continue
-            if not raw.strip():
-                continue
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                yield InputProblem(f"{name}:{number}", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})")
-                continue
-            yield _record(name, number, line)
+            item = parse_record(name, number, raw)
+            if item is not None:
+                yield item
 
 
 def _lines(fh: IO[bytes], max_bytes: int) -> Iterator[Union[bytes, None]]:
@@ -81,7 +75,20 @@ def _lines(fh: IO[bytes], max_bytes: int) -> Iterator[Union[bytes, None]]:
         yield line.rstrip(b"\r\n")
 
 
-def _record(name: str, number: int, line: str) -> Union[Source, InputProblem]:
+def parse_record(name: str, number: int, raw: bytes, name_by_line: bool = True) -> Optional[Union[Source, InputProblem]]:
+    """Line `number` of a JSONL archive (without its line break) as a document, or a problem
+    naming `name:number`; None for a blank line. A record without an `id` is called
+    "line N" unless `name_by_line` is off (then its doc_id is None)."""
+    if not raw.strip():
+        return None
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return InputProblem(f"{name}:{number}", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})")
+    return _record(name, number, line.rstrip("\r"), name_by_line)
+
+
+def _record(name: str, number: int, line: str, name_by_line: bool = True) -> Union[Source, InputProblem]:
     where = f"{name}:{number}"
     try:
         record = json.loads(line, parse_constant=_not_json)
@@ -104,7 +111,8 @@ def _record(name: str, number: int, line: str) -> Union[Source, InputProblem]:
     if isinstance(doc_id, (dict, list)):
         return InputProblem(where, '"id" must be a string or a number')
     return Source(name=name, text=text, format="jsonl",
-                  doc_id=f"line {number}" if doc_id is None else str(doc_id), metadata=record)
+                  doc_id=str(doc_id) if doc_id is not None else f"line {number}" if name_by_line else None,
+                  metadata=record)
 
 
 def _has_surrogates(value: object) -> bool:

@@ -92,6 +92,15 @@ def _control_share(sample: bytes) -> float:
     return sum(1 for b in sample if b in _BINARY_CONTROLS) / len(sample)
 
 
+def unreadable(name: str, exc: OSError) -> InputProblem:
+    """The one-line problem for a file the system would not let us read."""
+    if isinstance(exc, FileNotFoundError):
+        return InputProblem(name, "no such file")
+    if isinstance(exc, PermissionError):
+        return InputProblem(name, "permission denied")
+    return InputProblem(name, f"cannot read ({exc.strerror or exc})")
+
+
 def read_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
     name = str(path)
     p = Path(path)
@@ -103,12 +112,8 @@ def read_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
             raise InputProblem(name, f"too large ({size:,} bytes; the limit is {max_bytes:,}, set with --max-bytes)")
         with p.open("rb") as fh:
             data = fh.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise InputProblem(name, "no such file") from None
-    except PermissionError:
-        raise InputProblem(name, "permission denied") from None
     except OSError as exc:
-        raise InputProblem(name, f"cannot read ({exc.strerror or exc})") from None
+        raise unreadable(name, exc) from None
     if len(data) > max_bytes:
         raise InputProblem(name, f"too large (over {max_bytes:,} bytes, set with --max-bytes)")
     return decode(data, name)

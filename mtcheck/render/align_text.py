@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from mtcheck.align.models import AlignedGroup, AlignReport, FindingStatus, GroupStatus
-from mtcheck.render.text import Style, _width
+from mtcheck.render.text import Style, display_width
 
 _WORDS = re.compile(r"\S+")
 STATUS_COLOURS = {GroupStatus.kept: "2", GroupStatus.edited: "33", GroupStatus.added: "32", GroupStatus.dropped: "31"}
@@ -80,15 +80,15 @@ def _marked(text: str, at: int, spans: list[tuple[int, int]], marks: tuple[str, 
     out = []
     for i, (word, inside) in enumerate(words):
         if not inside:
-            out.append((word, _width(word)))
+            out.append((word, display_width(word)))
             continue
         if style.color:
-            out.append((style.paint(word, colour), _width(word)))
+            out.append((style.paint(word, colour), display_width(word)))
             continue
         opens = i == 0 or not words[i - 1][1]
         closes = i == len(words) - 1 or not words[i + 1][1]
         shown = (marks[0] if opens else "") + word + (marks[1] if closes else "")
-        out.append((shown, _width(shown)))
+        out.append((shown, display_width(shown)))
     return out
 
 

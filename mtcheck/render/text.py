@@ -124,7 +124,7 @@ def _context(doc: DocumentReport, f: Finding, text: str) -> tuple[str, str]:
     lead = "…" if left_from > lo else ""
     tail = "…" if right_to < hi or span_end < f.end else ""
     shown = lead + before + span + after + tail
-    caret = " " * _width(lead + before) + "^" * max(1, _width(span))
+    caret = " " * display_width(lead + before) + "^" * max(1, display_width(span))
     return shown, caret
 
 
@@ -133,7 +133,8 @@ def _flat(s: str) -> str:
     return s.replace("\r\n", "↵").replace("\n", "↵").replace("\r", "↵").replace("\t", "→").replace("\u3000", "□")
 
 
-def _width(s: str) -> int:
+def display_width(s: str) -> int:
+    """Terminal columns `s` takes: East Asian wide and full-width characters take two."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from mtcheck.models import InputError
+from mtcheck.models import InputError, ReportModel
 
 _NAME_HELP = ("A name for the document, shown in the report; with format 'auto' its extension picks the reader. "
               "It is never opened as a file.")
@@ -18,17 +18,13 @@ _FORMAT_HELP = ("How to read the text: text, markdown, html, nitf, newsml, wire-
                 "(by the name's extension; plain text when it has none).")
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class CheckRequest(_Model):
+class CheckRequest(ReportModel):
     text: str = Field(description="The story, as the editor has it.")
     name: str = Field("<text>", max_length=500, description=_NAME_HELP)
     format: str = Field("auto", max_length=40, description=_FORMAT_HELP)
 
 
-class FindingRef(_Model):
+class FindingRef(ReportModel):
     """A finding as /v1/check reported it: its rule and its span."""
 
     rule: str
@@ -43,7 +39,7 @@ class FixRequest(CheckRequest):
         None, description="Apply the fix of this one finding (with the white space it takes along), not every safe fix.")
 
 
-class AlignRequest(_Model):
+class AlignRequest(ReportModel):
     draft: str = Field(description="The earlier version, e.g. raw machine translation.")
     reference: str = Field(description="The later or published version.")
     draft_name: str = Field("draft", max_length=500, description=_NAME_HELP)
@@ -53,7 +49,7 @@ class AlignRequest(_Model):
         None, ge=0, le=1, description="Word similarity below which sentences are not paired (default 0.22).")
 
 
-class ExtractedDocument(_Model):
+class ExtractedDocument(ReportModel):
     name: str
     doc_id: Optional[str] = None
     format: str = Field(description="The reader used: text, markdown, html, ...")
@@ -61,20 +57,20 @@ class ExtractedDocument(_Model):
     text: str = Field(description="The text the checker sees (for markup, the prose extracted).")
 
 
-class ExtractReport(_Model):
+class ExtractReport(ReportModel):
     """What `/v1/extract` returns for an uploaded file's bytes."""
 
     documents: list[ExtractedDocument]
     errors: list[InputError] = Field(default_factory=list, description="Records that could not be read (JSONL).")
 
 
-class Health(_Model):
+class Health(ReportModel):
     status: Literal["ok"] = "ok"
     version: str
     signature: str = Field(description="The checker signature every report of this server carries.")
 
 
-class ErrorBody(_Model):
+class ErrorBody(ReportModel):
     """Every 4xx and 5xx response: one line saying what was wrong."""
 
     error: str
