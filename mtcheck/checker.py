@@ -11,14 +11,15 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping, Optional, Sequence
 
-from mtcheck import __version__, pairs as pairs_mod, provenance, scores
-from mtcheck.agencies import AgencyRegistry, default_registry
-from mtcheck.datelines import find_dateline
-from mtcheck.language import LANGDETECT_SEED, detect_document
+from mtcheck import __version__
+from mtcheck.core import pairs as pairs_mod, provenance, scores
+from mtcheck.core.agencies import AgencyRegistry, default_registry
+from mtcheck.core.datelines import find_dateline
+from mtcheck.core.language import LANGDETECT_SEED, detect_document
 from mtcheck.models import Counts, DocumentReport, Finding, Severity
-from mtcheck.rules import FAMILIES, Context, all_rules
-from mtcheck.rules.script import Script
-from mtcheck.segment import segment
+from mtcheck.core.rules import FAMILIES, Context, all_rules
+from mtcheck.core.rules.script import Script
+from mtcheck.core.segment import segment
 
 if TYPE_CHECKING:
     from mtcheck.read import Source
@@ -103,14 +104,14 @@ class Checker:
 
     def use_reference_corpus(self, index, threshold: float) -> None:
         """From now on, give every sentence its closest sentence in a published corpus and
-        every report the corpus documents it draws on (`mtcheck.align.corpus.ReferenceIndex`)."""
+        every report the corpus documents it draws on (`mtcheck.corpus.index.ReferenceIndex`)."""
         self._references = (index, threshold)
         self.signature += f"|references:{index.stats.sentences}@{threshold:g}"
 
     def check(self, text: str, source: str = "<text>") -> DocumentReport:
         report = self._check(text, source)
         if self._references is not None:
-            from mtcheck.align.corpus import annotate
+            from mtcheck.corpus.index import annotate
 
             # Before any move to original-file offsets: the lookup reads the checked text.
             annotate(report, text, *self._references)

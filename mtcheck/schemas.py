@@ -10,10 +10,10 @@ import json
 
 from pydantic import BaseModel
 
-from mtcheck.align.models import AlignReport
-from mtcheck.baseline import Baseline
-from mtcheck.batch.models import ReportLine, RunSummary
-from mtcheck.evaluate.models import EvalReport
+from mtcheck.models.align import AlignReport
+from mtcheck.policy.baseline import Baseline
+from mtcheck.models.batch import ReportLine, RunSummary
+from mtcheck.models.evaluate import EvalReport
 from mtcheck.models import CheckReport, DocumentReport, FixReport, PairsValidation, RuleCatalogue
 
 

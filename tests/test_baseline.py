@@ -4,7 +4,7 @@ import json
 
 from ci_helpers import MT, cached_checkers, write  # noqa: F401  (fixture)
 from conftest import PLAIN
-from mtcheck.baseline import fingerprint_findings
+from mtcheck.policy.baseline import fingerprint_findings
 
 CALQUE = "The new crown pneumonia cases rose in the city."
 

@@ -101,7 +101,7 @@ def test_max_bytes(cli, tmp_path):
 
 
 def test_rules_lists_every_rule(cli):
-    from mtcheck.rules import all_rules
+    from mtcheck.core.rules import all_rules
 
     text = cli("rules")
     data = json.loads(cli("rules", "--format", "json").out)

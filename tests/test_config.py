@@ -6,7 +6,7 @@ import pytest
 
 from ci_helpers import MT, cached_checkers, write  # noqa: F401  (fixture)
 from conftest import PLAIN
-from mtcheck.config import Config, ConfigError, discover_config, find_config, load_config
+from mtcheck.policy.config import Config, ConfigError, discover_config, find_config, load_config
 from mtcheck.models import Verdict
 
 FULL = """

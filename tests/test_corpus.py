@@ -11,9 +11,9 @@ import sys
 import jsonschema
 import pytest
 
-from mtcheck.align import corpus as corpus_mod
-from mtcheck.align.corpus import INDEX_FOLDER, CorpusError, ReferenceIndex, annotate
-from mtcheck.align.shingles import ShingleBatch, WordHasher, query_keys, words
+from mtcheck.corpus import index as corpus_mod
+from mtcheck.corpus.index import INDEX_FOLDER, CorpusError, ReferenceIndex, annotate
+from mtcheck.corpus.shingles import ShingleBatch, WordHasher, query_keys, words
 from mtcheck.models import CheckReport
 from mtcheck.schemas import schema_documents
 
@@ -227,7 +227,7 @@ def test_missing_or_empty_corpus_is_a_one_line_error(tmp_path):
 def test_shingle_keys_are_the_same_in_every_process():
     sentence = "The new crown pneumonia epidemic was supported and supported."
     here = query_keys(sentence, WordHasher()).tolist()
-    code = ("from mtcheck.align.shingles import WordHasher, query_keys; "
+    code = ("from mtcheck.corpus.shingles import WordHasher, query_keys; "
             f"print(query_keys({sentence!r}, WordHasher()).tolist())")
     env = dict(os.environ, PYTHONHASHSEED="12345")
     there = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)

@@ -8,8 +8,8 @@ import subprocess
 
 import pytest
 
-from mtcheck import diff
-from mtcheck.diff import line_opcodes, split_lines, unified_diff
+from mtcheck.fix import diff
+from mtcheck.fix.diff import line_opcodes, split_lines, unified_diff
 
 
 def test_equal_texts_have_no_diff():

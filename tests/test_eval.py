@@ -318,7 +318,7 @@ def test_a_document_whose_text_is_not_its_segments_is_checked_from_them(cli, tmp
 
 
 def test_calibration_snippet_is_read_by_the_config_and_changes_verdicts(cli, tmp_path, checker):
-    config = pytest.importorskip("mtcheck.config")
+    config = pytest.importorskip("mtcheck.policy.config")
     r, out = run_eval(cli, tmp_path, "--calibrate", "--target-precision", "0.9", "--mt-share", "0.5")
     assert r.code == 0, r.err
     text = (out / "calibration.toml").read_text(encoding="utf-8")

@@ -12,9 +12,9 @@ import subprocess
 import pytest
 
 from mtcheck.checker import RuleSelectionError
-from mtcheck.fix import MAX_ROUNDS, fix_source, fix_text, keep_case
+from mtcheck.fix.apply import MAX_ROUNDS, fix_source, fix_text, keep_case
 from mtcheck.models import FixReport
-from mtcheck.pairs import HEADER, load
+from mtcheck.core.pairs import HEADER, load
 from mtcheck.read import InputProblem
 from mtcheck.read.formats import read_documents
 

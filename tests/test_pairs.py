@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from mtcheck import pairs
-from mtcheck.pairs import HEADER, PairsError, build, load
+from mtcheck.core import pairs
+from mtcheck.core.pairs import HEADER, PairsError, build, load
 
 HEAD = "\t".join(HEADER) + "\n"
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import mtcheck
-from mtcheck.batch.models import ReportLine
+from mtcheck.models.batch import ReportLine
 from mtcheck.cli import main
 from mtcheck.models import DocumentReport
 from mtcheck.read.formats import read_documents

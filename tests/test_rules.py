@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import PLAIN
-from mtcheck.rules import all_rules, rule_infos
+from mtcheck.core.rules import all_rules, rule_infos
 
 
 def test_every_rule_has_a_stable_id_category_severity_and_message():

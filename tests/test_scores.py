@@ -3,9 +3,9 @@
 import random
 
 from conftest import PLAIN
-from mtcheck import scores
+from mtcheck.core import scores
 from mtcheck.models import Finding, Severity, Verdict
-from mtcheck.segment import segment
+from mtcheck.core.segment import segment
 
 TEXT = " ".join([PLAIN] * 6)
 

@@ -1,6 +1,6 @@
 """Segmentation: paragraphs and sentences with offsets, robust to news abbreviations and MT damage."""
 
-from mtcheck.segment import segment
+from mtcheck.core.segment import segment
 
 
 def sentences(text):

@@ -5,7 +5,7 @@ import json
 from ci_helpers import cached_checkers, write  # noqa: F401  (fixture)
 from conftest import PLAIN
 from mtcheck.read import Source
-from mtcheck.suppress import find_suppressions, strip_directive_lines
+from mtcheck.policy.suppress import find_suppressions, strip_directive_lines
 
 CALQUE = "The new crown pneumonia cases rose again."
 REPEAT = "The ministry supported and supported the plan."

@@ -28,10 +28,10 @@ from conftest import PLAIN, REPO  # noqa: E402
 from web_server import free_port, running_server  # noqa: E402
 
 from mtcheck.align import Aligner  # noqa: E402
-from mtcheck.fix import fix_text  # noqa: E402
+from mtcheck.fix.apply import fix_text  # noqa: E402
 from mtcheck.models import CheckReport, FixReport, RuleCatalogue  # noqa: E402
-from mtcheck.align.models import AlignReport  # noqa: E402
-from mtcheck.rules import rule_infos  # noqa: E402
+from mtcheck.models.align import AlignReport  # noqa: E402
+from mtcheck.core.rules import rule_infos  # noqa: E402
 from mtcheck.web.app import create_app  # noqa: E402
 from mtcheck.web.settings import ServeSettings  # noqa: E402
 

@@ -7,6 +7,6 @@
 
 from mtcheck.align.compare import AlignInputError, Aligner
 from mtcheck.align.dp import AlignSettings, Link, align_sentences
-from mtcheck.align.models import AlignReport
+from mtcheck.models.align import AlignReport
 
 __all__ = ["AlignInputError", "AlignReport", "AlignSettings", "Aligner", "Link", "align_sentences"]

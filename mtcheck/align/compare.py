@@ -19,14 +19,14 @@ from rapidfuzz.distance import Levenshtein
 
 from mtcheck.align.dp import AlignSettings, Link, align_sentences
 from mtcheck.align.metrics import Metrics
-from mtcheck.align.models import (
+from mtcheck.models.align import (
     AlignedGroup, AlignReport, CorpusScores, EditingSummary, FindingChange, FindingStatus, GroupStatus,
     SentenceCounts, SentenceScores, SideSpan, VersionSummary, WordEdit,
 )
 from mtcheck.checker import Checker
 from mtcheck.models import DocumentReport, Finding
 from mtcheck.read import Source
-from mtcheck.segment import Document, segment
+from mtcheck.core.segment import Document, segment
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
 # A draft finding "remains" when the reference has one of the same rule in the same

@@ -20,7 +20,7 @@ from typing import Optional
 
 from markupsafe import Markup
 
-from mtcheck.batch.models import DocumentErrorRow, RunTotals, SummaryRow
+from mtcheck.models.batch import DocumentErrorRow, RunTotals, SummaryRow
 from mtcheck.batch.store import Row, Store
 from mtcheck.batch.work import report_json
 from mtcheck.files import atomic_open

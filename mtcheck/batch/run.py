@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Optional, Sequence, Union
 from mtcheck import __version__
 from mtcheck.batch.discover import Discovery, count_documents
 from mtcheck.batch.engines import Engine, EngineError, make_engine
-from mtcheck.batch.models import RunSummary, RunTotals
+from mtcheck.models.batch import RunSummary, RunTotals
 from mtcheck.batch.outputs import DOCUMENTS, INDEX, PAGES, SUMMARY, atomic_open, page_name, write_outputs
 from mtcheck.batch.store import Store, StoreError
 from mtcheck.batch.work import Task, content_key
@@ -97,7 +97,7 @@ def _run(checker: "Checker", options: RunOptions, store: Store,
          on_error: Callable[[str], None]) -> tuple["_Runner", str, RunTotals]:
     """Check what the store lacks, then write the outputs from it."""
     from mtcheck.progress import progress
-    from mtcheck.rules import all_rules
+    from mtcheck.core.rules import all_rules
 
     out = options.out
     for stale in out.glob(".*.tmp"):  # left by a run killed while writing its outputs

@@ -65,7 +65,7 @@ class _Setup(CheckerForFile):
             if args.index or args.reference_threshold is not None:
                 raise UsageError("--index and --reference-threshold need --reference-corpus")
             return None
-        from mtcheck.align.corpus import DEFAULT_THRESHOLD, CorpusError, ReferenceIndex
+        from mtcheck.corpus.index import DEFAULT_THRESHOLD, CorpusError, ReferenceIndex
 
         try:
             index = ReferenceIndex.open(args.reference_corpus, args.index, progress=not args.quiet,
@@ -84,7 +84,7 @@ class _Setup(CheckerForFile):
         return checker
 
     def gate_for(self, config):
-        from mtcheck.gate import Gate
+        from mtcheck.policy.gate import Gate
 
         a = self.args
         return Gate.from_config(config, a.fail_on, a.max_mt_likelihood, a.min_fluency)
@@ -97,14 +97,14 @@ class _Setup(CheckerForFile):
 
 
 def run(args: argparse.Namespace) -> int:
-    from mtcheck.baseline import BaselineError, BaselineIndex, document_key, fingerprint_findings, record, write_baseline
+    from mtcheck.policy.baseline import BaselineError, BaselineIndex, document_key, fingerprint_findings, record, write_baseline
     from mtcheck.models import InputError
     from mtcheck.read import DEFAULT_MAX_BYTES, InputProblem
     from mtcheck.read.formats import formats, iter_documents
     from mtcheck.render import Style
     from mtcheck.render.ci import RunInfo
     from mtcheck.render.formats import make_renderer
-    from mtcheck.suppress import strip_directive_lines, suppress_source
+    from mtcheck.policy.suppress import strip_directive_lines, suppress_source
 
     files = args.files or ["-"]
     if files == ["-"] and sys.stdin.isatty():

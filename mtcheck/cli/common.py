@@ -69,8 +69,8 @@ def checker_from_args(args: argparse.Namespace, config=None):
     """The Checker the rule options ask for, on top of a config file's settings when one is
     given (command-line options win); a bad option or setting is a UsageError."""
     from mtcheck.checker import RuleSelectionError
-    from mtcheck.config import Config
-    from mtcheck.pairs import PairsError
+    from mtcheck.policy.config import Config
+    from mtcheck.core.pairs import PairsError
 
     for path in args.pairs:
         if not Path(path).exists():
@@ -93,7 +93,7 @@ class CheckerForFile:
     the command line's rule options, each built once; a bad config is a UsageError."""
 
     def __init__(self, args: argparse.Namespace):
-        from mtcheck.config import ConfigCache
+        from mtcheck.policy.config import ConfigCache
 
         self.args = args
         self.configs = ConfigCache(args.config)
@@ -104,7 +104,7 @@ class CheckerForFile:
 
     def config_for(self, name: str):
         """The config that applies to `name` ('-': the current folder's), or None."""
-        from mtcheck.config import ConfigError
+        from mtcheck.policy.config import ConfigError
 
         try:
             return self.configs.for_file(name)

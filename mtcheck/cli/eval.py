@@ -134,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
 def _checker(args: argparse.Namespace):
     """The Checker the options ask for, and a picklable way to build it again in a worker."""
     from mtcheck.checker import Checker, RuleSelectionError
-    from mtcheck.pairs import PairsError
+    from mtcheck.core.pairs import PairsError
 
     for path in args.pairs:
         if not Path(path).exists():
@@ -145,7 +145,7 @@ def _checker(args: argparse.Namespace):
 
         return mtcheck.default_checker(), Checker  # built once a process, like `check` in-process callers
     if args.config:
-        from mtcheck.config import ConfigError, load_config
+        from mtcheck.policy.config import ConfigError, load_config
 
         try:
             config = load_config(args.config)

@@ -49,8 +49,8 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mtcheck.diff import unified_diff
-    from mtcheck.fix import ensure_fixable, fix_source
+    from mtcheck.fix.diff import unified_diff
+    from mtcheck.fix.apply import ensure_fixable, fix_source
     from mtcheck.models import Severity
     from mtcheck.read import DEFAULT_MAX_BYTES
     from mtcheck.read.formats import format_of, read_documents

@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _config(args: argparse.Namespace):
-    from mtcheck.config import ConfigError, find_config
+    from mtcheck.policy.config import ConfigError, find_config
 
     try:
         return find_config(args.config, Path.cwd())

@@ -17,7 +17,7 @@ def register(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     from mtcheck.models import RuleCatalogue
     from mtcheck.render import render_rules_text
-    from mtcheck.rules import rule_infos
+    from mtcheck.core.rules import rule_infos
 
     infos = rule_infos()
     if args.format == "json":

@@ -18,7 +18,7 @@ from typing import Optional
 
 import numpy as np
 
-from mtcheck.evaluate.models import Calibration, ThresholdChoice
+from mtcheck.models.evaluate import Calibration, ThresholdChoice
 from mtcheck.evaluate.stats import RocPoints
 
 RULE = "the lowest MT likelihood at which the precision for MT reaches {p:g}"

@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from typing import Iterable, Sequence
 
-from mtcheck import scores
-from mtcheck.evaluate.models import RuleFigures, RuleTable
+from mtcheck.core import scores
+from mtcheck.models.evaluate import RuleFigures, RuleTable
 
 NEUTRAL_BAND = (0.8, 1.25)
 Z_95 = 1.959964

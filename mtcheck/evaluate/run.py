@@ -20,7 +20,7 @@ from mtcheck.checker import Checker
 from mtcheck.evaluate import calibrate as calibration_mod, segments as segments_mod, stats
 from mtcheck.evaluate.checking import Checked, check_texts
 from mtcheck.evaluate.labelled import LabelledDoc, LabelSpec, load_documents, load_segments
-from mtcheck.evaluate.models import (
+from mtcheck.models.evaluate import (
     Bootstrap, ConfusionMatrix, Correlation, DocumentLevel, Estimate, EvalReport, Inputs, PairwiseAccuracy, RocPoint,
     ScorePoint, SegmentLevel, VerdictFigures,
 )

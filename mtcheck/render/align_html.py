@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from mtcheck.align.models import AlignedGroup, AlignReport, FindingChange, FindingStatus, VersionSummary
+from mtcheck.models.align import AlignedGroup, AlignReport, FindingChange, FindingStatus, VersionSummary
 
 _CSS = """
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1400px;padding:1rem 2rem;color:#1d1d1f}

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from mtcheck.align.models import AlignedGroup, AlignReport, FindingStatus, GroupStatus
+from mtcheck.models.align import AlignedGroup, AlignReport, FindingStatus, GroupStatus
 from mtcheck.render.text import Style, display_width
 
 _WORDS = re.compile(r"\S+")

@@ -121,8 +121,8 @@ def _one_line(s: str) -> str:
 
 def rule_table() -> list[tuple[str, Severity, str, str, Optional[str], str]]:
     """(id, default severity, message, description, suggestion, category) of every rule and gate."""
-    from mtcheck.gate import GATE_RULES
-    from mtcheck.rules import rule_infos
+    from mtcheck.policy.gate import GATE_RULES
+    from mtcheck.core.rules import rule_infos
 
     rows = [(r.id, r.severity, r.message, r.description, r.suggestion, r.category) for r in rule_infos()]
     rows += [(rule, Severity.error, text, text, None, "gate") for rule, text in GATE_RULES.items()]

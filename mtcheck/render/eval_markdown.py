@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from mtcheck.evaluate.models import Correlation, EvalReport
+from mtcheck.models.evaluate import Correlation, EvalReport
 from mtcheck.render.eval_text import agreement, estimate, num, pct, ratio, verdict_reading
 
 

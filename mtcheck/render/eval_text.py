@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Optional, Sequence
 
-from mtcheck.evaluate.models import Correlation, Estimate, EvalReport, RuleFigures, VerdictFigures
+from mtcheck.models.evaluate import Correlation, Estimate, EvalReport, RuleFigures, VerdictFigures
 
 
 def num(value: Optional[float], digits: int = 3) -> str:

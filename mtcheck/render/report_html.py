@@ -24,7 +24,7 @@ from markupsafe import Markup
 from mtcheck.models import DocumentReport, Finding, Severity
 
 if TYPE_CHECKING:
-    from mtcheck.batch.models import RunTotals
+    from mtcheck.models.batch import RunTotals
 
 # Bump when a page's HTML changes: stored page bodies are then rendered again.
 PAGE_FORMAT = "1"

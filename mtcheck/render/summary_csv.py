@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 from typing import IO, Optional, Sequence
 
-from mtcheck.batch.models import SummaryRow
+from mtcheck.models.batch import SummaryRow
 
 HEAD = ("id", "path", "format", "verdict", "mt_likelihood", "fluency", "findings", "errors", "warnings", "info")
 TAIL = ("source_language", "agency", "date", "error")

@@ -25,7 +25,7 @@ from mtcheck.align import AlignInputError, Aligner, AlignReport, AlignSettings
 from mtcheck.checker import Checker, RuleSelectionError
 from mtcheck.models import CheckReport, DocumentReport, FixReport, InputError, RuleCatalogue
 from mtcheck.read import InputProblem, Source
-from mtcheck.rules import rule_infos
+from mtcheck.core.rules import rule_infos
 from mtcheck.web import inputs
 from mtcheck.web.middleware import (
     AccessLog, AllowedHosts, BodyLimit, CatchAll, ConcurrencyLimit, Deadline, SecurityHeaders, error_body,
@@ -82,8 +82,8 @@ class Service:
 
     def check_document(self, source: Source) -> DocumentReport:
         """As `mtcheck check` does: directive lines honoured, findings fingerprinted."""
-        from mtcheck.baseline import fingerprint_findings
-        from mtcheck.suppress import strip_directive_lines, suppress_source
+        from mtcheck.policy.baseline import fingerprint_findings
+        from mtcheck.policy.suppress import strip_directive_lines, suppress_source
 
         source = strip_directive_lines(source)
         report = self.checker.check_source(source)
@@ -92,7 +92,7 @@ class Service:
         return report
 
     def fix(self, request: FixRequest) -> FixReport:
-        from mtcheck.fix import fix_source
+        from mtcheck.fix.apply import fix_source
 
         source = inputs.one_document(request.text, request.name, request.format)
         report = fix_source(source, self.checker, request.select or None, request.ignore or None)

@@ -22,7 +22,7 @@ from bisect import bisect_right
 from pathlib import Path
 
 from mtcheck.align.dp import AlignSettings, align_sentences
-from mtcheck.segment import segment
+from mtcheck.core.segment import segment
 
 DOCS = Path(__file__).resolve().parents[3] / "shared" / "eval" / "wmt21_zhen_docs.jsonl"
 

@@ -35,8 +35,8 @@ from pathlib import Path
 
 import numpy as np
 
-from mtcheck.align.corpus import DEFAULT_THRESHOLD, ReferenceIndex
-from mtcheck.align.shingles import normalise
+from mtcheck.corpus.index import DEFAULT_THRESHOLD, ReferenceIndex
+from mtcheck.corpus.shingles import normalise
 
 SHARED_SEGMENTS = Path(__file__).resolve().parents[3] / "shared" / "eval" / "wmt21_zhen_segments.jsonl"
 SYLLABLES = ("ba be bi bo bu da de di do du fa fe fi ga ge go ha he hi ka ke ki ko ku la le li lo lu ma me mi mo "

@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_check import MB, build_corpus, pool_lines, pool_texts  # noqa: E402
 
 from mtcheck.checker import Checker  # noqa: E402
-from mtcheck.diff import unified_diff  # noqa: E402
-from mtcheck.fix import fix_text  # noqa: E402
+from mtcheck.fix.diff import unified_diff  # noqa: E402
+from mtcheck.fix.apply import fix_text  # noqa: E402
 
 
 def main() -> None:

@@ -92,11 +92,11 @@ class Match:
 def default_pairs_dir() -> Path:
     """The shipped reference_pairs/: inside the package when installed from a wheel,
     at the top of the repository in a checkout or editable install."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "reference_pairs", here.parent / "reference_pairs"):
+    package = Path(__file__).resolve().parents[1]  # mtcheck/
+    for candidate in (package / "reference_pairs", package.parent / "reference_pairs"):
         if (candidate / "phrases").is_dir():
             return candidate
-    raise PairsError(f"{here.parent / 'reference_pairs'}: the shipped reference pairs are missing from this installation")
+    raise PairsError(f"{package.parent / 'reference_pairs'}: the shipped reference pairs are missing from this installation")
 
 
 def pair_files(paths: Iterable[str | Path]) -> list[Path]:

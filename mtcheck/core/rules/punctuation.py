@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from mtcheck.rules.base import Context, Family, register, rule
+from mtcheck.core.rules.base import Context, Family, register, rule
 
 SPACE_BEFORE = rule(
     "punctuation.space-before", "punctuation", "warning",

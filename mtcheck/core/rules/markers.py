@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from mtcheck.datelines import DATE, ap_date
-from mtcheck.rules.base import Context, Family, register, rule
+from mtcheck.core.datelines import DATE, ap_date
+from mtcheck.core.rules.base import Context, Family, register, rule
 
 END = rule(
     "marker.end", "marker", "warning",

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, ClassVar, Optional
 from mtcheck.models import RuleInfo, Severity
 
 if TYPE_CHECKING:
-    from mtcheck.agencies import AgencyRegistry
-    from mtcheck.datelines import DatelineMatch
-    from mtcheck.language import LanguageInfo
-    from mtcheck.pairs import PairSet
-    from mtcheck.segment import Document
+    from mtcheck.core.agencies import AgencyRegistry
+    from mtcheck.core.datelines import DatelineMatch
+    from mtcheck.core.language import LanguageInfo
+    from mtcheck.core.pairs import PairSet
+    from mtcheck.core.segment import Document
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from itertools import accumulate
 from operator import eq
 from typing import Optional
 
-from mtcheck.rules.base import Context, Family, register, rule
+from mtcheck.core.rules.base import Context, Family, register, rule
 
 DOUBLED = rule(
     "repetition.doubled-word", "repetition", "error",

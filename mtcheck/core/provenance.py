@@ -13,9 +13,9 @@ import re
 from collections import defaultdict
 from typing import Optional, Sequence
 
-from mtcheck.agencies import AgencyRegistry
-from mtcheck.datelines import DatelineMatch
-from mtcheck.language import LanguageInfo
+from mtcheck.core.agencies import AgencyRegistry
+from mtcheck.core.datelines import DatelineMatch
+from mtcheck.core.language import LanguageInfo
 from mtcheck.models import Agency, Dateline, Evidence, Finding, LanguageGuess, Provenance, Verdict
 
 # Votes for the source language, per finding or per clue.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from mtcheck.rules.base import Context, Family, register, rule
+from mtcheck.core.rules.base import Context, Family, register, rule
 
 PHRASE = rule(
     "calque.phrase", "calque", "warning",

@@ -19,7 +19,7 @@ from pydantic import Field, ValidationError
 
 from mtcheck import __version__
 from mtcheck.models import DocumentReport, Finding, ReportModel
-from mtcheck.suppress import recount
+from mtcheck.policy.suppress import recount
 
 FINGERPRINT_KEY = "mtcheck/v1"  # SARIF partialFingerprints key; bump when the recipe changes
 WINDOW_WORDS = 4  # words of the sentence kept either side of the span

@@ -12,7 +12,7 @@ from typing import Optional, Union
 
 from pydantic import Field, RootModel
 
-from mtcheck.models import DocumentReport, ReportModel
+from mtcheck.models.document import DocumentReport, ReportModel
 
 
 class DocumentErrorRow(ReportModel):

@@ -30,14 +30,14 @@ from typing import TYPE_CHECKING, Callable, Iterator, Optional, Sequence
 import numpy as np
 from rapidfuzz import fuzz
 
-from mtcheck.align.shingles import (
+from mtcheck.corpus.shingles import (
     SCHEME, Segment, ShingleBatch, WordHasher, candidates, merge_segments, normalise, query_keys, words, write_segment,
 )
 from mtcheck.models import ReferenceDocument, ReferenceMatch
 from mtcheck.read.formats import read_documents
 from mtcheck.read.jsonl import parse_record
 from mtcheck.read.text import DEFAULT_MAX_BYTES, InputProblem
-from mtcheck.segment import segment
+from mtcheck.core.segment import segment
 
 if TYPE_CHECKING:
     from mtcheck.models import DocumentReport

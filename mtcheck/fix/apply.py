@@ -29,7 +29,7 @@ from typing import Callable, Iterable, Optional
 from mtcheck.checker import Checker, resolve_rules
 from mtcheck.models import AppliedFix, DocumentReport, Finding, FixReport
 from mtcheck.read import InputProblem, LineIndex, Source
-from mtcheck.rules import all_rules
+from mtcheck.core.rules import all_rules
 
 MAX_ROUNDS = 5  # passes of fixes; real copy settles in one or two
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
@@ -119,7 +119,7 @@ def ensure_fixable(name: str, fmt: str) -> None:
 def _analyser(checker: Checker, source: Source) -> Callable[[str], DocumentReport]:
     """A function checking a version of the file, findings at offsets into that version."""
     from mtcheck.read.formats import READERS, formats
-    from mtcheck.suppress import strip_directive_lines, suppress_source
+    from mtcheck.policy.suppress import strip_directive_lines, suppress_source
 
     fmt = source.format
     if fmt != "text":

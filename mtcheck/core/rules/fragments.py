@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from mtcheck.rules.base import Context, Family, register, rule
+from mtcheck.core.rules.base import Context, Family, register, rule
 
 ECHO = rule(
     "fragment.echo", "fragment", "warning",

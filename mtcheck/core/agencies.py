@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-from mtcheck.pairs import PairsError, default_pairs_dir
+from mtcheck.core.pairs import PairsError, default_pairs_dir
 
 HEADER = ("canonical", "short", "language", "aliases")
 

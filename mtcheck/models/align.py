@@ -11,7 +11,7 @@ from typing import Optional
 
 from pydantic import Field
 
-from mtcheck.models import ReportModel, Severity, Verdict
+from mtcheck.models.document import ReportModel, Severity, Verdict
 
 
 class GroupStatus(str, Enum):

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Optional
 from mtcheck.models import DocumentReport, GateFailure, Severity
 
 if TYPE_CHECKING:
-    from mtcheck.baseline import BaselineDocument
-    from mtcheck.config import Config
+    from mtcheck.policy.baseline import BaselineDocument
+    from mtcheck.policy.config import Config
 
 _EPSILON = 1e-9  # scores are floats recomputed from the same text: equal means equal
 

@@ -10,7 +10,7 @@ from typing import Optional
 
 from pydantic import Field
 
-from mtcheck.models import InputError, ReportModel
+from mtcheck.models.document import InputError, ReportModel
 
 
 class Estimate(ReportModel):

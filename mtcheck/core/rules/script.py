@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from mtcheck.language import span_language
-from mtcheck.rules.base import Context, Family, register, rule
+from mtcheck.core.language import span_language
+from mtcheck.core.rules.base import Context, Family, register, rule
 
 RESIDUE = rule(
     "script.residue", "script", "error",

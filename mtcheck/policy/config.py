@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from mtcheck import scores
+from mtcheck.core import scores
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -242,7 +242,7 @@ def _read_bytes(path: Path) -> bytes:
 def _check_references(config: Config, label: str, table: str) -> None:
     """Rule names and pairs files exist: a typo is an error now, not a silently unused setting."""
     from mtcheck.checker import RuleSelectionError, resolve_rules
-    from mtcheck.rules import all_rules
+    from mtcheck.core.rules import all_rules
 
     for key in ("select", "ignore"):
         items = getattr(config, key) or []

@@ -18,7 +18,7 @@ from collections import defaultdict
 from typing import Sequence
 
 from mtcheck.models import Evidence, Finding, Fluency, SentenceFluency, Severity, Verdict
-from mtcheck.segment import Document
+from mtcheck.core.segment import Document
 
 SENTENCE_PENALTY = {Severity.info: 2.0, Severity.warning: 10.0, Severity.error: 25.0}
 EVIDENCE_FACTOR = {Severity.info: 0.2, Severity.warning: 0.6, Severity.error: 1.0}

@@ -1,0 +1,1 @@
+"""The reference-corpus index: each checked sentence's closest sentence in published copy."""

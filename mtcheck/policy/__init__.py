@@ -1,0 +1,6 @@
+"""Policy around the core: what a newsroom decides about findings.
+
+config (settings files), options (config merged with the command line), suppress
+(mtcheck-disable comments in the checked file), baseline (accepted findings) and gate
+(when a document fails). The pipeline applies them; the core never sees them.
+"""
