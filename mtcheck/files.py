@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Iterator, Optional
+from typing import IO
 
 
 @contextmanager
 def atomic_open(path: str | Path, binary: bool = False, sync: bool = True,
-                mode: Optional[int] = None) -> Iterator[IO]:
+                mode: int | None = None) -> Iterator[IO]:
     """A file to stream into that replaces `path` only once complete (and, with `sync`, on
     disk). It gets `mode`, else the mode of the file it replaces, else what a plain open()
     would give; text is UTF-8 with LF line endings."""
@@ -38,7 +39,7 @@ def atomic_write(path: str | Path, text: str) -> None:
         fh.write(text)
 
 
-def atomic_write_bytes(path: str | Path, data: bytes, mode: Optional[int] = None) -> None:
+def atomic_write_bytes(path: str | Path, data: bytes, mode: int | None = None) -> None:
     with atomic_open(path, binary=True, mode=mode) as fh:
         fh.write(data)
 

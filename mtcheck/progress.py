@@ -7,12 +7,13 @@ decides whether there is one, so every command behaves the same way.
 from __future__ import annotations
 
 import sys
-from typing import Iterable, Iterator, Optional, TypeVar
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
 
 T = TypeVar("T")
 
 
-def progress(items: Iterable[T], total: Optional[int] = None, desc: str = "", unit: str = "doc",
+def progress(items: Iterable[T], total: int | None = None, desc: str = "", unit: str = "doc",
              quiet: bool = False) -> Iterator[T]:
     """`items`, with a bar on stderr when stderr is a terminal and `quiet` is not set."""
     if quiet or not sys.stderr.isatty():

@@ -10,11 +10,11 @@ import json
 
 from pydantic import BaseModel
 
+from mtcheck.models import CheckReport, DocumentReport, FixReport, PairsValidation, RuleCatalogue
 from mtcheck.models.align import AlignReport
-from mtcheck.policy.baseline import Baseline
 from mtcheck.models.batch import ReportLine, RunSummary
 from mtcheck.models.evaluate import EvalReport
-from mtcheck.models import CheckReport, DocumentReport, FixReport, PairsValidation, RuleCatalogue
+from mtcheck.policy.baseline import Baseline
 
 
 def schema_models() -> dict[str, type[BaseModel]]:
@@ -34,6 +34,8 @@ def schema_models() -> dict[str, type[BaseModel]]:
 
 
 def schema_documents() -> dict[str, str]:
-    """File name -> JSON schema text for every exported model (written to reports/schema/)."""
-    return {f"{name}.schema.json": json.dumps(model.model_json_schema(), indent=2, sort_keys=True) + "\n"
-            for name, model in schema_models().items()}
+    """File name -> JSON schema text for every exported model (written to reports/schema/).
+    The schemas describe what mtcheck writes (serialisation), computed fields such as
+    `counts` included."""
+    return {f"{name}.schema.json": json.dumps(model.model_json_schema(mode="serialization"), indent=2, sort_keys=True)
+            + "\n" for name, model in schema_models().items()}

@@ -18,7 +18,7 @@ _BUILT: dict = {}
 def cached_checkers(monkeypatch):
     """Build each distinct Checker once per test run: the CLI builds one per invocation
     (~0.4 s of loading pairs), which would dominate these tests."""
-    from mtcheck import checker as checker_module
+    from mtcheck import pipeline as checker_module
 
     real = _BUILT.setdefault("__real__", checker_module.Checker)
 

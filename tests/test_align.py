@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import sys
-from pathlib import Path
 
 import jsonschema
 import pytest
 
+from mtcheck.align import Aligner, AlignSettings, align_sentences
+
 from align_synthetic import link_f1, make_versions
 from conftest import PLAIN, REPO, SHARED
-from mtcheck.align import Aligner, AlignSettings, align_sentences
 
 PAIRS = REPO / "reference_pairs"
 
@@ -51,7 +52,8 @@ def test_two_two_group_when_a_boundary_moves():
                  "And the mayor said the money would go to schools.",
                  "Police reported no arrests."]
     assert align_sentences(draft, reference)[-1].operation == "1-1"
-    shifted = ["The council approved the budget", "for next year after a long debate, and the mayor said the money would go to schools.",
+    shifted = ["The council approved the budget", "for next year after a long debate, and the mayor said the money "
+                                                  "would go to schools.",
                "Police reported no arrests."]
     ops = [link.operation for link in align_sentences(shifted, reference)]
     assert ops[0] in ("2-2", "1-1") and ops[-1] == "1-1"
@@ -178,14 +180,15 @@ def test_missing_version_and_stdin_twice(cli):
     assert result.code == 2 and "only once" in result.err
 
 
-@pytest.mark.skipif(not (SHARED / "eval" / "wmt21_zhen_docs.jsonl").exists(), reason="../shared/eval is not beside the repository")
+@pytest.mark.skipif(not (SHARED / "eval" / "wmt21_zhen_docs.jsonl").exists(), reason="../shared/eval is not beside the "
+                                                                                     "repository")
 def test_versions_of_real_news_align(monkeypatch):
     """WMT21 zh-en: versions of the first three stories, joined and re-segmented, recover their segment links."""
     monkeypatch.syspath_prepend(str(REPO / "tests" / "benchmarks"))
     import align_eval
 
     versions = list(align_eval.versions(SHARED / "eval" / "wmt21_zhen_docs.jsonl").values())[:3]
-    scores = [align_eval.f1_of_pair(a, b, "\n", AlignSettings()) for vs in versions for a, b in zip(vs, vs[1:])]
+    scores = [align_eval.f1_of_pair(a, b, "\n", AlignSettings()) for vs in versions for a, b in itertools.pairwise(vs)]
     assert sum(scores) / len(scores) >= 0.98
     sys.modules.pop("align_eval", None)
 

@@ -4,14 +4,12 @@ import json
 
 from ci_helpers import MT, cached_checkers, write  # noqa: F401  (fixture)
 from conftest import PLAIN
-from mtcheck.policy.baseline import fingerprint_findings
 
 CALQUE = "The new crown pneumonia cases rose in the city."
 
 
 def _fingerprints(checker, text):
-    doc = checker.check(text)
-    fingerprint_findings(doc, text)
+    doc = checker.check(text)  # the pipeline fingerprints every finding
     return {(f.rule, f.text): f.fingerprint for f in doc.findings}, doc
 
 
@@ -30,7 +28,6 @@ def test_fingerprints_survive_edits_elsewhere_but_not_edits_around_the_finding(c
 def test_repeats_get_an_occurrence_index(checker):
     text = f"{CALQUE}\n\n{CALQUE}\n\n{PLAIN}\n"
     doc = checker.check(text)
-    fingerprint_findings(doc, text)
     ids = [f.fingerprint for f in doc.findings if f.rule == "calque.term"]
     assert len(ids) == 2 and ids[0].split(":")[0] == ids[1].split(":")[0]
     assert [i.split(":")[1] for i in ids] == ["0", "1"]
@@ -49,7 +46,7 @@ def test_write_then_check_against_baseline_fails_only_on_new_findings(cli, tmp_p
     r = cli("check", "--format", "json", "--baseline", "ci/baseline.json", "news/story.txt")
     data = json.loads(r.out)
     assert r.code == 0 and data["documents"][0]["findings"] == []
-    assert data["baselined"] == len(recorded["documents"][0]["findings"]) > 0
+    assert data["baselined"] == len(recorded["documents"][0]["findings"]) > 0  # the run's count
 
     # An edit elsewhere changes no fingerprint; a new artefact is the only thing reported.
     story.write_text("An editor added this opening line today.\n\n" + MT + "\nThe ministry held talks and talks.\n",
@@ -64,7 +61,7 @@ def test_write_then_check_against_baseline_fails_only_on_new_findings(cli, tmp_p
     monkeypatch.chdir(tmp_path / "news")
     assert cli("check", "--baseline", "../ci/baseline.json", "--fail-on", "never", "story.txt").code == 0
     r = cli("check", "--format", "json", "--baseline", "../ci/baseline.json", "story.txt")
-    assert json.loads(r.out)["documents"][0]["baselined"] == len(recorded["documents"][0]["findings"])
+    assert len(json.loads(r.out)["documents"][0]["baselined"]) == len(recorded["documents"][0]["findings"])
 
 
 def test_baseline_accepts_document_thresholds_until_they_get_worse(cli, tmp_path):

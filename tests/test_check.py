@@ -1,8 +1,9 @@
 """The public API end to end: a report model with findings, fluency and provenance."""
 
-from conftest import PLAIN
 import mtcheck
 from mtcheck.models import DocumentReport, Verdict
+
+from conftest import PLAIN
 
 MT_STORY = (
     "China News Agency, Beijing, March 3rd. (Reporter Li Hua) The relevant person in charge said on the 2nd "
@@ -63,11 +64,11 @@ def test_reports_are_deterministic():
 
 
 def test_select_and_ignore_rules():
-    from mtcheck.checker import Checker
+    from mtcheck import Checker, Options
 
-    only = Checker(select=["calque"]).check(MT_STORY)
+    only = Checker(Options(select=("calque",))).check(MT_STORY)
     assert {f.category for f in only.findings} == {"calque"}
-    without = Checker(ignore=["punctuation.indent", "markers"]).check(MT_STORY)
+    without = Checker(Options(ignore=("punctuation.indent", "markers"))).check(MT_STORY)
     rules = {f.rule for f in without.findings}
     assert "punctuation.indent" not in rules and not any(r.startswith("marker.") for r in rules)
     assert "calque.term" in rules

@@ -4,10 +4,13 @@ import json
 
 import pytest
 
+from mtcheck.models import Verdict
+from mtcheck.pipeline import Checker
+from mtcheck.policy.config import Config, ConfigError, discover_config, find_config, load_config
+from mtcheck.policy.options import Overrides
+
 from ci_helpers import MT, cached_checkers, write  # noqa: F401  (fixture)
 from conftest import PLAIN
-from mtcheck.policy.config import Config, ConfigError, discover_config, find_config, load_config
-from mtcheck.models import Verdict
 
 FULL = """
 [tool.mtcheck]
@@ -32,7 +35,8 @@ HEADER = "mt_phrase\treference\tsource_term\tsource_lang\tcategory\tseverity\tfi
 
 
 def test_pyproject_table_is_loaded_with_every_key(tmp_path):
-    write(tmp_path, "house/terms.tsv", HEADER + "golden week holiday\tGolden Week\t黄金周\tzh\tterm\twarning\tsafe\tn\n")
+    write(tmp_path, "house/terms.tsv",
+          HEADER + "golden week holiday\tGolden Week\t黄金周\tzh\tterm\twarning\tsafe\tn\n")
     config = load_config(write(tmp_path, "pyproject.toml", FULL))
     assert config.path == tmp_path / "pyproject.toml"
     assert config.select == ["calque", "repetition"] and config.ignore == ["calque.phrase"]
@@ -43,27 +47,31 @@ def test_pyproject_table_is_loaded_with_every_key(tmp_path):
 
 
 def test_checker_uses_the_config_and_command_line_values_win(tmp_path):
-    write(tmp_path, "house/terms.tsv", HEADER + "golden week holiday\tGolden Week\t黄金周\tzh\tterm\twarning\tsafe\tn\n")
+    write(tmp_path, "house/terms.tsv",
+          HEADER + "golden week holiday\tGolden Week\t黄金周\tzh\tterm\twarning\tsafe\tn\n")
     config = load_config(write(tmp_path, "pyproject.toml", FULL))
     text = "During the golden week holiday the new crown pneumonia cases were supported and supported.\n" + PLAIN
-    doc = config.checker().check(text)
+    doc = Checker(config.merge()).check(text)
     rules = {f.rule: f for f in doc.findings}
     assert "calque.term" in rules and "repetition.coordinated" in rules
     assert not any(r.startswith(("punctuation", "marker", "calque.phrase")) for r in rules)
     assert rules["repetition.coordinated"].severity.value == "info"  # severity override
     assert any(f.text == "golden week holiday" for f in doc.findings)  # house pairs, relative to the file
-    assert "|verdict:0.2,0.95" in config.checker().signature
-    narrowed = config.checker(select=["repetition"], severities={"calque.term": "warning"})
+    assert "|verdict:0.2,0.95" in Checker(config.merge()).signature.format()
+    narrowed = Checker(config.merge(Overrides(select=("repetition",))))
     assert {f.rule for f in narrowed.check(text).findings} == {"repetition.coordinated"}
-    assert config.checker(select=[], ignore=None).enabled == config.checker().enabled  # empty = not given
+    merged = config.merge(Overrides(fail_on="never", pairs=("extra.tsv",)))
+    assert merged.fail_on == "never" and merged.min_fluency == 40  # a value given wins, the others stand
+    assert merged.pairs[-1] == "extra.tsv" and merged.pairs[0].endswith("terms.tsv")  # pairs add up
+    assert config.merge().fail_on == "warning" and Config().merge(default_fail_on="never").fail_on == "never"
 
 
 def test_verdict_thresholds_change_verdicts(tmp_path):
     text = "The new crown pneumonia cases rose.\n" + PLAIN
-    default = Config().checker().check(text).provenance
+    default = Checker(Config().merge()).check(text).provenance
     strict = load_config(write(tmp_path, "mtcheck.toml", "[verdict]\npost_edited = 0.05\nmachine = 0.1\n"))
     assert default.mt_likelihood > 0.1 and default.verdict != Verdict.machine
-    assert strict.checker().check(text).provenance.verdict == Verdict.machine
+    assert Checker(strict.merge()).check(text).provenance.verdict == Verdict.machine
 
 
 def test_discovery_walks_up_prefers_mtcheck_toml_and_skips_foreign_pyproject(tmp_path):
@@ -93,8 +101,10 @@ def test_discovery_walks_up_prefers_mtcheck_toml_and_skips_foreign_pyproject(tmp
     ("pyproject.toml", '[tool.mtcheck.severity]\n"calque.term" = "fatal"\n',
      "pyproject.toml: [tool.mtcheck.severity] calque.term: must be one of info, warning, error"),
     ("mtcheck.toml", '[severity]\n"calque.nope" = "info"\n', "mtcheck.toml: [severity] calque.nope: unknown rule id"),
-    ("mtcheck.toml", "[verdict]\nmachine = 0.2\npost_edited = 0.5\n", "mtcheck.toml: verdict: post_edited (0.5) must not"),
-    ("mtcheck.toml", "[verdict]\nhuman = 0.2\n", "mtcheck.toml: [verdict] human: unknown key (known: post_edited, machine)"),
+    ("mtcheck.toml", "[verdict]\nmachine = 0.2\npost_edited = 0.5\n", "mtcheck.toml: verdict: post_edited (0.5) must "
+                                                                      "not"),
+    ("mtcheck.toml", "[verdict]\nhuman = 0.2\n", "mtcheck.toml: [verdict] human: unknown key (known: post_edited, "
+                                                 "machine)"),
     ("mtcheck.toml", "fail_on = \n", "mtcheck.toml: not valid TOML"),
     ("pyproject.toml", "[project]\n", "pyproject.toml: has no [tool.mtcheck] table"),
 ])

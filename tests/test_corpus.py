@@ -12,9 +12,10 @@ import jsonschema
 import pytest
 
 from mtcheck.corpus import index as corpus_mod
-from mtcheck.corpus.index import INDEX_FOLDER, CorpusError, ReferenceIndex, annotate
+from mtcheck.corpus.index import INDEX_FOLDER, CorpusError, ReferenceIndex, References
 from mtcheck.corpus.shingles import ShingleBatch, WordHasher, query_keys, words
 from mtcheck.models import CheckReport
+from mtcheck.pipeline import Checker
 from mtcheck.schemas import schema_documents
 
 PORT = ("QINGDAO, May 20 (Xinhua) -- The second phase of Qingdao Port's automated container terminal began "
@@ -104,7 +105,8 @@ def test_incremental_add_change_delete_reuse_the_index(corpus):
     with open_quietly(corpus) as index:
         assert (index.stats.files_changed, index.stats.sentences_indexed) == (1, 3)
         assert index.stats.sentences == first + 1
-        match = index.lookup("The new terminal has four berths and a rail link and can handle 3 million containers a year.")
+        match = index.lookup("The new terminal has four berths and a rail link and can handle 3 million containers a "
+                             "year.")
         assert match is not None and match.similarity == 100
 
     (corpus / "2024" / "flood.md").unlink()
@@ -254,13 +256,15 @@ def test_batch_postings_are_sorted_unique_and_chunk_independent():
     assert ids.tolist().count(10) == 3 and 11 not in ids.tolist() and ids.tolist().count(12) == 1
 
 
-def test_annotate_fills_sentences_and_provenance(corpus, check):
+def test_a_checker_with_references_fills_sentences_and_provenance(corpus, check):
     draft = (f"{DRAFT_SENTENCE} The new terminal has 3 berths and can handle 3 million containers a year. "
              f"{NOVEL}")
-    report = check(draft)
-    assert report.provenance.references == [] and all(s.reference is None for s in report.fluency.sentences)
+    plain = check(draft)
+    assert plain.provenance.references == [] and all(s.reference is None for s in plain.fluency.sentences)
     with open_quietly(corpus) as index:
-        annotate(report, draft, index)
+        checker = Checker(references=References(index))
+        report = checker.check(draft)
+    assert checker.signature.references == f"{index.stats.sentences}@60"
     matched = [s.reference for s in report.fluency.sentences]
     assert matched[0] is not None and matched[1] is not None and matched[2] is None
     assert matched[1].path == str(corpus / "port.txt") and matched[1].sentence == 1

@@ -9,12 +9,12 @@ import math
 import re
 import sys
 import xml.dom.minidom
+from pathlib import Path
 
 import jsonschema
 import numpy as np
 import pytest
 
-from conftest import PLAIN
 from mtcheck.evaluate import stats
 from mtcheck.evaluate.calibrate import calibrate, snippet
 from mtcheck.evaluate.checking import check_texts, summarise
@@ -24,6 +24,8 @@ from mtcheck.evaluate.segments import joined, locate, span_fluency
 from mtcheck.read import InputProblem
 from mtcheck.render import svg
 from mtcheck.schemas import schema_documents
+
+from conftest import PLAIN
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -227,12 +229,11 @@ def test_rule_figures_by_hand():
 
 
 def test_pool_gives_the_same_summaries(checker, monkeypatch):
-    from mtcheck.checker import Checker
     from mtcheck.evaluate import checking
 
     monkeypatch.setattr(checking, "MIN_TEXTS_FOR_POOL", 1)
     texts = [MT_TEXT, HUMAN_TEXT, MT_TEXT]
-    assert check_texts(checker, Checker, texts, jobs=2, quiet=True) == [summarise(checker, t) for t in texts]
+    assert check_texts(checker, texts, jobs=2, quiet=True) == [summarise(checker, t) for t in texts]
 
 
 # --------------------------------------------------------------------------- end to end
@@ -306,7 +307,7 @@ def test_eval_end_to_end(cli, tmp_path):
 
 def test_a_document_whose_text_is_not_its_segments_is_checked_from_them(cli, tmp_path):
     docs, segments, n = write_labelled(tmp_path)
-    rows = [json.loads(line) for line in open(docs, encoding="utf-8")]
+    rows = [json.loads(line) for line in Path(docs).read_text(encoding="utf-8").splitlines()]
     rows[0]["text"] = "Another text altogether. " + PLAIN
     with open(docs, "w", encoding="utf-8") as fh:
         fh.writelines(json.dumps(row) + "\n" for row in rows)
@@ -335,7 +336,9 @@ def test_calibration_snippet_is_read_by_the_config_and_changes_verdicts(cli, tmp
     loaded = config.load_config(project / "pyproject.toml")
     assert loaded.verdict_thresholds == (thresholds["post_edited"], thresholds["machine"])
     between = PLAIN + "\nThe plan was supported and supported by the masses. The work was done in an all-round way.\n"
-    before, after = checker.check(between).provenance, loaded.checker().check(between).provenance
+    from mtcheck.pipeline import Checker
+
+    before, after = checker.check(between).provenance, Checker(loaded.merge()).check(between).provenance
     assert 0.7 <= before.mt_likelihood < thresholds["machine"]
     assert (before.verdict.value, after.verdict.value) == ("machine", "post-edited")
 

@@ -11,10 +11,10 @@ import subprocess
 
 import pytest
 
-from mtcheck.checker import RuleSelectionError
+from mtcheck.core.pairs import HEADER, load
 from mtcheck.fix.apply import MAX_ROUNDS, fix_source, fix_text, keep_case
 from mtcheck.models import FixReport
-from mtcheck.core.pairs import HEADER, load
+from mtcheck.pipeline import RuleSelectionError
 from mtcheck.read import InputProblem
 from mtcheck.read.formats import read_documents
 
@@ -34,7 +34,7 @@ def rebuilt(original: str, report: FixReport) -> str:
         assert original[change.start:change.end] == change.original
         parts += [original[at:change.start], change.replacement]
         at = change.end
-    return "".join(parts + [original[at:]])
+    return "".join([*parts, original[at:]])
 
 
 def assert_settled(fix, text: str) -> FixReport:
@@ -343,7 +343,8 @@ def test_cli_refuses_what_it_cannot_do_in_one_line(cli, tmp_path, small_pairs):
         assert r.code == 2 and r.out == "" and r.err.count("\n") == 1 and r.err.startswith("mtcheck: error: ")
     (tmp_path / "bin.txt").write_bytes(b"\x00\x01\x02binary")
     jsonl = _write(tmp_path / "docs.jsonl", '{"id": 1, "text": "New crown vaccines arrived."}\n')
-    r = cli("fix", *small_pairs, "--write", str(tmp_path / "bin.txt"), str(a), str(tmp_path / "missing.txt"), str(jsonl))
+    r = cli("fix", *small_pairs, "--write", str(tmp_path / "bin.txt"), str(a), str(tmp_path / "missing.txt"),
+            str(jsonl))
     assert r.code == 2 and "bin.txt: binary file" in r.err and "missing.txt: no such file" in r.err
     assert "docs.jsonl: cannot fix jsonl" in r.err
     assert a.read_text(encoding="utf-8") == FIXED  # the good file was still fixed

@@ -83,11 +83,13 @@ def test_github_workflow_commands(cli, stories):
     column = ACCENTED.index("new crown") + 1
     assert f",col={column}," in accented
     from mtcheck.render.github import command
-    assert command("error", "50% done\nnext", file="a,b:c.md", line=3) == "::error file=a%2Cb%3Ac.md,line=3::50%25 done%0Anext"
+    assert command("error", "50% done\nnext", file="a,b:c.md",
+                   line=3) == "::error file=a%2Cb%3Ac.md,line=3::50%25 done%0Anext"
 
 
 def test_github_says_when_its_annotation_cap_applies(cli, tmp_path):
-    story = write(tmp_path, "many.txt", "".join(f"Item {i}: the new crown pneumonia rose.\n" for i in range(12)) + PLAIN)
+    story = write(tmp_path, "many.txt",
+                  "".join(f"Item {i}: the new crown pneumonia rose.\n" for i in range(12)) + PLAIN)
     r = cli("check", "--format", "github", str(story))
     assert sum(line.startswith("::error ") for line in r.out.splitlines()) >= 12
     assert "GitHub shows at most 10" in r.out.splitlines()[-1]
@@ -158,7 +160,7 @@ def test_pre_commit_hook_definition_runs(tmp_path):
     command = [sys.executable, "-m", "mtcheck", *argv[1:]]  # the console script, without relying on PATH
     mt = write(tmp_path, "mt.md", MT)
     clean = write(tmp_path, "clean.txt", PLAIN + "\n")
-    passed = subprocess.run(command + [str(clean)], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    passed = subprocess.run([*command, str(clean)], capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert passed.returncode == 0, passed.stderr
-    failed = subprocess.run(command + [str(clean), str(mt)], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    failed = subprocess.run([*command, str(clean), str(mt)], capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert failed.returncode == 1 and "error calque.term" in failed.stdout

@@ -4,11 +4,12 @@ import json
 
 import pytest
 
-from ci_helpers import cached_checkers, write  # noqa: F401  (fixture)
-from conftest import PLAIN
 from mtcheck.read import InputProblem, Source
 from mtcheck.read.formats import read_documents
 from mtcheck.read.markup import read_html, read_markdown
+
+from ci_helpers import cached_checkers, write  # noqa: F401  (fixture)
+from conftest import PLAIN
 
 MARKDOWN = f"""---
 title: The new crown pneumonia report

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from mtcheck.checker import Checker
-from mtcheck.read import OffsetMap, Source
+from mtcheck.pipeline import Checker
+from mtcheck.policy.options import Options
+from mtcheck.read import Extraction, OffsetMap, Source
 
 from conftest import PLAIN
 
@@ -45,7 +46,7 @@ def test_report_of_extracted_text_points_into_the_original_file(checker):
     start = original.index(body)
     text, offsets = _extract(original, [(start, start + len(body))])
     report = checker.check_source(Source(name="story.md", text=text, format="markdown",
-                                         original=original, offsets=offsets))
+                                         extraction=Extraction(original, offsets)))
     finding = next(f for f in report.findings if f.rule == "calque.term")
     assert original[finding.start:finding.end] == finding.text
     assert finding.text.startswith("new crown pneumonia")
@@ -57,7 +58,7 @@ def test_report_of_extracted_text_points_into_the_original_file(checker):
 
 def test_severity_overrides_change_reported_severity_not_scores():
     text = f"{PLAIN} The new crown pneumonia epidemic spread."
-    plain, overridden = Checker(), Checker(severities={"calque.term": "info"})
+    plain, overridden = Checker(), Checker(Options(severities=(("calque.term", "info"),)))
     a, b = plain.check(text), overridden.check(text)
     assert [f.severity.value for f in b.findings if f.rule == "calque.term"] == ["info"]
     assert a.provenance.mt_likelihood == b.provenance.mt_likelihood
@@ -67,6 +68,6 @@ def test_severity_overrides_change_reported_severity_not_scores():
 
 def test_verdict_thresholds_are_used_and_signed():
     text = f"{PLAIN} The new crown pneumonia epidemic spread."
-    strict = Checker(verdict_thresholds=(0.0, 0.0))
+    strict = Checker(Options(verdict_thresholds=(0.0, 0.0)))
     assert strict.check(text).provenance.verdict.value == "machine"
-    assert "verdict:0,0" in strict.signature
+    assert "verdict:0,0" in strict.signature.format()

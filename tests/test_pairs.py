@@ -122,10 +122,11 @@ def test_the_automaton_finds_exactly_what_each_pattern_finds_alone():
 
 
 def test_user_pairs_add_to_the_shipped_ones(tmp_path, checker):
-    from mtcheck.checker import Checker
+    from mtcheck.pipeline import Checker
+    from mtcheck.policy.options import Options
 
     path = write(tmp_path, "house.tsv", HEAD + row("wolf warrior diplomats", ref="assertive diplomats"))
-    custom = Checker(pairs=[path])
+    custom = Checker(Options(pairs=(str(path),)))
     assert len(custom.pairs) == len(checker.pairs) + 1
     assert custom.signature != checker.signature
     text = "The minister said on Monday that the wolf warrior diplomats would stay in place."

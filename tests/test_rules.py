@@ -2,8 +2,9 @@
 
 import pytest
 
-from conftest import PLAIN
 from mtcheck.core.rules import all_rules, rule_infos
+
+from conftest import PLAIN
 
 
 def test_every_rule_has_a_stable_id_category_severity_and_message():

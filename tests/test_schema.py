@@ -5,9 +5,10 @@ import json
 import jsonschema
 
 import mtcheck
-from conftest import REPO
 from mtcheck.models import CheckReport
 from mtcheck.schemas import schema_documents
+
+from conftest import REPO
 
 
 def test_exported_schemas_are_in_step_with_the_models():
@@ -21,5 +22,5 @@ def test_exported_schemas_are_in_step_with_the_models():
 def test_check_output_validates_against_the_schema():
     schema = json.loads(schema_documents()["check-report.schema.json"])
     text = "China News Agency, Beijing, March 3rd. New crown pneumonia cases fell on the 2nd. (over)\n"
-    report = CheckReport(documents=[mtcheck.check(text)], signature=mtcheck.default_checker().signature)
+    report = CheckReport(documents=[mtcheck.check(text)], signature=mtcheck.default_checker().signature.format())
     jsonschema.validate(json.loads(report.model_dump_json()), schema)

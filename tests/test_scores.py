@@ -2,21 +2,24 @@
 
 import random
 
-from conftest import PLAIN
 from mtcheck.core import scores
-from mtcheck.models import Finding, Severity, Verdict
+from mtcheck.core.rules import RULES, RawFinding
 from mtcheck.core.segment import segment
+from mtcheck.models import Severity, Verdict
+
+from conftest import PLAIN
 
 TEXT = " ".join([PLAIN] * 6)
+DOC = segment(TEXT)
 
 
 def finding(sentence, severity, rule="calque.phrase"):
-    return Finding(rule=rule, category=rule.split(".")[0], severity=severity, start=0, end=1, line=1, column=1,
-                   end_line=1, end_column=2, text="x", message="m", sentence=sentence)
+    start = DOC.sentences[sentence].start
+    return RawFinding(RULES[rule], start, start + 1, "m", None, severity)
 
 
 def test_fluency_never_rises_with_more_or_severer_findings():
-    doc = segment(TEXT)
+    doc = DOC
     rng = random.Random(3)
     findings = []
     previous = scores.fluency(doc, findings)
@@ -34,24 +37,30 @@ def test_fluency_never_rises_with_more_or_severer_findings():
 
 
 def test_mt_likelihood_rises_with_evidence_and_lists_it():
-    none, evidence = scores.mt_likelihood([], 300)
-    assert evidence == [] and scores.verdict(none) == Verdict.human
-    one, _ = scores.mt_likelihood([finding(0, Severity.warning)], 300)
-    many, evidence = scores.mt_likelihood([finding(0, Severity.error)] * 3 + [finding(1, Severity.error, "marker.dateline")], 300)
-    assert none < one < many <= 1.0
-    assert {e.rule for e in evidence} == {"calque.phrase", "marker.dateline"}
-    assert evidence == sorted(evidence, key=lambda e: -e.contribution)
-    assert scores.verdict(many) == Verdict.machine
+    none = scores.mt_likelihood([], 300)
+    assert none.evidence == () and scores.verdict(none.value) == Verdict.human
+    one = scores.mt_likelihood([finding(0, Severity.warning)], 300)
+    many = scores.mt_likelihood([finding(0, Severity.error)] * 3 + [finding(1, Severity.error, "marker.dateline")], 300)
+    assert none.value < one.value < many.value <= 1.0
+    assert {e.rule for e in many.evidence} == {"calque.phrase", "marker.dateline"}
+    assert list(many.evidence) == sorted(many.evidence, key=lambda e: -e.contribution)
+    assert scores.verdict(many.value) == Verdict.machine
+
+
+def test_a_rule_without_weight_is_no_evidence():
+    assert RULES["punctuation.mixed-quotes"].weight == 0
+    likelihood = scores.mt_likelihood([finding(0, Severity.info, "punctuation.mixed-quotes")] * 5, 300)
+    assert likelihood.evidence == () and likelihood.value == scores.mt_likelihood([], 300).value
 
 
 def test_the_same_findings_weigh_less_in_a_longer_story():
     findings = [finding(0, Severity.warning)] * 2
-    short, _ = scores.mt_likelihood(findings, 200)
-    long, _ = scores.mt_likelihood(findings, 5000)
-    assert long < short
+    assert scores.mt_likelihood(findings, 5000).value < scores.mt_likelihood(findings, 200).value
 
 
 def test_signature_changes_with_the_weights(monkeypatch):
+    import dataclasses
+
     before = scores.weights_digest()
-    monkeypatch.setitem(scores.RULE_WEIGHTS, "calque.phrase", 9.0)
+    monkeypatch.setitem(RULES, "calque.phrase", dataclasses.replace(RULES["calque.phrase"], weight=9.0))
     assert scores.weights_digest() != before

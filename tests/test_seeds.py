@@ -16,7 +16,7 @@ def seed_reports(shared_seeds, checker):
 
 
 def test_edited_wire_copy_is_human(seed_reports):
-    text, report = seed_reports["000"]
+    _text, report = seed_reports["000"]
     p = report.provenance
     assert p.verdict == Verdict.human
     assert report.counts.by_severity["error"] == 0 and report.counts.by_severity["warning"] <= 3

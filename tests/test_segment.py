@@ -54,8 +54,8 @@ def test_positions_are_one_based_and_survive_crlf():
     text = "First line.\r\nSecond line here."
     doc = segment(text)
     at = text.index("here")
-    assert doc.position(at) == (2, 13)
-    assert doc.position(0) == (1, 1)
+    assert doc.lines.position(at) == (2, 13)
+    assert doc.lines.position(0) == (1, 1)
     assert doc.sentence_at(at) == 1
 
 
@@ -71,5 +71,5 @@ def test_one_paragraph_per_line_but_hard_wrapped_prose_is_joined():
 def test_full_width_colon_ends_a_line_of_a_list_intro():
     text = "The situation is as follows：\nHealth Bureau 271 cases (involving quarantine).\nTourism Bureau 1 case."
     doc = segment(text)
-    assert [text[p.start:p.end] for p in doc.paragraphs][0] == "The situation is as follows："
+    assert next(text[p.start:p.end] for p in doc.paragraphs) == "The situation is as follows："
     assert len(doc.paragraphs) == 3

@@ -2,10 +2,11 @@
 
 import json
 
+from mtcheck.policy.suppress import find_suppressions, strip_directive_lines
+from mtcheck.read import Source
+
 from ci_helpers import cached_checkers, write  # noqa: F401  (fixture)
 from conftest import PLAIN
-from mtcheck.read import Source
-from mtcheck.policy.suppress import find_suppressions, strip_directive_lines
 
 CALQUE = "The new crown pneumonia cases rose again."
 REPEAT = "The ministry supported and supported the plan."
@@ -27,7 +28,7 @@ def test_markdown_disable_enable_region_and_next_line(cli, tmp_path):
         REPEAT,
         PLAIN,
     ]) + "\n"
-    r, data = _check_json(cli, write(tmp_path, "story.md", text))
+    _r, data = _check_json(cli, write(tmp_path, "story.md", text))
     doc = data["documents"][0]
     shown = [(f["rule"], f["line"]) for f in doc["findings"] if f["rule"] in ("calque.term", "repetition.coordinated")]
     hidden = [(f["rule"], f["line"]) for f in doc["suppressed"]]
@@ -41,7 +42,7 @@ def test_markdown_disable_enable_region_and_next_line(cli, tmp_path):
 def test_html_comments_suppress(cli, tmp_path):
     page = (f"<html><body><p>{CALQUE}</p>\n<!-- mtcheck-disable-next-line calque.term -->\n<p>{CALQUE}</p>\n"
             f"<p>{PLAIN}</p></body></html>\n")
-    r, data = _check_json(cli, write(tmp_path, "story.html", page))
+    _r, data = _check_json(cli, write(tmp_path, "story.html", page))
     doc = data["documents"][0]
     assert [f["line"] for f in doc["findings"] if f["rule"] == "calque.term"] == [1]
     assert [f["line"] for f in doc["suppressed"]] == [3]
@@ -59,7 +60,7 @@ def test_plain_text_directive_lines_are_not_checked_as_prose(cli, tmp_path):
         PLAIN,
     ]) + "\n"
     path = write(tmp_path, "wire.txt", text)
-    r, data = _check_json(cli, path)
+    _r, data = _check_json(cli, path)
     doc = data["documents"][0]
     assert [(f["rule"], f["line"]) for f in doc["findings"] if f["rule"] != "fragment.dangling-end"] == \
         [("calque.term", 4)]
@@ -79,14 +80,14 @@ def test_stripping_keeps_offsets_of_the_file():
     source = strip_directive_lines(Source(name="x", text=text))
     assert source.text == "One line.\nTwo lines.\n"
     at = source.text.index("Two")
-    assert text[source.offsets.to_original(at):].startswith("Two lines.")
-    assert strip_directive_lines(Source(name="x", text="No directives here.\n")).original is None
+    assert text[source.extraction.offsets.to_original(at):].startswith("Two lines.")
+    assert strip_directive_lines(Source(name="x", text="No directives here.\n")).extraction is None
 
 
 def test_prose_that_mentions_a_directive_is_not_one():
     text = "The editor typed mtcheck-disable calque.term in the middle of a sentence.\n[mtcheck-enable\n"
     assert not find_suppressions(text, markup=False)
-    assert strip_directive_lines(Source(name="x", text=text)).original is None
+    assert strip_directive_lines(Source(name="x", text=text)).extraction is None
 
 
 def test_unknown_rule_in_a_directive_warns_and_suppresses_nothing(cli, tmp_path):
@@ -100,6 +101,6 @@ def test_unknown_rule_in_a_directive_warns_and_suppresses_nothing(cli, tmp_path)
 def test_disable_without_rules_silences_everything_until_enable():
     text = "a\n<!-- mtcheck-disable -->\nb\n<!-- mtcheck-enable calque.term -->\nc\n"
     found = find_suppressions(text, markup=True)
-    (start, end, rules), (start2, end2, rest) = sorted(found.regions)
+    (_start, end, rules), (_start2, end2, rest) = sorted(found.regions)
     assert "calque.term" in rules and end == text.index("<!-- mtcheck-enable")
     assert "calque.term" not in rest and end2 == len(text)

@@ -24,16 +24,16 @@ with warnings.catch_warnings():  # newer Starlette prefers `httpx2` and says so 
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-from conftest import PLAIN, REPO  # noqa: E402
-from web_server import free_port, running_server  # noqa: E402
-
 from mtcheck.align import Aligner  # noqa: E402
+from mtcheck.core.rules import rule_infos  # noqa: E402
 from mtcheck.fix.apply import fix_text  # noqa: E402
 from mtcheck.models import CheckReport, FixReport, RuleCatalogue  # noqa: E402
 from mtcheck.models.align import AlignReport  # noqa: E402
-from mtcheck.core.rules import rule_infos  # noqa: E402
 from mtcheck.web.app import create_app  # noqa: E402
 from mtcheck.web.settings import ServeSettings  # noqa: E402
+
+from conftest import PLAIN, REPO  # noqa: E402
+from web_server import free_port, running_server  # noqa: E402
 
 MT = ("China News Agency, Beijing, November 27th. The new crown pneumonia epidemic was supported and supported "
       "by the relevant departments . " + PLAIN)
@@ -111,7 +111,8 @@ def test_align_matches_the_library(client, checker):
     assert response.status_code == 200
     report = AlignReport.model_validate(response.json())
     assert report == Aligner(checker).align_texts(MT, EDITED)
-    assert report.editing.fixed["calque.term"] == 2 and report.editing.remaining == {"calque.phrase": 1, "marker.dateline": 1}
+    assert report.editing.fixed["calque.term"] == 2 and report.editing.remaining == {"calque.phrase": 1,
+                                                                                     "marker.dateline": 1}
     loose = client.post("/v1/align", json={"draft": MT, "reference": EDITED, "min_similarity": 0.9}).json()
     assert "0.9" in loose["signature"]
     assert client.post("/v1/align", json={"draft": MT, "reference": "   "}).status_code == 422
@@ -121,7 +122,7 @@ def test_rules_and_health(client, checker):
     catalogue = RuleCatalogue.model_validate(client.get("/v1/rules").json())
     assert catalogue.rules == rule_infos()
     health = client.get("/healthz").json()
-    assert health["status"] == "ok" and health["signature"] == checker.signature
+    assert health["status"] == "ok" and health["signature"] == checker.signature.format()
 
 
 def test_extract_decodes_uploads_like_files(client):
@@ -352,7 +353,8 @@ def test_serve_runs_and_stops_gracefully_on_sigterm(tmp_path):
             with httpx.Client(timeout=30) as client:
                 assert client.get(url + "/").status_code == 200  # the connection the POST will reuse
                 results = []
-                worker = threading.Thread(target=lambda: results.append(client.post(url + "/v1/check", json={"text": big})))
+                worker = threading.Thread(target=lambda: results.append(client.post(url + "/v1/check",
+                                                                                    json={"text": big})))
                 worker.start()
                 time.sleep(0.3)
                 server.send_signal(signal.SIGTERM)

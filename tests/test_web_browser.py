@@ -19,11 +19,11 @@ import pytest
 pytest.importorskip("fastapi", reason="the serve extra (fastapi) is not installed")
 httpx = pytest.importorskip("httpx", reason="httpx is not installed")
 
-from conftest import PLAIN, REPO  # noqa: E402
-from web_server import running_server  # noqa: E402
-
 from mtcheck.web.app import create_app  # noqa: E402
 from mtcheck.web.settings import ServeSettings  # noqa: E402
+
+from conftest import PLAIN, REPO  # noqa: E402
+from web_server import running_server  # noqa: E402
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]

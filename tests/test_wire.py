@@ -78,7 +78,7 @@ def test_nitf_story_text_and_metadata(tmp_path):
     assert doc.metadata == {"headline": "New crown pneumonia & the economy", "agency": "China News Service",
                             "date": "20201127T080000+0800", "dateline": "Beijing, November 27",
                             "id": "CNS-2020-1127-001"}
-    assert doc.original == NITF
+    assert doc.file_text == NITF
 
 
 def test_findings_point_into_the_xml_file(tmp_path, checker):
@@ -100,10 +100,10 @@ def test_every_copied_character_maps_to_itself(tmp_path):
     (doc,) = read(tmp_path, xml)
     assert doc.text == "Caf\u00e9 & bar \u00e9t\u00e9 <raw> text \u4e2d\u6587 end.\n\nLine break.\n"
     for i, ch in enumerate(doc.text):
-        at = doc.offsets.to_original(i)
+        at = doc.extraction.offsets.to_original(i)
         if ch not in " \n&\u00e9" or (ch == "\u00e9" and i < 4):
             assert xml[at] == ch, (i, ch, at)
-    assert xml[doc.offsets.to_original(doc.text.index("&"))] == "&"  # an entity maps to where it stands
+    assert xml[doc.extraction.offsets.to_original(doc.text.index("&"))] == "&"  # an entity maps to where it stands
 
 
 def test_dateline_is_not_repeated_when_the_first_paragraph_opens_with_it(tmp_path):

@@ -5,7 +5,7 @@
     >>> report.sentences.edited_share, report.scores.bleu, report.editing.fixed
 """
 
-from mtcheck.align.compare import AlignInputError, Aligner
+from mtcheck.align.compare import Aligner, AlignInputError
 from mtcheck.align.dp import AlignSettings, Link, align_sentences
 from mtcheck.models.align import AlignReport
 

@@ -1,9 +1,9 @@
 """Two versions of a story compared: aligned sentence groups, scores, word edits, and
 what editing did to the draft's machine-translation findings.
 
-read -> segment -> check both -> align sentences -> per group: scores, edits, findings
--> AlignReport. Everything is computed on the text the rules see; for markup input the
-spans are moved to the original file at the end, as `check` does.
+read -> check both (the pipeline) -> align sentences -> per group: scores, edits, findings
+-> AlignReport. Sentences are aligned and compared on the text the rules see; every span
+in the report is placed in the file (for markup input, the original file), as `check` does.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Any
 
 import sacrebleu
 from rapidfuzz import fuzz
@@ -19,14 +19,24 @@ from rapidfuzz.distance import Levenshtein
 
 from mtcheck.align.dp import AlignSettings, Link, align_sentences
 from mtcheck.align.metrics import Metrics
-from mtcheck.models.align import (
-    AlignedGroup, AlignReport, CorpusScores, EditingSummary, FindingChange, FindingStatus, GroupStatus,
-    SentenceCounts, SentenceScores, SideSpan, VersionSummary, WordEdit,
-)
-from mtcheck.checker import Checker
-from mtcheck.models import DocumentReport, Finding
-from mtcheck.read import Source
 from mtcheck.core.segment import Document, segment
+from mtcheck.models import DocumentReport, Finding
+from mtcheck.models.align import (
+    AlignedGroup,
+    AlignReport,
+    CorpusScores,
+    EditingSummary,
+    FindingChange,
+    FindingStatus,
+    GroupStatus,
+    SentenceCounts,
+    SentenceScores,
+    SideSpan,
+    VersionSummary,
+    WordEdit,
+)
+from mtcheck.pipeline import Checker, prepare
+from mtcheck.read import OffsetMap, Source
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
 # A draft finding "remains" when the reference has one of the same rule in the same
@@ -41,29 +51,36 @@ class AlignInputError(ValueError):
 @dataclass
 class _Side:
     name: str
-    text: str
+    text: str  # the text that was checked (extracted from markup, directive lines out)
     doc: Document
-    report: DocumentReport  # offsets into `text`
-    to_original: Callable[[int], int]
-    to_original_end: Callable[[int], int]
+    report: DocumentReport  # offsets into the file
+    to_file: OffsetMap | None  # extracted text -> file; None when they are the same
 
     def span(self, first: int, last: int) -> tuple[int, int]:
-        """Characters of sentences [first, last); for none, where they would stand."""
+        """Characters of sentences [first, last) of the checked text; for none, where they would stand."""
         sentences = self.doc.sentences
         if last > first:
             return sentences[first].start, sentences[last - 1].end
         at = sentences[first].start if first < len(sentences) else (sentences[-1].end if sentences else 0)
         return at, at
 
+    def in_file(self, start: int, end: int) -> tuple[int, int]:
+        """A span of the checked text placed in the file (an empty span stays empty)."""
+        if self.to_file is None:
+            return start, end
+        placed = self.to_file.to_original(start)
+        return placed, (self.to_file.to_original_end(end) if end > start else placed)
+
 
 class Aligner:
     """Built once (checker, metrics, settings); aligns any number of version pairs."""
 
-    def __init__(self, checker: Optional[Checker] = None, settings: AlignSettings = AlignSettings()):
+    def __init__(self, checker: Checker | None = None, settings: AlignSettings = AlignSettings()):
         self.checker = checker or Checker()
         self.settings = settings
         self.metrics = Metrics()
-        self.signature = f"{self.checker.signature}|align:{settings.describe()}|sacrebleu:{sacrebleu.__version__}"
+        self.signature = self.checker.signature.extended(
+            align=settings.describe(), sacrebleu=sacrebleu.__version__).format()
 
     def align_texts(self, draft: str, reference: str, draft_name: str = "draft",
                     reference_name: str = "reference") -> AlignReport:
@@ -73,55 +90,52 @@ class Aligner:
         a, b = self._side(draft), self._side(reference)
         links = align_sentences([a.text[s.start:s.end] for s in a.doc.sentences],
                                 [b.text[s.start:s.end] for s in b.doc.sentences], self.settings)
-        groups = [self._group(k, link, a, b) for k, link in enumerate(links)]
-        sentence_scores, corpus = self.metrics.score([g.draft.text for g in groups], [g.reference.text for g in groups])
-        signatures = self.metrics.signatures()
-        for g, s in zip(groups, sentence_scores):
-            if s is not None:
-                g.scores = SentenceScores(bleu=s.bleu, chrf=s.chrf, ter=s.ter)
-            _move_to_original(g, a, b)
+        spans = [(a.span(*link.draft), b.span(*link.reference)) for link in links]
+        sentence_scores, corpus = self.metrics.score([a.text[da[0]:da[1]] for da, _ in spans],
+                                                     [b.text[db[0]:db[1]] for _, db in spans])
+        groups = [self._group(k, link, a, b, da, db, score)
+                  for k, (link, (da, db), score) in enumerate(zip(links, spans, sentence_scores))]
         return AlignReport(
             draft=_summary(a), reference=_summary(b), groups=groups,
             operations=dict(Counter(g.operation for g in groups)),
             sentences=_sentence_counts(groups, len(a.doc.sentences), len(b.doc.sentences)),
-            scores=CorpusScores(bleu=corpus.bleu, chrf=corpus.chrf, ter=corpus.ter, signatures=signatures),
+            scores=CorpusScores(bleu=corpus.bleu, chrf=corpus.chrf, ter=corpus.ter,
+                                signatures=self.metrics.signatures()),
             editing=_editing(groups),
             signature=self.signature,
         )
 
     def _side(self, source: Source) -> _Side:
-        doc = segment(source.text)
+        checked = prepare(source)
+        doc = segment(checked.text)
         if not doc.sentences:
             raise AlignInputError(f"{source.name}: no sentences to align")
-        report = self.checker.check(source.text, source.name)
-        if source.offsets is not None:
-            return _Side(source.name, source.text, doc, report, source.offsets.to_original, source.offsets.to_original_end)
-        return _Side(source.name, source.text, doc, report, _same, _same)
+        report = self.checker.check_source(checked)
+        to_file = checked.extraction.offsets if checked.extraction is not None else None
+        return _Side(source.name, checked.text, doc, report, to_file)
 
-    def _group(self, index: int, link: Link, a: _Side, b: _Side) -> AlignedGroup:
-        da, db = a.span(*link.draft), b.span(*link.reference)
+    def _group(self, index: int, link: Link, a: _Side, b: _Side, da: tuple[int, int], db: tuple[int, int],
+               score: Any | None) -> AlignedGroup:
         draft_text, reference_text = a.text[da[0]:da[1]], b.text[db[0]:db[1]]
-        edits = _word_edits(draft_text, da[0], reference_text, db[0])
+        edits = _word_edits(draft_text, da[0], reference_text, db[0], a, b)
         if not reference_text:
             status = GroupStatus.dropped
         elif not draft_text:
             status = GroupStatus.added
         else:
             status = GroupStatus.kept if not edits else GroupStatus.edited
+        fa, fb = a.in_file(*da), b.in_file(*db)
         return AlignedGroup(
             index=index, operation=link.operation, status=status,
-            draft=SideSpan(sentences=list(range(*link.draft)), start=da[0], end=da[1], text=draft_text),
-            reference=SideSpan(sentences=list(range(*link.reference)), start=db[0], end=db[1], text=reference_text),
+            draft=SideSpan(sentences=list(range(*link.draft)), start=fa[0], end=fa[1], text=draft_text),
+            reference=SideSpan(sentences=list(range(*link.reference)), start=fb[0], end=fb[1], text=reference_text),
             similarity=round(100 * link.similarity, 2), edits=edits,
-            findings=_finding_changes(a.report.findings, da, b.report.findings, db, status),
+            scores=SentenceScores(bleu=score.bleu, chrf=score.chrf, ter=score.ter) if score is not None else None,
+            findings=_finding_changes(a.report.findings, fa, b.report.findings, fb, status),
         )
 
 
-def _same(offset: int) -> int:
-    return offset
-
-
-def _word_edits(draft: str, draft_at: int, reference: str, reference_at: int) -> list[WordEdit]:
+def _word_edits(draft: str, draft_at: int, reference: str, reference_at: int, a: _Side, b: _Side) -> list[WordEdit]:
     ta = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(draft)]
     tb = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(reference)]
     if not ta or not tb:
@@ -134,8 +148,9 @@ def _word_edits(draft: str, draft_at: int, reference: str, reference_at: int) ->
         a1 = ta[op.src_end - 1][2] if op.src_end > op.src_start else a0
         b0 = tb[op.dest_start][1] if op.dest_start < len(tb) else len(reference)
         b1 = tb[op.dest_end - 1][2] if op.dest_end > op.dest_start else b0
-        edits.append(WordEdit(op=op.tag, draft_start=draft_at + a0, draft_end=draft_at + a1,
-                              reference_start=reference_at + b0, reference_end=reference_at + b1,
+        (da0, da1), (db0, db1) = a.in_file(draft_at + a0, draft_at + a1), b.in_file(reference_at + b0,
+                                                                                    reference_at + b1)
+        edits.append(WordEdit(op=op.tag, draft_start=da0, draft_end=da1, reference_start=db0, reference_end=db1,
                               draft_text=draft[a0:a1], reference_text=reference[b0:b1]))
     return edits
 
@@ -169,8 +184,9 @@ def _finding_changes(draft_findings: list[Finding], da: tuple[int, int], referen
     return out
 
 
-def _change(state: FindingStatus, draft: Optional[Finding], reference: Optional[Finding]) -> FindingChange:
+def _change(state: FindingStatus, draft: Finding | None, reference: Finding | None) -> FindingChange:
     f = draft or reference
+    assert f is not None, "a change has a draft finding, a reference finding or both"
     return FindingChange(
         status=state, rule=f.rule, category=f.category, severity=f.severity, message=f.message, suggestion=f.suggestion,
         draft_start=draft.start if draft else None, draft_end=draft.end if draft else None,
@@ -178,22 +194,6 @@ def _change(state: FindingStatus, draft: Optional[Finding], reference: Optional[
         reference_start=reference.start if reference else None, reference_end=reference.end if reference else None,
         reference_text=reference.text if reference else None,
     )
-
-
-def _move_to_original(g: AlignedGroup, a: _Side, b: _Side) -> None:
-    if a.to_original is _same and b.to_original is _same:
-        return
-    for side, span in ((a, g.draft), (b, g.reference)):
-        span.start, span.end = side.to_original(span.start), (
-            side.to_original_end(span.end) if span.end > span.start else side.to_original(span.start))
-    for e in g.edits:
-        e.draft_start, e.draft_end = a.to_original(e.draft_start), a.to_original_end(e.draft_end)
-        e.reference_start, e.reference_end = b.to_original(e.reference_start), b.to_original_end(e.reference_end)
-    for c in g.findings:
-        if c.draft_start is not None:
-            c.draft_start, c.draft_end = a.to_original(c.draft_start), a.to_original_end(c.draft_end)
-        if c.reference_start is not None:
-            c.reference_start, c.reference_end = b.to_original(c.reference_start), b.to_original_end(c.reference_end)
 
 
 def _summary(side: _Side) -> VersionSummary:
@@ -204,7 +204,7 @@ def _summary(side: _Side) -> VersionSummary:
 
 
 def _sentence_counts(groups: list[AlignedGroup], n_draft: int, n_reference: int) -> SentenceCounts:
-    counts = Counter()
+    counts: Counter[str] = Counter()
     for g in groups:
         if g.status == GroupStatus.added:
             counts["added"] += len(g.reference.sentences)

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
@@ -148,8 +148,8 @@ def _dynamic_programme(a: list[list[str]], b: list[list[str]], matrix, lo: list[
     sim = matrix.tolist()
     similarity = Indel.normalized_similarity
     # score[i][j]: best gain aligning a[:i] with b[:j]; back[i][j] = (di, dj, similarity).
-    score: list[dict[int, float]] = [dict() for _ in range(n + 1)]
-    back: list[dict[int, tuple[int, int, float]]] = [dict() for _ in range(n + 1)]
+    score: list[dict[int, float]] = [{} for _ in range(n + 1)]
+    back: list[dict[int, tuple[int, int, float]]] = [{} for _ in range(n + 1)]
     score[0][0] = 0.0
     for i in range(n + 1):
         here, here_back = score[i], back[i]

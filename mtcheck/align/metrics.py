@@ -13,8 +13,8 @@ in pyproject): TER's shift search is the costliest step, and this halves it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Optional, Sequence
 
 from sacrebleu.metrics import BLEU, CHRF, TER
 
@@ -44,14 +44,14 @@ class Metrics:
             "ter": str(self._ter.get_signature()),
         }
 
-    def score(self, drafts: Sequence[str], references: Sequence[str]) -> tuple[list[Optional[Scores]], Scores]:
+    def score(self, drafts: Sequence[str], references: Sequence[str]) -> tuple[list[Scores | None], Scores]:
         """Sentence scores of each (draft, reference) group — None where a side is empty —
         and the corpus scores over all of them."""
         refs = [list(references)]
         bleu = self._corpus_bleu._extract_corpus_statistics(drafts, refs)
         chrf = self._chrf._extract_corpus_statistics(drafts, refs)
         ter = self._ter._extract_corpus_statistics(drafts, refs)
-        sentences: list[Optional[Scores]] = []
+        sentences: list[Scores | None] = []
         for k, (d, r) in enumerate(zip(drafts, references)):
             if not d or not r:
                 sentences.append(None)

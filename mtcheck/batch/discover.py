@@ -13,8 +13,8 @@ own output folder are skipped. A file named on the command line is always read.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Iterable, Iterator, Optional, Sequence, Union
 
 from wcmatch import glob
 
@@ -32,15 +32,15 @@ def default_include() -> list[str]:
 
 
 class Discovery:
-    def __init__(self, include: Optional[Sequence[str]] = None, exclude: Sequence[str] = (),
-                 skip: Iterable[Path] = (), base: Optional[Path] = None):
+    def __init__(self, include: Sequence[str] | None = None, exclude: Sequence[str] = (),
+                 skip: Iterable[Path] = (), base: Path | None = None):
         """`base`: the folder globs are relative to (a config file's); None: each folder named."""
         self.include = list(include) if include else default_include()
         self.exclude = list(exclude)
         self._base = base.resolve() if base is not None else None
         self._skip = {p.resolve() for p in skip}
 
-    def files(self, paths: Sequence[str]) -> Iterator[Union[str, InputProblem]]:
+    def files(self, paths: Sequence[str]) -> Iterator[str | InputProblem]:
         """'-', file paths, and an InputProblem for each path that cannot be read."""
         seen: set[str] = set()
         for name in paths:
@@ -58,7 +58,7 @@ class Discovery:
             else:
                 yield InputProblem(_printable(name), "no such file or folder")
 
-    def _walk(self, root: Path) -> Iterator[Union[str, InputProblem]]:
+    def _walk(self, root: Path) -> Iterator[str | InputProblem]:
         problems: list[OSError] = []
         for folder, dirs, files in os.walk(root, onerror=problems.append):
             here = Path(folder)
@@ -90,7 +90,7 @@ def _problems(errors: list[OSError]) -> Iterator[InputProblem]:
         yield InputProblem(str(exc.filename), f"cannot read folder ({exc.strerror or exc})")
 
 
-def _named(item: Union[str, InputProblem]) -> Union[str, InputProblem]:
+def _named(item: str | InputProblem) -> str | InputProblem:
     """A file whose name is not UTF-8 (undecodable bytes in a POSIX name) cannot be named in
     the reports: it is an error row under a printable form of its name."""
     if isinstance(item, str) and _printable(item) != item:
@@ -111,7 +111,7 @@ def _first(name: str, seen: set[str]) -> bool:
     return True
 
 
-def count_documents(items: Iterable[Union[str, InputProblem]]) -> int:
+def count_documents(items: Iterable[str | InputProblem]) -> int:
     """About how many documents the files hold (a line per JSONL record), for the progress bar."""
     from mtcheck.read.formats import format_of
 

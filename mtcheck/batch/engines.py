@@ -6,9 +6,8 @@
     engine.close()
 
 The run keeps at most `window` tasks in flight, so memory stays flat however large the
-archive. Every engine builds the Checker once per worker process, from the pickled
-Checker the run was given (the same pairs, rules, severities and thresholds, however it
-was configured), never once per document.
+archive. Every engine builds the Checker once per worker process, from the run's
+`Options` (the same pairs, rules, severities, thresholds and gate), never per document.
 
 - `inline`: the calling process (--jobs 1).
 - `local`: a process pool on this machine (--jobs N).
@@ -17,33 +16,22 @@ was configured), never once per document.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import pickle
 import threading
-import time
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future
 from concurrent.futures import wait as wait_futures
 from concurrent.futures.process import BrokenProcessPool
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any
 
 from mtcheck import __version__
 from mtcheck.batch.work import Outcome, Task, check_document
+from mtcheck.workers import CheckerPool
 
 if TYPE_CHECKING:
-    from mtcheck.checker import Checker
+    from mtcheck.pipeline import Checker
+    from mtcheck.policy.options import Options
 
 # A document that kills its worker (a crash, the OOM killer) is tried this many times in all.
 ATTEMPTS = 2
-
-
-def available_cores() -> int:
-    """Cores this process may run on (its CPU affinity, which containers and taskset limit),
-    the default number of workers for report and eval."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 class EngineError(Exception):
@@ -75,7 +63,7 @@ class InlineEngine(Engine):
 
     name = "inline"
 
-    def __init__(self, checker: "Checker"):
+    def __init__(self, checker: Checker):
         super().__init__(window=1)
         self.checker = checker
         self._done: list[Outcome] = []
@@ -94,49 +82,23 @@ class InlineEngine(Engine):
 
 # -- local process pool -----------------------------------------------------------------
 
-_WORKER_CHECKER: Optional["Checker"] = None
-
-
-def _init_worker(checker_blob: bytes, parent_pid: int) -> None:
-    global _WORKER_CHECKER
-    _WORKER_CHECKER = pickle.loads(checker_blob)
-    threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True).start()
-
-
-def _exit_with_parent(parent_pid: int) -> None:
-    # A run killed with SIGKILL cannot shut its pool down: its workers notice and go too.
-    while os.getppid() == parent_pid:
-        time.sleep(1.0)
-    os._exit(1)
-
-
-def _pool_task(task: Task) -> Outcome:
-    assert _WORKER_CHECKER is not None
-    return check_document(_WORKER_CHECKER, task)
-
 
 class PoolEngine(Engine):
-    """A pool of `jobs` worker processes (spawned: nothing of the parent's state is shared)."""
+    """A pool of `jobs` worker processes (mtcheck.workers)."""
 
     name = "local"
 
-    def __init__(self, checker_blob: bytes, jobs: int):
+    def __init__(self, options: Options, jobs: int):
         super().__init__(window=jobs * 4)
-        self.jobs = jobs
-        self._blob = checker_blob
-        self._futures: dict[Future, tuple[Task, int]] = {}
-        self._pool = self._start()
-
-    def _start(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_init_worker, initargs=(self._blob, os.getpid()))
+        self._pool = CheckerPool(options, jobs)
+        self._futures: dict[Future[Outcome], tuple[Task, int]] = {}
 
     @property
     def in_flight(self) -> int:
         return len(self._futures)
 
     def submit(self, task: Task, attempt: int = 1) -> None:
-        self._futures[self._pool.submit(_pool_task, task)] = (task, attempt)
+        self._futures[self._pool.submit(check_document, task)] = (task, attempt)
 
     def wait(self) -> list[Outcome]:
         done, _ = wait_futures(list(self._futures), return_when=FIRST_COMPLETED)
@@ -151,35 +113,36 @@ class PoolEngine(Engine):
                 else:
                     outcomes.append(Outcome(task.seq, task.key, error="the worker checking this document died "
                                                                       f"({ATTEMPTS} times): too large or a crash"))
-            except Exception as exc:  # noqa: BLE001 - e.g. an outcome that cannot be sent back
+            except Exception as exc:
                 outcomes.append(Outcome(task.seq, task.key, error=f"worker failed: {type(exc).__name__}: {exc}"))
         if retry:
             # Every task in flight fails with a broken pool: start a new one and resubmit them.
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = self._start()
+            self._pool.restart()
             for task, attempt in retry:
                 self.submit(task, attempt)
         return outcomes
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool.close()
 
 
 # -- Dask --------------------------------------------------------------------------------
 
-_DASK_CHECKERS: dict[str, "Checker"] = {}
+_DASK_CHECKERS: dict[str, Checker] = {}
 _DASK_LOCK = threading.Lock()
 
 
-def _dask_task(version: str, signature: str, checker_blob: bytes, task: Task) -> Outcome:
-    """Runs on a Dask worker: the Checker is unpickled once per worker process and signature."""
+def _dask_task(version: str, signature: str, options: Options, task: Task) -> Outcome:
+    """Runs on a Dask worker: the Checker is built once per worker process and signature."""
     if version != __version__:
         return Outcome(task.seq, task.key, error=f"the Dask worker runs mtcheck {__version__}, this run {version}: "
                                                  "install the same version on every worker")
+    from mtcheck.pipeline import Checker
+
     with _DASK_LOCK:  # a worker may run tasks in threads: one checker, one document at a time
         checker = _DASK_CHECKERS.get(signature)
         if checker is None:
-            checker = _DASK_CHECKERS[signature] = pickle.loads(checker_blob)
+            checker = _DASK_CHECKERS[signature] = Checker(options)
         return check_document(checker, task)
 
 
@@ -189,7 +152,7 @@ class DaskEngine(Engine):
 
     name = "dask"
 
-    def __init__(self, checker_blob: bytes, signature: str, scheduler: Optional[str], jobs: int):
+    def __init__(self, options: Options, signature: str, scheduler: str | None, jobs: int):
         try:
             from distributed import Client, LocalCluster
         except ImportError:
@@ -210,15 +173,15 @@ class DaskEngine(Engine):
         super().__init__(window=workers * 4)
         self.signature = signature
         # Sent to every worker once; each task refers to it, not a copy.
-        self._blob = self.client.scatter(checker_blob, broadcast=True, hash=False)
-        self._futures: dict = {}
+        self._options = self.client.scatter(options, broadcast=True, hash=False)
+        self._futures: dict[Any, Task] = {}
 
     @property
     def in_flight(self) -> int:
         return len(self._futures)
 
     def submit(self, task: Task) -> None:
-        future = self.client.submit(_dask_task, __version__, self.signature, self._blob, task, pure=False)
+        future = self.client.submit(_dask_task, __version__, self.signature, self._options, task, pure=False)
         self._futures[future] = task
 
     def wait(self) -> list[Outcome]:
@@ -230,7 +193,7 @@ class DaskEngine(Engine):
             task = self._futures.pop(future)
             try:
                 outcomes.append(future.result())
-            except Exception as exc:  # noqa: BLE001 - a lost worker, a task that cannot run
+            except Exception as exc:
                 outcomes.append(Outcome(task.seq, task.key, error=f"Dask task failed: {type(exc).__name__}: {exc}"))
         return outcomes
 
@@ -242,9 +205,10 @@ class DaskEngine(Engine):
             self._cluster.close()
 
 
-def make_engine(kind: str, checker: "Checker", jobs: int, scheduler: Optional[str] = None) -> Engine:
+def make_engine(kind: str, checker: Checker, jobs: int, scheduler: str | None = None) -> Engine:
+    """The engine for a run; workers build their checkers from `checker.options`."""
     if kind == "dask":
-        return DaskEngine(pickle.dumps(checker), checker.signature, scheduler, jobs)
+        return DaskEngine(checker.options, checker.signature.format(), scheduler, jobs)
     if jobs == 1:
         return InlineEngine(checker)
-    return PoolEngine(pickle.dumps(checker), jobs)
+    return PoolEngine(checker.options, jobs)

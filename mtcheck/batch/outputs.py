@@ -16,22 +16,20 @@ import zlib
 from array import array
 from collections import Counter
 from pathlib import Path
-from typing import Optional
 
 from markupsafe import Markup
 
-from mtcheck.models.batch import DocumentErrorRow, RunTotals, SummaryRow
 from mtcheck.batch.store import Row, Store
 from mtcheck.batch.work import report_json
 from mtcheck.files import atomic_open
-from mtcheck.models import Severity
+from mtcheck.models.batch import DocumentErrorRow, RunTotals, SummaryRow
 
 DOCUMENTS, SUMMARY, INDEX, PAGES = "documents.jsonl", "summary.csv", "index.html", "docs"
 LIKELIHOOD_BINS = [i / 20 for i in range(21)]
 FLUENCY_BINS = [i * 5.0 for i in range(21)]
 
 
-def page_name(source: str, doc_id: Optional[str], fmt: str, metadata: str, key: str, signature: str) -> str:
+def page_name(source: str, doc_id: str | None, fmt: str, metadata: str, key: str, signature: str) -> str:
     from mtcheck.render.report_html import PAGE_FORMAT
 
     blob = "\0".join((PAGE_FORMAT, source, doc_id or "", fmt, metadata, key, signature))
@@ -41,8 +39,7 @@ def page_name(source: str, doc_id: Optional[str], fmt: str, metadata: str, key: 
 class _Totals:
     """Running totals and the values of the histograms, kept compact (array of doubles)."""
 
-    def __init__(self, fail_on: str):
-        self.threshold = None if fail_on == "never" else Severity(fail_on).rank
+    def __init__(self) -> None:
         self.documents = self.errors = self.flagged = self.findings = 0
         self.likelihoods, self.fluencies = array("d"), array("d")
         self.verdicts: Counter[str] = Counter()
@@ -63,8 +60,7 @@ class _Totals:
         self.languages[row.source_language or "unknown"] += 1
         if row.agency:
             self.agencies[row.agency] += 1
-        at_or_above = (row.errors, row.errors + row.warnings, row.findings)
-        if self.threshold is not None and at_or_above[2 - self.threshold] > 0:
+        if row.fails:
             self.flagged += 1
 
     def model(self) -> RunTotals:
@@ -88,7 +84,7 @@ def summary_row(row: Row, metadata: dict) -> SummaryRow:
         fluency=r.fluency, findings=r.errors + r.warnings + r.info, errors=r.errors, warnings=r.warnings, info=r.info,
         categories=json.loads(r.categories), source_language=r.source_language or "",
         agency=r.agency or _metadata_text(metadata, "agency"), date=_metadata_text(metadata, "date") or r.date or "",
-        page=row.page or "",
+        fails=r.failed, page=row.page or "",
     )
 
 
@@ -97,20 +93,22 @@ def _metadata_text(metadata: dict, key: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def write_outputs(store: Store, folder: Path, signature: str, fail_on: str, categories: list[str],
+def write_outputs(store: Store, folder: Path, key: str, signature: str, gate: str, categories: list[str],
                   title: str) -> RunTotals:
+    """Write documents.jsonl, summary.csv, index.html and the pages of the documents stored
+    under `key` (see run.store_key); `gate` says, for the index, what failing means."""
     from mtcheck.render.report_html import index_row, render_document_page, write_index
     from mtcheck.render.summary_csv import SummaryCsv
     from mtcheck.render.svg import histogram
 
     pages = folder / PAGES
     pages.mkdir(exist_ok=True)
-    totals = _Totals(fail_on)
+    totals = _Totals()
     # The index's table rows wait in a temporary file: the totals above them are known last.
     with tempfile.TemporaryFile("w+", encoding="utf-8", dir=folder) as table:
         with atomic_open(folder / DOCUMENTS) as jsonl, atomic_open(folder / SUMMARY) as csv_out:
             csv_rows = SummaryCsv(csv_out, categories)
-            for row in store.rows(signature):
+            for row in store.rows(key):
                 metadata = json.loads(row.metadata)
                 if row.result is None:
                     jsonl.write(DocumentErrorRow(source=row.source, doc_id=row.doc_id, error=row.error or "")
@@ -128,13 +126,14 @@ def write_outputs(store: Store, folder: Path, signature: str, fail_on: str, cate
                 totals.add(summary)
         model = totals.model()
         table.seek(0)
-        charts = [histogram(totals.likelihoods, LIKELIHOOD_BINS, "MT likelihood", "MT likelihood (0 human – 1 machine)"),
+        charts = [histogram(totals.likelihoods, LIKELIHOOD_BINS, "MT likelihood",
+                            "MT likelihood (0 human – 1 machine)"),
                   histogram(totals.fluencies, FLUENCY_BINS, "Fluency", "fluency (0–100)")]
         breakdowns = [("rule category", sorted(model.categories.items(), key=lambda kv: -kv[1])),
                       ("source language", list(model.source_languages.items())[:15]),
                       ("agency", list(model.agencies.items())[:15])]
         with atomic_open(folder / INDEX) as fh:
-            write_index(fh, title=title, totals=model, signature=signature, fail_on=fail_on, charts=charts,
+            write_index(fh, title=title, totals=model, signature=signature, gate=gate, charts=charts,
                         breakdowns=breakdowns, rows=(Markup(chunk) for chunk in iter(lambda: table.read(1 << 16), "")))
     _remove_stale_pages(pages, store)
     return model
@@ -142,7 +141,5 @@ def write_outputs(store: Store, folder: Path, signature: str, fail_on: str, cate
 
 def _remove_stale_pages(pages: Path, store: Store) -> None:
     for entry in os.scandir(pages):
-        if entry.name.endswith(".html") and not store.has_page(entry.name):
-            os.unlink(entry.path)
-        elif entry.name.endswith(".tmp"):  # left by a run killed while writing a page
+        if (entry.name.endswith(".html") and not store.has_page(entry.name)) or entry.name.endswith(".tmp"):
             os.unlink(entry.path)

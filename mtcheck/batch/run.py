@@ -13,22 +13,23 @@ import json
 import sqlite3
 import sys
 import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator, Optional, Sequence, Union
+from typing import TYPE_CHECKING
 
 from mtcheck import __version__
 from mtcheck.batch.discover import Discovery, count_documents
 from mtcheck.batch.engines import Engine, EngineError, make_engine
-from mtcheck.models.batch import RunSummary, RunTotals
 from mtcheck.batch.outputs import DOCUMENTS, INDEX, PAGES, SUMMARY, atomic_open, page_name, write_outputs
 from mtcheck.batch.store import Store, StoreError
 from mtcheck.batch.work import Task, content_key
+from mtcheck.models.batch import RunSummary, RunTotals
 from mtcheck.read import DEFAULT_MAX_BYTES, InputProblem, Source
 
 if TYPE_CHECKING:
-    from mtcheck.checker import Checker
+    from mtcheck.pipeline import Checker
 
 STORE, RUN, LOCK = "store.sqlite", "run.json", ".lock"
 # Text in flight at most (characters), besides the task-count window: a few huge
@@ -44,21 +45,20 @@ class RunError(Exception):
 class RunOptions:
     paths: Sequence[str]
     out: Path
-    include: Optional[Sequence[str]] = None
+    include: Sequence[str] | None = None
     exclude: Sequence[str] = ()
-    glob_base: Optional[Path] = None  # folder the globs are relative to (a config's); None: each folder named
-    config: Optional[str] = None  # the config file used, for run.json
+    glob_base: Path | None = None  # folder the globs are relative to (a config's); None: each folder named
+    config: str | None = None  # the config file used, for run.json
     jobs: int = 1
     engine: str = "local"
-    scheduler: Optional[str] = None
+    scheduler: str | None = None
     input_format: str = "auto"
     max_bytes: int = DEFAULT_MAX_BYTES
-    fail_on: str = "never"
     quiet: bool = False
     title: str = field(default="")
 
 
-def run_report(checker: "Checker", options: RunOptions, on_error: Callable[[str], None]) -> RunSummary:
+def run_report(checker: Checker, options: RunOptions, on_error: Callable[[str], None]) -> RunSummary:
     """Run the report into options.out and return what run.json says. Every document that
     cannot be read or checked is passed to `on_error` (one line) and becomes an error row."""
     started = datetime.now(timezone.utc)
@@ -76,8 +76,8 @@ def run_report(checker: "Checker", options: RunOptions, on_error: Callable[[str]
             finally:
                 store.close()
             summary = RunSummary(
-                signature=checker.signature, mtcheck=__version__, config=options.config, inputs=list(options.paths),
-                engine=engine_name, jobs=options.jobs, fail_on=options.fail_on,
+                signature=checker.signature.format(), mtcheck=__version__, config=options.config,
+                inputs=list(options.paths), engine=engine_name, jobs=options.jobs, fail_on=checker.options.fail_on,
                 started=started.isoformat(timespec="seconds"),
                 finished=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 seconds=round(time.monotonic() - t0, 3), checked=runner.checked, reused=runner.reused, totals=totals,
@@ -93,22 +93,31 @@ def run_report(checker: "Checker", options: RunOptions, on_error: Callable[[str]
     return summary
 
 
-def _run(checker: "Checker", options: RunOptions, store: Store,
-         on_error: Callable[[str], None]) -> tuple["_Runner", str, RunTotals]:
+def store_key(checker: Checker) -> str:
+    """What a stored report depends on: the checker's signature, its gate and its baseline (a
+    stored report holds the document's gate failures and baselined findings)."""
+    gate = checker.gate
+    key = f"{checker.signature.format()}|gate:{gate.fail_on},{gate.max_mt_likelihood},{gate.min_fluency}"
+    return key + (f"|baseline:{checker.baseline.digest}" if checker.baseline is not None else "")
+
+
+def _run(checker: Checker, options: RunOptions, store: Store,
+         on_error: Callable[[str], None]) -> tuple[_Runner, str, RunTotals]:
     """Check what the store lacks, then write the outputs from it."""
-    from mtcheck.progress import progress
     from mtcheck.core.rules import all_rules
+    from mtcheck.progress import progress
 
     out = options.out
     for stale in out.glob(".*.tmp"):  # left by a run killed while writing its outputs
         stale.unlink(missing_ok=True)
-    store.start_run(checker.signature)
+    key = store_key(checker)
+    store.start_run(key)
     discovery = Discovery(options.include, options.exclude, skip=[out], base=options.glob_base)
     try:
         engine = make_engine(options.engine, checker, options.jobs, options.scheduler)
     except EngineError as exc:
         raise RunError(str(exc)) from None
-    runner = _Runner(store, engine, checker.signature, on_error)
+    runner = _Runner(store, engine, key, on_error)
     try:
         show_bar = not options.quiet and sys.stderr.isatty()
         total = count_documents(discovery.files(options.paths)) if show_bar else None
@@ -120,8 +129,8 @@ def _run(checker: "Checker", options: RunOptions, store: Store,
     store.commit()
     categories = sorted({r.category for r in all_rules()})
     title = options.title or "mtcheck report: " + _names(options.paths)
-    totals = write_outputs(store, out, checker.signature, options.fail_on, categories, title)
-    store.prune(checker.signature)
+    totals = write_outputs(store, out, key, checker.signature.format(), checker.gate.describe(), categories, title)
+    store.prune(key)
     return runner, engine.name, totals
 
 
@@ -130,7 +139,7 @@ def _names(paths: Sequence[str], shown: int = 3) -> str:
     return ", ".join(paths[:shown]) + (f" and {more} more" if more > 0 else "")
 
 
-def _documents(options: RunOptions, discovery: Discovery) -> Iterator[Union[Source, InputProblem]]:
+def _documents(options: RunOptions, discovery: Discovery) -> Iterator[Source | InputProblem]:
     from mtcheck.read.formats import iter_documents
 
     for item in discovery.files(options.paths):
@@ -139,7 +148,7 @@ def _documents(options: RunOptions, discovery: Discovery) -> Iterator[Union[Sour
             continue
         try:
             yield from iter_documents(item, options.max_bytes, options.input_format)
-        except Exception as exc:  # noqa: BLE001 - a reader's bug on one file must not stop the archive
+        except Exception as exc:
             yield InputProblem(item, f"internal error while reading: {type(exc).__name__}: {exc}")
 
 
@@ -153,7 +162,7 @@ class _Runner:
         self._pending_keys: set[str] = set()
         self._chars = 0
 
-    def run(self, items: Iterator[Union[Source, InputProblem]]) -> Iterator[None]:
+    def run(self, items: Iterator[Source | InputProblem]) -> Iterator[None]:
         for seq, item in enumerate(items):
             if isinstance(item, InputProblem):
                 self.store.add_document(seq, item.source, None, "", "{}", error=item.message)
@@ -172,7 +181,8 @@ class _Runner:
             self._pending_keys.add(key)
             self._chars += len(item.text)
             self.engine.submit(Task(seq, key, item))
-            while self.engine.in_flight >= self.engine.window or (self._chars > MAX_IN_FLIGHT_CHARS and self.engine.in_flight):
+            while self.engine.in_flight >= self.engine.window or (
+                    self._chars > MAX_IN_FLIGHT_CHARS and self.engine.in_flight):
                 yield from self._collect()
         while self.engine.in_flight:
             yield from self._collect()
@@ -197,7 +207,7 @@ class _locked:
     def __init__(self, folder: Path):
         self.path = folder / LOCK
 
-    def __enter__(self) -> "_locked":
+    def __enter__(self) -> _locked:
         try:
             import fcntl
         except ImportError:  # not POSIX: no lock

@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional
 
 from mtcheck.batch.work import Result
 from mtcheck.render.report_html import PAGE_FORMAT
 
-# Changes when what the store keeps changes shape (report JSON, page HTML): older rows are dropped.
-STORE_FORMAT = f"1/page{PAGE_FORMAT}"
+# Changes when what the store keeps changes shape (columns, report JSON, page HTML): an older
+# store's tables are dropped and made anew.
+STORE_FORMAT = f"2/page{PAGE_FORMAT}"
 COMMIT_EVERY_ROWS = 500
 COMMIT_EVERY_SECONDS = 2.0
 
@@ -34,7 +35,7 @@ CREATE TABLE IF NOT EXISTS results (
     key TEXT NOT NULL, signature TEXT NOT NULL,
     verdict TEXT NOT NULL, mt_likelihood REAL NOT NULL, fluency REAL NOT NULL,
     errors INTEGER NOT NULL, warnings INTEGER NOT NULL, info INTEGER NOT NULL, categories TEXT NOT NULL,
-    source_language TEXT, agency TEXT, date TEXT, report BLOB NOT NULL, page BLOB NOT NULL,
+    source_language TEXT, agency TEXT, date TEXT, failed INTEGER NOT NULL, report BLOB NOT NULL, page BLOB NOT NULL,
     PRIMARY KEY (key, signature));
 CREATE TABLE IF NOT EXISTS documents (
     seq INTEGER PRIMARY KEY, source TEXT NOT NULL, doc_id TEXT, format TEXT NOT NULL, metadata TEXT NOT NULL,
@@ -49,12 +50,12 @@ class Row:
 
     seq: int
     source: str
-    doc_id: Optional[str]
+    doc_id: str | None
     format: str
     metadata: str  # JSON object
-    error: Optional[str]
-    page: Optional[str]
-    result: Optional[Result]
+    error: str | None
+    page: str | None
+    result: Result | None
 
 
 class StoreError(Exception):
@@ -68,11 +69,12 @@ class Store:
             self.db = sqlite3.connect(path, isolation_level=None)  # transactions are explicit
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.executescript(_SCHEMA)
+            self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             stored = self.db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
             if stored is None or stored[0] != STORE_FORMAT:
-                self.db.execute("DELETE FROM results")
-                self.db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (STORE_FORMAT,))
+                self.db.executescript("DROP TABLE IF EXISTS results; DROP TABLE IF EXISTS documents;")
+            self.db.executescript(_SCHEMA)
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (STORE_FORMAT,))
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: not a usable report store ({exc}); remove it or use another --out") from None
         self._pending = 0
@@ -86,10 +88,11 @@ class Store:
         self.commit()
 
     def has_result(self, key: str, signature: str) -> bool:
-        return self.db.execute("SELECT 1 FROM results WHERE key=? AND signature=?", (key, signature)).fetchone() is not None
+        return self.db.execute("SELECT 1 FROM results WHERE key=? AND signature=?", (key,
+                                                                                     signature)).fetchone() is not None
 
-    def add_document(self, seq: int, source: str, doc_id: Optional[str], fmt: str, metadata: str,
-                     key: Optional[str] = None, error: Optional[str] = None, page: Optional[str] = None) -> None:
+    def add_document(self, seq: int, source: str, doc_id: str | None, fmt: str, metadata: str,
+                     key: str | None = None, error: str | None = None, page: str | None = None) -> None:
         self.db.execute("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         (seq, source, doc_id, fmt, metadata, key, error, page))
         self._written()
@@ -100,27 +103,33 @@ class Store:
         self._written()
 
     def add_result(self, key: str, signature: str, r: Result) -> None:
-        self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (key, signature, r.verdict, r.mt_likelihood, r.fluency, r.errors, r.warnings, r.info,
-                         r.categories, r.source_language, r.agency, r.date, r.report, r.page))
+                         r.categories, r.source_language, r.agency, r.date, int(r.failed), r.report, r.page))
         self._written()
 
     def rows(self, signature: str) -> Iterator[Row]:
         """The run's documents in input order, with their results (streamed, not loaded)."""
         cursor = self.db.execute(
             "SELECT d.seq, d.source, d.doc_id, d.format, d.metadata, d.error, d.page, r.verdict, r.mt_likelihood,"
-            " r.fluency, r.errors, r.warnings, r.info, r.categories, r.source_language, r.agency, r.date, r.report,"
-            " r.page FROM documents d LEFT JOIN results r ON r.key = d.key AND r.signature = ? ORDER BY d.seq",
+            " r.fluency, r.errors, r.warnings, r.info, r.categories, r.source_language, r.agency, r.date, r.failed,"
+            " r.report, r.page FROM documents d LEFT JOIN results r ON r.key = d.key AND r.signature = ?"
+            " ORDER BY d.seq",
             (signature,))
         for row in cursor:
             seq, source, doc_id, fmt, metadata, error, page = row[:7]
-            result = Result(*row[7:]) if row[7] is not None and error is None else None
+            result = None
+            if row[7] is not None and error is None:
+                fields = list(row[7:])
+                fields[10] = bool(fields[10])  # failed, stored as an integer
+                result = Result(*fields)
             if result is None and error is None:
                 error = "no result was stored for this document (run it again)"
             yield Row(seq, source, doc_id, fmt, metadata, error, page if result else None, result)
 
     def has_page(self, page: str) -> bool:
-        return self.db.execute("SELECT 1 FROM documents WHERE page=? AND error IS NULL LIMIT 1", (page,)).fetchone() is not None
+        row = self.db.execute("SELECT 1 FROM documents WHERE page=? AND error IS NULL LIMIT 1", (page,)).fetchone()
+        return row is not None
 
     def prune(self, signature: str) -> None:
         """Drop results no document of this run uses: the store holds one archive's reports."""

@@ -11,13 +11,13 @@ import hashlib
 import json
 import zlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from mtcheck.read import Source
 from mtcheck.render.report_html import render_document_body
 
 if TYPE_CHECKING:
-    from mtcheck.checker import Checker
+    from mtcheck.pipeline import Checker
 
 # The fields of a DocumentReport that name the document rather than describe its content:
 # the store keeps one report per content and adds these back per document.
@@ -42,9 +42,10 @@ class Result:
     warnings: int
     info: int
     categories: str  # JSON object: rule category -> findings
-    source_language: Optional[str]
-    agency: Optional[str]
-    date: Optional[str]  # the dateline's date, AP style when it can be
+    source_language: str | None
+    agency: str | None
+    date: str | None  # the dateline's date, AP style when it can be
+    failed: bool  # fails the gate (the run's fail_on and thresholds)
     report: bytes  # zlib (level 1: fast; JSON still shrinks 4x) of the report JSON without IDENTITY_FIELDS
     page: bytes  # zlib of the HTML page body
 
@@ -53,42 +54,44 @@ class Result:
 class Outcome:
     seq: int
     key: str
-    result: Optional[Result] = None
-    error: Optional[str] = None
+    result: Result | None = None
+    error: str | None = None
 
 
 def content_key(source: Source) -> str:
     """What a report depends on besides the checker: the text, how it was read and, for
     extracted text, the file it maps back to."""
     h = hashlib.sha256()
-    for part in (source.format, source.text, source.original or ""):
+    original = source.extraction.original if source.extraction is not None else ""
+    for part in (source.format, source.text, original):
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\0")
     return h.hexdigest()
 
 
-def check_document(checker: "Checker", task: Task) -> Outcome:
+def check_document(checker: Checker, task: Task) -> Outcome:
     """Check one document. Any failure becomes the document's error, never the run's."""
     try:
         report = checker.check_source(task.source)
         p = report.provenance
-        sev = report.counts.by_severity
-        body = render_document_body(report, task.source.original or task.source.text)
+        counts = report.counts
+        sev = counts.by_severity
+        body = render_document_body(report, task.source.file_text)
         result = Result(
             verdict=p.verdict.value, mt_likelihood=p.mt_likelihood, fluency=report.fluency.score,
             errors=sev.get("error", 0), warnings=sev.get("warning", 0), info=sev.get("info", 0),
-            categories=json.dumps(report.counts.by_category, sort_keys=True),
+            categories=json.dumps(counts.by_category, sort_keys=True),
             source_language=p.source_language.code, agency=p.agency.normalised if p.agency else None,
-            date=(p.dateline.date_normalised or p.dateline.date) if p.dateline else None,
+            date=(p.dateline.date_normalised or p.dateline.date) if p.dateline else None, failed=bool(report.failures),
             report=zlib.compress(report.model_dump_json(exclude=set(IDENTITY_FIELDS)).encode("utf-8"), 1),
             page=zlib.compress(body.encode("utf-8"), 1),
         )
-    except Exception as exc:  # noqa: BLE001 - a bug on one document must not stop an archive
+    except Exception as exc:
         return Outcome(task.seq, task.key, error=f"internal error while checking: {type(exc).__name__}: {exc}")
     return Outcome(task.seq, task.key, result=result)
 
 
-def report_json(result_report: bytes, source: str, doc_id: Optional[str], fmt: str, metadata_json: str) -> str:
+def report_json(result_report: bytes, source: str, doc_id: str | None, fmt: str, metadata_json: str) -> str:
     """The full DocumentReport JSON of a stored report: the identity fields put back first,
     in the model's order."""
     rest = zlib.decompress(result_report).decode("utf-8")

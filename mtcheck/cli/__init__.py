@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from mtcheck import __version__
 from mtcheck.cli import align, check, eval, fix, pairs, report, rules, schema, serve
@@ -25,7 +25,7 @@ COMMANDS = (check, fix, report, align, eval, rules, pairs, schema, serve)
 __all__ = ["EXIT_ERROR", "EXIT_FINDINGS", "EXIT_OK", "UsageError", "main"]
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):

@@ -8,7 +8,14 @@ import shutil
 import sys
 
 from mtcheck.cli.common import (
-    EXIT_ERROR, EXIT_OK, CheckerForFile, UsageError, add_config_option, add_rule_options, error, number_between,
+    EXIT_ERROR,
+    EXIT_OK,
+    CheckerForFile,
+    UsageError,
+    add_config_option,
+    add_rule_options,
+    error,
+    number_between,
     positive_int,
 )
 
@@ -38,7 +45,7 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mtcheck.align import AlignInputError, Aligner, AlignSettings
+    from mtcheck.align import Aligner, AlignInputError, AlignSettings
     from mtcheck.files import atomic_write
     from mtcheck.read import DEFAULT_MAX_BYTES, InputProblem
     from mtcheck.read.formats import read_documents

@@ -4,12 +4,29 @@ publication gate for CI: config, in-file suppressions, baselines and CI output f
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mtcheck.cli.common import (
-    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, FAIL_ON, UsageError, CheckerForFile, add_rule_options, error, number_between, positive_int, warning,
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    CheckerForFile,
+    UsageError,
+    add_config_option,
+    add_rule_options,
+    error,
+    number_between,
+    overrides_from_args,
+    positive_int,
+    warning,
 )
+from mtcheck.policy import FAIL_ON
+
+if TYPE_CHECKING:
+    from mtcheck.corpus.index import References
 
 OUTPUT_FORMATS = ("text", "json", "jsonl", "sarif", "junit", "github", "rdjson", "csv")
 
@@ -24,7 +41,7 @@ def register(sub) -> None:
     check.add_argument("--format", choices=OUTPUT_FORMATS, default="text", help="output format (default: text)")
     check.add_argument("--input-format", default="auto", metavar="FORMAT",
                        help="how to read the inputs: auto (by extension), text, markdown, html, ... (default: auto)")
-    check.add_argument("--config", metavar="PATH", help="use this config file instead of discovering one")
+    add_config_option(check)
     check.add_argument("--fail-on", choices=FAIL_ON, default=None,
                        help="exit 1 when a finding has this severity or higher (default: the config's, else error)")
     check.add_argument("--max-mt-likelihood", type=_fraction, default=None, metavar="P",
@@ -52,59 +69,28 @@ def register(sub) -> None:
 _fraction, _score = number_between(0.0, 1.0), number_between(0.0, 100.0)
 
 
-class _Setup(CheckerForFile):
-    """Per-config Checkers (with the reference corpus, when given) and gates, built once each."""
+def _open_references(args: argparse.Namespace) -> References | None:
+    if args.reference_corpus is None:
+        if args.index or args.reference_threshold is not None:
+            raise UsageError("--index and --reference-threshold need --reference-corpus")
+        return None
+    from mtcheck.corpus.index import DEFAULT_THRESHOLD, CorpusError, ReferenceIndex, References
 
-    def __init__(self, args: argparse.Namespace):
-        super().__init__(args)
-        self.references = self._open_references(args)
-
-    @staticmethod
-    def _open_references(args: argparse.Namespace):
-        if args.reference_corpus is None:
-            if args.index or args.reference_threshold is not None:
-                raise UsageError("--index and --reference-threshold need --reference-corpus")
-            return None
-        from mtcheck.corpus.index import DEFAULT_THRESHOLD, CorpusError, ReferenceIndex
-
-        try:
-            index = ReferenceIndex.open(args.reference_corpus, args.index, progress=not args.quiet,
-                                        warn=warning)
-        except CorpusError as exc:
-            raise UsageError(str(exc)) from None
-        threshold = DEFAULT_THRESHOLD if args.reference_threshold is None else args.reference_threshold
-        return index, threshold
-
-    def checker_for(self, config):
-        key = config.path if config is not None else None
-        fresh = key not in self._checkers
-        checker = super().checker_for(config)
-        if fresh and self.references is not None:
-            checker.use_reference_corpus(*self.references)
-        return checker
-
-    def gate_for(self, config):
-        from mtcheck.policy.gate import Gate
-
-        a = self.args
-        return Gate.from_config(config, a.fail_on, a.max_mt_likelihood, a.min_fluency)
-
-    def signature(self) -> str:
-        signatures = list(dict.fromkeys(c.signature for c in self._checkers.values()))
-        if not signatures:
-            signatures = [self.checker_for(self.config_for("-")).signature]
-        return " ; ".join(signatures)
+    try:
+        index = ReferenceIndex.open(args.reference_corpus, args.index, progress=not args.quiet, warn=warning)
+    except CorpusError as exc:
+        raise UsageError(str(exc)) from None
+    return References(index, DEFAULT_THRESHOLD if args.reference_threshold is None else args.reference_threshold)
 
 
 def run(args: argparse.Namespace) -> int:
-    from mtcheck.policy.baseline import BaselineError, BaselineIndex, document_key, fingerprint_findings, record, write_baseline
     from mtcheck.models import InputError
+    from mtcheck.policy.baseline import document_key, record, write_baseline
     from mtcheck.read import DEFAULT_MAX_BYTES, InputProblem
     from mtcheck.read.formats import formats, iter_documents
     from mtcheck.render import Style
     from mtcheck.render.ci import RunInfo
     from mtcheck.render.formats import make_renderer
-    from mtcheck.policy.suppress import strip_directive_lines, suppress_source
 
     files = args.files or ["-"]
     if files == ["-"] and sys.stdin.isatty():
@@ -113,12 +99,15 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("stdin ('-') can be read only once")
     if args.input_format != "auto" and args.input_format not in formats():
         raise UsageError(f"--input-format: unknown format {args.input_format!r} (known: auto, {', '.join(formats())})")
-    setup = _Setup(args)
-    plan = [(name, setup.config_for(name)) for name in files]  # every config read before any output
-    try:
-        baseline = BaselineIndex.load(args.baseline) if args.baseline else None
-    except BaselineError as exc:
-        raise UsageError(str(exc)) from None
+    overrides = overrides_from_args(args)
+    if args.write_baseline and not args.baseline:
+        # Recording today's findings: nothing fails but an input that cannot be checked.
+        overrides = dataclasses.replace(overrides, fail_on="never", max_mt_likelihood=None, min_fluency=None)
+    checkers = CheckerForFile(args, references=_open_references(args), overrides=overrides,
+                              missing_baseline_ok=bool(args.write_baseline))
+    plan = [(name, checkers.config_for(name)) for name in files]  # every config read before any output
+    for _, config in plan:
+        checkers.checker_for(config)  # and every checker built: a bad setting stops the run before output
     recording = Path(args.write_baseline).resolve().parent if args.write_baseline else None
     max_bytes = args.max_bytes or DEFAULT_MAX_BYTES
     renderer = make_renderer(args.format, Style.for_stream(sys.stdout, args.color), args.quiet)
@@ -129,30 +118,24 @@ def run(args: argparse.Namespace) -> int:
         if config is not None and name != "-" and Path(name).is_file() and not config.includes(name):
             run_info.skipped.append(name)
             continue
-        checker, gate = setup.checker_for(config), setup.gate_for(config)
+        checker = checkers.checker_for(config)
         for item in iter_documents(name, max_bytes, args.input_format):
             if isinstance(item, InputProblem):
                 run_info.errors.append(InputError(source=item.source, message=item.message))
                 error(str(item))
                 continue
-            source = strip_directive_lines(item)
-            doc = checker.check_source(source)
-            text = source.original if source.original is not None else source.text
-            fingerprint_findings(doc, text)
-            for problem in suppress_source(source, doc):
+            doc = checker.check_source(item)
+            for problem in doc.warnings:
                 warning(f"{name}: {problem}")
             if recording is not None:
                 recorded.append(record(doc, document_key(doc.source, recording)))
-            accepted = baseline.apply(doc) if baseline is not None else None
-            if recording is None or baseline is not None:
-                doc.failures = gate.failures(doc, accepted)
             failed = failed or bool(doc.failures)
             run_info.suppressed += len(doc.suppressed)
-            run_info.baselined += doc.baselined
-            sys.stdout.write(renderer.document(doc, text))
+            run_info.baselined += len(doc.baselined)
+            sys.stdout.write(renderer.document(doc, item.file_text))
             sys.stdout.flush()
 
-    run_info.signature = setup.signature()
+    run_info.signature = checkers.signature()
     run_info.exit_code = EXIT_ERROR if run_info.errors else EXIT_FINDINGS if failed else EXIT_OK
     sys.stdout.write(renderer.finish(run_info))
     sys.stdout.flush()
@@ -165,5 +148,6 @@ def run(args: argparse.Namespace) -> int:
             except OSError as exc:
                 raise UsageError(f"{args.write_baseline}: cannot write ({exc.strerror or exc})") from None
             count = sum(len(d.findings) for d in recorded)
-            print(f"mtcheck: wrote {args.write_baseline}: {count} findings in {len(recorded)} documents", file=sys.stderr)
+            print(f"mtcheck: wrote {args.write_baseline}: {count} findings in {len(recorded)} documents",
+                  file=sys.stderr)
     return run_info.exit_code

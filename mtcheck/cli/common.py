@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mtcheck.corpus.index import References
+    from mtcheck.pipeline import Checker
+    from mtcheck.policy.config import Config
+    from mtcheck.policy.options import Options, Overrides
+
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FAIL_ON = ("info", "warning", "error", "never")
 
 
 class UsageError(Exception):
@@ -65,45 +72,49 @@ def add_rule_options(p: argparse.ArgumentParser) -> None:
                    help="skip these rules: ids, families or categories, comma-separated (repeatable)")
 
 
-def checker_from_args(args: argparse.Namespace, config=None):
-    """The Checker the rule options ask for, on top of a config file's settings when one is
-    given (command-line options win); a bad option or setting is a UsageError."""
-    from mtcheck.checker import RuleSelectionError
-    from mtcheck.policy.config import Config
-    from mtcheck.core.pairs import PairsError
-
-    for path in args.pairs:
-        if not Path(path).exists():
-            raise UsageError(f"{path}: no such pairs file or folder")
-    try:
-        return (config or Config()).checker(pairs=args.pairs, select=split(args.select), ignore=split(args.ignore),
-                                            default_pairs=False if args.no_default_pairs else None)
-    except (RuleSelectionError, PairsError) as exc:
-        where = f"{config.path}: " if config is not None and config.path is not None else ""
-        raise UsageError(f"{where}{exc}") from None
-
-
 def add_config_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", metavar="PATH",
                    help="use this config file instead of discovering one from each file's folder upwards")
 
 
-class CheckerForFile:
-    """The Checker for each input: the config that applies to its folder (or --config) under
-    the command line's rule options, each built once; a bad config is a UsageError."""
+def overrides_from_args(args: argparse.Namespace) -> Overrides:
+    """What the command line says about the options (whatever options the command has)."""
+    from mtcheck.policy.options import Overrides
 
-    def __init__(self, args: argparse.Namespace):
+    for path in args.pairs:
+        if not Path(path).exists():
+            raise UsageError(f"{path}: no such pairs file or folder")
+    select, ignore = split(args.select), split(args.ignore)
+    return Overrides(
+        pairs=tuple(args.pairs), default_pairs=False if args.no_default_pairs else None,
+        select=tuple(select) if select else None, ignore=tuple(ignore) if ignore else None,
+        fail_on=getattr(args, "fail_on", None), max_mt_likelihood=getattr(args, "max_mt_likelihood", None),
+        min_fluency=getattr(args, "min_fluency", None), baseline=getattr(args, "baseline", None),
+    )
+
+
+class CheckerForFile:
+    """The Checker for each input: the config that applies to its folder (or --config) merged
+    with the command line, each built once. A bad config or option is a UsageError.
+    `default_fail_on` is the command's own default (check fails on errors; report, fix never)."""
+
+    def __init__(self, args: argparse.Namespace, default_fail_on: str = "error",
+                 references: References | None = None, overrides: Overrides | None = None,
+                 missing_baseline_ok: bool = False):
         from mtcheck.policy.config import ConfigCache
 
-        self.args = args
         self.configs = ConfigCache(args.config)
-        self._checkers: dict = {}
+        self.overrides = overrides if overrides is not None else overrides_from_args(args)
+        self.default_fail_on = default_fail_on
+        self.references = references
+        self.missing_baseline_ok = missing_baseline_ok  # writing the first baseline
+        self._checkers: dict[Path | None, Checker] = {}
 
-    def __call__(self, name: str):
+    def __call__(self, name: str) -> Checker:
         return self.checker_for(self.config_for(name))
 
-    def config_for(self, name: str):
-        """The config that applies to `name` ('-': the current folder's), or None."""
+    def config_for(self, name: str) -> Config | None:
+        """The config that applies to file `name` ('-': the current folder's), or None."""
         from mtcheck.policy.config import ConfigError
 
         try:
@@ -111,8 +122,42 @@ class CheckerForFile:
         except ConfigError as exc:
             raise UsageError(str(exc)) from None
 
-    def checker_for(self, config):
+    def options_for(self, config: Config | None) -> Options:
+        from mtcheck.policy.config import Config
+        from mtcheck.policy.options import OptionsError
+
+        try:
+            options = (config or Config()).merge(self.overrides, self.default_fail_on)
+        except OptionsError as exc:
+            raise UsageError(f"{_where(config)}{exc}") from None
+        if self.missing_baseline_ok and options.baseline is not None and not Path(options.baseline).exists():
+            options = options.replace(baseline=None)
+        return options
+
+    def checker_for(self, config: Config | None) -> Checker:
+        from mtcheck.core.pairs import PairsError
+        from mtcheck.core.rules import RuleSelectionError
+        from mtcheck.pipeline import Checker
+        from mtcheck.policy.baseline import BaselineError
+
         key = config.path if config is not None else None
         if key not in self._checkers:
-            self._checkers[key] = checker_from_args(self.args, config)
+            options = self.options_for(config)
+            try:
+                self._checkers[key] = Checker(options, self.references)
+            except (RuleSelectionError, PairsError) as exc:
+                raise UsageError(f"{_where(config)}{exc}") from None
+            except BaselineError as exc:
+                raise UsageError(str(exc)) from None
         return self._checkers[key]
+
+    def signature(self) -> str:
+        """The signatures of the checkers used (of the current folder's when none was)."""
+        signatures = list(dict.fromkeys(c.signature.format() for c in self._checkers.values()))
+        if not signatures:
+            signatures = [self("-").signature.format()]
+        return " ; ".join(signatures)
+
+
+def _where(config: Config | None) -> str:
+    return f"{config.path}: " if config is not None and config.path is not None else ""

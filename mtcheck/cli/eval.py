@@ -4,13 +4,25 @@ evidence, and verdict thresholds calibrated to a target precision."""
 from __future__ import annotations
 
 import argparse
-import functools
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mtcheck.cli.common import (
-    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError, add_rule_options, error, number_between, positive_int, split,
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    CheckerForFile,
+    UsageError,
+    add_rule_options,
+    error,
+    number_between,
+    positive_int,
+    split,
 )
+
+if TYPE_CHECKING:
+    from mtcheck.pipeline import Checker
 
 MAX_ERRORS_SHOWN = 20
 
@@ -100,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--mt-share and --post-edited-precision need --calibrate")
     if args.mt_share is not None and args.mt_share >= 1:
         raise UsageError("--mt-share must be below 1 (some of the copy must be human)")
-    checker, build = _checker(args)
+    checker = _checker(args)
     options = EvalOptions(
         label=label, text_field=args.text, score_field=args.score, score_higher_is=args.higher_score_is,
         group_field=args.group, segments_path=args.segments, segment_key=segment_key,
@@ -110,12 +122,12 @@ def run(args: argparse.Namespace) -> int:
         post_edited_precision=args.post_edited_precision, jobs=args.jobs or 0, quiet=args.quiet,
         max_bytes=args.max_bytes or DEFAULT_MAX_BYTES)
     try:
-        report = evaluate(args.file, options, checker, build)
+        report = evaluate(args.file, options, checker)
     except InputProblem as problem:
         error(str(problem))
         return EXIT_ERROR
-    for problem in report.errors[:MAX_ERRORS_SHOWN]:
-        error(f"{problem.source}: {problem.message}")
+    for record in report.errors[:MAX_ERRORS_SHOWN]:
+        error(f"{record.source}: {record.message}")
     if len(report.errors) > MAX_ERRORS_SHOWN:
         error(f"{args.file}: {len(report.errors) - MAX_ERRORS_SHOWN:,} more malformed records (all in eval.json)")
     out = Path(args.out) if args.out else Path("reports") / f"eval-{Path(args.file).stem}"
@@ -131,34 +143,16 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _checker(args: argparse.Namespace):
-    """The Checker the options ask for, and a picklable way to build it again in a worker."""
-    from mtcheck.checker import Checker, RuleSelectionError
-    from mtcheck.core.pairs import PairsError
+def _checker(args: argparse.Namespace) -> Checker:
+    """The Checker the options ask for: the settings of --config (none are discovered: an
+    evaluation measures what it is told to) under the command line's rule options."""
+    from mtcheck.policy.config import ConfigError, load_config
 
-    for path in args.pairs:
-        if not Path(path).exists():
-            raise UsageError(f"{path}: no such pairs file or folder")
-    overrides = dict(pairs=args.pairs, select=split(args.select), ignore=split(args.ignore))
-    if not (args.config or args.pairs or args.select or args.ignore or args.no_default_pairs):
-        import mtcheck
-
-        return mtcheck.default_checker(), Checker  # built once a process, like `check` in-process callers
-    if args.config:
-        from mtcheck.policy.config import ConfigError, load_config
-
-        try:
-            config = load_config(args.config)
-        except ConfigError as exc:
-            raise UsageError(str(exc)) from None
-        build = functools.partial(config.checker, **overrides,
-                                  default_pairs=False if args.no_default_pairs else None)
-    else:
-        build = functools.partial(Checker, **overrides, default_pairs=not args.no_default_pairs)
     try:
-        return build(), build
-    except (RuleSelectionError, PairsError) as exc:
+        config = load_config(args.config) if args.config else None
+    except ConfigError as exc:
         raise UsageError(str(exc)) from None
+    return CheckerForFile(args).checker_for(config)
 
 
 def _write(out: Path, report) -> list[Path]:
@@ -173,7 +167,8 @@ def _write(out: Path, report) -> list[Path]:
     roc_file = scatter_file = None
     if d.roc:
         roc_file = "roc.svg"
-        files[roc_file] = svg.standalone(svg.roc_curve(curves, f"ROC: MT vs human ({report.inputs.documents:,} documents)",
+        files[roc_file] = svg.standalone(svg.roc_curve(curves, f"ROC: MT vs human ({report.inputs.documents:,} "
+                                                               "documents)",
                                                        x_label="human documents flagged (false-positive rate)",
                                                        y_label="MT documents flagged (true-positive rate)"))
     if d.correlation is not None and d.points:

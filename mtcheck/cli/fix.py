@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from mtcheck.cli.common import (
-    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, FAIL_ON, UsageError, CheckerForFile, add_config_option, add_rule_options, error,
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    CheckerForFile,
+    UsageError,
+    add_config_option,
+    add_rule_options,
+    error,
     positive_int,
 )
 from mtcheck.files import atomic_write_bytes
+from mtcheck.policy import FAIL_ON
 from mtcheck.read import InputProblem
 
 if TYPE_CHECKING:
@@ -32,11 +41,13 @@ def register(sub) -> None:
                     "a unified diff (--diff), or rewrite the files (--write). Findings that need judgement stay.")
     fix.add_argument("files", nargs="*", metavar="FILE",
                      help="plain text, Markdown or HTML files; '-' or nothing reads stdin")
-    fix.add_argument("--diff", action="store_true", help="print a unified diff (patch -p1 / git apply) instead of the text")
+    fix.add_argument("--diff", action="store_true", help="print a unified diff (patch -p1 / git apply) instead of the "
+                                                         "text")
     fix.add_argument("--write", action="store_true",
                      help="rewrite the files in place, atomically, keeping their encoding and line endings")
-    fix.add_argument("--fail-on", choices=FAIL_ON, default="never",
-                     help="exit 1 when a finding left for a person has this severity or higher (default: never)")
+    fix.add_argument("--fail-on", choices=FAIL_ON, default=None,
+                     help="exit 1 when a finding left for a person has this severity or higher (default: the "
+                          "config's, else never)")
     fix.add_argument("--input-format", choices=INPUT_FORMATS, default="auto",
                      help="how to read the inputs (default: auto, by extension)")
     add_rule_options(fix)
@@ -49,9 +60,8 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mtcheck.fix.diff import unified_diff
     from mtcheck.fix.apply import ensure_fixable, fix_source
-    from mtcheck.models import Severity
+    from mtcheck.fix.diff import unified_diff
     from mtcheck.read import DEFAULT_MAX_BYTES
     from mtcheck.read.formats import format_of, read_documents
 
@@ -64,11 +74,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--write rewrites files; stdin ('-') has none (leave out --write to print the fixed text)")
     if len(files) > 1 and not (args.write or args.diff):
         raise UsageError("several files: use --write or --diff (their fixed texts run together on stdout)")
-    checkers = CheckerForFile(args)
+    checkers = CheckerForFile(args, default_fail_on="never")
     for name in files:  # every config read, and every bad one reported, before any output
         checkers(name)
     max_bytes = args.max_bytes or DEFAULT_MAX_BYTES
-    threshold = None if args.fail_on == "never" else Severity(args.fail_on).rank
     failed = errors = False
     for name in files:
         try:
@@ -79,8 +88,9 @@ def run(args: argparse.Namespace) -> int:
             if len(documents) != 1:
                 raise InputProblem(name, f"holds {len(documents)} documents; fix takes one a file")
             source = documents[0]
-            report = fix_source(source, checkers(name))
-            original = source.original if source.original is not None else source.text
+            checker = checkers(name)
+            report = fix_source(source, checker)
+            original = source.file_text
             if args.diff:
                 label = _label(name)
                 sys.stdout.write(unified_diff(original, report.text, f"a/{label}", f"b/{label}"))
@@ -93,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
             errors = True
             continue
         sys.stdout.flush()
-        failed = failed or (threshold is not None and any(f.severity.rank >= threshold for f in report.remaining))
+        failed = failed or any(checker.gate.fails_on(f.severity) for f in report.remaining)
         if not args.quiet:
             print(_summary(name, report, args.write), file=sys.stderr)
     if errors:
@@ -101,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failed else EXIT_OK
 
 
-def _summary(name: str, report: "FixReport", written: bool) -> str:
+def _summary(name: str, report: FixReport, written: bool) -> str:
     """One line: what was fixed, by rule, and what is left for a person, by severity."""
     by_rule: dict[str, int] = {}
     for change in report.applied:
@@ -124,21 +134,19 @@ def _label(name: str) -> str:
     if name == "-":
         return "stdin"
     path = Path(name)
-    try:
+    with contextlib.suppress(ValueError):
         path = path.resolve().relative_to(Path.cwd().resolve()) if path.is_absolute() else path
-    except ValueError:
-        pass
     return path.as_posix().lstrip("/")
 
 
-def _stat(name: str) -> Optional[os.stat_result]:
+def _stat(name: str) -> os.stat_result | None:
     try:
         return os.stat(name) if name != "-" else None
     except OSError:
         return None  # reading reports the problem
 
 
-def _rewrite(name: str, text: str, encoding: str, before: Optional[os.stat_result]) -> None:
+def _rewrite(name: str, text: str, encoding: str, before: os.stat_result | None) -> None:
     """Replace the file with `text` atomically: same encoding, byte-order mark and mode;
     refused when the file changed since it was read."""
     target = Path(os.path.realpath(name))  # a symlink keeps pointing at the rewritten file

@@ -21,8 +21,8 @@ def register(sub) -> None:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    from mtcheck.models import PairsValidation, Severity
     from mtcheck.core.pairs import PairsError, default_pairs_dir, load, pair_files
+    from mtcheck.models import PairsValidation, Severity
 
     try:
         paths = args.paths or [default_pairs_dir() / "phrases"]

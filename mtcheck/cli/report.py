@@ -6,8 +6,16 @@ import argparse
 from pathlib import Path
 
 from mtcheck.cli.common import (
-    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, FAIL_ON, UsageError, add_rule_options, checker_from_args, error, positive_int,
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    CheckerForFile,
+    UsageError,
+    add_rule_options,
+    error,
+    positive_int,
 )
+from mtcheck.policy import FAIL_ON
 
 DEFAULT_OUT = "reports/run"
 
@@ -35,8 +43,12 @@ def register(sub) -> None:
                    help="read every file as this format (default: auto, by extension)")
     p.add_argument("--max-bytes", type=positive_int, default=None, metavar="N",
                    help="refuse a file (or a JSONL line) larger than N bytes (default: 50 MB)")
-    p.add_argument("--fail-on", choices=FAIL_ON, default="never",
-                   help="exit 1 when a document has a finding this severe or worse (default: never: a survey)")
+    p.add_argument("--fail-on", choices=FAIL_ON, default=None,
+                   help="exit 1 when a document has a finding this severe or worse (default: the config's, else "
+                        "never: a survey)")
+    p.add_argument("--baseline", metavar="FILE",
+                   help="leave out the findings recorded in FILE (mtcheck check --write-baseline); default: the "
+                        "config's baseline")
     p.add_argument("--config", metavar="PATH",
                    help="settings file (default: mtcheck.toml or pyproject.toml [tool.mtcheck], found from the "
                         "current folder upwards); command-line options win")
@@ -46,11 +58,11 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mtcheck.batch.engines import available_cores
-    from mtcheck.batch.run import RunError, RunOptions, run_report
     from mtcheck.batch.discover import default_include
+    from mtcheck.batch.run import RunError, RunOptions, run_report
     from mtcheck.read import DEFAULT_MAX_BYTES
     from mtcheck.read.formats import formats
+    from mtcheck.workers import available_cores
 
     if args.paths.count("-") > 1:
         raise UsageError("stdin ('-') can be read only once")
@@ -61,18 +73,20 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out}: not a folder")
-    config = _config(args)
-    checker = checker_from_args(args, config)
+    # One config for the run: --config, else the one found from the current folder upwards.
+    checkers = CheckerForFile(args, default_fail_on="never")
+    config = checkers.config_for("-")
+    checker = checkers.checker_for(config)
     # Globs on the command line replace the config's; the config's are relative to its folder.
-    globs_from_config = config is not None and not (args.include or args.exclude)
+    from_config = config if config is not None and not (args.include or args.exclude) else None
     options = RunOptions(
         paths=args.paths, out=out, jobs=args.jobs or available_cores(),
-        include=config.include if globs_from_config else args.include,
-        exclude=config.exclude if globs_from_config else args.exclude,
-        glob_base=config.base_dir if globs_from_config else None,
+        include=from_config.include if from_config is not None else args.include,
+        exclude=from_config.exclude if from_config is not None else args.exclude,
+        glob_base=from_config.base_dir if from_config is not None else None,
         config=str(config.path) if config is not None and config.path is not None else None,
         engine=args.engine, scheduler=args.scheduler, input_format=args.input_format,
-        max_bytes=args.max_bytes or DEFAULT_MAX_BYTES, fail_on=args.fail_on, quiet=args.quiet,
+        max_bytes=args.max_bytes or DEFAULT_MAX_BYTES, quiet=args.quiet,
     )
     try:
         summary = run_report(checker, options, on_error=error)
@@ -87,19 +101,10 @@ def run(args: argparse.Namespace) -> int:
         verdicts = ", ".join(f"{t.verdicts.get(v, 0):,} {v}" for v in ("machine", "post-edited", "human"))
         print(f"{t.documents:,} documents: {t.reported:,} reported ({verdicts}), {t.errors:,} errors; "
               f"{summary.checked:,} checked now, {summary.reused:,} reused from the store"
-              + (f"; {t.flagged:,} flagged (--fail-on {args.fail_on})" if args.fail_on != "never" else ""))
+              + (f"; {t.flagged:,} flagged ({checker.gate.describe()})" if checker.gate.describe() else ""))
         for name in ("index", "summary", "documents"):
             print(f"  {out / summary.outputs[name]}")
         print(f"signature: {summary.signature}")
     if t.errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if t.flagged else EXIT_OK
-
-
-def _config(args: argparse.Namespace):
-    from mtcheck.policy.config import ConfigError, find_config
-
-    try:
-        return find_config(args.config, Path.cwd())
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None

@@ -1,27 +1,51 @@
-"""`mtcheck rules`: the rule catalogue."""
+"""`mtcheck rules` (the rule catalogue) and `mtcheck rule ID` (one rule explained)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from mtcheck.cli.common import EXIT_OK
+from mtcheck.cli.common import EXIT_OK, UsageError
 
 
-def register(sub) -> None:
-    rules = sub.add_parser("rules", help="list the rules", description="List every rule with its id, severity and message.")
-    rules.add_argument("--format", choices=("text", "json"), default="text")
-    rules.set_defaults(run=run)
+def register(sub: argparse._SubParsersAction) -> None:
+    rules = sub.add_parser("rules", help="list the rules",
+                           description="List every rule with its id, severity, weight, fix availability and message.")
+    rules.add_argument("--format", choices=("text", "json", "markdown"), default="text",
+                       help="text (default), json (with descriptions and examples), or markdown (docs/rules.md)")
+    rules.set_defaults(run=run_rules)
+    rule = sub.add_parser("rule", help="explain one rule",
+                          description="Print one rule's documentation: severity, weight, fix availability, "
+                                      "description and examples.")
+    rule.add_argument("id", metavar="ID", help="a rule id, e.g. calque.term")
+    rule.add_argument("--format", choices=("text", "json"), default="text")
+    rule.set_defaults(run=run_rule)
 
 
-def run(args: argparse.Namespace) -> int:
-    from mtcheck.models import RuleCatalogue
-    from mtcheck.render import render_rules_text
+def run_rules(args: argparse.Namespace) -> int:
     from mtcheck.core.rules import rule_infos
+    from mtcheck.models import RuleCatalogue
+    from mtcheck.render.rules import render_rules_markdown, render_rules_text
 
     infos = rule_infos()
     if args.format == "json":
         sys.stdout.write(RuleCatalogue(rules=infos).model_dump_json(indent=2) + "\n")
+    elif args.format == "markdown":
+        sys.stdout.write(render_rules_markdown(infos))
     else:
         sys.stdout.write(render_rules_text(infos))
+    return EXIT_OK
+
+
+def run_rule(args: argparse.Namespace) -> int:
+    from mtcheck.core.rules import RULES
+    from mtcheck.render.rules import render_rule_text
+
+    rule = RULES.get(args.id)
+    if rule is None:
+        close = [rid for rid in RULES if args.id in rid or rid.startswith(args.id.split(".")[0] + ".")]
+        hint = f"; did you mean {', '.join(close[:5])}?" if close else " (see `mtcheck rules`)"
+        raise UsageError(f"unknown rule {args.id!r}{hint}")
+    info = rule.info()
+    sys.stdout.write(info.model_dump_json(indent=2) + "\n" if args.format == "json" else render_rule_text(info))
     return EXIT_OK

@@ -10,7 +10,14 @@ import socket
 import sys
 
 from mtcheck.cli.common import (
-    EXIT_ERROR, EXIT_OK, UsageError, add_rule_options, checker_from_args, positive_int, split, warning,
+    EXIT_ERROR,
+    EXIT_OK,
+    CheckerForFile,
+    UsageError,
+    add_config_option,
+    add_rule_options,
+    positive_int,
+    warning,
 )
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
@@ -40,6 +47,7 @@ def register(sub) -> None:
                    help="requests in progress at once per worker; more get 503 at once (default: 64)")
     p.add_argument("--no-access-log", action="store_true", help="do not print the JSON access log on stdout")
     add_rule_options(p)
+    add_config_option(p)
     p.set_defaults(run=run)
 
 
@@ -86,19 +94,22 @@ def run(args: argparse.Namespace) -> int:
         warning(f"listening on {args.host}, not a loopback address: anyone who can reach this "
                 "computer can use the server (it has no authentication)")
     _check_address_free(args.host, args.port)
-    checker = checker_from_args(args)  # a bad rule option is a one-line error before anything starts
+    # The config found from the current folder (or --config) under the command line's options;
+    # a bad setting is a one-line error before anything starts.
+    checkers = CheckerForFile(args)
+    config = checkers.config_for("-")
+    checker = checkers.checker_for(config)
     settings = ServeSettings(
         max_body_bytes=args.max_body_bytes or DEFAULT_MAX_BODY_BYTES, request_timeout=args.request_timeout,
-        max_concurrent=args.max_concurrent,
-        pairs=tuple(args.pairs), select=tuple(split(args.select)), ignore=tuple(split(args.ignore)),
-        default_pairs=not args.no_default_pairs,
+        max_concurrent=args.max_concurrent, options=checker.options,
         allowed_hosts=tuple(dict.fromkeys((*LOOPBACK_NAMES, args.host.strip("[]").lower()))) if loopback else None,
     )
-    options = dict(
-        host=args.host.strip("[]"), port=args.port, http=PROTOCOL, log_config=log_config(access=not args.no_access_log),
-        access_log=False, server_header=False, proxy_headers=False, timeout_keep_alive=args.keep_alive_timeout,
-        timeout_graceful_shutdown=max(1, round(args.request_timeout)),
-    )
+    options = {
+        "host": args.host.strip("[]"), "port": args.port, "http": PROTOCOL,
+        "log_config": log_config(access=not args.no_access_log), "access_log": False, "server_header": False,
+        "proxy_headers": False, "timeout_keep_alive": args.keep_alive_timeout,
+        "timeout_graceful_shutdown": max(1, round(args.request_timeout)),
+    }
     shown = f"[{options['host']}]" if ":" in options["host"] else options["host"]
     print(f"mtcheck: serving http://{shown}:{args.port}/ (the page; the API is under /v1) with {args.workers} "
           f"worker(s); Ctrl+C or SIGTERM stops it", file=sys.stderr)

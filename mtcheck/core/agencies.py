@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
 
 from mtcheck.core.pairs import PairsError, default_pairs_dir
 
@@ -29,11 +28,12 @@ class AgencyRegistry:
         for info, aliases in rows:
             for name in (info.canonical, info.short, *aliases):
                 self._by_name.setdefault(name.lower(), info)
-        names = sorted({n for info, aliases in rows for n in (info.canonical, info.short, *aliases)}, key=len, reverse=True)
+        names = sorted({n for info, aliases in rows for n in (info.canonical, info.short, *aliases)}, key=len,
+                       reverse=True)
         # Case-sensitive: "AP" the agency, not "ap" in a word.
         self.pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w])") if names else None
 
-    def lookup(self, name: str) -> Optional[AgencyInfo]:
+    def lookup(self, name: str) -> AgencyInfo | None:
         return self._by_name.get(name.strip().lower())
 
     def names_regex(self) -> str:
@@ -57,8 +57,10 @@ def load_registry(path: Path) -> AgencyRegistry:
             header_seen = True
             continue
         if len(fields) != len(HEADER) or not all(fields[:3]):
-            raise PairsError(f"{path}:{lineno}: expected {len(HEADER)} tab-separated fields with canonical, short and language")
-        rows.append((AgencyInfo(fields[0], fields[1], fields[2]), [a.strip() for a in fields[3].split("|") if a.strip()]))
+            raise PairsError(f"{path}:{lineno}: expected {len(HEADER)} tab-separated fields with canonical, short and "
+                             "language")
+        rows.append((AgencyInfo(fields[0], fields[1], fields[2]),
+                     [a.strip() for a in fields[3].split("|") if a.strip()]))
     return AgencyRegistry(rows)
 
 

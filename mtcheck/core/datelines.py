@@ -7,14 +7,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
 
 from mtcheck.core.agencies import AgencyRegistry
 
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december")
 AP_MONTHS = ("Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.")
-_MONTH = r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?|Sep(?:tember|t\.|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
+_MONTH = (r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?"
+          r"|Sep(?:tember|t\.|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)")
 DATE = _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?"
 # How far into a story a dateline may stand (after a headline, credits, a photo caption).
 SEARCH_CHARS = 3000
@@ -24,7 +24,8 @@ _WIRE = re.compile(
     + r")[ \t]*\((?P<agency>[^()\n]{2,40})\)[ \t]*(?:--|—|–|-)",
     re.MULTILINE,
 )
-_WIRE_NO_DATE = re.compile(r"^[ \t\u3000]*(?P<city>[A-Z][A-Z.'\- ]{1,40})[ \t]*\((?P<agency>[^()\n]{2,40})\)[ \t]*(?:--|—|–|-)", re.MULTILINE)
+_WIRE_NO_DATE = re.compile(r"^[ \t\u3000]*(?P<city>[A-Z][A-Z.'\- ]{1,40})[ \t]*\((?P<agency>[^()\n]{2,40})\)[ "
+                           r"\t]*(?:--|—|–|-)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -32,17 +33,17 @@ class DatelineMatch:
     style: str
     start: int
     end: int
-    city: Optional[str]
-    date: Optional[str]
-    agency: Optional[str]
+    city: str | None
+    date: str | None
+    agency: str | None
     agency_start: int = -1
 
     @property
-    def date_normalised(self) -> Optional[str]:
+    def date_normalised(self) -> str | None:
         return ap_date(self.date) if self.date else None
 
 
-def ap_date(written: str) -> Optional[str]:
+def ap_date(written: str) -> str | None:
     """'November 27th' -> 'Nov. 27' (AP style)."""
     m = re.match(r"([A-Za-z]+)\.?\s+(\d{1,2})", written)
     if not m:
@@ -65,23 +66,27 @@ def _chinese_wire(registry: AgencyRegistry) -> re.Pattern:
     )
 
 
-def find_dateline(text: str, registry: AgencyRegistry) -> Optional[DatelineMatch]:
-    head = text[:SEARCH_CHARS]
-    patterns = (("wire", _WIRE), ("wire", _WIRE_NO_DATE), ("chinese-wire", _chinese_wire(registry)))
-    # A dateline opens a line: try the patterns at line starts only, first line first.
+def _first_match(head: str, patterns: tuple[tuple[str, re.Pattern[str]], ...]) -> tuple[str, re.Match[str]] | None:
     line_start = 0
     while line_start < len(head):
         for style, pattern in patterns:
             m = pattern.match(head, line_start)
             if m:
-                break
-        if m:
-            break
+                return style, m
         line_start = head.find("\n", line_start) + 1
         if line_start == 0:
             return None
-    else:
+    return None
+
+
+def find_dateline(text: str, registry: AgencyRegistry) -> DatelineMatch | None:
+    head = text[:SEARCH_CHARS]
+    patterns = (("wire", _WIRE), ("wire", _WIRE_NO_DATE), ("chinese-wire", _chinese_wire(registry)))
+    # A dateline opens a line: try the patterns at line starts only, first line first.
+    found = _first_match(head, patterns)
+    if found is None:
         return None
+    style, m = found
     groups = m.groupdict()
     end = m.end()
     while end > m.start() and text[end - 1] in " \t":

@@ -63,10 +63,10 @@ def detect_document(text: str) -> LanguageInfo:
     guesses = _langdetect(sample)
     if not guesses:
         return LanguageInfo(None, 0.0, "langdetect", round(share, 3))
-    code, prob = guesses[0]
-    if code == "en" and latin < letters * 0.5:
-        code, prob = (guesses[1] if len(guesses) > 1 else (None, 0.0))
-    return LanguageInfo(_short(code), round(prob, 2), "langdetect", round(share, 3))
+    best: tuple[str | None, float] = guesses[0]
+    if best[0] == "en" and latin < letters * 0.5:
+        best = guesses[1] if len(guesses) > 1 else (None, 0.0)
+    return LanguageInfo(_short(best[0]), round(best[1], 2), "langdetect", round(share, 3))
 
 
 def span_language(span: str, script: str) -> str | None:

@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
 
 import ahocorasick
 
 from mtcheck.models import PairProblem, Severity
 
-try:  # the parser behind re, to find the literals a pattern needs
-    from re import _parser as _sre_parse  # Python >= 3.11
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
+# The parser behind re, to find the literals a pattern needs.
+if sys.version_info >= (3, 11):
+    from re import _parser as _sre_parse
+else:  # pragma: no cover - Python 3.10
+    import sre_parse as _sre_parse
 
 HEADER = ("mt_phrase", "reference", "source_term", "source_lang", "category", "severity", "fix", "note")
 CATEGORIES = ("calque", "term")
@@ -64,7 +66,7 @@ class PairEntry:
     def pattern(self) -> str:
         return self.mt_phrase[3:] if self.is_regex else _phrase_regex(self.mt_phrase.split(" "))
 
-    def replacement_for(self, matched: str) -> Optional[str]:
+    def replacement_for(self, matched: str) -> str | None:
         """The literal text that replaces `matched` (a match of this entry) when the entry is
         fix=safe: the first reference, carrying the plural or possessive of the match's last
         word. None when the match is inflected in a way the reference cannot follow (a verb
@@ -96,7 +98,8 @@ def default_pairs_dir() -> Path:
     for candidate in (package / "reference_pairs", package.parent / "reference_pairs"):
         if (candidate / "phrases").is_dir():
             return candidate
-    raise PairsError(f"{package.parent / 'reference_pairs'}: the shipped reference pairs are missing from this installation")
+    raise PairsError(f"{package.parent / 'reference_pairs'}: the shipped reference pairs are missing from this "
+                     "installation")
 
 
 def pair_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -145,7 +148,7 @@ _HYPHENS = str.maketrans({"’": "'", "‐": "", "‑": "", "-": ""})
 _IRREGULAR_PLURAL = re.compile(r"(?:s|man|child|person|foot|tooth|mouse|fe|f)$")
 
 
-def _inflect_like(replacement: str, base: str, written: str) -> Optional[str]:
+def _inflect_like(replacement: str, base: str, written: str) -> str | None:
     """`replacement` with the inflection `written` (the matched last word) has over `base`."""
     form = re.sub(r"\s+", "", written.lower()).translate(_HYPHENS)
     base = base.translate(_HYPHENS)
@@ -225,7 +228,7 @@ def load(paths: Iterable[str | Path], check_replacements: bool = True) -> Loaded
 _ADVICE = re.compile(r"[<>…]|\.\.\.| or |\be\.g\.")
 
 
-def replacement_loops(pairs: "PairSet") -> list[PairProblem]:
+def replacement_loops(pairs: PairSet) -> list[PairProblem]:
     """Safe pairs whose replacement a safe pair would rewrite again: `mtcheck fix` could
     then never settle on a text."""
     problems = []
@@ -305,7 +308,7 @@ def _parse(text: str, name: str, problems: list[PairProblem]) -> Iterator[PairEn
         problem(1, "no entries and no header")
 
 
-def _pattern_problem(entry: PairEntry) -> Optional[str]:
+def _pattern_problem(entry: PairEntry) -> str | None:
     if entry.is_regex:
         source = entry.mt_phrase[3:]
         try:
@@ -318,7 +321,8 @@ def _pattern_problem(entry: PairEntry) -> Optional[str]:
             return "bad pattern: matches the empty string"
         return None
     if not _LITERAL_OK.match(entry.mt_phrase):
-        return f"bad pattern {entry.mt_phrase!r}: plain lower-case words separated by single spaces (or start with re: for a regex)"
+        return (f"bad pattern {entry.mt_phrase!r}: plain lower-case words separated by single spaces "
+                "(or start with re: for a regex)")
     if len(entry.mt_phrase.replace(" ", "")) < 3:
         return "bad pattern: too short to match safely"
     return None
@@ -383,7 +387,7 @@ class _Anchor:
     companions: tuple[str, ...] = ()
 
 
-def _anchor(entry: PairEntry) -> Optional[_Anchor]:
+def _anchor(entry: PairEntry) -> _Anchor | None:
     if entry.is_regex:
         try:
             parsed = _sre_parse.parse(entry.mt_phrase[3:], re.IGNORECASE)
@@ -412,7 +416,7 @@ def _stem(word: str) -> str:
     return stem[:-1] if stem.endswith(("e", "y")) else stem  # use/using, apply/applies
 
 
-def _required(seq) -> Optional[frozenset[str]]:
+def _required(seq) -> frozenset[str] | None:
     candidates: list[frozenset[str]] = []
     run: list[str] = []
 
@@ -432,7 +436,7 @@ def _required(seq) -> Optional[frozenset[str]]:
             sub = _required(av[-1])
         elif op is _sre_parse.BRANCH:
             subs = [_required(branch) for branch in av[1]]
-            sub = frozenset().union(*subs) if all(subs) else None
+            sub = frozenset().union(*(s for s in subs if s)) if all(subs) else None
         elif op in (_sre_parse.MAX_REPEAT, _sre_parse.MIN_REPEAT) and av[0] >= 1:
             sub = _required(av[2])
         else:
@@ -499,7 +503,7 @@ class PairSet:
 
         def scan(pattern: re.Pattern, ids: tuple[int, ...], margin: int, lo: int, hi: int) -> None:
             for m in pattern.finditer(text, lo, hi + margin):
-                if m.end() <= hi:
+                if m.end() <= hi and m.lastindex is not None:  # every member is a group: one always took part
                     found.add((m.start(), m.end(), ids[m.lastindex - 1]))
 
         if self._has_anchors:
@@ -508,7 +512,8 @@ class PairSet:
                 lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
             n = len(text)
             covered: dict[int, int] = {}  # pattern -> end of the last window scanned with it
-            for end, (length, word_start, before, after, companions, pattern, ids, margin) in self._automaton.iter(lowered):
+            for end, (length, word_start, before, after, companions, pattern, ids,
+                      margin) in self._automaton.iter(lowered):
                 start = end + 1 - length
                 if word_start and start and lowered[start - 1].isalnum():
                     continue

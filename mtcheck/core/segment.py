@@ -10,10 +10,12 @@ by the rules, not hidden by the splitter.
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Optional
+
+from mtcheck.read.offsets import LineIndex
 
 # Abbreviations after which a full stop never ends a sentence (a name, number or
 # date always follows them in news copy).
@@ -35,7 +37,6 @@ _SENTENCE_STARTERS = frozenset(
     most several all both each no not one two three mr mrs ms dr""".split()
 )
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _TERMINAL = frozenset(".!?:;\"”’)]」』。！？：；…—-")
 _CANDIDATE = re.compile(r"(\.{3}|…|[.!?。！？]+)([\"'”’»)\]」』]*)(?=\s|$)")
 _NEXT_WORD = re.compile(r"\s*[\"'“‘«(\[]*(\w*)")
@@ -65,7 +66,7 @@ class Document:
     text: str
     paragraphs: list[Paragraph]
     sentences: list[Sentence]
-    line_starts: list[int]
+    lines: LineIndex
     _sentence_starts: list[int] = field(repr=False, default_factory=list)
     _paragraph_starts: list[int] = field(repr=False, default_factory=list)
 
@@ -73,7 +74,7 @@ class Document:
         self._sentence_starts = [s.start for s in self.sentences]
         self._paragraph_starts = [p.start for p in self.paragraphs]
 
-    def paragraph_at(self, offset: int) -> Optional[Paragraph]:
+    def paragraph_at(self, offset: int) -> Paragraph | None:
         """The paragraph containing offset, or None between paragraphs."""
         i = bisect_right(self._paragraph_starts, offset) - 1
         if i < 0 or offset >= self.paragraphs[i].end:
@@ -84,11 +85,6 @@ class Document:
         """The span [start, end) lies inside a single paragraph."""
         paragraph = self.paragraph_at(start)
         return paragraph is not None and end <= paragraph.end
-
-    def position(self, offset: int) -> tuple[int, int]:
-        """1-based (line, column) of a character offset."""
-        line = bisect_right(self.line_starts, offset)
-        return line, offset - self.line_starts[line - 1] + 1
 
     def sentence_at(self, offset: int) -> int:
         """Index of the sentence containing offset (or the next one, for text between sentences)."""
@@ -104,20 +100,20 @@ class Document:
 
 
 def segment(text: str) -> Document:
-    line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
-    paragraphs = split_paragraphs(text, line_starts)
+    lines = LineIndex(text)
+    paragraphs = split_paragraphs(text, lines.starts)
     sentences: list[Sentence] = []
     for para in paragraphs:
         for start, end in split_sentences(text, para.start, para.end):
             sentences.append(Sentence(len(sentences), start, end, para.index))
-    return Document(text, paragraphs, sentences, line_starts)
+    return Document(text, paragraphs, sentences, lines)
 
 
 def split_paragraphs(text: str, line_starts: list[int]) -> list[Paragraph]:
     """Blank lines always separate paragraphs. Inside a block of consecutive lines,
     each line is its own paragraph (wire copy, one paragraph a line) unless the block
     is hard-wrapped prose, where most lines stop mid-sentence."""
-    lines = []  # (content_start, content_end, indent_start) of non-blank lines; None for blank
+    lines: list[tuple[int, int, int] | None] = []  # (content_start, content_end, indent_start); None: blank
     n = len(line_starts)
     for i, ls in enumerate(line_starts):
         le = line_starts[i + 1] if i + 1 < n else len(text)
@@ -145,7 +141,7 @@ def split_paragraphs(text: str, line_starts: list[int]) -> list[Paragraph]:
         unterminated = sum(1 for cs, ce, _ in inner if text[ce - 1] not in _TERMINAL)
         wrapped = len(inner) >= 2 and unterminated / len(inner) > 0.6
         current = block[0]
-        for prev, line in zip(block, block[1:]):
+        for prev, line in itertools.pairwise(block):
             cs = line[0]
             continuation = wrapped or (text[prev[1] - 1] not in _TERMINAL and text[cs].islower())
             if continuation and line[2] == cs:  # an indented line always opens a paragraph
@@ -193,7 +189,9 @@ def _ends_sentence(text: str, sent_start: int, punct_at: int, punct: str, cut: i
     if punct[0] == "。":
         return True
     # A full stop: look at the token before it.
-    ws = max(text.rfind(" ", sent_start, punct_at), text.rfind("\n", sent_start, punct_at), text.rfind("\t", sent_start, punct_at))
+    ws = max(text.rfind(" ", sent_start, punct_at), text.rfind("\n", sent_start, punct_at), text.rfind("\t",
+                                                                                                       sent_start,
+                                                                                                       punct_at))
     token = text[(ws + 1 if ws >= 0 else sent_start):punct_at].lstrip("\"'“‘(«[")
     if not token:
         return True

@@ -2,7 +2,7 @@
 
     index = ReferenceIndex.open("published/")           # builds, or brings up to date
     index.lookup("The new crown pneumonia epidemic ...")  # ReferenceMatch or None
-    annotate(report, text, index)                         # fills a DocumentReport
+    References(index, 60).match(sentences)                # each sentence's match, the documents
 
 Candidates come from an inverted index of word-bigram shingles (`shingles.py`: immutable,
 memory-mapped segments, searched with a binary search) in the spirit of passim's n-gram
@@ -22,25 +22,34 @@ import sqlite3
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator, Optional, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 from rapidfuzz import fuzz
 
+from mtcheck.core.segment import segment
 from mtcheck.corpus.shingles import (
-    SCHEME, Segment, ShingleBatch, WordHasher, candidates, merge_segments, normalise, query_keys, words, write_segment,
+    SCHEME,
+    Segment,
+    ShingleBatch,
+    WordHasher,
+    candidates,
+    merge_segments,
+    normalise,
+    query_keys,
+    words,
+    write_segment,
 )
 from mtcheck.models import ReferenceDocument, ReferenceMatch
 from mtcheck.read.formats import read_documents
 from mtcheck.read.jsonl import parse_record
 from mtcheck.read.text import DEFAULT_MAX_BYTES, InputProblem
-from mtcheck.core.segment import segment
 
 if TYPE_CHECKING:
-    from mtcheck.models import DocumentReport
     from mtcheck.read.offsets import OffsetMap
 
 FORMAT_VERSION = 1
@@ -93,7 +102,7 @@ class IndexStats:
     sentences_indexed: int = 0  # by this open
     skipped: int = 0  # bad documents left out by this open
     merges: int = 0
-    rebuilt: Optional[str] = None  # why an existing index was thrown away and built afresh
+    rebuilt: str | None = None  # why an existing index was thrown away and built afresh
 
 
 @dataclass(frozen=True)
@@ -111,10 +120,10 @@ class _CorpusFile:
 @dataclass
 class _Document:
     part: int  # JSONL: its line number; other files: the reader's document ordinal
-    line: Optional[int]
-    key: Optional[str]
+    line: int | None
+    key: str | None
     text: str
-    offsets: Optional["OffsetMap"] = None
+    offsets: OffsetMap | None = None
 
 
 @dataclass
@@ -161,7 +170,7 @@ class ReferenceIndex:
     @classmethod
     def open(cls, corpus_path: str | Path, index_dir: str | Path | None = None, progress: bool = False, *,
              warn: Warn = _warn_stderr, max_bytes: int = DEFAULT_MAX_BYTES,
-             batch_sentences: int = BATCH_SENTENCES, max_segments: int = MAX_SEGMENTS) -> "ReferenceIndex":
+             batch_sentences: int = BATCH_SENTENCES, max_segments: int = MAX_SEGMENTS) -> ReferenceIndex:
         """Open the index of a corpus (a file or a folder), building or updating it first.
 
         The index lives in `index_dir`, else beside the corpus (FOLDER/.mtcheck-index/ or
@@ -179,7 +188,7 @@ class ReferenceIndex:
                                            "name a writable one with --index DIR") from None
         started = time.perf_counter()
         stats = IndexStats(index_dir=str(folder))
-        db: Optional[sqlite3.Connection] = None
+        db: sqlite3.Connection | None = None
         try:
             with _locked(folder):
                 db = _open_database(folder, stats, warn)
@@ -213,7 +222,7 @@ class ReferenceIndex:
         self._segments = []
         self._db.close()
 
-    def __enter__(self) -> "ReferenceIndex":
+    def __enter__(self) -> ReferenceIndex:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -221,24 +230,24 @@ class ReferenceIndex:
 
     # -- lookup --------------------------------------------------------------------------------
 
-    def lookup(self, text: str, threshold: float = DEFAULT_THRESHOLD) -> Optional[ReferenceMatch]:
+    def lookup(self, text: str, threshold: float = DEFAULT_THRESHOLD) -> ReferenceMatch | None:
         """The corpus sentence closest to `text`, if its similarity (0-100) reaches `threshold`."""
         return self.lookup_many([text], threshold)[0]
 
-    def lookup_many(self, texts: Sequence[str], threshold: float = DEFAULT_THRESHOLD) -> list[Optional[ReferenceMatch]]:
+    def lookup_many(self, texts: Sequence[str], threshold: float = DEFAULT_THRESHOLD) -> list[ReferenceMatch | None]:
         """`lookup` for many sentences, with one database query per chunk of them."""
-        out: list[Optional[ReferenceMatch]] = []
+        out: list[ReferenceMatch | None] = []
         for at in range(0, len(texts), _LOOKUP_CHUNK):
             out.extend(self._lookup_chunk(texts[at: at + _LOOKUP_CHUNK], threshold))
         return out
 
-    def _lookup_chunk(self, texts: Sequence[str], threshold: float) -> list[Optional[ReferenceMatch]]:
+    def _lookup_chunk(self, texts: Sequence[str], threshold: float) -> list[ReferenceMatch | None]:
         ranked = [self._candidates(t) for t in texts]
         rows = self._fetch({i for ids in ranked for i in ids})
-        out: list[Optional[ReferenceMatch]] = []
+        out: list[ReferenceMatch | None] = []
         for text, ids in zip(texts, ranked):
             query = normalise(text)
-            best: Optional[tuple[float, _Row]] = None
+            best: tuple[float, _Row] | None = None
             for row in (rows[i] for i in ids if i in rows):
                 score = similarity(query, row.normalised)
                 if score >= threshold and (best is None or score > best[0]):
@@ -246,7 +255,7 @@ class ReferenceIndex:
             out.append(best[1].match(best[0]) if best else None)
         return out
 
-    def document_sentences(self, path: str, line: Optional[int]) -> int:
+    def document_sentences(self, path: str, line: int | None) -> int:
         """How many indexed sentences the reference document at (path, line) has."""
         rel = self._relative(path)
         row = self._db.execute("SELECT SUM(sentences) FROM documents WHERE path = ? AND line IS ?",
@@ -263,7 +272,7 @@ class ReferenceIndex:
         # Most shared shingles first; ties by id, so lookups are deterministic.
         return unique[np.lexsort((unique, -shared))[:CANDIDATES]].tolist()
 
-    def _fetch(self, ids: set[int]) -> dict[int, "_Row"]:
+    def _fetch(self, ids: set[int]) -> dict[int, _Row]:
         rows: dict[int, _Row] = {}
         ordered = sorted(ids)
         for at in range(0, len(ordered), _SQL_VARIABLES):
@@ -307,8 +316,8 @@ class _Row:
     end: int
     text: str
     path: str
-    line: Optional[int]
-    key: Optional[str]
+    line: int | None
+    key: str | None
     normalised: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -323,31 +332,37 @@ class _Row:
 # -- annotating a check report -------------------------------------------------------------------
 
 
-def annotate(report: "DocumentReport", text: str, index: ReferenceIndex,
-             threshold: float = DEFAULT_THRESHOLD) -> "DocumentReport":
-    """Add to each sentence of a report its closest reference sentence (at or above
-    `threshold`) and to its provenance the closest reference documents: those matched by
-    the most sentences, with the share of the checked document's sentences they match.
-    `text` is the text the report's offsets point into. Returns the report, changed in place."""
-    sentences = report.fluency.sentences
-    matches = index.lookup_many([text[s.start:s.end] for s in sentences], threshold)
-    by_document: dict[tuple[str, Optional[int]], list[ReferenceMatch]] = defaultdict(list)
-    for sentence, match in zip(sentences, matches):
-        sentence.reference = match
-        if match is not None:
-            by_document[(match.path, match.line)].append(match)
-    ranked = sorted(by_document.items(), key=lambda item: (
-        -len(item[1]), -sum(m.similarity for m in item[1]), item[0][0], item[0][1] or 0))
-    references = []
-    for (path, line), found in ranked[:TOP_DOCUMENTS]:
-        size = max(index.document_sentences(path, line), 1)
-        references.append(ReferenceDocument(
-            document=found[0].document, path=path, line=line, sentences=len(found),
-            share=round(len(found) / len(sentences), 4),
-            coverage=round(min(len({m.sentence for m in found}) / size, 1.0), 4),
-            similarity=round(sum(m.similarity for m in found) / len(found), 2)))
-    report.provenance.references = references
-    return report
+@dataclass(frozen=True)
+class References:
+    """A reference corpus opened for checking, with the similarity a match must reach."""
+
+    index: ReferenceIndex
+    threshold: float = DEFAULT_THRESHOLD
+
+    def describe(self) -> str:
+        """For the checker's signature."""
+        return f"{self.index.stats.sentences}@{self.threshold:g}"
+
+    def match(self, sentences: Sequence[str]) -> tuple[list[ReferenceMatch | None], list[ReferenceDocument]]:
+        """Each sentence's closest reference sentence (None below the threshold), and the
+        reference documents matched by the most sentences, with the share of `sentences`
+        they match."""
+        matches = self.index.lookup_many(list(sentences), self.threshold)
+        by_document: dict[tuple[str, int | None], list[ReferenceMatch]] = defaultdict(list)
+        for match in matches:
+            if match is not None:
+                by_document[(match.path, match.line)].append(match)
+        ranked = sorted(by_document.items(), key=lambda item: (
+            -len(item[1]), -sum(m.similarity for m in item[1]), item[0][0], item[0][1] or 0))
+        documents = []
+        for (path, line), found in ranked[:TOP_DOCUMENTS]:
+            size = max(self.index.document_sentences(path, line), 1)
+            documents.append(ReferenceDocument(
+                document=found[0].document, path=path, line=line, sentences=len(found),
+                share=round(len(found) / len(sentences), 4),
+                coverage=round(min(len({m.sentence for m in found}) / size, 1.0), 4),
+                similarity=round(sum(m.similarity for m in found) / len(found), 2)))
+        return matches, documents
 
 
 # -- building and updating -------------------------------------------------------------------------
@@ -365,7 +380,7 @@ class _Builder:
         self.db, self.folder, self.stats, self.warn = db, folder, stats, warn
         self.max_bytes, self.batch_sentences = max_bytes, batch_sentences
         self.hasher = WordHasher()
-        self.batch: Optional[ShingleBatch] = None
+        self.batch: ShingleBatch | None = None
         self.finished_files: list[tuple] = []
 
     def update(self, files: list[_CorpusFile], show_progress: bool) -> None:
@@ -377,11 +392,11 @@ class _Builder:
         for f in plan.touched:
             self.db.execute("UPDATE files SET mtime_ns = ? WHERE path = ?", (f.mtime_ns, f.rel))
         self.batch = ShingleBatch(int(_meta(self.db, "next_sentence", "0")))
-        work = plan.index
+        work: Iterable[tuple[_CorpusFile, int, int, int]] = plan.index
         if show_progress:
             from mtcheck.progress import progress
 
-            work = progress(work, total=len(work), desc="indexing reference corpus", unit="file")
+            work = progress(plan.index, total=len(plan.index), desc="indexing reference corpus", unit="file")
         for f, from_byte, from_line, from_part in work:
             self._tombstone(f.rel, from_part)
             lines = self._index_file(f, from_byte, from_line, from_part)
@@ -431,13 +446,14 @@ class _Builder:
         """Index a file's documents; returns its line count (JSONL) or 0."""
         if f.jsonl:
             lines = from_line
-            for lines, doc in _jsonl_documents(f, from_byte, from_line, self._skip):
+            for line, doc in _jsonl_documents(f, from_byte, from_line, self._skip):
+                lines = line
                 if doc is not None:
                     self._add(f.rel, doc)
             return lines
         try:
             for part, source in enumerate(read_documents(f.path, self.max_bytes)):
-                offsets = source.offsets if source.original is not None else None
+                offsets = source.extraction.offsets if source.extraction is not None else None
                 self._add(f.rel, _Document(part, None, source.doc_id, source.text, offsets))
         except InputProblem as problem:
             self._skip(f"{f.path}: {problem.message}")
@@ -648,7 +664,7 @@ def _list_files(corpus: Path, index_folder: Path) -> list[_CorpusFile]:
     return found
 
 
-def _file_digest(path: Path, limit: Optional[int] = None) -> tuple[str, bool]:
+def _file_digest(path: Path, limit: int | None = None) -> tuple[str, bool]:
     """sha256 of the file (or of its first `limit` bytes) and whether that ends with a newline."""
     digest = hashlib.sha256()
     last = b""
@@ -666,7 +682,7 @@ def _file_digest(path: Path, limit: Optional[int] = None) -> tuple[str, bool]:
 
 
 def _jsonl_documents(f: _CorpusFile, from_byte: int, from_line: int,
-                     skip: Callable[[str], None]) -> Iterator[tuple[int, Optional[_Document]]]:
+                     skip: Callable[[str], None]) -> Iterator[tuple[int, _Document | None]]:
     """(line number, document or None) for each line of a JSONL file from a byte offset:
     one document a line, `text` (required) and `id`. A bad line is skipped, naming it.
 
@@ -680,7 +696,7 @@ def _jsonl_documents(f: _CorpusFile, from_byte: int, from_line: int,
             yield line_number, _jsonl_record(str(f.path), raw, line_number, skip)
 
 
-def _jsonl_record(path: str, raw: bytes, line_number: int, skip: Callable[[str], None]) -> Optional[_Document]:
+def _jsonl_record(path: str, raw: bytes, line_number: int, skip: Callable[[str], None]) -> _Document | None:
     """A line read as the JSONL reader reads it; without an `id`, the file and line name it."""
     item = parse_record(path, line_number, raw.rstrip(b"\n"), name_by_line=False)
     if isinstance(item, InputProblem):

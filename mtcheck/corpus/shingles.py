@@ -16,10 +16,10 @@ from __future__ import annotations
 import os
 import re
 from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from hashlib import blake2b
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -175,7 +175,7 @@ class Segment:
         return folder / f"{name}.keys.npy", folder / f"{name}.ids.npy"
 
     @classmethod
-    def open(cls, folder: Path, name: str, postings: int) -> "Segment":
+    def open(cls, folder: Path, name: str, postings: int) -> Segment:
         """Map a segment; ValueError or OSError when its files are missing or do not agree."""
         keys_path, ids_path = cls.files(folder, name)
         # np.asarray drops the memmap subclass (cheaper slices); the mapping stays.

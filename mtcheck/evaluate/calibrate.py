@@ -14,12 +14,11 @@ share in the newsroom's own copy from the true- and false-positive rates instead
 from __future__ import annotations
 
 import math
-from typing import Optional
 
 import numpy as np
 
-from mtcheck.models.evaluate import Calibration, ThresholdChoice
 from mtcheck.evaluate.stats import RocPoints
+from mtcheck.models.evaluate import Calibration, ThresholdChoice
 
 RULE = "the lowest MT likelihood at which the precision for MT reaches {p:g}"
 POST_EDITED_DEFAULT = " (half-way from the MT share {share:.3g} to the target {target:g})"
@@ -49,10 +48,11 @@ def choose(points: RocPoints, target: float, mt_share: float, verdict: str, rule
     )
 
 
-def calibrate(points: RocPoints, target: float, mt_share: Optional[float] = None,
-              post_edited_precision: Optional[float] = None) -> Calibration:
+def calibrate(points: RocPoints, target: float, mt_share: float | None = None,
+              post_edited_precision: float | None = None) -> Calibration:
     """Both thresholds and notes on how far to trust them (the snippet is added by `snippet`)."""
-    data_share = points.positives / (points.positives + points.negatives) if points.positives + points.negatives else math.nan
+    total = points.positives + points.negatives
+    data_share = points.positives / total if total else math.nan
     share = data_share if mt_share is None else mt_share
     notes = []
     if points.negatives == 0 or points.positives == 0:
@@ -81,7 +81,7 @@ def calibrate(points: RocPoints, target: float, mt_share: Optional[float] = None
     if not machine.reached:
         best = "n/a" if machine.best_precision is None else f"{machine.best_precision:.3f}"
         notes.append(f"precision {target:g} is not reached at any threshold (best {best}); no thresholds are written")
-    if machine.reached and machine.false_alarm_rate == 0:
+    if machine.reached and machine.false_alarm_rate == 0 and machine.recall is not None:
         # Rule of three: with none of n flagged, a rate up to 3/n is within the 95% interval.
         bound = min(1.0, 3 / points.negatives)
         worst = share * machine.recall / (share * machine.recall + (1 - share) * bound)
@@ -102,10 +102,12 @@ def snippet(calibration: Calibration, source: str, documents: int, signature: st
              f"(the data: {calibration.data_mt_share:.3g})"]
     for choice in (calibration.post_edited, calibration.machine):
         if choice.reached:
-            lines.append(f"# {choice.verdict}: {choice.rule}: precision {choice.precision:.3f}, recall {choice.recall:.3f}, "
+            lines.append(f"# {choice.verdict}: {choice.rule}: precision {choice.precision:.3f}, recall "
+                         f"{choice.recall:.3f}, "
                          f"human documents flagged {choice.false_alarm_rate:.1%}")
     lines.extend(f"# note: {note}" for note in calibration.notes)
     if calibration.reached:
         lines += ["# in mtcheck.toml the table is [verdict]", "[tool.mtcheck.verdict]",
-                  f"post_edited = {calibration.post_edited.threshold!r}", f"machine = {calibration.machine.threshold!r}"]
+                  f"post_edited = {calibration.post_edited.threshold!r}",
+                  f"machine = {calibration.machine.threshold!r}"]
     return "\n".join(lines) + "\n"

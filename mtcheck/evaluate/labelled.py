@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence, TypeVar
+from typing import Any, TypeVar
 
 from mtcheck.models import InputError
 from mtcheck.read import DEFAULT_MAX_BYTES, InputProblem, read_path
@@ -30,7 +31,7 @@ class LabelSpec:
     true_means: str
 
     @classmethod
-    def of(cls, field: str, true_means: Optional[str] = None) -> "LabelSpec":
+    def of(cls, field: str, true_means: str | None = None) -> LabelSpec:
         """With `true_means` omitted it is read off the name (is_human, human -> human;
         is_mt, machine -> mt); a name that says neither, or both, is refused."""
         if true_means is not None:
@@ -57,9 +58,9 @@ class LabelledDoc:
     line: int
     text: str
     is_mt: bool
-    score: Optional[float] = None
-    group: Optional[str] = None
-    key: Optional[tuple[str, ...]] = None  # matches segments to their document
+    score: float | None = None
+    group: str | None = None
+    key: tuple[str, ...] | None = None  # matches segments to their document
 
 
 @dataclass(frozen=True)
@@ -68,18 +69,21 @@ class LabelledSegment:
     key: tuple[str, ...]
     order: tuple[int, float, str]
     text: str
-    score: Optional[float] = None
+    score: float | None = None
 
 
 class RecordError(ValueError):
     """One field of one record is unusable; the message names the field."""
 
 
-def _records(path: str | Path, max_bytes: int) -> tuple[list[tuple[int, dict[str, Any]]], list[tuple[int, str]], set[str]]:
+def _records(path: str | Path, max_bytes: int) -> tuple[list[tuple[int, dict[str, Any]]], list[tuple[int, str]],
+                                                        set[str]]:
     """(line number, object) of every record, (line number, problem) of every line that is
     not a JSON object, and the field names seen."""
     source = read_path(path, max_bytes)
-    records, problems, seen = [], [], set()
+    records: list[tuple[int, dict]] = []
+    problems: list[tuple[int, str]] = []
+    seen: set[str] = set()
     # Only "\n" ends a record: str.splitlines would also split at U+2028, legal inside JSON strings.
     for number, line in enumerate(source.text.split("\n"), 1):
         if not line.strip():
@@ -122,7 +126,7 @@ def _label(record: dict, field: str) -> bool:
     raise RecordError(f"label field {field!r} must be true or false, not {json.dumps(value)[:40]}")
 
 
-def _score(record: dict, field: Optional[str]) -> Optional[float]:
+def _score(record: dict, field: str | None) -> float | None:
     """A finite number; null or absent means unscored."""
     value = record.get(field) if field is not None else None
     if value is None:
@@ -132,7 +136,7 @@ def _score(record: dict, field: Optional[str]) -> Optional[float]:
     return float(value)
 
 
-def _name(record: dict, field: Optional[str]) -> Optional[str]:
+def _name(record: dict, field: str | None) -> str | None:
     """A group or key value: a string or number; null or absent means none."""
     value = record.get(field) if field is not None else None
     if value is None:
@@ -142,7 +146,7 @@ def _name(record: dict, field: Optional[str]) -> Optional[str]:
     return str(value)
 
 
-def _key(record: dict, fields: Sequence[str]) -> Optional[tuple[str, ...]]:
+def _key(record: dict, fields: Sequence[str]) -> tuple[str, ...] | None:
     values = tuple(_name(record, f) for f in fields)
     return None if not fields or any(v is None for v in values) else values  # type: ignore[return-value]
 
@@ -157,7 +161,7 @@ def _order(record: dict, field: str, line: int) -> tuple[int, float, str]:
     return (1, 0.0, str(value))
 
 
-def _require_fields(path: str | Path, seen: set[str], wanted: Sequence[tuple[str, Optional[str]]]) -> None:
+def _require_fields(path: str | Path, seen: set[str], wanted: Sequence[tuple[str, str | None]]) -> None:
     """A field no record has is a wrong option, not a thousand bad records: say so once."""
     if not seen:
         return
@@ -167,7 +171,7 @@ def _require_fields(path: str | Path, seen: set[str], wanted: Sequence[tuple[str
             raise InputProblem(str(path), f"no record has the field {field!r} ({option}); the fields are: {fields}")
 
 
-def _load(path: str | Path, max_bytes: int, wanted: Sequence[tuple[str, Optional[str]]],
+def _load(path: str | Path, max_bytes: int, wanted: Sequence[tuple[str, str | None]],
           parse: Callable[[int, dict], T]) -> tuple[list[T], list[InputError]]:
     """`parse(line, record)` of every record, and an error for each line it refuses."""
     raw, problems, seen = _records(path, max_bytes)
@@ -183,8 +187,8 @@ def _load(path: str | Path, max_bytes: int, wanted: Sequence[tuple[str, Optional
     return items, _errors(path, problems)
 
 
-def load_documents(path: str | Path, label: LabelSpec, text_field: str = "text", score_field: Optional[str] = None,
-                   group_field: Optional[str] = None, key_fields: Sequence[str] = (),
+def load_documents(path: str | Path, label: LabelSpec, text_field: str = "text", score_field: str | None = None,
+                   group_field: str | None = None, key_fields: Sequence[str] = (),
                    max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[LabelledDoc], list[InputError]]:
     """The labelled documents of a JSONL file and the errors of its malformed records."""
     def parse(line: int, record: dict) -> LabelledDoc:
@@ -198,7 +202,7 @@ def load_documents(path: str | Path, label: LabelSpec, text_field: str = "text",
 
 
 def load_segments(path: str | Path, key_fields: Sequence[str], order_field: str = "seg_id", text_field: str = "target",
-                  score_field: Optional[str] = None,
+                  score_field: str | None = None,
                   max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[LabelledSegment], list[InputError]]:
     """The segments of a JSONL file: the key of their document, their order in it, text and score."""
     def parse(line: int, record: dict) -> LabelledSegment:

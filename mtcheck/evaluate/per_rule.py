@@ -8,9 +8,9 @@ a coin and should not weigh in the MT likelihood.
 from __future__ import annotations
 
 import math
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
-from mtcheck.core import scores
+from mtcheck.core.rules import RULES
 from mtcheck.models.evaluate import RuleFigures, RuleTable
 
 NEUTRAL_BAND = (0.8, 1.25)
@@ -37,7 +37,7 @@ def rule_figures(rule: str, human_docs: int, mt_docs: int, human_hits: int, mt_h
     else:  # its interval holds 1, and the ratio is outside the band or set by the smoothing of a zero count
         evidence = "uncertain"
     return RuleFigures(
-        rule=rule, weight=scores.RULE_WEIGHTS.get(rule, scores.DEFAULT_RULE_WEIGHT),
+        rule=rule, weight=RULES[rule].weight,
         human_docs=human_docs, mt_docs=mt_docs, human_hits=human_hits, mt_hits=mt_hits,
         human_rate=human_docs / n_human if n_human else None, mt_rate=mt_docs / n_mt if n_mt else None,
         likelihood_ratio=ratio, ratio_low=low, ratio_high=high,

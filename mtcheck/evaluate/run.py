@@ -10,22 +10,34 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional, Sequence
 
 import numpy as np
 
-from mtcheck.checker import Checker
-from mtcheck.evaluate import calibrate as calibration_mod, segments as segments_mod, stats
+from mtcheck.evaluate import calibrate as calibration_mod
+from mtcheck.evaluate import segments as segments_mod
+from mtcheck.evaluate import stats
 from mtcheck.evaluate.checking import Checked, check_texts
 from mtcheck.evaluate.labelled import LabelledDoc, LabelSpec, load_documents, load_segments
-from mtcheck.models.evaluate import (
-    Bootstrap, ConfusionMatrix, Correlation, DocumentLevel, Estimate, EvalReport, Inputs, PairwiseAccuracy, RocPoint,
-    ScorePoint, SegmentLevel, VerdictFigures,
-)
 from mtcheck.evaluate.per_rule import NEUTRAL_BAND, rule_table
 from mtcheck.models import InputError
+from mtcheck.models.evaluate import (
+    Bootstrap,
+    ConfusionMatrix,
+    Correlation,
+    DocumentLevel,
+    Estimate,
+    EvalReport,
+    Inputs,
+    PairwiseAccuracy,
+    RocPoint,
+    ScorePoint,
+    SegmentLevel,
+    VerdictFigures,
+)
+from mtcheck.pipeline import Checker
 from mtcheck.read import DEFAULT_MAX_BYTES, InputProblem
 
 VERDICTS = ("human", "post-edited", "machine")
@@ -38,27 +50,27 @@ VERDICT_READINGS = ((("machine",), "mt"), (("post-edited", "machine"), "mt"), ((
 class EvalOptions:
     label: LabelSpec
     text_field: str = "text"
-    score_field: Optional[str] = None
+    score_field: str | None = None
     score_higher_is: str = "worse"  # MQM counts errors: a higher score is a worse translation
-    group_field: Optional[str] = None
-    segments_path: Optional[str] = None
+    group_field: str | None = None
+    segments_path: str | None = None
     segment_key: tuple[str, ...] = ("doc_id", "system")
     segment_order: str = "seg_id"
     segment_text: str = "target"
-    segment_score: Optional[str] = None  # default: score_field
+    segment_score: str | None = None  # default: score_field
     resamples: int = stats.BOOTSTRAP_RESAMPLES
     seed: int = stats.BOOTSTRAP_SEED
     band: tuple[float, float] = NEUTRAL_BAND
-    target_precision: Optional[float] = None  # calibrate when given
-    mt_share: Optional[float] = None
-    post_edited_precision: Optional[float] = None
+    target_precision: float | None = None  # calibrate when given
+    mt_share: float | None = None
+    post_edited_precision: float | None = None
     jobs: int = 0
     quiet: bool = False
     max_bytes: int = DEFAULT_MAX_BYTES
 
 
 def _estimate(value: float, interval: tuple[float, float] = (math.nan, math.nan)) -> Estimate:
-    def clean(x: float) -> Optional[float]:
+    def clean(x: float) -> float | None:
         return None if x is None or math.isnan(x) else round(float(x), 6)
 
     return Estimate(value=clean(value), low=clean(interval[0]), high=clean(interval[1]))
@@ -78,9 +90,9 @@ class _Timer:
         return {**self.seconds, "total": round(time.perf_counter() - self.start, 3)}
 
 
-def evaluate(path: str | Path, options: EvalOptions, checker: Checker, build: Callable[[], Checker]) -> EvalReport:
-    """Evaluate `checker` on the labelled JSONL at `path`; `build` makes it again in worker
-    processes (see checking.check_texts). A problem with the whole file
+def evaluate(path: str | Path, options: EvalOptions, checker: Checker) -> EvalReport:
+    """Evaluate `checker` on the labelled JSONL at `path` (in worker processes, each with a
+    checker built from the same options: see checking.check_texts). A problem with the whole file
     raises InputProblem; malformed records (and an unreadable segments file) are listed
     in the report's `errors` and the rest is evaluated."""
     timer = _Timer()
@@ -92,14 +104,14 @@ def evaluate(path: str | Path, options: EvalOptions, checker: Checker, build: Ca
         raise InputProblem(str(path), f"no usable record ({len(errors):,} malformed; the first, "
                                       f"{first.source}: {first.message})")
     timer.lap("load")
-    checked = check_texts(checker, build, [d.text for d in docs], options.jobs, "checking", options.quiet)
+    checked = check_texts(checker, [d.text for d in docs], options.jobs, "checking", options.quiet)
     timer.lap("check")
 
     is_mt = np.array([d.is_mt for d in docs], dtype=bool)
     group_name = f"grouped by {options.group_field}" if options.group_field else "stratified by label"
     segment_level = None
     if options.segments_path:
-        segment_level = _segment_level(options, docs, checked, checker, build, errors, timer)
+        segment_level = _segment_level(options, docs, checked, checker, errors, timer)
     document = _document_level(options, docs, checked, is_mt)
     rules = rule_table(checker.enabled, [c.rules for c in checked], list(is_mt), options.band)
     calibration = None
@@ -107,7 +119,7 @@ def evaluate(path: str | Path, options: EvalOptions, checker: Checker, build: Ca
         points = stats.roc_points([c.likelihood for c in checked], is_mt)
         calibration = calibration_mod.calibrate(points, options.target_precision, options.mt_share,
                                                 options.post_edited_precision)
-        text = calibration_mod.snippet(calibration, str(path), len(docs), checker.signature)
+        text = calibration_mod.snippet(calibration, str(path), len(docs), checker.signature.format())
         calibration = calibration.model_copy(update={"snippet": text})
     timer.lap("statistics")
     n_mt = int(is_mt.sum())
@@ -116,7 +128,7 @@ def evaluate(path: str | Path, options: EvalOptions, checker: Checker, build: Ca
                       label_rule=options.label.rule, text_field=options.text_field, score=options.score_field,
                       score_higher_is=options.score_higher_is if options.score_field else None,
                       group=options.group_field, segments=options.segments_path),
-        signature=checker.signature,
+        signature=checker.signature.format(),
         verdict_thresholds=checker.verdict_thresholds,
         bootstrap=Bootstrap(resamples=options.resamples, seed=options.seed, level=stats.CI_LEVEL,
                             documents=f"{group_name} (whole groups drawn with replacement)" if options.group_field
@@ -222,7 +234,7 @@ def _wins(mt: np.ndarray, human: np.ndarray) -> float:
 
 
 def _correlation(field: str, options: EvalOptions, fluency: np.ndarray, score: np.ndarray,
-                 groups: Optional[Sequence[str]]) -> Correlation:
+                 groups: Sequence[str] | None) -> Correlation:
     def figures(idx: np.ndarray) -> list[float]:
         return [stats.kendall_tau_b(fluency[idx], score[idx]), stats.spearman_rho(fluency[idx], score[idx])]
 
@@ -238,7 +250,7 @@ def _correlation(field: str, options: EvalOptions, fluency: np.ndarray, score: n
 
 
 def _segment_level(options: EvalOptions, docs: Sequence[LabelledDoc], checked: Sequence[Checked], checker: Checker,
-                   build: Callable[[], Checker], errors: list[InputError], timer: _Timer) -> Optional[SegmentLevel]:
+                   errors: list[InputError], timer: _Timer) -> SegmentLevel | None:
     path = options.segments_path
     assert path is not None
     score_field = options.segment_score or options.score_field
@@ -265,7 +277,7 @@ def _segment_level(options: EvalOptions, docs: Sequence[LabelledDoc], checked: S
         else:
             placed.append((i, parts, spans, checked[i].sentences))
     if recheck:
-        rechecked = check_texts(checker, build, [r[3] for r in recheck], options.jobs, "segments",
+        rechecked = check_texts(checker, [r[3] for r in recheck], options.jobs, "segments",
                                 options.quiet)
         placed.extend((i, parts, spans, c.sentences) for (i, parts, spans, _), c in zip(recheck, rechecked))
     timer.lap("check")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from mtcheck.evaluate.labelled import LabelledSegment
 
@@ -29,7 +29,7 @@ def by_document(segments: Sequence[LabelledSegment]) -> dict[tuple[str, ...], li
     return dict(grouped)
 
 
-def locate(text: str, parts: Sequence[str]) -> Optional[list[tuple[int, int]]]:
+def locate(text: str, parts: Sequence[str]) -> list[tuple[int, int]] | None:
     """The span of each part in `text`, searched in order from the end of the previous
     one; None when a part is not there (the text is not these segments)."""
     spans, cursor = [], 0
@@ -51,7 +51,7 @@ def joined(parts: Sequence[str]) -> tuple[str, list[tuple[int, int]]]:
     return "\n".join(parts), spans
 
 
-def span_fluency(sentences: Sequence[tuple[int, int, float]], start: int, end: int) -> Optional[float]:
+def span_fluency(sentences: Sequence[tuple[int, int, float]], start: int, end: int) -> float | None:
     """Overlap-weighted mean score of the sentences overlapping [start, end); None if none does."""
     starts = [s[0] for s in sentences]
     i = max(0, bisect_right(starts, start) - 1)

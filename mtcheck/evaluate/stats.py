@@ -8,7 +8,8 @@ Values agree with scipy.stats / sklearn.metrics (tests/test_eval.py checks them)
 from __future__ import annotations
 
 import math
-from typing import Callable, NamedTuple, Optional, Sequence
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -72,13 +73,14 @@ def roc_points(scores: Sequence[float] | np.ndarray, positive: Sequence[bool] | 
     return RocPoints(ordered[last], tp[last], fp[last], int(positive.sum()), int((~positive).sum()))
 
 
-def roc_curve(scores: Sequence[float] | np.ndarray, positive: Sequence[bool] | np.ndarray) -> list[tuple[Optional[float], float, float]]:
+def roc_curve(scores: Sequence[float] | np.ndarray, positive: Sequence[bool] | np.ndarray) -> list[tuple[float | None,
+                                                                                                         float, float]]:
     """(threshold, false-positive rate, true-positive rate), from (None, 0, 0) — nothing
     flagged — down to the lowest score, where everything is flagged."""
     pts = roc_points(scores, positive)
     if pts.positives == 0 or pts.negatives == 0:
         return []
-    curve: list[tuple[Optional[float], float, float]] = [(None, 0.0, 0.0)]
+    curve: list[tuple[float | None, float, float]] = [(None, 0.0, 0.0)]
     for t, tp, fp in zip(pts.thresholds, pts.true_positives, pts.false_positives):
         curve.append((float(t), float(fp / pts.negatives), float(tp / pts.positives)))
     return curve
@@ -215,7 +217,7 @@ class Resampler:
     one document) stay together. Stratified (`strata`): each stratum is resampled to its
     own size, so class sizes stay fixed. Otherwise items are drawn independently."""
 
-    def __init__(self, n: int, groups: Optional[Sequence] = None, strata: Optional[Sequence] = None,
+    def __init__(self, n: int, groups: Sequence | np.ndarray | None = None, strata: Sequence | np.ndarray | None = None,
                  seed: int = BOOTSTRAP_SEED):
         self.n = n
         self.rng = np.random.default_rng(seed)

@@ -23,13 +23,13 @@ import dataclasses
 import html
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable, Optional
 
-from mtcheck.checker import Checker, resolve_rules
+from mtcheck.core.rules import RULES, resolve_rules
 from mtcheck.models import AppliedFix, DocumentReport, Finding, FixReport
+from mtcheck.pipeline import Checker
 from mtcheck.read import InputProblem, LineIndex, Source
-from mtcheck.core.rules import all_rules
 
 MAX_ROUNDS = 5  # passes of fixes; real copy settles in one or two
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
@@ -70,20 +70,20 @@ class _Fix:
     rule: str
 
 
-def fix_text(text: str, checker: Checker, select: Optional[Iterable[str]] = None,
-             ignore: Optional[Iterable[str]] = None, source: str = "<text>") -> FixReport:
+def fix_text(text: str, checker: Checker, select: Iterable[str] | None = None,
+             ignore: Iterable[str] | None = None, source: str = "<text>") -> FixReport:
     """Fix plain text. `select`/`ignore` (rule ids, families, categories) choose which safe
     fixes apply; the checker's own rule selection decides what is checked at all."""
     return fix_source(Source(name=source, text=text), checker, select, ignore)
 
 
-def fix_source(source: Source, checker: Checker, select: Optional[Iterable[str]] = None,
-               ignore: Optional[Iterable[str]] = None) -> FixReport:
+def fix_source(source: Source, checker: Checker, select: Iterable[str] | None = None,
+               ignore: Iterable[str] | None = None) -> FixReport:
     """Fix one read document: plain text, or a Markdown or HTML file (fixed in the file).
     Raises InputProblem for a format that cannot be fixed in place."""
     ensure_fixable(source.name, source.format)
     fixable = resolve_rules(select, ignore)
-    original = source.original if source.original is not None else source.text
+    original = source.file_text
     analyse = _analyser(checker, source)
     edits: list[_Edit] = []
     current = original
@@ -103,11 +103,10 @@ def fix_source(source: Source, checker: Checker, select: Optional[Iterable[str]]
         line, column = lines.position(edit.start)
         applied.append(AppliedFix(rules=list(edit.rules), start=edit.start, end=edit.end, line=line, column=column,
                                   original=original[edit.start:edit.end], replacement=edit.replacement))
-    total = len(all_rules())
-    chosen = "all" if len(fixable) == total else f"{len(fixable)}of{total}"
+    chosen = "all" if len(fixable) == len(RULES) else f"{len(fixable)}of{len(RULES)}"
     return FixReport(source=source.name, format=source.format, text=current, changed=current != original,
                      applied=applied, remaining=report.findings, rounds=rounds,
-                     signature=f"{checker.signature}|fixes:{chosen}")
+                     signature=checker.signature.extended(fixes=chosen).format())
 
 
 def ensure_fixable(name: str, fmt: str) -> None:
@@ -119,24 +118,20 @@ def ensure_fixable(name: str, fmt: str) -> None:
 def _analyser(checker: Checker, source: Source) -> Callable[[str], DocumentReport]:
     """A function checking a version of the file, findings at offsets into that version."""
     from mtcheck.read.formats import READERS, formats
-    from mtcheck.policy.suppress import strip_directive_lines, suppress_source
 
     fmt = source.format
     if fmt != "text":
         formats()  # imports the reader modules, which register themselves
 
     def analyse(text: str) -> DocumentReport:
-        decoded = dataclasses.replace(source, text=text, format="text", original=None, offsets=None)
-        if fmt == "text":
-            document = strip_directive_lines(decoded)
-        else:
+        decoded = dataclasses.replace(source, text=text, format="text", extraction=None)
+        document = decoded
+        if fmt != "text":
             documents = list(READERS[fmt](decoded))
             if len(documents) != 1:
                 raise InputProblem(source.name, f"holds {len(documents)} documents; fix takes one a file")
-            document = documents[0]
-        report = checker.check_source(document)
-        suppress_source(document, report)
-        return report
+            document = documents[0]  # type: ignore[assignment]
+        return checker.check_source(document)
 
     return analyse
 
@@ -169,7 +164,7 @@ def _plan(text: str, report: DocumentReport, fixable: frozenset[str], escape: Ca
     return sorted(chosen, key=lambda f: f.start)
 
 
-def _adapt(text: str, finding: Finding, sentence_start: bool, escape: Callable[[str], str]) -> Optional[_Fix]:
+def _adapt(text: str, finding: Finding, sentence_start: bool, escape: Callable[[str], str]) -> _Fix | None:
     """The finding's suggestion fitted to its place; None when it would change nothing."""
     replacement = escape(keep_case(finding.text, finding.suggestion or "", sentence_start))
     start, end, replacement = _tidy(text, finding.start, finding.end, replacement)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 from rapidfuzz.distance import Indel
 
@@ -57,7 +57,7 @@ def line_opcodes(a: Sequence[str], b: Sequence[str]) -> list[Opcode]:
     _match(a, 0, len(a), b, 0, len(b), blocks)
     codes: list[Opcode] = []
     i = j = 0
-    for bi, bj, n in blocks + [(len(a), len(b), 0)]:
+    for bi, bj, n in [*blocks, (len(a), len(b), 0)]:
         if i < bi or j < bj:
             tag = "replace" if i < bi and j < bj else "delete" if i < bi else "insert"
             codes.append((tag, i, bi, j, bj))

@@ -27,6 +27,7 @@ from mtcheck.models.document import (
     ReferenceMatch,
     ReportModel,
     RuleCatalogue,
+    RuleExample,
     RuleInfo,
     SentenceFluency,
     Severity,
@@ -36,6 +37,7 @@ from mtcheck.models.document import (
 __all__ = [
     "Agency", "AppliedFix", "CheckReport", "Counts", "Dateline", "DocumentReport", "Evidence", "Finding", "FixReport",
     "Fluency", "GateFailure", "InputError", "LanguageGuess", "PairProblem", "PairsValidation", "Provenance",
-    "ReferenceDocument", "ReferenceMatch", "ReportModel", "RuleCatalogue", "RuleInfo", "SentenceFluency", "Severity",
+    "ReferenceDocument", "ReferenceMatch", "ReportModel", "RuleCatalogue", "RuleExample", "RuleInfo",
+           "SentenceFluency", "Severity",
     "Verdict",
 ]

@@ -7,7 +7,6 @@ Character spans are 0-based offsets into each side's decoded text, end exclusive
 from __future__ import annotations
 
 from enum import Enum
-from typing import Optional
 
 from pydantic import Field
 
@@ -22,8 +21,10 @@ class GroupStatus(str, Enum):
 
 
 class SideSpan(ReportModel):
-    sentences: list[int] = Field(description="Sentence indices on this side (empty for an added or dropped group's missing side).")
-    start: int = Field(ge=0, description="Character offset of the first sentence; for an empty side, where the missing text would stand.")
+    sentences: list[int] = Field(description="Sentence indices on this side (empty for an added or dropped group's "
+                                             "missing side).")
+    start: int = Field(ge=0, description="Character offset of the first sentence; for an empty side, where the missing "
+                                         "text would stand.")
     end: int = Field(ge=0)
     text: str
 
@@ -59,13 +60,13 @@ class FindingChange(ReportModel):
     category: str
     severity: Severity
     message: str
-    suggestion: Optional[str] = None
-    draft_start: Optional[int] = None
-    draft_end: Optional[int] = None
-    draft_text: Optional[str] = None
-    reference_start: Optional[int] = None
-    reference_end: Optional[int] = None
-    reference_text: Optional[str] = None
+    suggestion: str | None = None
+    draft_start: int | None = None
+    draft_end: int | None = None
+    draft_text: str | None = None
+    reference_start: int | None = None
+    reference_end: int | None = None
+    reference_text: str | None = None
 
 
 class AlignedGroup(ReportModel):
@@ -75,7 +76,7 @@ class AlignedGroup(ReportModel):
     draft: SideSpan
     reference: SideSpan
     similarity: float = Field(ge=0, le=100, description="rapidfuzz Indel similarity of the word tokens.")
-    scores: Optional[SentenceScores] = Field(default=None, description="Absent when one side is empty.")
+    scores: SentenceScores | None = Field(default=None, description="Absent when one side is empty.")
     edits: list[WordEdit]
     findings: list[FindingChange]
 

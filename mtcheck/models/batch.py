@@ -8,8 +8,6 @@ document, and `run.json` the `RunSummary`.
 
 from __future__ import annotations
 
-from typing import Optional, Union
-
 from pydantic import Field, RootModel
 
 from mtcheck.models.document import DocumentReport, ReportModel
@@ -19,11 +17,11 @@ class DocumentErrorRow(ReportModel):
     """A document (file or record) that could not be checked, and why."""
 
     source: str = Field(description="File path, or file:line for one record of a JSONL archive.")
-    doc_id: Optional[str] = Field(default=None, description="Id of the document inside its file, when known.")
+    doc_id: str | None = Field(default=None, description="Id of the document inside its file, when known.")
     error: str = Field(description="Why it was not checked: binary, undecodable, too large, malformed...")
 
 
-class ReportLine(RootModel[Union[DocumentReport, DocumentErrorRow]]):
+class ReportLine(RootModel[DocumentReport | DocumentErrorRow]):
     """One line of documents.jsonl."""
 
 
@@ -34,8 +32,8 @@ class SummaryRow(ReportModel):
     path: str
     format: str = ""
     verdict: str = ""
-    mt_likelihood: Optional[float] = None
-    fluency: Optional[float] = None
+    mt_likelihood: float | None = None
+    fluency: float | None = None
     findings: int = 0
     errors: int = 0
     warnings: int = 0
@@ -44,6 +42,8 @@ class SummaryRow(ReportModel):
     source_language: str = ""
     agency: str = Field(default="", description="Agency named by the text (normalised), else by the input's metadata.")
     date: str = Field(default="", description="Date from the input's metadata, else the dateline's.")
+    fails: bool = Field(default=False, description="The document fails the gate (fail_on, max_mt_likelihood, "
+                                                   "min_fluency).")
     error: str = Field(default="", description="Why the document was not checked; empty when it was.")
     page: str = Field(default="", description="Its page in the HTML report, relative to index.html.")
 
@@ -52,14 +52,15 @@ class RunTotals(ReportModel):
     documents: int = Field(description="Documents in the run, checked or not.")
     reported: int = Field(description="Documents checked and reported.")
     errors: int = Field(description="Documents (files or records) that could not be checked.")
-    flagged: int = Field(description="Documents with a finding at or above --fail-on.")
+    flagged: int = Field(description="Documents that fail the gate (a finding at or above fail_on, or a score past "
+                                     "max_mt_likelihood or min_fluency).")
     findings: int
     verdicts: dict[str, int]
     categories: dict[str, int] = Field(description="Findings per rule category over all documents.")
     source_languages: dict[str, int] = Field(description="Documents per likely source language.")
     agencies: dict[str, int] = Field(description="Documents per agency.")
-    mean_mt_likelihood: Optional[float] = None
-    mean_fluency: Optional[float] = None
+    mean_mt_likelihood: float | None = None
+    mean_fluency: float | None = None
 
 
 class RunSummary(ReportModel):
@@ -67,7 +68,7 @@ class RunSummary(ReportModel):
 
     signature: str = Field(description="Checker signature: the same one reproduces every report.")
     mtcheck: str = Field(description="mtcheck version.")
-    config: Optional[str] = Field(default=None, description="The config file whose settings were used, if any.")
+    config: str | None = Field(default=None, description="The config file whose settings were used, if any.")
     inputs: list[str]
     engine: str
     jobs: int
@@ -76,6 +77,7 @@ class RunSummary(ReportModel):
     finished: str
     seconds: float
     checked: int = Field(description="Documents checked in this run.")
-    reused: int = Field(description="Documents whose report was already in the store (unchanged content, same signature).")
+    reused: int = Field(description="Documents whose report was already in the store (unchanged content, same "
+                                    "signature).")
     totals: RunTotals
     outputs: dict[str, str] = Field(description="Output name -> file, relative to the run folder.")

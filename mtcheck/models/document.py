@@ -8,9 +8,9 @@ the decoded text (end exclusive); lines and columns are 1-based.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any, Optional
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 
 class Severity(str, Enum):
@@ -34,9 +34,10 @@ class Verdict(str, Enum):
 
 class ReportModel(BaseModel):
     """Base of every report model: unknown fields are an error, so a report read back (a
-    baseline, a stored report line) is exactly what the schema says."""
+    baseline, a stored report line) is exactly what the schema says; and a report is built
+    once and never changed afterwards (frozen)."""
 
-    model_config = ConfigDict(extra="forbid", use_enum_values=False)
+    model_config = ConfigDict(extra="forbid", use_enum_values=False, frozen=True)
 
 
 class Finding(ReportModel):
@@ -45,7 +46,8 @@ class Finding(ReportModel):
     rule: str = Field(description="Stable rule id, e.g. 'calque.term'.")
     category: str = Field(description="Rule family: calque, repetition, fragment, punctuation, script, marker.")
     severity: Severity
-    start: int = Field(ge=0, description="0-based character offset into the decoded file (for markup, the original file, not the extracted text).")
+    start: int = Field(ge=0, description="0-based character offset into the decoded file (for markup, the original "
+                                         "file, not the extracted text).")
     end: int = Field(ge=0, description="Exclusive end offset.")
     line: int = Field(ge=1)
     column: int = Field(ge=1, description="1-based, in characters.")
@@ -53,14 +55,15 @@ class Finding(ReportModel):
     end_column: int = Field(ge=1, description="1-based column of the character after the span.")
     text: str = Field(description="The flagged span as it stands in the text.")
     message: str
-    suggestion: Optional[str] = Field(default=None, description="Replacement or advice, when one exists.")
+    suggestion: str | None = Field(default=None, description="Replacement or advice, when one exists.")
     fix_safe: bool = Field(default=False, description="The suggestion can replace the span with no human judgement.")
     sentence: int = Field(ge=0, description="Index of the sentence the span starts in.")
-    source_term: Optional[str] = Field(default=None, description="Source-language term behind a calque.")
-    source_language: Optional[str] = None
-    pair: Optional[str] = Field(default=None, description="Reference pair behind the finding, as file:line.")
-    fingerprint: Optional[str] = Field(
-        default=None, description="Stable id for baselines: rule, flagged text and the words around it, not its line.")
+    source_term: str | None = Field(default=None, description="Source-language term behind a calque.")
+    source_language: str | None = None
+    pair: str | None = Field(default=None, description="Reference pair behind the finding, as file:line.")
+    fingerprint: str = Field(
+        description="Stable id for baselines: rule, flagged text and the words around it (not its line), and an "
+                    "occurrence number for repeats.")
 
 
 class ReferenceMatch(ReportModel):
@@ -68,13 +71,15 @@ class ReferenceMatch(ReportModel):
 
     document: str = Field(description="The reference document's id (JSONL `id`), else its path (path:line in JSONL).")
     path: str = Field(description="The corpus file it is in.")
-    line: Optional[int] = Field(default=None, ge=1, description="Its line in a JSONL corpus file.")
+    line: int | None = Field(default=None, ge=1, description="Its line in a JSONL corpus file.")
     sentence: int = Field(ge=0, description="Index of the sentence in that document.")
     text: str
-    start: int = Field(ge=0, description="0-based character offset of the sentence in that document's text (JSONL: its `text` field).")
+    start: int = Field(ge=0, description="0-based character offset of the sentence in that document's text (JSONL: its "
+                                         "`text` field).")
     end: int = Field(ge=0, description="Exclusive end offset.")
     similarity: float = Field(
-        ge=0, le=100, description="0-100: mean of the rapidfuzz ratio over characters and over words of the two sentences, lower-cased.")
+        ge=0, le=100, description="0-100: mean of the rapidfuzz ratio over characters and over words of the two "
+                                  "sentences, lower-cased.")
 
 
 class ReferenceDocument(ReportModel):
@@ -82,8 +87,9 @@ class ReferenceDocument(ReportModel):
 
     document: str = Field(description="The reference document's id (JSONL `id`), else its path (path:line in JSONL).")
     path: str
-    line: Optional[int] = Field(default=None, ge=1)
-    sentences: int = Field(ge=1, description="Sentences of the checked document whose closest reference sentence is in it.")
+    line: int | None = Field(default=None, ge=1)
+    sentences: int = Field(ge=1, description="Sentences of the checked document whose closest reference sentence is in "
+                                             "it.")
     share: float = Field(ge=0, le=1, description="That count as a share of the checked document's sentences.")
     coverage: float = Field(ge=0, le=1, description="Share of the reference document's own sentences matched.")
     similarity: float = Field(ge=0, le=100, description="Mean similarity of the matched sentences.")
@@ -98,7 +104,7 @@ class SentenceFluency(ReportModel):
     paragraph: int
     score: float = Field(ge=0, le=100)
     findings: int = Field(ge=0, description="Findings starting in this sentence.")
-    reference: Optional[ReferenceMatch] = Field(
+    reference: ReferenceMatch | None = Field(
         default=None, description="Closest reference-corpus sentence above the threshold (with --reference-corpus).")
 
 
@@ -116,9 +122,10 @@ class Evidence(ReportModel):
 
 
 class LanguageGuess(ReportModel):
-    code: Optional[str] = Field(description="ISO 639-1 code, or null when unknown.")
+    code: str | None = Field(description="ISO 639-1 code, or null when unknown.")
     confidence: float = Field(ge=0, le=1)
-    method: str = Field(description="How it was decided: function-words, langdetect, script, calques, dateline, agency.")
+    method: str = Field(
+        description="How it was decided: function-words, langdetect, script, calques, dateline, agency.")
     evidence: list[str] = Field(default_factory=list)
 
 
@@ -133,11 +140,12 @@ class Agency(ReportModel):
 
 class Dateline(ReportModel):
     as_written: str
-    style: str = Field(description="'wire' (BEIJING, Feb. 4 (Xinhua) --) or 'chinese-wire' (China News Agency, Washington, November 27th.).")
-    city: Optional[str] = None
-    date: Optional[str] = Field(default=None, description="The date as written.")
-    date_normalised: Optional[str] = Field(default=None, description="AP style, e.g. 'Nov. 27'.")
-    agency: Optional[str] = Field(default=None, description="Agency as written in the dateline.")
+    style: str = Field(description="'wire' (BEIJING, Feb. 4 (Xinhua) --) or 'chinese-wire' (China News Agency, "
+                                   "Washington, November 27th.).")
+    city: str | None = None
+    date: str | None = Field(default=None, description="The date as written.")
+    date_normalised: str | None = Field(default=None, description="AP style, e.g. 'Nov. 27'.")
+    agency: str | None = Field(default=None, description="Agency as written in the dateline.")
     start: int
     end: int
 
@@ -146,14 +154,15 @@ class Provenance(ReportModel):
     content_hash: str = Field(description="sha256 of the decoded text.")
     document_language: LanguageGuess
     source_language: LanguageGuess = Field(description="Likely language the copy was translated from.")
-    agency: Optional[Agency] = None
-    dateline: Optional[Dateline] = None
+    agency: Agency | None = None
+    dateline: Dateline | None = None
     mt_likelihood: float = Field(ge=0, le=1)
     verdict: Verdict
     evidence: list[Evidence] = Field(description="Rules that moved the likelihood, largest first.")
     signature: str
     references: list[ReferenceDocument] = Field(
-        default_factory=list, description="Closest reference-corpus documents, most sentences matched first (with --reference-corpus).")
+        default_factory=list, description="Closest reference-corpus documents, most sentences matched first (with "
+                                          "--reference-corpus).")
 
 
 class Counts(ReportModel):
@@ -169,22 +178,56 @@ class GateFailure(ReportModel):
 
 
 class DocumentReport(ReportModel):
+    """One checked document. Offsets, lines and columns point into the file as decoded (for
+    markup, the original file, not the extracted text).
+
+    Findings silenced by the file's mtcheck-disable comments (`suppressed`) or held by the
+    baseline (`baselined`) are not in `findings`, `counts` or the gate's decision; they
+    still count in fluency and MT likelihood, which describe the text whatever a newsroom
+    decided to accept, so an in-file comment cannot talk a verdict down."""
+
     source: str = Field(description="File path, '-' for stdin, or the id given by the caller.")
-    doc_id: Optional[str] = Field(default=None, description="Id of the document inside a file that holds many (JSONL).")
+    doc_id: str | None = Field(default=None, description="Id of the document inside a file that holds many (JSONL).")
     format: str = Field(default="text", description="How the text was read: text, markdown, html, nitf, newsml, jsonl.")
-    metadata: dict[str, Any] = Field(default_factory=dict, description="Metadata carried from the input (JSONL fields, XML headline).")
+    metadata: dict[str, Any] = Field(default_factory=dict, description="Metadata carried from the input (JSONL fields, "
+                                                                       "XML headline).")
     characters: int
     paragraphs: int
     sentences: int
     findings: list[Finding]
-    counts: Counts
     fluency: Fluency
     provenance: Provenance
     suppressed: list[Finding] = Field(
-        default_factory=list, description="Findings silenced by mtcheck-disable comments (not in `findings` or `counts`).")
-    baselined: int = Field(default=0, ge=0, description="Findings left out because the --baseline file holds them.")
+        default_factory=list, description="Findings silenced by mtcheck-disable comments (not in `findings` or "
+                                          "`counts`).")
+    baselined: list[Finding] = Field(
+        default_factory=list, description="Findings left out because the --baseline file holds them (not in `findings` "
+                                          "or `counts`).")
     failures: list[GateFailure] = Field(
-        default_factory=list, description="Why the document fails the gate (fail_on, max_mt_likelihood, min_fluency); empty when it passes.")
+        default_factory=list, description="Why the document fails the gate (fail_on, max_mt_likelihood, min_fluency); "
+                                          "empty when it passes.")
+    warnings: list[str] = Field(
+        default_factory=list, description="Problems with the document's own mtcheck-disable directives ('line N: "
+                                          "...'), "
+                                          "e.g. an unknown rule name; such a directive silences nothing.")
+
+    @computed_field(description="Findings by severity and by rule category (of `findings` only).")  # type: ignore[prop-decorator]
+    @property
+    def counts(self) -> Counts:
+        by_severity = {s.value: 0 for s in Severity}
+        by_category: dict[str, int] = {}
+        for f in self.findings:
+            by_severity[f.severity.value] += 1
+            by_category[f.category] = by_category.get(f.category, 0) + 1
+        return Counts(by_severity=by_severity, by_category=by_category)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derived_fields_are_not_input(cls, data: Any) -> Any:
+        # A report read back (documents.jsonl, an API answer) carries its computed counts.
+        if isinstance(data, dict) and "counts" in data:
+            data = {k: v for k, v in data.items() if k != "counts"}
+        return data
 
 
 class InputError(ReportModel):
@@ -198,19 +241,32 @@ class CheckReport(ReportModel):
     documents: list[DocumentReport]
     errors: list[InputError] = Field(default_factory=list)
     signature: str
-    suppressed: int = Field(default=0, ge=0, description="Findings silenced by mtcheck-disable comments, all documents.")
-    baselined: int = Field(default=0, ge=0, description="Findings left out because the baseline holds them, all documents.")
-    skipped: list[str] = Field(default_factory=list, description="Files named but excluded by the config's include/exclude.")
+    suppressed: int = Field(default=0, ge=0,
+                            description="Findings silenced by mtcheck-disable comments, all documents.")
+    baselined: int = Field(default=0, ge=0, description="Findings left out because the baseline holds them, all "
+                                                        "documents.")
+    skipped: list[str] = Field(default_factory=list, description="Files named but excluded by the config's "
+                                                                 "include/exclude.")
+
+
+class RuleExample(ReportModel):
+    text: str = Field(description="A text the rule is run on (examples are tests).")
+    flagged: bool = Field(description="Whether the rule flags it: a bad example, or plain English it leaves alone.")
+    fixed: str | None = Field(default=None, description="What `mtcheck fix` makes of a flagged example.")
 
 
 class RuleInfo(ReportModel):
     id: str
-    family: str
-    category: str
-    severity: Severity
+    family: str = Field(description="The module that declares it.")
+    category: str = Field(description="The part of the id before the dot.")
+    severity: Severity = Field(description="Default severity; a config's [severity] table can change it.")
+    weight: float = Field(ge=0, description="Log-odds one occurrence adds to the MT likelihood (saturating); 0: not "
+                                            "evidence of MT.")
+    fix: str = Field(description="always, sometimes or never: whether its findings carry a fix that needs no person.")
     message: str
-    suggestion: Optional[str] = None
+    suggestion: str | None = None
     description: str
+    examples: list[RuleExample]
 
 
 class RuleCatalogue(ReportModel):
@@ -253,5 +309,6 @@ class FixReport(ReportModel):
     changed: bool
     applied: list[AppliedFix] = Field(description="Changes in input order; the input outside their spans is unchanged.")
     remaining: list[Finding] = Field(description="Findings of the fixed text left for a person (offsets into `text`).")
-    rounds: int = Field(ge=1, description="Checks run: the first, and one after each pass of fixes (a fix can expose another).")
+    rounds: int = Field(ge=1, description="Checks run: the first, and one after each pass of fixes (a fix can expose "
+                                          "another).")
     signature: str

@@ -6,8 +6,6 @@ without human documents, a correlation of a constant) is null.
 
 from __future__ import annotations
 
-from typing import Optional
-
 from pydantic import Field
 
 from mtcheck.models.document import InputError, ReportModel
@@ -16,9 +14,9 @@ from mtcheck.models.document import InputError, ReportModel
 class Estimate(ReportModel):
     """A figure with its bootstrap confidence interval."""
 
-    value: Optional[float] = Field(description="Null when undefined on the data.")
-    low: Optional[float] = Field(default=None, description="Lower end of the bootstrap percentile interval.")
-    high: Optional[float] = Field(default=None, description="Upper end of the interval.")
+    value: float | None = Field(description="Null when undefined on the data.")
+    low: float | None = Field(default=None, description="Lower end of the bootstrap percentile interval.")
+    high: float | None = Field(default=None, description="Upper end of the interval.")
 
 
 class Bootstrap(ReportModel):
@@ -37,14 +35,14 @@ class Inputs(ReportModel):
     label: str = Field(description="The label field.")
     label_rule: str = Field(description="How the label gives the class, e.g. 'MT = not is_human'.")
     text_field: str
-    score: Optional[str] = Field(default=None, description="Human quality score field (--score).")
-    score_higher_is: Optional[str] = Field(default=None, description="'worse' (MQM: error points) or 'better'.")
-    group: Optional[str] = Field(default=None, description="Group field (--group): versions of the same source document.")
-    segments: Optional[str] = Field(default=None, description="Segments file (--segments).")
+    score: str | None = Field(default=None, description="Human quality score field (--score).")
+    score_higher_is: str | None = Field(default=None, description="'worse' (MQM: error points) or 'better'.")
+    group: str | None = Field(default=None, description="Group field (--group): versions of the same source document.")
+    segments: str | None = Field(default=None, description="Segments file (--segments).")
 
 
 class RocPoint(ReportModel):
-    threshold: Optional[float] = Field(description="Documents with MT likelihood >= threshold are flagged; null: none is.")
+    threshold: float | None = Field(description="Documents with MT likelihood >= threshold are flagged; null: none is.")
     fpr: float = Field(description="Share of human documents flagged.")
     tpr: float = Field(description="Share of MT documents flagged.")
 
@@ -72,7 +70,8 @@ class PairwiseAccuracy(ReportModel):
 
     groups: int = Field(description="Groups holding at least one human and one MT document.")
     pairs: int
-    likelihood: Estimate = Field(description="Share of pairs whose MT version has the higher MT likelihood (ties half).")
+    likelihood: Estimate = Field(
+        description="Share of pairs whose MT version has the higher MT likelihood (ties half).")
     fluency: Estimate = Field(description="Share of pairs whose MT version has the lower fluency (ties half).")
 
 
@@ -89,21 +88,23 @@ class Correlation(ReportModel):
     n: int = Field(description="Items with a score (null scores are left out).")
     kendall_tau_b: Estimate = Field(description="Raw Kendall tau-b of fluency with the score.")
     spearman_rho: Estimate = Field(description="Raw Spearman rho of fluency with the score.")
-    expected_sign: int = Field(description="-1 when a higher score is worse (MQM), +1 when it is better: the sign of agreement.")
+    expected_sign: int = Field(description="-1 when a higher score is worse (MQM), +1 when it is better: the sign of "
+                                           "agreement.")
 
 
 class DocumentLevel(ReportModel):
     auc: Estimate = Field(description="ROC AUC of MT likelihood, MT positive (Mann-Whitney, ties half).")
     auc_fluency: Estimate = Field(description="ROC AUC of -fluency, for comparison.")
-    auc_score: Optional[Estimate] = Field(default=None, description="ROC AUC of the human score itself (worse = MT), "
+    auc_score: Estimate | None = Field(default=None, description="ROC AUC of the human score itself (worse = MT), "
                                           "on the scored documents: how separable the classes are at all, for scale.")
     roc: list[RocPoint]
     roc_fluency: list[RocPoint] = Field(description="ROC of -fluency (thresholds are -fluency).")
     confusion: ConfusionMatrix
     verdicts: list[VerdictFigures]
-    pairwise: Optional[PairwiseAccuracy] = None
-    correlation: Optional[Correlation] = None
-    points: list[ScorePoint] = Field(default_factory=list, description="Fluency and score of each scored document (the scatter plot).")
+    pairwise: PairwiseAccuracy | None = None
+    correlation: Correlation | None = None
+    points: list[ScorePoint] = Field(default_factory=list, description="Fluency and score of each scored document (the "
+                                                                       "scatter plot).")
 
 
 class SegmentLevel(ReportModel):
@@ -112,26 +113,32 @@ class SegmentLevel(ReportModel):
     matched: int = Field(description="Segments placed in a checked document and covered by its sentences.")
     without_document: int = Field(description="Segments whose key matches no document.")
     not_found: int = Field(description="Segments of a matched document not found in its text (or with no sentence).")
-    documents_rechecked: int = Field(description="Documents whose text is not their segments: their joined segments were checked instead.")
+    documents_rechecked: int = Field(description="Documents whose text is not their segments: their joined segments "
+                                                 "were checked instead.")
     method: str
-    correlation: Optional[Correlation] = None
+    correlation: Correlation | None = None
 
 
 class RuleFigures(ReportModel):
     rule: str
-    weight: float = Field(description="The rule's weight in the MT likelihood (mtcheck/scores.py RULE_WEIGHTS), log-odds.")
+    weight: float = Field(description="The rule's weight in the MT likelihood (its declaration, `mtcheck rule ID`), "
+                                      "log-odds.")
     human_docs: int = Field(description="Human documents the rule fires in.")
     mt_docs: int
     human_hits: int = Field(description="Findings in human documents.")
     mt_hits: int
-    human_rate: Optional[float]
-    mt_rate: Optional[float]
-    likelihood_ratio: float = Field(description="MT rate / human rate, each with add-half smoothing: (k + 0.5) / (n + 1).")
+    human_rate: float | None
+    mt_rate: float | None
+    likelihood_ratio: float = Field(description="MT rate / human rate, each with add-half smoothing: (k + 0.5) / (n + "
+                                                "1).")
     ratio_low: float = Field(description="95% interval of the ratio (Katz log method on the smoothed counts).")
     ratio_high: float
-    evidence: str = Field(description="'not evidence' (ratio within the band); 'for MT' / 'against MT' (outside it, and "
-                                      "its interval excludes 1); 'uncertain' (interval holds 1 and the ratio is outside the band, or "
-                                      "the rule never fired in one class, so the smoothing sets the ratio); 'never fired'.")
+    evidence: str = Field(description="'not evidence' (ratio within the band); 'for MT' / 'against MT' (outside it, "
+                                      "and "
+                                      "its interval excludes 1); 'uncertain' (interval holds 1 and the ratio is "
+                                      "outside the band, or "
+                                      "the rule never fired in one class, so the smoothing sets the ratio); 'never "
+                                      "fired'.")
 
 
 class RuleTable(ReportModel):
@@ -145,11 +152,12 @@ class ThresholdChoice(ReportModel):
     rule: str = Field(description="How the threshold was chosen.")
     target_precision: float
     reached: bool
-    threshold: Optional[float] = Field(description="MT likelihood from which the verdict is given; null when not reached.")
-    precision: Optional[float] = Field(description="Precision for MT at the threshold (at the assumed MT share).")
-    recall: Optional[float] = Field(description="Share of MT documents at or above the threshold.")
-    false_alarm_rate: Optional[float] = Field(description="Share of human documents at or above the threshold.")
-    best_precision: Optional[float] = Field(default=None, description="The highest precision any threshold reaches, when the target is not reached.")
+    threshold: float | None = Field(description="MT likelihood from which the verdict is given; null when not reached.")
+    precision: float | None = Field(description="Precision for MT at the threshold (at the assumed MT share).")
+    recall: float | None = Field(description="Share of MT documents at or above the threshold.")
+    false_alarm_rate: float | None = Field(description="Share of human documents at or above the threshold.")
+    best_precision: float | None = Field(default=None, description="The highest precision any threshold reaches, when "
+                                                                   "the target is not reached.")
 
 
 class Calibration(ReportModel):
@@ -168,11 +176,13 @@ class EvalReport(ReportModel):
 
     inputs: Inputs
     signature: str = Field(description="The checker's signature: version, pairs, rules, weights.")
-    verdict_thresholds: tuple[float, float] = Field(description="(post_edited, machine) thresholds the verdicts were given with.")
+    verdict_thresholds: tuple[float, float] = Field(description="(post_edited, machine) thresholds the verdicts were "
+                                                                "given with.")
     bootstrap: Bootstrap
     document: DocumentLevel
-    segment: Optional[SegmentLevel] = None
+    segment: SegmentLevel | None = None
     rules: RuleTable
-    calibration: Optional[Calibration] = None
-    errors: list[InputError] = Field(default_factory=list, description="Malformed records and unreadable inputs, as FILE:LINE.")
+    calibration: Calibration | None = None
+    errors: list[InputError] = Field(default_factory=list, description="Malformed records and unreadable inputs, as "
+                                                                       "FILE:LINE.")
     seconds: dict[str, float] = Field(default_factory=dict, description="Wall time per stage.")

@@ -12,14 +12,14 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Literal
 
 from pydantic import Field, ValidationError
 
 from mtcheck import __version__
-from mtcheck.models import DocumentReport, Finding, ReportModel
-from mtcheck.policy.suppress import recount
+from mtcheck.models import DocumentReport, ReportModel
 
 FINGERPRINT_KEY = "mtcheck/v1"  # SARIF partialFingerprints key; bump when the recipe changes
 WINDOW_WORDS = 4  # words of the sentence kept either side of the span
@@ -39,8 +39,9 @@ class BaselineFinding(ReportModel):
 
 class BaselineDocument(ReportModel):
     path: str = Field(description="Relative to the baseline file's folder, with forward slashes; '-' for stdin.")
-    doc_id: Optional[str] = None
-    mt_likelihood: float = Field(ge=0, le=1, description="Accepted: the document fails max_mt_likelihood only above this.")
+    doc_id: str | None = None
+    mt_likelihood: float = Field(ge=0, le=1, description="Accepted: the document fails max_mt_likelihood only above "
+                                                         "this.")
     fluency: float = Field(ge=0, le=100, description="Accepted: the document fails min_fluency only below this.")
     findings: list[BaselineFinding]
 
@@ -54,26 +55,30 @@ class Baseline(ReportModel):
     documents: list[BaselineDocument]
 
 
-def fingerprint_findings(doc: DocumentReport, text: str) -> None:
-    """Set `fingerprint` on every finding of `doc` (offsets into `text`, the checked file)."""
+def fingerprints(text: str, spans: Sequence[tuple[str, int, int, tuple[int, int] | None]]) -> list[str]:
+    """The fingerprint of each (rule, start, end, sentence span) of a file's `text`, in order.
+    The words around a span are taken from its sentence when the span starts inside it,
+    else from 200 characters either side; repeats of one digest are numbered in text order."""
+    digests = [_digest(text, *span) for span in spans]
+    order = sorted(range(len(spans)), key=lambda i: (spans[i][1], spans[i][2], spans[i][0]))
     seen: dict[str, int] = {}
-    for f in sorted(doc.findings, key=lambda f: (f.start, f.end, f.rule)):
-        digest = _digest(f, doc, text)
-        index = seen.get(digest, 0)
-        seen[digest] = index + 1
-        f.fingerprint = f"{digest}:{index}"
+    out = [""] * len(spans)
+    for i in order:
+        index = seen.get(digests[i], 0)
+        seen[digests[i]] = index + 1
+        out[i] = f"{digests[i]}:{index}"
+    return out
 
 
-def _digest(f: Finding, doc: DocumentReport, text: str) -> str:
-    sentences = doc.fluency.sentences
-    if f.sentence < len(sentences) and sentences[f.sentence].start <= f.start:
-        lo, hi = sentences[f.sentence].start, max(sentences[f.sentence].end, f.end)
+def _digest(text: str, rule: str, start: int, end: int, sentence: tuple[int, int] | None) -> str:
+    if sentence is not None and sentence[0] <= start:
+        lo, hi = sentence[0], max(sentence[1], end)
     else:
-        lo, hi = max(0, f.start - 200), min(len(text), f.end + 200)
-    before = _words(text[lo:f.start])[-WINDOW_WORDS:]
-    after = _words(text[f.end:hi])[:WINDOW_WORDS]
-    flagged = " ".join(text[f.start:f.end].split()).casefold()
-    key = "\x1f".join((f.rule, flagged, " ".join(before), " ".join(after)))
+        lo, hi = max(0, start - 200), min(len(text), end + 200)
+    before = _words(text[lo:start])[-WINDOW_WORDS:]
+    after = _words(text[end:hi])[:WINDOW_WORDS]
+    flagged = " ".join(text[start:end].split()).casefold()
+    key = "\x1f".join((rule, flagged, " ".join(before), " ".join(after)))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
 
 
@@ -93,11 +98,12 @@ def document_key(path: str, base_dir: Path) -> str:
 
 
 def record(doc: DocumentReport, path_key: str) -> BaselineDocument:
-    """The baseline entry for a checked (and fingerprinted) document."""
+    """The baseline entry for a checked document: its findings, those a baseline already
+    held included (suppressed ones are accepted in the file itself)."""
+    findings = sorted([*doc.findings, *doc.baselined], key=lambda f: (f.start, f.end, f.rule))
     return BaselineDocument(
         path=path_key, doc_id=doc.doc_id, mt_likelihood=doc.provenance.mt_likelihood, fluency=doc.fluency.score,
-        findings=[BaselineFinding(rule=f.rule, fingerprint=f.fingerprint or "", line=f.line, text=f.text)
-                  for f in doc.findings],
+        findings=[BaselineFinding(rule=f.rule, fingerprint=f.fingerprint, line=f.line, text=f.text) for f in findings],
     )
 
 
@@ -111,16 +117,18 @@ def write_baseline(path: str | Path, documents: list[BaselineDocument], signatur
 class BaselineIndex:
     """A loaded baseline, looked up by document."""
 
-    def __init__(self, baseline: Baseline, base_dir: Path):
+    def __init__(self, baseline: Baseline, base_dir: Path, digest: str = ""):
         self.base_dir = base_dir
+        self.digest = digest  # of the file's content: a report store keyed on it reuses nothing stale
         self._docs = {(d.path, d.doc_id): d for d in baseline.documents}
         self._fingerprints = {key: {f.fingerprint for f in d.findings} for key, d in self._docs.items()}
 
     @classmethod
-    def load(cls, path: str | Path) -> "BaselineIndex":
+    def load(cls, path: str | Path) -> BaselineIndex:
         path = Path(path)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            raw = path.read_bytes()
+            data = json.loads(raw.decode("utf-8"))
         except FileNotFoundError:
             raise BaselineError(f"{path}: no such baseline file (write one with --write-baseline)") from None
         except IsADirectoryError:
@@ -135,22 +143,11 @@ class BaselineIndex:
             err = exc.errors(include_url=False)[0]
             where = ".".join(str(p) for p in err["loc"]) or "file"
             raise BaselineError(f"{path}: not an mtcheck baseline ({where}: {err['msg']})") from None
-        return cls(baseline, path.resolve().parent)
+        return cls(baseline, path.resolve().parent, hashlib.sha256(raw).hexdigest()[:16])
 
-    def key(self, doc: DocumentReport) -> tuple[str, Optional[str]]:
-        return document_key(doc.source, self.base_dir), doc.doc_id
+    def accepted(self, source: str, doc_id: str | None) -> BaselineDocument | None:
+        """The baseline's entry for a document (its file path or '-', and its id in the file)."""
+        return self._docs.get((document_key(source, self.base_dir), doc_id))
 
-    def apply(self, doc: DocumentReport) -> Optional[BaselineDocument]:
-        """Take the findings the baseline holds out of `doc` (counted in `doc.baselined`);
-        returns the document's baseline entry, or None when it has none."""
-        key = self.key(doc)
-        accepted = self._docs.get(key)
-        if accepted is None:
-            return None
-        known = self._fingerprints[key]
-        kept = [f for f in doc.findings if f.fingerprint not in known]
-        doc.baselined += len(doc.findings) - len(kept)
-        if len(kept) != len(doc.findings):
-            doc.findings = kept
-            recount(doc)
-        return accepted
+    def holds(self, accepted: BaselineDocument, fingerprint: str) -> bool:
+        return fingerprint in self._fingerprints[(accepted.path, accepted.doc_id)]

@@ -7,6 +7,7 @@
     default_pairs = true
     fail_on = "error"                   # info | warning | error | never
     max_mt_likelihood = 0.7             # a document above this fails
+    baseline = "ci/mtcheck-baseline.json"  # accepted findings (relative to the config file)
     min_fluency = 60                    # a document below this fails
     include = ["**/*.md", "**/*.txt"]
     exclude = ["drafts/**"]
@@ -27,24 +28,20 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Optional
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from mtcheck.core import scores
+from mtcheck.policy.options import Options, Overrides
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-if TYPE_CHECKING:
-    from mtcheck.checker import Checker
-
 CONFIG_FILE = "mtcheck.toml"
 PYPROJECT = "pyproject.toml"
-FAIL_ON = ("info", "warning", "error", "never")
-SEVERITIES = ("info", "warning", "error")
 
 
 class ConfigError(ValueError):
@@ -63,7 +60,7 @@ class VerdictThresholds(_Strict):
     machine: float = Field(default=scores.MACHINE, ge=0, le=1)
 
     @model_validator(mode="after")
-    def _ordered(self) -> "VerdictThresholds":
+    def _ordered(self) -> VerdictThresholds:
         if self.post_edited > self.machine:
             raise ValueError(f"post_edited ({self.post_edited}) must not be above machine ({self.machine})")
         return self
@@ -72,18 +69,19 @@ class VerdictThresholds(_Strict):
 class Config(_Strict):
     """The settings of one config file; `path` is the file they came from (None: defaults)."""
 
-    path: Optional[Path] = Field(default=None, exclude=True, description="The file these settings came from.")
-    select: Optional[list[str]] = None
+    path: Path | None = Field(default=None, exclude=True, description="The file these settings came from.")
+    select: list[str] | None = None
     ignore: list[str] = Field(default_factory=list)
     pairs: list[str] = Field(default_factory=list)
     default_pairs: bool = True
-    fail_on: Literal["info", "warning", "error", "never"] = "error"
-    max_mt_likelihood: Optional[float] = Field(default=None, ge=0, le=1)
-    min_fluency: Optional[float] = Field(default=None, ge=0, le=100)
+    fail_on: Literal["info", "warning", "error", "never"] | None = None
+    max_mt_likelihood: float | None = Field(default=None, ge=0, le=1)
+    min_fluency: float | None = Field(default=None, ge=0, le=100)
     include: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
     severity: dict[str, Literal["info", "warning", "error"]] = Field(default_factory=dict)
-    verdict: Optional[VerdictThresholds] = None
+    verdict: VerdictThresholds | None = None
+    baseline: str | None = None
 
     @property
     def base_dir(self) -> Path:
@@ -95,7 +93,7 @@ class Config(_Strict):
         return [self.base_dir / p for p in self.pairs]
 
     @property
-    def verdict_thresholds(self) -> Optional[tuple[float, float]]:
+    def verdict_thresholds(self) -> tuple[float, float] | None:
         return (self.verdict.post_edited, self.verdict.machine) if self.verdict is not None else None
 
     def includes(self, path: str | Path) -> bool:
@@ -109,29 +107,22 @@ class Config(_Strict):
             return False
         return not (self.exclude and glob.globmatch(name, self.exclude, flags=flags))
 
-    def checker(self, **cli_overrides: Any) -> "Checker":
-        """A Checker with these settings. Keyword arguments are Checker's (`pairs`, `select`,
-        `ignore`, `default_pairs`, `severities`, `verdict_thresholds`); one given and not None
-        wins over the file, except `pairs`, which are added to the file's, and `severities`,
-        which are merged with the file's. None or an empty list means "not given"."""
-        from mtcheck.checker import Checker
-
-        given = {k: v for k, v in cli_overrides.items() if v is not None and not (isinstance(v, (list, tuple)) and not v)}
-        unknown = set(given) - {"pairs", "select", "ignore", "default_pairs", "severities", "verdict_thresholds",
-                                "agencies"}
-        if unknown:
-            raise TypeError(f"Config.checker() got unexpected arguments: {', '.join(sorted(unknown))}")
-        options: dict[str, Any] = {
-            "select": self.select,
-            "ignore": self.ignore,
-            "default_pairs": self.default_pairs,
-            "severities": dict(self.severity),
-            "verdict_thresholds": self.verdict_thresholds,
-        }
-        options.update(given)
-        options["pairs"] = [*self.pair_paths, *given.get("pairs", ())]
-        options["severities"] = {**self.severity, **given.get("severities", {})}
-        return Checker(**options)
+    def merge(self, cli: Overrides = Overrides(), default_fail_on: str = "error") -> Options:
+        """The options these settings and a command line give together: a value the command
+        line gives wins, except pairs, which are added to the file's. `default_fail_on` is the
+        command's own default when neither says (`check` fails on errors, `report` never)."""
+        return Options(
+            pairs=(*(str(p) for p in self.pair_paths), *cli.pairs),
+            default_pairs=self.default_pairs if cli.default_pairs is None else cli.default_pairs,
+            select=cli.select if cli.select is not None else (tuple(self.select) if self.select is not None else None),
+            ignore=cli.ignore if cli.ignore is not None else tuple(self.ignore),
+            severities=tuple(sorted(self.severity.items())),
+            verdict_thresholds=self.verdict_thresholds,
+            fail_on=cli.fail_on or self.fail_on or default_fail_on,
+            max_mt_likelihood=cli.max_mt_likelihood if cli.max_mt_likelihood is not None else self.max_mt_likelihood,
+            min_fluency=cli.min_fluency if cli.min_fluency is not None else self.min_fluency,
+            baseline=cli.baseline or (str(self.base_dir / self.baseline) if self.baseline else None),
+        )
 
 
 def load_config(path: str | Path) -> Config:
@@ -172,7 +163,7 @@ def load_config(path: str | Path) -> Config:
     return config
 
 
-def discover_config(start_dir: str | Path) -> Optional[Path]:
+def discover_config(start_dir: str | Path) -> Path | None:
     """The nearest config file from `start_dir` upwards: mtcheck.toml, or a pyproject.toml
     that has a [tool.mtcheck] table. None when there is none."""
     folder = Path(start_dir).resolve()
@@ -188,7 +179,7 @@ def discover_config(start_dir: str | Path) -> Optional[Path]:
     return None
 
 
-def find_config(explicit: Optional[str | Path], start_dir: str | Path) -> Optional[Config]:
+def find_config(explicit: str | Path | None, start_dir: str | Path) -> Config | None:
     """The config to use: `explicit` (--config) if given, else the one discovered from `start_dir`."""
     if explicit is not None:
         return load_config(explicit)
@@ -199,16 +190,19 @@ def find_config(explicit: Optional[str | Path], start_dir: str | Path) -> Option
 class ConfigCache:
     """Configs by folder, so checking many files discovers and parses each config once."""
 
-    def __init__(self, explicit: Optional[str | Path] = None):
+    def __init__(self, explicit: str | Path | None = None):
         self.explicit = explicit
-        self._by_folder: dict[Path, Optional[Config]] = {}
+        self._by_folder: dict[Path, Config | None] = {}
         self._by_file: dict[Path, Config] = {}
 
-    def for_file(self, path: str | Path) -> Optional[Config]:
+    def for_file(self, path: str | Path) -> Config | None:
         """The config that applies to `path` ('-' for stdin: the current folder's)."""
+        return self.for_folder(Path.cwd() if str(path) == "-" else Path(path).resolve().parent)
+
+    def for_folder(self, folder: Path) -> Config | None:
+        """The config that applies to files in `folder`."""
         if self.explicit is not None:
             return self._load(Path(self.explicit))
-        folder = Path.cwd() if str(path) == "-" else Path(path).resolve().parent
         if folder not in self._by_folder:
             found = discover_config(folder)
             self._by_folder[folder] = self._load(found) if found is not None else None
@@ -241,8 +235,7 @@ def _read_bytes(path: Path) -> bytes:
 
 def _check_references(config: Config, label: str, table: str) -> None:
     """Rule names and pairs files exist: a typo is an error now, not a silently unused setting."""
-    from mtcheck.checker import RuleSelectionError, resolve_rules
-    from mtcheck.core.rules import all_rules
+    from mtcheck.core.rules import RULES, RuleSelectionError, resolve_rules
 
     for key in ("select", "ignore"):
         items = getattr(config, key) or []
@@ -251,10 +244,10 @@ def _check_references(config: Config, label: str, table: str) -> None:
                 resolve_rules([item])
             except RuleSelectionError as exc:
                 raise ConfigError(f"{label}: {table}{key}: {exc}") from None
-    known = {r.id for r in all_rules()}
     for rule_id in config.severity:
-        if rule_id not in known:
-            raise ConfigError(f"{label}: [{_table(table, 'severity')}] {rule_id}: unknown rule id (see `mtcheck rules`)")
+        if rule_id not in RULES:
+            raise ConfigError(
+                f"{label}: [{_table(table, 'severity')}] {rule_id}: unknown rule id (see `mtcheck rules`)")
     for name, full in zip(config.pairs, config.pair_paths):
         if not full.exists():
             raise ConfigError(f"{label}: {table}pairs: {name}: no such pairs file or folder")

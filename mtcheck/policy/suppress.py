@@ -10,8 +10,8 @@ square brackets: `# mtcheck-disable calque.term`, `[mtcheck-enable]`. Those line
 taken out of the text before it is checked, so they are never checked as prose.
 
 RULES are rule ids, families or categories, comma- or space-separated (none: every rule);
-anything after ` -- ` is the reason. Suppressed findings are moved to the report's
-`suppressed` list and counted, never silently dropped.
+anything after ` -- ` is the reason. The pipeline puts suppressed findings in the report's
+`suppressed` list, never silently drops them.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 
-from mtcheck.models import DocumentReport, Finding, Severity
+from mtcheck.core.rules import RuleSelectionError, resolve_rules
 from mtcheck.read.offsets import LineIndex, OffsetMap
-from mtcheck.read.text import Source
+from mtcheck.read.text import Extraction, Source
 
 _KINDS = r"(?P<kind>disable-next-line|disable|enable)(?![\w-])"
 # In markup: an HTML/XML comment anywhere.
@@ -62,10 +62,11 @@ class Suppressions:
     def __bool__(self) -> bool:
         return bool(self.regions or self.lines)
 
-    def covers(self, finding: Finding) -> bool:
-        if finding.rule in self.lines.get(finding.line, ()):
+    def covers(self, rule: str, line: int, start: int) -> bool:
+        """Whether a finding of `rule` starting at file offset `start`, on `line`, is suppressed."""
+        if rule in self.lines.get(line, ()):
             return True
-        return any(start <= finding.start < end and finding.rule in rules for start, end, rules in self.regions)
+        return any(lo <= start < hi and rule in rules for lo, hi, rules in self.regions)
 
 
 def find_suppressions(text: str, markup: bool) -> Suppressions:
@@ -102,8 +103,6 @@ def _close(out: Suppressions, open_since: dict[str, int], rules: frozenset[str],
 def _directives(text: str, markup: bool) -> tuple[list[Directive], list[str]]:
     if "mtcheck-" not in text:
         return [], []
-    from mtcheck.checker import RuleSelectionError, resolve_rules
-
     lines = LineIndex(text)
     directives, warnings = [], []
     for m in (_COMMENT if markup else _PLAIN_LINE).finditer(text):
@@ -130,7 +129,7 @@ def _directives(text: str, markup: bool) -> tuple[list[Directive], list[str]]:
 def strip_directive_lines(source: Source) -> Source:
     """A plain-text source without its directive lines, offsets mapped back to the file, so the
     directives are not checked as prose and findings keep the file's lines and columns."""
-    if source.original is not None or "mtcheck-" not in source.text:
+    if source.extraction is not None or "mtcheck-" not in source.text:
         return source
     text = source.text
     spans = [m.span() for m in _PLAIN_LINE.finditer(text) if _plain_match_ok(m)]
@@ -143,40 +142,15 @@ def strip_directive_lines(source: Source) -> Source:
         at = end
     offsets.copy(at, len(text) - at)
     parts.append(text[at:])
-    return dataclasses.replace(source, text="".join(parts), original=text, offsets=offsets)
+    return dataclasses.replace(source, text="".join(parts), extraction=Extraction(text, offsets))
 
 
-def apply_suppressions(doc: DocumentReport, suppressions: Suppressions) -> None:
-    """Move the findings `suppressions` cover from `doc.findings` to `doc.suppressed`, in place."""
-    if not suppressions:
-        return
-    kept = []
-    for f in doc.findings:
-        (doc.suppressed if suppressions.covers(f) else kept).append(f)
-    if len(kept) != len(doc.findings):
-        doc.findings = kept
-        recount(doc)
+def suppressions_of(source: Source) -> Suppressions:
+    """The suppressions written in a source's file: comments in markup (text extracted from
+    HTML, Markdown, XML), directive lines in plain text and JSONL records (which
+    `strip_directive_lines` has taken out of what is checked)."""
+    markup = source.extraction is not None and source.format != "text"
+    return find_suppressions(source.file_text, markup=markup)
 
 
-def recount(doc: DocumentReport) -> None:
-    """Bring `doc.counts` in step with `doc.findings` after some were taken out."""
-    by_severity = {s.value: 0 for s in Severity}
-    by_category: dict[str, int] = {}
-    for f in doc.findings:
-        by_severity[f.severity.value] += 1
-        by_category[f.category] = by_category.get(f.category, 0) + 1
-    doc.counts.by_severity, doc.counts.by_category = by_severity, by_category
-
-
-def suppress_source(source: Source, doc: DocumentReport) -> list[str]:
-    """Apply the file's own suppressions to its report; returns warnings about the directives.
-    `source` is what was checked (for plain text: after `strip_directive_lines`)."""
-    markup = source.original is not None and source.format != "text"
-    text = source.original if source.original is not None else source.text
-    suppressions = find_suppressions(text, markup)
-    apply_suppressions(doc, suppressions)
-    return suppressions.warnings
-
-
-__all__ = ["Directive", "Suppressions", "apply_suppressions", "find_suppressions", "recount",
-           "strip_directive_lines", "suppress_source"]
+__all__ = ["Directive", "Suppressions", "find_suppressions", "strip_directive_lines", "suppressions_of"]

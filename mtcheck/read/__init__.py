@@ -5,6 +5,7 @@ naming that input, never an exception that stops the others.
 """
 
 from mtcheck.read.offsets import LineIndex, OffsetMap
-from mtcheck.read.text import DEFAULT_MAX_BYTES, InputProblem, Source, decode, read_path, read_stdin
+from mtcheck.read.text import DEFAULT_MAX_BYTES, Extraction, InputProblem, Source, decode, read_path, read_stdin
 
-__all__ = ["DEFAULT_MAX_BYTES", "InputProblem", "LineIndex", "OffsetMap", "Source", "decode", "read_path", "read_stdin"]
+__all__ = ["DEFAULT_MAX_BYTES", "Extraction", "InputProblem", "LineIndex", "OffsetMap", "Source", "decode",
+           "read_path", "read_stdin"]

@@ -8,25 +8,25 @@ whose extension no reader claims is read as plain text.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator, Optional, Union
 
 from mtcheck.read.text import DEFAULT_MAX_BYTES, InputProblem, Source, read_path, read_stdin
 
 # format name -> function(decoded file) -> iterator of documents. A problem with the whole
 # file is raised as InputProblem; a reader of many documents (JSONL) yields an InputProblem
 # in place of a bad record, naming it, and goes on with the next.
-Reader = Callable[[Source], Iterator[Union[Source, InputProblem]]]
+Reader = Callable[[Source], Iterator[Source | InputProblem]]
 READERS: dict[str, Reader] = {}
 # format name -> function(path, max_bytes) that reads a file of many documents record by
 # record, so a multi-gigabyte archive is never held whole (max_bytes then limits a record)
-StreamReader = Callable[[Path, int], Iterator[Union[Source, InputProblem]]]
+StreamReader = Callable[[Path, int], Iterator[Source | InputProblem]]
 STREAM_READERS: dict[str, StreamReader] = {}
 # lower-case file extension (with the dot) -> format name
 EXTENSIONS: dict[str, str] = {}
 
 
-def register(name: str, extensions: tuple[str, ...], reader: Reader, stream: Optional[StreamReader] = None) -> None:
+def register(name: str, extensions: tuple[str, ...], reader: Reader, stream: StreamReader | None = None) -> None:
     READERS[name] = reader
     if stream is not None:
         STREAM_READERS[name] = stream
@@ -57,7 +57,7 @@ def read_documents(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, fmt: st
 
 
 def iter_documents(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES,
-                   fmt: str = "auto") -> Iterator[Union[Source, InputProblem]]:
+                   fmt: str = "auto") -> Iterator[Source | InputProblem]:
     """Like `read_documents`, but a problem is yielded in place of the file or record that
     cannot be read, so one bad record never stops the others; never raises InputProblem."""
     try:
@@ -66,7 +66,7 @@ def iter_documents(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES,
         yield problem
 
 
-def _documents(path: str | Path, max_bytes: int, fmt: str) -> Iterator[Union[Source, InputProblem]]:
+def _documents(path: str | Path, max_bytes: int, fmt: str) -> Iterator[Source | InputProblem]:
     _load_readers()
     name = str(path)
     chosen = format_of(path) if fmt == "auto" else fmt

@@ -14,8 +14,9 @@ from __future__ import annotations
 import codecs
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Iterator, Optional, Union
+from typing import IO
 
 from mtcheck.read.formats import register
 from mtcheck.read.text import InputProblem, Source, unreadable
@@ -25,7 +26,7 @@ _CHUNK = 1 << 16
 _SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
-def read_jsonl(source: Source) -> Iterator[Union[Source, InputProblem]]:
+def read_jsonl(source: Source) -> Iterator[Source | InputProblem]:
     """The documents of a JSONL file already read and decoded (stdin)."""
     # Only "\n" ends a line: str.splitlines would also split at U+2028 inside a JSON string.
     for number, line in enumerate(source.text.split("\n"), start=1):
@@ -33,7 +34,7 @@ def read_jsonl(source: Source) -> Iterator[Union[Source, InputProblem]]:
             yield _record(source.name, number, line.rstrip("\r"))
 
 
-def stream_jsonl(path: Path, max_bytes: int) -> Iterator[Union[Source, InputProblem]]:
+def stream_jsonl(path: Path, max_bytes: int) -> Iterator[Source | InputProblem]:
     """The documents of a JSONL file, read a line at a time."""
     name = str(path)
     if path.is_dir():
@@ -53,14 +54,15 @@ def stream_jsonl(path: Path, max_bytes: int) -> Iterator[Union[Source, InputProb
         fh.seek(len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0)
         for number, raw in enumerate(_lines(fh, max_bytes), start=1):
             if raw is None:
-                yield InputProblem(f"{name}:{number}", f"line too large (over {max_bytes:,} bytes, set with --max-bytes)")
+                yield InputProblem(f"{name}:{number}", f"line too large (over {max_bytes:,} bytes, set with "
+                                                       "--max-bytes)")
                 continue
             item = parse_record(name, number, raw)
             if item is not None:
                 yield item
 
 
-def _lines(fh: IO[bytes], max_bytes: int) -> Iterator[Union[bytes, None]]:
+def _lines(fh: IO[bytes], max_bytes: int) -> Iterator[bytes | None]:
     """The file's lines without their line break; None for a line over max_bytes, whose
     bytes are skipped rather than read into memory."""
     while True:
@@ -75,7 +77,7 @@ def _lines(fh: IO[bytes], max_bytes: int) -> Iterator[Union[bytes, None]]:
         yield line.rstrip(b"\r\n")
 
 
-def parse_record(name: str, number: int, raw: bytes, name_by_line: bool = True) -> Optional[Union[Source, InputProblem]]:
+def parse_record(name: str, number: int, raw: bytes, name_by_line: bool = True) -> Source | InputProblem | None:
     """Line `number` of a JSONL archive (without its line break) as a document, or a problem
     naming `name:number`; None for a blank line. A record without an `id` is called
     "line N" unless `name_by_line` is off (then its doc_id is None)."""
@@ -84,11 +86,12 @@ def parse_record(name: str, number: int, raw: bytes, name_by_line: bool = True) 
     try:
         line = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return InputProblem(f"{name}:{number}", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})")
+        return InputProblem(f"{name}:{number}", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column "
+                                                f"{exc.start + 1})")
     return _record(name, number, line.rstrip("\r"), name_by_line)
 
 
-def _record(name: str, number: int, line: str, name_by_line: bool = True) -> Union[Source, InputProblem]:
+def _record(name: str, number: int, line: str, name_by_line: bool = True) -> Source | InputProblem:
     where = f"{name}:{number}"
     try:
         record = json.loads(line, parse_constant=_not_json)

@@ -3,7 +3,7 @@
 The extracted text has one paragraph per block (paragraph, heading, list item, table
 cell, quote) separated by blank lines. Code blocks, inline images, raw HTML blocks in
 Markdown, front matter, and HTML's head, script, style, pre, nav and the like are
-skipped; entities are decoded. `Source.offsets` maps the extracted text back, so
+skipped; entities are decoded. `Source.extraction` maps the extracted text back, so
 `Checker.check_source` reports findings at the file's own lines and columns.
 """
 
@@ -12,14 +12,13 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
+from collections.abc import Iterator
 from html.parser import HTMLParser
-from typing import Iterator, Optional
 
 from mtcheck.read.formats import register
-from mtcheck.read.offsets import OffsetMap
-from mtcheck.read.text import InputProblem, Source
+from mtcheck.read.offsets import LineIndex, OffsetMap
+from mtcheck.read.text import Extraction, InputProblem, Source
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _FRONT_MATTER = {"---": ("---", "..."), "+++": ("+++",)}
 _STRENGTH = {" ": 0, "\n": 1, "\n\n": 2}  # of separators: a paragraph break beats a line break beats a space
 
@@ -31,8 +30,8 @@ class TextBuilder:
     def __init__(self) -> None:
         self.parts: list[str] = []
         self.offsets = OffsetMap()
-        self._pending: Optional[str] = None  # separator due before the next text
-        self._pending_at: Optional[int] = None
+        self._pending: str | None = None  # separator due before the next text
+        self._pending_at: int | None = None
 
     def copy(self, original_start: int, text: str) -> None:
         """`text` stands verbatim at `original_start` in the file."""
@@ -48,7 +47,7 @@ class TextBuilder:
             self.parts.append(text)
             self.offsets.insert(len(text), original_at)
 
-    def separate(self, separator: str, original_at: Optional[int] = None) -> None:
+    def separate(self, separator: str, original_at: int | None = None) -> None:
         """Put `separator` before the next text: the stronger of two pending ones wins."""
         if not self.parts:
             return
@@ -69,11 +68,7 @@ def _extracted(source: Source, builder: TextBuilder, fmt: str) -> Source:
     text = builder.text()
     if not text.strip():
         raise InputProblem(source.name, f"no prose to check in this {fmt} file (only markup, code or front matter)")
-    return dataclasses.replace(source, text=text, format=fmt, original=source.text, offsets=builder.offsets)
-
-
-def _line_starts(text: str) -> list[int]:
-    return [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+    return dataclasses.replace(source, text=text, format=fmt, extraction=Extraction(source.text, builder.offsets))
 
 
 # -- Markdown ---------------------------------------------------------------------------
@@ -83,7 +78,7 @@ def read_markdown(source: Source) -> Iterator[Source]:
     from markdown_it import MarkdownIt
 
     text = source.text
-    starts = _line_starts(text)
+    starts = LineIndex(text).starts
     parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     tokens = parser.parse(_blank_front_matter(text, starts))
     builder = TextBuilder()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import Optional
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -20,7 +19,7 @@ class OffsetMap:
     that has no counterpart in the original (a paragraph break between two elements, an
     entity decoded to one character)."""
 
-    __slots__ = ("_extracted", "_original", "_lengths", "length")
+    __slots__ = ("_extracted", "_lengths", "_original", "length")
 
     def __init__(self) -> None:
         self._extracted: list[int] = []
@@ -41,7 +40,7 @@ class OffsetMap:
             self._lengths.append(length)
         self.length += length
 
-    def insert(self, length: int, original_at: Optional[int] = None) -> None:
+    def insert(self, length: int, original_at: int | None = None) -> None:
         """The next `length` extracted characters stand for original[original_at] (or for the
         place after the previous run): an entity, a break between elements."""
         if length <= 0:
@@ -70,13 +69,16 @@ class OffsetMap:
 
 
 class LineIndex:
-    """1-based (line, column) of character offsets in a text."""
+    """1-based (line, column) of character offsets in a text; lines end at CRLF, CR or LF."""
 
-    __slots__ = ("_starts",)
+    __slots__ = ("starts",)
 
     def __init__(self, text: str):
-        self._starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+        self.starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]  # offset where each line begins
 
     def position(self, offset: int) -> tuple[int, int]:
-        line = bisect_right(self._starts, offset)
-        return line, offset - self._starts[line - 1] + 1
+        line = bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+    def line(self, offset: int) -> int:
+        return bisect_right(self.starts, offset)

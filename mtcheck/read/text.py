@@ -10,7 +10,7 @@ import codecs
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from mtcheck.read.offsets import OffsetMap
 
@@ -24,7 +24,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 # C0 controls other than tab, LF, VT, FF, CR; ESC is allowed (terminal captures).
-_BINARY_CONTROLS = frozenset(range(0, 9)) | frozenset(range(14, 27)) | frozenset(range(28, 32))
+_BINARY_CONTROLS = frozenset(range(9)) | frozenset(range(14, 27)) | frozenset(range(28, 32))
 
 
 class InputProblem(Exception):
@@ -37,23 +37,37 @@ class InputProblem(Exception):
 
 
 @dataclass(frozen=True)
+class Extraction:
+    """Where extracted text came from: the decoded file, and the map from offsets in the
+    extracted text to offsets in it."""
+
+    original: str
+    offsets: OffsetMap
+
+
+@dataclass(frozen=True)
 class Source:
     """One document to check.
 
-    `text` is what the rules see. For a document extracted from markup (HTML, Markdown,
-    wire XML), `original` is the decoded file and `offsets` maps `text` offsets back to it,
-    so findings are reported where they stand in the file. `doc_id` names one document of
-    a file that holds many (a JSONL archive); `metadata` is carried into its report.
+    `text` is what the rules see. For a document extracted from a file (HTML, Markdown,
+    wire XML, or plain text with its directive lines taken out), `extraction` holds the
+    decoded file and the offset map back to it, so findings are reported where they stand
+    in the file. `doc_id` names one document of a file that holds many (a JSONL archive);
+    `metadata` is carried into its report.
     """
 
     name: str
     text: str
     encoding: str = "utf-8"
     format: str = "text"
-    original: Optional[str] = None
-    offsets: Optional[OffsetMap] = None
-    doc_id: Optional[str] = None
+    extraction: Extraction | None = None
+    doc_id: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def file_text(self) -> str:
+        """The text of the file as decoded: what offsets in a report point into."""
+        return self.extraction.original if self.extraction is not None else self.text
 
 
 def decode(data: bytes, name: str) -> Source:
@@ -72,13 +86,16 @@ def decode(data: bytes, name: str) -> Source:
             text = body.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise InputProblem(
-                name, f"not valid UTF-8 (byte 0x{body[exc.start]:02x} at offset {exc.start + len(data) - len(body)}); save it as UTF-8 or UTF-16 with a BOM"
+                name, f"not valid UTF-8 (byte 0x{body[exc.start]:02x} at offset {exc.start + len(data) - len(body)}); "
+                      "save it as UTF-8 or UTF-16 with a BOM"
             ) from None
     else:
         try:
             text = body.decode(encoding)
         except UnicodeDecodeError as exc:
-            raise InputProblem(name, f"not valid {encoding.upper()} despite its byte-order mark (offset {exc.start})") from None
+            raise InputProblem(name,
+                               f"not valid {encoding.upper()} despite its byte-order mark "
+                               f"(offset {exc.start})") from None
         if "\x00" in text:
             raise InputProblem(name, "binary file (NUL characters), not text")
     if not text.strip():
@@ -121,10 +138,8 @@ def read_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
 
 def read_stdin(max_bytes: int = DEFAULT_MAX_BYTES, name: str = "-") -> Source:
     stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
-    if stream is None:  # a text-only stdin (some test harnesses)
-        data = sys.stdin.read().encode("utf-8")
-    else:
-        data = stream.read(max_bytes + 1)
+    # A text-only stdin (some test harnesses) has no buffer.
+    data = sys.stdin.read().encode("utf-8") if stream is None else stream.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise InputProblem(name, f"too large (over {max_bytes:,} bytes, set with --max-bytes)")
     return decode(data, name)

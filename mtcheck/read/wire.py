@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import html.entities
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator, Optional, Union
 from xml.parsers import expat
 
 from mtcheck.read.formats import register
 from mtcheck.read.markup import TextBuilder
-from mtcheck.read.text import InputProblem, Source
+from mtcheck.read.text import Extraction, InputProblem, Source
 
 # Elements whose text is a paragraph of its own (NITF, XHTML).
 _BLOCKS = frozenset({"p", "hl1", "hl2", "li", "dt", "dd", "pre", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -49,18 +49,19 @@ class _Run:
 class _Element:
     name: str  # local name, without the namespace
     attrs: dict[str, str]
-    children: list[Union["_Element", _Run]] = field(default_factory=list)
+    children: list[_Element | _Run] = field(default_factory=list)
 
-    def child(self, *names: str) -> Optional["_Element"]:
+    def child(self, *names: str) -> _Element | None:
         """The first descendant along a path of child names."""
-        node: Optional[_Element] = self
+        node: _Element | None = self
         for name in names:
+            assert node is not None
             node = next((c for c in node.children if isinstance(c, _Element) and c.name == name), None)
             if node is None:
                 return None
         return node
 
-    def all(self, name: str) -> list["_Element"]:
+    def all(self, name: str) -> list[_Element]:
         return [c for c in self.children if isinstance(c, _Element) and c.name == name]
 
     def runs(self) -> Iterator[_Run]:
@@ -83,7 +84,7 @@ def _refuse_entities(*_args: object) -> None:
     raise _Refused("XML entity declarations are refused (they can read files or expand without bound)")
 
 
-def _refuse_external(*_args: object) -> None:
+def _refuse_external(*_args: object) -> int:
     raise _Refused("XML external entity references are refused (they can read files or fetch URLs)")
 
 
@@ -95,7 +96,7 @@ class _TreeBuilder:
         self.ascii = text.isascii()
         self.data = b"" if self.ascii else text.encode("utf-8")
         self._byte, self._char = 0, 0  # last byte index converted, and its character offset
-        self.root: Optional[_Element] = None
+        self.root: _Element | None = None
         self.stack: list[_Element] = []
         p = self.parser = expat.ParserCreate(namespace_separator=" ")
         p.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
@@ -160,10 +161,10 @@ def _local(name: str) -> str:
 @dataclass
 class _Story:
     headline: list[_Element]
-    dateline: Optional[_Element]
+    dateline: _Element | None
     body: list[list[_Run]]
     metadata: dict[str, str]
-    doc_id: Optional[str] = None
+    doc_id: str | None = None
 
 
 def _paragraphs(node: _Element) -> list[list[_Run]]:
@@ -210,8 +211,8 @@ def _extract(source: Source, story: _Story, fmt: str) -> Source:
         what = story.doc_id or source.name
         raise InputProblem(source.name, f"no story text in this {fmt} item ({what})")
     metadata = {k: v for k, v in story.metadata.items() if v}
-    return Source(name=source.name, text=text + "\n", encoding=source.encoding, format=fmt, original=source.text,
-                  offsets=builder.offsets, doc_id=story.doc_id, metadata=metadata)
+    return Source(name=source.name, text=text + "\n", encoding=source.encoding, format=fmt,
+                  extraction=Extraction(source.text, builder.offsets), doc_id=story.doc_id, metadata=metadata)
 
 
 def _piece(builder: TextBuilder, run: _Run, start: int, end: int) -> None:
@@ -241,18 +242,19 @@ def _nitf_story(root: _Element) -> _Story:
         "headline": " ".join(h.plain() for h in headlines),
         "agency": _text(body_head and body_head.child("distributor"))
         or _attr(docdata and docdata.child("doc.copyright"), "holder") or _attr(head and head.child("pubdata"), "name"),
-        "date": _attr(docdata and docdata.child("date.issue"), "norm") or _attr(story_date, "norm") or _text(story_date),
+        "date": _attr(docdata and docdata.child("date.issue"), "norm") or _attr(story_date,
+                                                                                "norm") or _text(story_date),
         "dateline": _text(dateline),
         "id": doc_id,
     }
     return _Story(headlines, dateline, _paragraphs(content) if content else [], metadata, doc_id or None)
 
 
-def _attr(element: Optional[_Element], name: str) -> str:
+def _attr(element: _Element | None, name: str) -> str:
     return element.attrs.get(name, "") if element is not None else ""
 
 
-def _text(element: Optional[_Element]) -> str:
+def _text(element: _Element | None) -> str:
     return element.plain() if element is not None else ""
 
 
@@ -330,7 +332,7 @@ def _nitf(source: Source, root: _Element) -> Iterator[Source]:
     yield _extract(source, _nitf_story(root), "nitf")
 
 
-def _newsml(source: Source, root: _Element) -> Iterator[Union[Source, InputProblem]]:
+def _newsml(source: Source, root: _Element) -> Iterator[Source | InputProblem]:
     if root.name == "newsItem":
         yield _extract(source, _newsml_story(root), "newsml")
         return
@@ -354,14 +356,15 @@ def read_nitf(source: Source) -> Iterator[Source]:
     yield from _nitf(source, root)
 
 
-def read_newsml(source: Source) -> Iterator[Union[Source, InputProblem]]:
+def read_newsml(source: Source) -> Iterator[Source | InputProblem]:
     root = _root(source)
     if root.name not in _NEWSML_ROOTS:
-        raise InputProblem(source.name, f"not NewsML-G2 (the root element is <{root.name}>, not <newsItem> or <newsMessage>)")
+        raise InputProblem(source.name, f"not NewsML-G2 (the root element is <{root.name}>, not <newsItem> or "
+                                        "<newsMessage>)")
     yield from _newsml(source, root)
 
 
-def read_wire_xml(source: Source) -> Iterator[Union[Source, InputProblem]]:
+def read_wire_xml(source: Source) -> Iterator[Source | InputProblem]:
     """NITF or NewsML-G2, told apart by the root element."""
     root = _root(source)
     if root.name == "nitf":

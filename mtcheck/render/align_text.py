@@ -94,7 +94,8 @@ def _marked(text: str, at: int, spans: list[tuple[int, int]], marks: tuple[str, 
 
 def _wrap(words: list[tuple[str, int]], column: int) -> list[tuple[str, int]]:
     lines: list[tuple[str, int]] = []
-    current, used = [], 0
+    current: list[str] = []
+    used = 0
     for shown, w in words:
         if current and used + 1 + w > column:
             lines.append((" ".join(current), used))

@@ -7,9 +7,9 @@ which reviewdog's rdjson wants. Both are 1-based; end columns point after the sp
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Optional
 
 from mtcheck.models import DocumentReport, Finding, InputError, Severity
 
@@ -25,7 +25,7 @@ class RunInfo:
     suppressed: int = 0
     baselined: int = 0
     arguments: list[str] = field(default_factory=list)
-    baseline: Optional[str] = None  # the --baseline file, when one was used
+    baseline: str | None = None  # the --baseline file, when one was used
 
 
 class Renderer:
@@ -44,7 +44,7 @@ class Annotation:
     """A finding, or a document-level gate failure, with everything a CI format might print."""
 
     path: str
-    doc_id: Optional[str]
+    doc_id: str | None
     rule: str
     severity: Severity
     message: str
@@ -58,9 +58,9 @@ class Annotation:
     end: int
     text: str = ""
     category: str = "gate"
-    suggestion: Optional[str] = None
+    suggestion: str | None = None
     fix_safe: bool = False
-    fingerprint: Optional[str] = None
+    fingerprint: str | None = None
     suppressed: bool = False
 
     @property
@@ -77,11 +77,12 @@ class Annotation:
         return out
 
 
-def annotations(doc: DocumentReport, text: str, suppressed: bool = False) -> Iterator[Annotation]:
+def document_annotations(doc: DocumentReport, text: str, suppressed: bool = False) -> Iterator[Annotation]:
     """The document's findings (and its suppressed ones when asked), then its threshold
     failures, which have no span of their own and stand at the start of the file."""
     path = display_path(doc.source)
-    for finding, is_suppressed in [(f, False) for f in doc.findings] + [(f, True) for f in doc.suppressed if suppressed]:
+    for finding, is_suppressed in [(f, False) for f in doc.findings] + [(f,
+                                                                         True) for f in doc.suppressed if suppressed]:
         yield _from_finding(path, doc.doc_id, finding, text, is_suppressed)
     for failure in doc.failures:
         if failure.rule == "gate.findings":
@@ -89,7 +90,7 @@ def annotations(doc: DocumentReport, text: str, suppressed: bool = False) -> Ite
         yield Annotation(path, doc.doc_id, failure.rule, Severity.error, failure.message, 1, 1, 1, 1, 1, 1, 0, 0)
 
 
-def _from_finding(path: str, doc_id: Optional[str], f: Finding, text: str, is_suppressed: bool) -> Annotation:
+def _from_finding(path: str, doc_id: str | None, f: Finding, text: str, is_suppressed: bool) -> Annotation:
     return Annotation(
         path, doc_id, f.rule, f.severity, f.message, f.line, f.column, f.end_line, f.end_column,
         byte_column(text, f.start, f.column), byte_column(text, f.end, f.end_column), f.start, f.end, f.text,
@@ -119,10 +120,10 @@ def _one_line(s: str) -> str:
     return " ".join(s.split())
 
 
-def rule_table() -> list[tuple[str, Severity, str, str, Optional[str], str]]:
+def rule_table() -> list[tuple[str, Severity, str, str, str | None, str]]:
     """(id, default severity, message, description, suggestion, category) of every rule and gate."""
-    from mtcheck.policy.gate import GATE_RULES
     from mtcheck.core.rules import rule_infos
+    from mtcheck.policy.gate import GATE_RULES
 
     rows = [(r.id, r.severity, r.message, r.description, r.suggestion, r.category) for r in rule_infos()]
     rows += [(rule, Severity.error, text, text, None, "gate") for rule, text in GATE_RULES.items()]

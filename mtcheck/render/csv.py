@@ -8,7 +8,7 @@ import csv
 import io
 
 from mtcheck.models import DocumentReport
-from mtcheck.render.ci import Renderer, RunInfo, annotations, display_path
+from mtcheck.render.ci import Renderer, RunInfo, display_path, document_annotations
 
 COLUMNS = ("kind", "path", "doc_id", "line", "column", "end_line", "end_column", "byte_column", "end_byte_column",
            "severity", "rule", "category", "text", "message", "suggestion", "fix_safe", "fingerprint")
@@ -38,7 +38,7 @@ class CsvRenderer(Renderer):
         rows = [("suppressed" if a.suppressed else "gate" if a.is_gate else "finding", a.path, a.doc_id, a.line,
                  a.column, a.end_line, a.end_column, a.byte_column, a.end_byte_column, a.severity.value, a.rule,
                  a.category, a.text, a.message, a.suggestion, a.fix_safe, a.fingerprint)
-                for a in annotations(doc, text, suppressed=True)]
+                for a in document_annotations(doc, text, suppressed=True)]
         return self._header() + _rows(rows)
 
     def finish(self, run: RunInfo) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 from mtcheck.models.evaluate import Correlation, EvalReport
 from mtcheck.render.eval_text import agreement, estimate, num, pct, ratio, verdict_reading
 
@@ -13,8 +11,8 @@ def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def render_eval_markdown(report: EvalReport, roc_file: Optional[str] = "roc.svg",
-                         scatter_file: Optional[str] = None) -> str:
+def render_eval_markdown(report: EvalReport, roc_file: str | None = "roc.svg",
+                         scatter_file: str | None = None) -> str:
     i, d, b = report.inputs, report.document, report.bootstrap
     out = [f"# mtcheck eval: {_cell(i.path)}", "",
            f"{i.documents:,} documents: {i.human:,} human, {i.mt:,} MT. Label `{_cell(i.label)}`: {i.label_rule}. "
@@ -32,7 +30,8 @@ def render_eval_markdown(report: EvalReport, roc_file: Optional[str] = "roc.svg"
                    f"| {estimate(d.auc_score)} |")
     if d.pairwise is not None:
         p = d.pairwise
-        out += [f"| pairwise accuracy by likelihood ({p.pairs:,} human/MT pairs in {p.groups:,} `{_cell(i.group)}` groups) "
+        out += [f"| pairwise accuracy by likelihood ({p.pairs:,} human/MT pairs in {p.groups:,} `{_cell(i.group)}` "
+                "groups) "
                 f"| {estimate(p.likelihood)} |",
                 f"| pairwise accuracy by fluency | {estimate(p.fluency)} |"]
     out += ["", "ROC AUC: the chance that an MT document gets a higher MT likelihood than a human one (ties count "
@@ -90,7 +89,8 @@ def _rules(report: EvalReport) -> list[str]:
            "the MT likelihood (`mtcheck/scores.py`).", "",
            "| rule | weight | human docs | MT docs | human hits | MT hits | ratio [95%] | evidence |",
            "|---|---:|---:|---:|---:|---:|---|---|"]
-    out += [f"| `{r.rule}` | {r.weight:.1f} | {r.human_docs:,} ({pct(r.human_rate)}) | {r.mt_docs:,} ({pct(r.mt_rate)}) | "
+    out += [f"| `{r.rule}` | {r.weight:.1f} | {r.human_docs:,} ({pct(r.human_rate)}) | {r.mt_docs:,} "
+            f"({pct(r.mt_rate)}) | "
             f"{r.human_hits:,} | {r.mt_hits:,} | {ratio(r)} | {r.evidence} |" for r in table.rules]
     names = ", ".join(f"`{r}`" for r in table.not_evidence) or "none"
     out += ["", f"**Not evidence** (ratio within [{lo:g}, {hi:g}]): {names}.", "",
@@ -123,7 +123,8 @@ def _calibration(report: EvalReport) -> list[str]:
     out.append("")
     out += [f"- {_cell(note)}" for note in cal.notes]
     if cal.reached:
-        out += ["", "Written to `calibration.toml`; put its table in `pyproject.toml` (or `[verdict]` in `mtcheck.toml`) "
+        out += ["", "Written to `calibration.toml`; put its table in `pyproject.toml` (or `[verdict]` in "
+                    "`mtcheck.toml`) "
                 "and `check` and `report` use the thresholds.", ""]
     else:
         out += ["", "**No thresholds are written** (see the notes above); `mtcheck eval` exits 1.", ""]

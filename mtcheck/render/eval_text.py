@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import math
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from mtcheck.models.evaluate import Correlation, Estimate, EvalReport, RuleFigures, VerdictFigures
 
 
-def num(value: Optional[float], digits: int = 3) -> str:
+def num(value: float | None, digits: int = 3) -> str:
     return "n/a" if value is None or math.isnan(value) else f"{value:.{digits}f}"
 
 
-def pct(value: Optional[float]) -> str:
+def pct(value: float | None) -> str:
     return "n/a" if value is None or math.isnan(value) else f"{value:.1%}"
 
 
@@ -56,10 +56,12 @@ def render_eval_text(report: EvalReport, written: Sequence[str] = ()) -> str:
            f"  ROC AUC of MT likelihood    {estimate(d.auc)}",
            f"  ROC AUC of -fluency         {estimate(d.auc_fluency)}"]
     if d.auc_score is not None:
-        out.append(f"  ROC AUC of the score itself {estimate(d.auc_score)}  ({i.score}; scored documents only, for scale)")
+        out.append(f"  ROC AUC of the score itself {estimate(d.auc_score)}  ({i.score}; scored documents only, for "
+                   "scale)")
     if d.pairwise is not None:
         p = d.pairwise
-        out.append(f"  pairwise accuracy by {i.group}: {estimate(p.likelihood)} by likelihood, {estimate(p.fluency)} by "
+        out.append(f"  pairwise accuracy by {i.group}: {estimate(p.likelihood)} by likelihood, {estimate(p.fluency)} "
+                   "by "
                    f"fluency ({p.pairs:,} human/MT pairs in {p.groups:,} groups)")
     c = d.confusion
     out.append(f"  verdicts      {''.join(f'{col:>13}' for col in c.columns)}")
@@ -68,7 +70,8 @@ def render_eval_text(report: EvalReport, written: Sequence[str] = ()) -> str:
         out.append(f"    {name:<11} {''.join(f'{n:>13,}' for n in counts)}")
     out.append(f"  {'verdict read as':<30} {'precision':<22} {'recall':<22} F1")
     for v in d.verdicts:
-        out.append(f"    {verdict_reading(v):<28} {estimate(v.precision):<22} {estimate(v.recall):<22} {estimate(v.f1)}")
+        out.append(f"    {verdict_reading(v):<28} {estimate(v.precision):<22} {estimate(v.recall):<22} "
+                   f"{estimate(v.f1)}")
     if d.correlation is not None:
         out.append(_correlation_line("fluency vs", d.correlation))
     s = report.segment
@@ -87,7 +90,8 @@ def render_eval_text(report: EvalReport, written: Sequence[str] = ()) -> str:
     lo, hi = report.rules.band
     names = ", ".join(report.rules.not_evidence) or "none"
     out.append(f"  not evidence (ratio within [{lo:g}, {hi:g}]): {names}")
-    weighted_but_weak = [r.rule for r in report.rules.rules if r.weight > 0 and r.evidence in ("not evidence", "against MT")]
+    weighted_but_weak = [r.rule for r in report.rules.rules if r.weight > 0 and r.evidence in ("not evidence",
+                                                                                               "against MT")]
     if weighted_but_weak:
         out.append(f"  weighted in the MT likelihood but not evidence for MT here: {', '.join(weighted_but_weak)}")
     if report.calibration is not None:
@@ -117,7 +121,8 @@ def _calibration_lines(report: EvalReport) -> list[str]:
             out.append(f"  {choice.verdict:<12} {choice.threshold!r:<8} precision {num(choice.precision)}, recall "
                        f"{num(choice.recall)}, human documents flagged {pct(choice.false_alarm_rate)}  ({choice.rule})")
         else:
-            out.append(f"  {choice.verdict:<12} not reached (best precision {num(choice.best_precision)})  ({choice.rule})")
+            out.append(f"  {choice.verdict:<12} not reached (best precision {num(choice.best_precision)})  "
+                       f"({choice.rule})")
     out.extend(f"  note: {note}" for note in cal.notes)
     if not cal.reached:
         out.append("  no thresholds written")

@@ -4,7 +4,7 @@ pull request (`::error file=…,line=…,col=…,endColumn=…,title=…::messag
 from __future__ import annotations
 
 from mtcheck.models import DocumentReport, Severity
-from mtcheck.render.ci import Annotation, Renderer, RunInfo, annotations, display_path
+from mtcheck.render.ci import Annotation, Renderer, RunInfo, display_path, document_annotations
 
 _COMMANDS = {Severity.error: "error", Severity.warning: "warning", Severity.info: "notice"}
 # GitHub shows at most this many annotations of each type per step (and 50 per job).
@@ -26,10 +26,10 @@ def command(kind: str, message: str, **properties) -> str:
 
 class GithubRenderer(Renderer):
     def __init__(self) -> None:
-        self.counts = {kind: 0 for kind in _COMMANDS.values()}
+        self.counts = dict.fromkeys(_COMMANDS.values(), 0)
 
     def document(self, doc: DocumentReport, text: str) -> str:
-        return "".join(self._line(a) + "\n" for a in annotations(doc, text))
+        return "".join(self._line(a) + "\n" for a in document_annotations(doc, text))
 
     def _line(self, a: Annotation) -> str:
         kind = _COMMANDS[a.severity]

@@ -9,7 +9,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from mtcheck.models import DocumentReport
-from mtcheck.render.ci import Renderer, RunInfo, annotations, display_path
+from mtcheck.render.ci import Renderer, RunInfo, display_path, document_annotations
 
 # XML 1.0 cannot hold most C0 controls, even escaped; document text may.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -29,17 +29,18 @@ class JunitRenderer(Renderer):
         name = path + (f"#{doc.doc_id}" if doc.doc_id is not None else "")
         case = ET.Element("testcase", classname="mtcheck", name=_clean(name), file=_clean(path))
         lines = [f"{a.path}:{a.line}:{a.column}: {a.severity.value} {a.rule}  {a.headline()}"
-                 for a in annotations(doc, text)]
+                 for a in document_annotations(doc, text)]
         p = doc.provenance
         summary = (f"{p.verdict.value} (MT likelihood {p.mt_likelihood:.2f}), fluency {doc.fluency.score:.1f}/100, "
-                   f"{len(doc.findings)} findings, {len(doc.suppressed)} suppressed, {doc.baselined} in the baseline")
+                   f"{len(doc.findings)} findings, {len(doc.suppressed)} suppressed, {len(doc.baselined)} in the "
+                   "baseline")
         if doc.failures:
             self.failures += 1
             failure = ET.SubElement(case, "failure", type="mtcheck",
                                     message=_clean("; ".join(f.message for f in doc.failures)))
-            failure.text = _clean("\n".join(lines + [summary]))
+            failure.text = _clean("\n".join([*lines, summary]))
         out = ET.SubElement(case, "system-out")
-        out.text = _clean("\n".join(lines + [summary]))
+        out.text = _clean("\n".join([*lines, summary]))
         self.cases.append(case)
         return ""
 
@@ -54,8 +55,8 @@ class JunitRenderer(Renderer):
             self.cases.append(case)
         counts = {"tests": str(len(self.cases)), "failures": str(self.failures), "errors": str(len(run.errors)),
                   "skipped": str(len(run.skipped))}
-        suites = ET.Element("testsuites", name="mtcheck", **{k: v for k, v in counts.items() if k != "skipped"})
-        suite = ET.SubElement(suites, "testsuite", name="mtcheck", **counts)
+        suites = ET.Element("testsuites", {"name": "mtcheck", **{k: v for k, v in counts.items() if k != "skipped"}})
+        suite = ET.SubElement(suites, "testsuite", {"name": "mtcheck", **counts})
         properties = ET.SubElement(suite, "properties")
         ET.SubElement(properties, "property", name="signature", value=run.signature)
         ET.SubElement(properties, "property", name="suppressed", value=str(run.suppressed))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from mtcheck.models import DocumentReport, Severity
-from mtcheck.render.ci import Annotation, Renderer, RunInfo, annotations, display_path
+from mtcheck.render.ci import Annotation, Renderer, RunInfo, display_path, document_annotations
 
 SOURCE = {"name": "mtcheck"}
 _SEVERITIES = {Severity.error: "ERROR", Severity.warning: "WARNING", Severity.info: "INFO"}
@@ -17,7 +17,7 @@ class RdjsonRenderer(Renderer):
         self.diagnostics: list[dict] = []
 
     def document(self, doc: DocumentReport, text: str) -> str:
-        self.diagnostics.extend(_diagnostic(a) for a in annotations(doc, text))
+        self.diagnostics.extend(_diagnostic(a) for a in document_annotations(doc, text))
         return ""
 
     def finish(self, run: RunInfo) -> str:
@@ -28,8 +28,9 @@ class RdjsonRenderer(Renderer):
 
 
 def _diagnostic(a: Annotation) -> dict:
-    span = {"start": {"line": a.line, "column": a.byte_column}, "end": {"line": a.end_line, "column": a.end_byte_column}}
-    out = {
+    span = {"start": {"line": a.line, "column": a.byte_column}, "end": {"line": a.end_line,
+                                                                        "column": a.end_byte_column}}
+    out: dict[str, object] = {
         "message": a.headline(),
         "location": {"path": a.path, "range": span},
         "severity": _SEVERITIES[a.severity],

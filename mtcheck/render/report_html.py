@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import PurePath
-from typing import IO, TYPE_CHECKING, Iterable, Sequence
+from typing import IO, TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -66,12 +67,12 @@ def render_document_page(source: str, doc_id: str | None, fmt: str, metadata: di
         title=title, source=source, doc_id=doc_id, format=fmt, metadata=items, body=Markup(body))
 
 
-def write_index(out: IO[str], *, title: str, totals: "RunTotals", signature: str, fail_on: str, charts: Sequence[str],
+def write_index(out: IO[str], *, title: str, totals: RunTotals, signature: str, gate: str, charts: Sequence[str],
                 breakdowns: Sequence[tuple[str, Sequence[tuple[str, int]]]], rows: Iterable[str]) -> None:
     """Stream index.html to `out`. `rows` are the table rows as `index_row` made them."""
     template = _environment().get_template("report_index.html.j2")
     template.stream(
-        title=title, t=totals, signature=signature, fail_on=fail_on, charts=[Markup(c) for c in charts],
+        title=title, t=totals, signature=signature, gate=gate, charts=[Markup(c) for c in charts],
         breakdowns=breakdowns, columns=INDEX_COLUMNS, rows=rows, page_column=len(INDEX_COLUMNS),
         error_column=_column("error"), verdict_column=_column("verdict"),
     ).dump(out)

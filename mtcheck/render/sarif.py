@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from mtcheck import __version__
 from mtcheck.models import DocumentReport, Severity
-from mtcheck.render.ci import Annotation, Renderer, RunInfo, annotations, display_path, rule_table
+from mtcheck.render.ci import Annotation, Renderer, RunInfo, display_path, document_annotations, rule_table
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {Severity.error: "error", Severity.warning: "warning", Severity.info: "note"}
@@ -23,7 +23,7 @@ class SarifRenderer(Renderer):
         self.results: list[dict] = []
 
     def document(self, doc: DocumentReport, text: str) -> str:
-        self.results.extend(self._result(a) for a in annotations(doc, text, suppressed=True))
+        self.results.extend(self._result(a) for a in document_annotations(doc, text, suppressed=True))
         return ""
 
     def finish(self, run: RunInfo) -> str:
@@ -62,10 +62,11 @@ class SarifRenderer(Renderer):
         return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
 
     def _result(self, a: Annotation) -> dict:
-        region = {"startLine": a.line, "startColumn": a.column, "endLine": a.end_line, "endColumn": a.end_column}
+        region: dict[str, object] = {"startLine": a.line, "startColumn": a.column, "endLine": a.end_line,
+                                     "endColumn": a.end_column}
         if not a.is_gate:
             region.update(charOffset=a.start, charLength=a.end - a.start, snippet={"text": a.text})
-        location = {"physicalLocation": {"artifactLocation": _artifact(a.path), "region": region}}
+        location: dict[str, object] = {"physicalLocation": {"artifactLocation": _artifact(a.path), "region": region}}
         result: dict = {
             "ruleId": a.rule,
             "ruleIndex": self.rule_index[a.rule],

@@ -10,7 +10,8 @@ apostrophe: ids and metadata come from the archive and are not to be trusted.
 from __future__ import annotations
 
 import csv
-from typing import IO, Optional, Sequence
+from collections.abc import Sequence
+from typing import IO
 
 from mtcheck.models.batch import SummaryRow
 
@@ -40,5 +41,5 @@ def _text(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def _number(value: Optional[float], digits: int) -> str:
+def _number(value: float | None, digits: int) -> str:
     return "" if value is None else f"{value:.{digits}f}"

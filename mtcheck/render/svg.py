@@ -7,11 +7,12 @@ area and its scales), `ticks` and the axes, so new kinds of chart stay short.
 
 from __future__ import annotations
 
+import itertools
 import math
 from bisect import bisect_right
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import Iterable, Mapping, Sequence, Union
 
 WIDTH, HEIGHT = 480, 260
 # Space around the plot area for the title, tick labels and axis labels.
@@ -58,7 +59,7 @@ class Frame:
         return self.bottom - (value - self.y_lo) / span * (self.bottom - self.top)
 
 
-def histogram(values: Iterable[float], bins: Union[int, Sequence[float]], title: str, x_label: str, *,
+def histogram(values: Iterable[float], bins: int | Sequence[float], title: str, x_label: str, *,
               y_label: str = "documents", width: int = WIDTH, height: int = HEIGHT) -> str:
     """Counts of `values` in `bins`: a number of equal bins over the values' range, or the
     bin edges. A bin holds lo <= v < hi, the last one also its upper edge; values outside
@@ -118,7 +119,8 @@ def scatter(series: Mapping[str, Sequence[tuple[float, float]]], title: str, x_l
 
 def standalone(chart: str) -> str:
     """A chart as a file of its own (.svg): the namespace a page supplies inline."""
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + chart.replace("<svg ", f'<svg xmlns="{SVG_NAMESPACE}" ', 1) + "\n"
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + chart.replace("<svg ", f'<svg xmlns="{SVG_NAMESPACE}" ',
+                                                                      1) + "\n"
 
 
 def _colours() -> Iterable[str]:
@@ -172,10 +174,10 @@ def number(value: float) -> str:
     return f"{value:,.3f}".rstrip("0").rstrip(".")
 
 
-def _edges(data: list[float], bins: Union[int, Sequence[float]]) -> list[float]:
+def _edges(data: list[float], bins: int | Sequence[float]) -> list[float]:
     if not isinstance(bins, int):
         edges = [float(e) for e in bins]
-        if len(edges) < 2 or any(b <= a for a, b in zip(edges, edges[1:])):
+        if len(edges) < 2 or any(b <= a for a, b in itertools.pairwise(edges)):
             raise ValueError("bin edges must be at least two increasing numbers")
         return edges
     if bins < 1:
@@ -187,7 +189,8 @@ def _edges(data: list[float], bins: Union[int, Sequence[float]]) -> list[float]:
 
 
 def _open(frame: Frame, title: str) -> str:
-    return (f'<svg class="chart" width="{frame.width}" height="{frame.height}" viewBox="0 0 {frame.width} {frame.height}" '
+    return (f'<svg class="chart" width="{frame.width}" height="{frame.height}" viewBox="0 0 {frame.width} '
+            f'{frame.height}" '
             f'role="img" aria-label="{escape(title, quote=True)}" style="{FONT}">'
             f"<title>{_text(title)}</title>"
             f'<text x="{frame.width / 2:.1f}" y="18" text-anchor="middle" font-weight="600">{_text(title)}</text>')
@@ -195,7 +198,8 @@ def _open(frame: Frame, title: str) -> str:
 
 def _axes(frame: Frame, x_ticks: Sequence[float], y_ticks: Sequence[float], x_label: str, y_label: str) -> str:
     parts = [f'<g stroke="#999" stroke-width="1"><line x1="{frame.left}" y1="{frame.bottom}" x2="{frame.right}" '
-             f'y2="{frame.bottom}"/><line x1="{frame.left}" y1="{frame.top}" x2="{frame.left}" y2="{frame.bottom}"/></g>']
+             f'y2="{frame.bottom}"/><line x1="{frame.left}" y1="{frame.top}" x2="{frame.left}" '
+             f'y2="{frame.bottom}"/></g>']
     for t in x_ticks:
         if frame.x_lo - 1e-9 <= t <= frame.x_hi + 1e-9:
             x = frame.x(t)

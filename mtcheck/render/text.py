@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import os
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import IO, Iterable, Optional, Sequence
+from typing import IO
 
-from mtcheck.models import CheckReport, DocumentReport, Finding, RuleInfo, Severity
+from mtcheck.models import CheckReport, DocumentReport, Finding, Severity
 
 CONTEXT_CHARS = 60  # characters of the sentence shown either side of a span
 MAX_SPAN_SHOWN = 80
@@ -26,7 +27,7 @@ class Style:
     color: bool = False
 
     @classmethod
-    def for_stream(cls, stream: IO[str], choice: str = "auto") -> "Style":
+    def for_stream(cls, stream: IO[str], choice: str = "auto") -> Style:
         if choice == "always":
             return cls(True)
         if choice == "never" or os.environ.get("NO_COLOR"):
@@ -47,7 +48,7 @@ class Style:
 
 
 def render_check_text(
-    report: CheckReport, texts: Sequence[Optional[str]] = (), style: Style = Style(), quiet: bool = False
+    report: CheckReport, texts: Sequence[str | None] = (), style: Style = Style(), quiet: bool = False
 ) -> str:
     """`texts[i]` is the text of `report.documents[i]`, for context lines (reports do not
     carry their text: a report of a 50 MB file should not hold it twice)."""
@@ -59,7 +60,7 @@ def render_check_text(
     return "".join(out)
 
 
-def render_document_text(doc: DocumentReport, text: Optional[str] = None, style: Style = Style(),
+def render_document_text(doc: DocumentReport, text: str | None = None, style: Style = Style(),
                          quiet: bool = False) -> str:
     """One document's block: its findings (unless quiet), its summary and a blank line.
     The CLI prints each block as soon as its document is checked."""
@@ -96,7 +97,7 @@ def render_footer_text(totals: Totals, signature: str, style: Style = Style()) -
     return "\n".join(out) + "\n"
 
 
-def _finding(doc: DocumentReport, f: Finding, text: Optional[str], style: Style) -> list[str]:
+def _finding(doc: DocumentReport, f: Finding, text: str | None, style: Style) -> list[str]:
     head = (f"{style.bold(f'{doc.source}:{f.line}:{f.column}')}: {style.severity(f.severity)} "
             f"{f.rule}  {f.message}")
     lines = [head]
@@ -106,7 +107,8 @@ def _finding(doc: DocumentReport, f: Finding, text: Optional[str], style: Style)
         lines.append("    " + style.paint(caret, "1;32" if f.severity == Severity.info else "1;31"))
     if f.suggestion is not None:
         advice = f.suggestion if f.suggestion else "(delete)"
-        lines.append(f"    suggestion: {style.paint(advice, '32')}" + (style.dim("  [safe to apply]") if f.fix_safe else ""))
+        safe = style.dim("  [safe to apply]") if f.fix_safe else ""
+        lines.append(f"    suggestion: {style.paint(advice, '32')}{safe}")
     return lines
 
 
@@ -157,7 +159,8 @@ def _summary(doc: DocumentReport, style: Style) -> list[str]:
                    + (f" (confidence {src.confidence:.2f}: {_why(src.evidence)})" if src.code else ""))
     if p.agency:
         a = p.agency
-        details.append(f"agency: {a.normalised}" + (f" (written \"{a.as_written}\")" if a.as_written != a.normalised else ""))
+        written = f" (written \"{a.as_written}\")" if a.as_written != a.normalised else ""
+        details.append(f"agency: {a.normalised}{written}")
     if p.dateline:
         d = p.dateline
         where = ", ".join(x for x in (d.city, d.date_normalised or d.date) if x)
@@ -169,7 +172,7 @@ def _summary(doc: DocumentReport, style: Style) -> list[str]:
         lines.append(f"  closest published: {shown}")
     if doc.suppressed or doc.baselined:
         hidden = [f"{len(doc.suppressed)} suppressed in the file"] if doc.suppressed else []
-        hidden += [f"{doc.baselined} in the baseline"] if doc.baselined else []
+        hidden += [f"{len(doc.baselined)} in the baseline"] if doc.baselined else []
         lines.append(f"  not shown: {', '.join(hidden)}")
     if doc.failures:
         lines.append("  " + style.paint("fails: " + "; ".join(f.message for f in doc.failures), "1;31"))
@@ -178,21 +181,6 @@ def _summary(doc: DocumentReport, style: Style) -> list[str]:
         more = f", and {len(p.evidence) - 5} more" if len(p.evidence) > 5 else ""
         lines.append("  " + style.dim(f"evidence (log-odds): {top}{more}"))
     return lines
-
-
-def render_rules_text(rules: Iterable[RuleInfo]) -> str:
-    out = []
-    family: Optional[str] = None
-    for r in rules:
-        if r.family != family:
-            family = r.family
-            out.append(f"\n{family}" if out else family)
-        line = f"  {r.id:32} {r.severity.value:8} {r.message}"
-        out.append(line)
-        out.append(f"  {'':32} {'':8} {r.description}")
-        if r.suggestion:
-            out.append(f"  {'':32} {'':8} suggestion: {r.suggestion}")
-    return "\n".join(out) + "\n"
 
 
 def _why(evidence: list[str], shown: int = 2) -> str:

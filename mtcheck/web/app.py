@@ -9,9 +9,10 @@ so the event loop keeps accepting, timing out and answering other requests.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
-from typing import Any, Awaitable, Callable, Optional, TypeVar
+from typing import Any, TypeVar
 
 import anyio
 from fastapi import FastAPI, Query, Request
@@ -21,17 +22,31 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from mtcheck import __version__
-from mtcheck.align import AlignInputError, Aligner, AlignReport, AlignSettings
-from mtcheck.checker import Checker, RuleSelectionError
+from mtcheck.align import Aligner, AlignInputError, AlignReport, AlignSettings
+from mtcheck.core.rules import RuleSelectionError, rule_infos
 from mtcheck.models import CheckReport, DocumentReport, FixReport, InputError, RuleCatalogue
+from mtcheck.pipeline import Checker
 from mtcheck.read import InputProblem, Source
-from mtcheck.core.rules import rule_infos
 from mtcheck.web import inputs
 from mtcheck.web.middleware import (
-    AccessLog, AllowedHosts, BodyLimit, CatchAll, ConcurrencyLimit, Deadline, SecurityHeaders, error_body,
+    AccessLog,
+    AllowedHosts,
+    BodyLimit,
+    CatchAll,
+    ConcurrencyLimit,
+    Deadline,
+    SecurityHeaders,
+    error_body,
 )
 from mtcheck.web.models import (
-    AlignRequest, CheckRequest, ErrorBody, ExtractedDocument, ExtractReport, FindingRef, FixRequest, Health,
+    AlignRequest,
+    CheckRequest,
+    ErrorBody,
+    ExtractedDocument,
+    ExtractReport,
+    FindingRef,
+    FixRequest,
+    Health,
 )
 from mtcheck.web.settings import ServeSettings
 
@@ -66,7 +81,7 @@ class Service:
         self.settings = settings
         self.aligner = Aligner(checker)
         self.rules_json = RuleCatalogue(rules=rule_infos()).model_dump_json().encode()
-        self._limiter: Optional[anyio.CapacityLimiter] = None
+        self._limiter: anyio.CapacityLimiter | None = None
 
     async def run(self, work: Callable[..., T], *args: Any) -> T:
         """`work(*args)` in a worker thread; at the request deadline the request is answered
@@ -76,20 +91,13 @@ class Service:
         return await anyio.to_thread.run_sync(lambda: work(*args), abandon_on_cancel=True, limiter=self._limiter)
 
     def check(self, request: CheckRequest) -> CheckReport:
-        sources, errors = _readable(inputs.documents_from_text(request.text, request.name, request.format), request.name)
+        sources, errors = _readable(inputs.documents_from_text(request.text, request.name, request.format),
+                                    request.name)
         return CheckReport(documents=[self.check_document(s) for s in sources], errors=errors,
-                           signature=self.checker.signature)
+                           signature=self.checker.signature.format())
 
     def check_document(self, source: Source) -> DocumentReport:
-        """As `mtcheck check` does: directive lines honoured, findings fingerprinted."""
-        from mtcheck.policy.baseline import fingerprint_findings
-        from mtcheck.policy.suppress import strip_directive_lines, suppress_source
-
-        source = strip_directive_lines(source)
-        report = self.checker.check_source(source)
-        fingerprint_findings(report, source.original if source.original is not None else source.text)
-        suppress_source(source, report)  # a malformed directive only goes unheeded, as in the CLI
-        return report
+        return self.checker.check_source(source)
 
     def fix(self, request: FixRequest) -> FixReport:
         from mtcheck.fix.apply import fix_source
@@ -103,18 +111,19 @@ class Service:
         only: FindingRef = request.only  # type: ignore[assignment]
         current = self.check_document(source).findings
         if not any((f.rule, f.start, f.end) == (only.rule, only.start, only.end) and f.fix_safe for f in current):
-            raise InputProblem(source.name, f"the text has no safe-to-fix {only.rule} finding at {only.start}-{only.end} "
+            raise InputProblem(source.name, f"the text has no safe-to-fix {only.rule} finding at "
+                                            f"{only.start}-{only.end} "
                                             "(has it changed since it was checked?)")
         change = next((a for a in full.applied if only.rule in a.rules and a.start <= only.start and only.end <= a.end),
                       None)
         if change is None:
             raise InputProblem(source.name, f"the fix of {only.rule} at {only.start}-{only.end} overlaps a longer fix; "
                                             "apply all safe fixes, or edit it by hand")
-        original = source.original if source.original is not None else source.text
+        original = source.file_text
         text = original[:change.start] + change.replacement + original[change.end:]
         remaining = self.check_document(inputs.one_document(text, request.name, request.format)).findings
-        return full.model_copy(update={"text": text, "changed": True, "applied": [change], "remaining": remaining,
-                                       "rounds": 1})
+        return FixReport(source=full.source, format=full.format, text=text, changed=True, applied=[change],
+                         remaining=remaining, rounds=1, signature=full.signature)
 
     def align(self, request: AlignRequest) -> AlignReport:
         draft = inputs.one_document(request.draft, request.draft_name, request.format)
@@ -142,11 +151,10 @@ def _readable(items: list[inputs.Item], name: str) -> tuple[list[Source], list[I
 
 
 def build_checker(settings: ServeSettings) -> Checker:
-    return Checker(pairs=list(settings.pairs), select=list(settings.select) or None, ignore=list(settings.ignore),
-                   default_pairs=settings.default_pairs)
+    return Checker(settings.options)
 
 
-def create_app(settings: Optional[ServeSettings] = None, checker: Optional[Checker] = None) -> FastAPI:
+def create_app(settings: ServeSettings | None = None, checker: Checker | None = None) -> FastAPI:
     """The application; `checker` (built from `settings` when not given) checks every request."""
     settings = settings or ServeSettings()
     service = Service(checker or build_checker(settings), settings)
@@ -182,9 +190,10 @@ def create_app(settings: Optional[ServeSettings] = None, checker: Optional[Check
 
     @app.get("/healthz", response_model=Health, tags=["server"], summary="Liveness: the server is up and can check")
     async def healthz() -> Response:
-        return _json(Health(version=__version__, signature=service.checker.signature))
+        return _json(Health(version=__version__, signature=service.checker.signature.format()))
 
-    @app.get("/v1/rules", response_model=RuleCatalogue, tags=["rules"], summary="Every rule (as `mtcheck rules --format json`)")
+    @app.get("/v1/rules", response_model=RuleCatalogue, tags=["rules"], summary="Every rule (as `mtcheck rules "
+                                                                                "--format json`)")
     async def rules() -> Response:
         return Response(service.rules_json, media_type="application/json")
 
@@ -240,7 +249,7 @@ def _json(model: BaseModel) -> Response:
     return Response(model.model_dump_json(), media_type="application/json")
 
 
-def _error(status: int, message: str, headers: Optional[dict[str, str]] = None) -> Response:
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     return Response(error_body(message), status_code=status, media_type="application/json", headers=headers)
 
 
@@ -260,7 +269,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
-        return _error(*_describe(exc.errors(), request.headers.get("content-type")))
+        return _error(*_describe(list(exc.errors()), request.headers.get("content-type")))
 
     @app.exception_handler(InputProblem)
     async def input_problem(request: Request, exc: InputProblem) -> Response:
@@ -272,7 +281,7 @@ def _add_error_handlers(app: FastAPI) -> None:
         return _error(422, str(exc))
 
 
-def _describe(errors: list[dict[str, Any]], content_type: Optional[str]) -> tuple[int, str]:
+def _describe(errors: list[dict[str, Any]], content_type: str | None) -> tuple[int, str]:
     """Status and one line for pydantic's validation errors: 400 for malformed JSON."""
     for e in errors:
         if e.get("type") == "json_invalid":

@@ -6,12 +6,10 @@ with format 'auto', picks the reader by its extension.
 
 from __future__ import annotations
 
-from typing import Union
-
 from mtcheck.read import InputProblem, Source, decode
 from mtcheck.read import formats as read_formats
 
-Item = Union[Source, InputProblem]
+Item = Source | InputProblem
 
 
 def known_formats() -> list[str]:
@@ -38,7 +36,8 @@ def documents_from_text(text: str, name: str, fmt: str = "auto") -> list[Item]:
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError as exc:  # JSON may carry "\ud800", which is no character
-        raise InputProblem(name, f"lone surrogate U+{ord(text[exc.start]):04X} at character {exc.start}, not text") from None
+        raise InputProblem(name,
+                           f"lone surrogate U+{ord(text[exc.start]):04X} at character {exc.start}, not text") from None
     return documents_from_bytes(data, name, fmt)
 
 
@@ -50,4 +49,5 @@ def one_document(text: str, name: str, fmt: str = "auto") -> Source:
             raise item
     if len(items) != 1:
         raise InputProblem(name, f"holds {len(items)} documents; this takes one story")
-    return items[0]
+    (source,) = (item for item in items if isinstance(item, Source))
+    return source

@@ -16,7 +16,8 @@ def log_config(access: bool = True, level: str = "INFO") -> dict[str, Any]:
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {
-            "server": {"()": "uvicorn.logging.DefaultFormatter", "fmt": "%(levelprefix)s %(message)s", "use_colors": None},
+            "server": {"()": "uvicorn.logging.DefaultFormatter", "fmt": "%(levelprefix)s %(message)s",
+                       "use_colors": None},
             "json_line": {"format": "%(message)s"},
         },
         "handlers": {

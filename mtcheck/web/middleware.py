@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Iterable
 from datetime import datetime, timezone
-from typing import Iterable, Optional
 
 import anyio
 from starlette.datastructures import Headers
@@ -55,7 +55,7 @@ class _Tracked:
 
     def __init__(self, send: Send):
         self.send = send
-        self.status: Optional[int] = None
+        self.status: int | None = None
         self.bytes = 0
         self.complete = False
 
@@ -127,7 +127,7 @@ class AllowedHosts(_HttpMiddleware):
     cannot reach a loopback server through a domain that resolves to 127.0.0.1 (DNS
     rebinding). `hosts` None allows any host (a server bound to a public address)."""
 
-    def __init__(self, app: ASGIApp, hosts: Optional[Iterable[str]]):
+    def __init__(self, app: ASGIApp, hosts: Iterable[str] | None):
         super().__init__(app)
         self.hosts = None if hosts is None else frozenset(h.lower() for h in hosts)
 
@@ -135,7 +135,8 @@ class AllowedHosts(_HttpMiddleware):
         if self.hosts is not None:
             host = _host_name(Headers(scope=scope).get("host", ""))
             if host not in self.hosts:
-                await send_error(send, 400, f"host {host!r} is not served here (allowed: {', '.join(sorted(self.hosts))})")
+                await send_error(send, 400, f"host {host!r} is not served here (allowed: "
+                                            f"{', '.join(sorted(self.hosts))})")
                 return
         await self.app(scope, receive, send)
 
@@ -233,7 +234,8 @@ class BodyLimit(_HttpMiddleware):
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         declared = Headers(scope=scope).get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await send_error(send, 413, f"request body of {int(declared):,} bytes is over the limit of {self.max_bytes:,}")
+            await send_error(send, 413, f"request body of {int(declared):,} bytes is over the limit of "
+                                        f"{self.max_bytes:,}")
             return
         received = 0
 

@@ -6,7 +6,7 @@ models, so `/v1/check` returns exactly what `mtcheck check --format json` prints
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Literal
 
 from pydantic import Field
 
@@ -35,8 +35,10 @@ class FindingRef(ReportModel):
 class FixRequest(CheckRequest):
     select: list[str] = Field(default_factory=list, description="Fix only these rules, families or categories.")
     ignore: list[str] = Field(default_factory=list, description="Leave these rules, families or categories alone.")
-    only: Optional[FindingRef] = Field(
-        None, description="Apply the fix of this one finding (with the white space it takes along), not every safe fix.")
+    only: FindingRef | None = Field(
+        None,
+                                    description="Apply the fix of this one finding (with the white space it takes "
+                                                "along), not every safe fix.")
 
 
 class AlignRequest(ReportModel):
@@ -45,13 +47,13 @@ class AlignRequest(ReportModel):
     draft_name: str = Field("draft", max_length=500, description=_NAME_HELP)
     reference_name: str = Field("reference", max_length=500, description=_NAME_HELP)
     format: str = Field("auto", max_length=40, description=_FORMAT_HELP)
-    min_similarity: Optional[float] = Field(
+    min_similarity: float | None = Field(
         None, ge=0, le=1, description="Word similarity below which sentences are not paired (default 0.22).")
 
 
 class ExtractedDocument(ReportModel):
     name: str
-    doc_id: Optional[str] = None
+    doc_id: str | None = None
     format: str = Field(description="The reader used: text, markdown, html, ...")
     encoding: str = Field(description="The file's encoding: utf-8, or utf-16/32 from its byte-order mark.")
     text: str = Field(description="The text the checker sees (for markup, the prose extracted).")

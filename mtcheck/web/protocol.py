@@ -12,23 +12,22 @@ processes load it too.
 from __future__ import annotations
 
 import asyncio
-from typing import Optional
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 
 class HeadDeadlineH11Protocol(H11Protocol):
-    _head_deadline: Optional[asyncio.TimerHandle] = None
+    _head_deadline: asyncio.TimerHandle | None = None
 
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:  # type: ignore[override]
-        super().connection_made(transport)  # type: ignore[arg-type]
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)  # type: ignore[arg-type]  # uvicorn passes a Transport
         self._arm_head_deadline()
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
         self._arm_head_deadline()
 
-    def connection_lost(self, exc: Optional[Exception]) -> None:
+    def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_head_deadline()
         super().connection_lost(exc)
 

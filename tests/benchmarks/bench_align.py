@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from align_synthetic import link_f1, make_versions  # noqa: E402
+from mtcheck.align import Aligner, align_sentences
 
-from mtcheck.align import Aligner, align_sentences  # noqa: E402
+from align_synthetic import link_f1, make_versions
 
 
 def main() -> int:

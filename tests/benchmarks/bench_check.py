@@ -30,8 +30,8 @@ import random
 import resource
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "reference_pairs" / "examples"
@@ -142,7 +142,7 @@ def time_mtcheck(docs: list[str], checkpoint_docs: int) -> dict[str, object]:
             "signature": checker.signature}
 
 
-def proselint_linter() -> Optional[tuple[Callable[[str], object], str]]:
+def proselint_linter() -> tuple[Callable[[str], object], str] | None:
     """A function linting one text with proselint's default checks, and proselint's version.
 
     proselint <= 0.14 has `proselint.tools.lint(text)`; 0.16 replaced it with
@@ -157,7 +157,7 @@ def proselint_linter() -> Optional[tuple[Callable[[str], object], str]]:
         from importlib.metadata import version
 
         ver = version("proselint")
-    except Exception:  # noqa: BLE001 - the version is only informative
+    except Exception:
         ver = "?"
     if hasattr(tools, "lint"):
         return tools.lint, ver
@@ -198,7 +198,7 @@ def first_docs_of(docs: list[str], target_bytes: int) -> int:
 # --------------------------------------------------------------------------- main
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mb", type=float, default=20.0, help="corpus size in MB (default 20)")
     ap.add_argument("--proselint", action="store_true", help="also time proselint on ~1 MB of the docs")
@@ -273,7 +273,8 @@ def print_human(out: dict) -> None:
     print(f"  checker build : {out['checker_build_s']:.3f} s, then {out['first_check_s']:.3f} s of warm-up checks "
           "(langdetect profiles); neither is in the check time")
     print(f"  check time    : {out['check_s']:.2f} s")
-    print(f"  throughput    : {out['mb_per_s']:.3f} MB/s, {out['docs_per_s']:.1f} docs/s, {out['ms_per_doc']:.2f} ms/doc")
+    print(f"  throughput    : {out['mb_per_s']:.3f} MB/s, {out['docs_per_s']:.1f} docs/s, {out['ms_per_doc']:.2f} "
+          "ms/doc")
     print(f"  peak RSS      : {out['peak_rss_mb']:.1f} MB")
     print(f"  signature     : {out['signature']}")
     p = out.get("proselint")

@@ -244,7 +244,8 @@ def main() -> int:
         index = ReferenceIndex.open(corpus, warn=print)
         build, cpu = time.perf_counter() - started, time.process_time() - cpu
         s = index.stats
-        print(f"build: {build:.1f} s, CPU {cpu:.1f} s ({s.sentences / build:,.0f} sentences/s); {s.documents:,} documents, "
+        print(f"build: {build:.1f} s, CPU {cpu:.1f} s ({s.sentences / build:,.0f} sentences/s); {s.documents:,} "
+              "documents, "
               f"{s.sentences:,} sentences, {s.segments} segments, {s.postings:,} postings; "
               f"peak RSS {peak_rss_mb():.0f} MB")
         print(f"index on disk: {disk_mb(Path(s.index_dir)):.0f} MB ({s.index_dir})")
@@ -259,7 +260,8 @@ def main() -> int:
         extra = SentenceMaker(Vocabulary(0), seed=99)
         with open(corpus / "archive-999.jsonl", "w", encoding="utf-8") as fh:
             for doc in range(1_000):
-                fh.write(json.dumps({"id": f"late-{doc}", "text": " ".join(extra.sentence() for _ in range(10))}) + "\n")
+                fh.write(json.dumps({"id": f"late-{doc}",
+                                     "text": " ".join(extra.sentence() for _ in range(10))}) + "\n")
         started = time.perf_counter()
         index = ReferenceIndex.open(corpus, warn=print)
         print(f"incremental: a new archive of 10,000 sentences indexed in {time.perf_counter() - started:.2f} s "

@@ -24,11 +24,11 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_check import MB, build_corpus, pool_lines, pool_texts  # noqa: E402
+from bench_check import MB, build_corpus, pool_lines, pool_texts
 
-from mtcheck.checker import Checker  # noqa: E402
-from mtcheck.fix.diff import unified_diff  # noqa: E402
-from mtcheck.fix.apply import fix_text  # noqa: E402
+from mtcheck.fix.apply import fix_text
+from mtcheck.fix.diff import unified_diff
+from mtcheck.pipeline import Checker
 
 
 def main() -> None:
@@ -56,7 +56,8 @@ def main() -> None:
     by_rule = Counter(rule for r in reports for change in r.applied for rule in change.rules)
     print(f"changes: {sum(len(r.applied) for r in reports)} in {sum(r.changed for r in reports)} of "
           f"{len(docs)} documents; by rule: " + ", ".join(f"{k} {v}" for k, v in by_rule.most_common()))
-    print("rounds (checks per document): " + ", ".join(f"{k}: {v}" for k, v in sorted(Counter(r.rounds for r in reports).items())))
+    print("rounds (checks per document): " + ", ".join(f"{k}: {v}" for k,
+                                                       v in sorted(Counter(r.rounds for r in reports).items())))
     unsettled = sum(1 for r in reports if any(f.fix_safe for f in r.remaining)
                     or (r.changed and fix_text(r.text, checker).changed))
     print(f"not settled (a safe finding left, or fix(fix(x)) != fix(x)): {unsettled} of {len(docs)}")

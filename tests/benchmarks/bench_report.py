@@ -35,10 +35,11 @@ import threading
 import time
 from html import escape
 from pathlib import Path
-from typing import Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_check import MB, REPO, build_corpus, pool_lines, pool_texts  # noqa: E402
+import contextlib
+
+from bench_check import MB, REPO, build_corpus, pool_lines, pool_texts
 
 SHARD_BYTES = 10 * MB
 FILES_PER_FOLDER = 1000
@@ -132,7 +133,7 @@ class _TreeSampler(threading.Thread):
     def __init__(self, pid: int):
         super().__init__(daemon=True)
         self.pid = pid
-        self.peak_mb: Optional[float] = None
+        self.peak_mb: float | None = None
         self._stop_event = threading.Event()
 
     def run(self) -> None:
@@ -147,10 +148,8 @@ class _TreeSampler(threading.Thread):
                 procs = [root, *root.children(recursive=True)]
                 total = 0
                 for p in procs:
-                    try:
+                    with contextlib.suppress(psutil.Error):
                         total += p.memory_info().rss
-                    except psutil.Error:
-                        pass
                 peak = max(peak, total)
             except psutil.Error:
                 pass
@@ -162,7 +161,7 @@ class _TreeSampler(threading.Thread):
         self.join()
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", type=parse_size, default=parse_size("50MB"), help="archive size, e.g. 100MB, 1GB")
     ap.add_argument("--jobs", default="1,2", help="comma-separated --jobs values to run (default: 1,2)")

@@ -49,7 +49,8 @@ TARGET_RPS, TARGET_P95_MS = 100.0, 200.0
 def story(size: int = STORY_BYTES) -> str:
     """About `size` bytes of wire copy: the shipped MT story, then the edited one, cut at a
     line end (a news story of the size the targets name, with findings of every kind)."""
-    text = "\n\n".join(p.read_text(encoding="utf-8") for p in (EXAMPLES / "mt_wire_story.txt", EXAMPLES / "edited_wire_story.txt"))
+    text = "\n\n".join(p.read_text(encoding="utf-8") for p in (EXAMPLES / "mt_wire_story.txt",
+                                                               EXAMPLES / "edited_wire_story.txt"))
     while len(text.encode("utf-8")) < size:
         text += "\n\n" + text
     cut = text.encode("utf-8")[:size].decode("utf-8", errors="ignore")
@@ -83,7 +84,8 @@ def wait_ready(server: subprocess.Popen, url: str, seconds: float = 60) -> float
     raise SystemExit(f"bench_serve: the server was not ready within {seconds:g} s")
 
 
-async def load(url: str, body: bytes, requests: int, concurrency: int, timeout: float) -> tuple[list[float], list[str], float]:
+async def load(url: str, body: bytes, requests: int, concurrency: int, timeout: float) -> tuple[list[float], list[str],
+                                                                                                float]:
     """Latencies in ms of the answered requests, the failures, and the wall time."""
     latencies: list[float] = []
     failures: list[str] = []
@@ -95,7 +97,8 @@ async def load(url: str, body: bytes, requests: int, concurrency: int, timeout: 
             for _ in queue:
                 began = time.perf_counter()
                 try:
-                    response = await client.post("/v1/check", content=body, headers={"content-type": "application/json"})
+                    response = await client.post("/v1/check", content=body,
+                                                 headers={"content-type": "application/json"})
                     elapsed = 1000 * (time.perf_counter() - began)
                     if response.status_code == 200 and response.content.startswith(b'{"documents"'):
                         latencies.append(elapsed)
@@ -182,7 +185,8 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--warm-up", type=int, default=100)
-    parser.add_argument("--timeout", type=float, default=10.0, help="seconds a request may take before it counts as failed")
+    parser.add_argument("--timeout", type=float, default=10.0, help="seconds a request may take before it counts as "
+                                                                    "failed")
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw",
                         help="raw keep-alive sockets (default: little client CPU) or httpx.AsyncClient")
     parser.add_argument("--json", action="store_true")
@@ -246,7 +250,8 @@ def main() -> int:
         print(f"story: {figures['story_bytes']:,} bytes; {args.requests:,} requests, {args.concurrency} at a time, "
               f"{args.workers} worker(s) on {figures['cpus']} CPU(s); server ready in {figures['server_ready_s']} s")
         print(f"throughput: {figures['requests_per_s']} requests/s ({figures['wall_s']} s)")
-        print(f"latency ms: p50 {figures['p50_ms']}  p95 {figures['p95_ms']}  p99 {figures['p99_ms']}  max {figures['max_ms']}")
+        print(f"latency ms: p50 {figures['p50_ms']}  p95 {figures['p95_ms']}  p99 {figures['p99_ms']}  max "
+              f"{figures['max_ms']}")
         print(f"failures: {len(failures)}" + (f" (first: {failures[0]})" if failures else ""))
         busy = "; other programs were competing for the CPU" if load_average > (os.cpu_count() or 1) else ""
         print(f"CPU per request: server {figures['server_cpu_ms_per_request']} ms, client "

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 REPO = Path(__file__).resolve().parents[2]
 EVAL_DIR = REPO.parent / "shared" / "eval"
@@ -22,7 +21,7 @@ DOCS_FILE = EVAL_DIR / "wmt21_zhen_docs.jsonl"
 SEGMENTS_FILE = EVAL_DIR / "wmt21_zhen_segments.jsonl"
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     if not DOCS_FILE.is_file():
         print(f"{DOCS_FILE} is absent: nothing to evaluate.")
         return 0

@@ -1,6 +1,20 @@
 """Rule families. Importing this package registers every family, in report order."""
 
-from mtcheck.core.rules.base import FAMILIES, Context, Family, RawFinding, Rule, all_rules, register, rule_infos
-from mtcheck.core.rules import calques, repetition, fragments, punctuation, script, markers  # noqa: F401  (registration)
+from mtcheck.core.rules import calques, fragments, markers, punctuation, repetition, script  # noqa: F401  (registration)
+from mtcheck.core.rules.base import (
+    FAMILIES,
+    RULES,
+    Context,
+    Example,
+    Family,
+    FixAvailability,
+    RawFinding,
+    Rule,
+    all_rules,
+    register,
+    rule_infos,
+)
+from mtcheck.core.rules.selection import RuleSelectionError, resolve_rules
 
-__all__ = ["FAMILIES", "Context", "Family", "RawFinding", "Rule", "all_rules", "register", "rule_infos"]
+__all__ = ["FAMILIES", "RULES", "Context", "Example", "Family", "FixAvailability", "RawFinding", "Rule",
+           "RuleSelectionError", "all_rules", "register", "resolve_rules", "rule_infos"]

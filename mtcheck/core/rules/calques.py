@@ -3,27 +3,38 @@
 from __future__ import annotations
 
 import re
-from typing import Optional
 
-from mtcheck.core.rules.base import Context, Family, register, rule
+from mtcheck.core.rules.base import Context, Family, flags, passes, register, rule
 
 PHRASE = rule(
-    "calque.phrase", "calque", "warning",
-    "literal translation of a source-language expression",
-    "An idiom, officialese or construction rendered word for word (\"sanctions club\", "
-    "\"in an all-round way\"). Phrase lists live in reference_pairs/phrases/.",
+    "calque.phrase", "warning", weight=3.0, fix="sometimes",
+    message="literal translation of a source-language expression",
+    description="An idiom, officialese or construction rendered word for word (\"sanctions club\", "
+                "\"in an all-round way\"). Phrase lists live in reference_pairs/phrases/; an entry marked "
+                "fix=safe has a replacement `mtcheck fix` writes, the others need a person.",
+    examples=(
+        flags("The two sides will deepen cooperation in an all-round way."),
+        flags("The reporter learned from the relevant department that the road will reopen."),
+        passes("The two sides agreed to deepen cooperation across the board."),
+    ),
 )
 TERM = rule(
-    "calque.term", "calque", "error",
-    "non-standard name for a term, agency or institution",
-    "A disease, agency, institution or title under a name no English desk uses "
-    "(\"new crown pneumonia\", \"China News Agency\").",
+    "calque.term", "error", weight=3.5, fix="sometimes",
+    message="non-standard name for a term, agency or institution",
+    description="A disease, agency, institution or title under a name no English desk uses "
+                "(\"new crown pneumonia\", \"China News Agency\").",
+    examples=(
+        flags("Cases of new crown pneumonia rose again.", fixed="Cases of COVID-19 rose again."),
+        flags("He was vaccinated against the new crown virus last week.",
+              fixed="He was vaccinated against the coronavirus last week."),
+        passes("Cases of COVID-19 rose again, the China News Service reported."),
+    ),
 )
 _BY_CATEGORY = {"calque": PHRASE, "term": TERM}
 _ARTICLE_BEFORE = re.compile(r"(?<![\w'’-])(the|an?)[ \t]+$", re.IGNORECASE)
 
 
-def _in_context(text: str, start: int, replacement: Optional[str]) -> Optional[str]:
+def _in_context(text: str, start: int, replacement: str | None) -> str | None:
     """A safe replacement fitted to the article before it: "the The Wall Street Journal" loses
     its second "the"; after "a"/"an" a replacement that would need the other article
     ("an express brother" -> "courier") is not safe, since the article is outside the span."""

@@ -11,33 +11,52 @@ from __future__ import annotations
 
 import re
 
-from mtcheck.core.rules.base import Context, Family, register, rule
+from mtcheck.core.rules.base import Context, Family, flags, passes, register, rule
 
 ECHO = rule(
-    "fragment.echo", "fragment", "warning",
-    "verbless fragment echoing the previous sentence",
-    "A short sentence with no finite verb whose words repeat the sentence before it: the tail of a "
-    "source sentence translated twice.",
-    "delete the fragment, or merge what it adds into the previous sentence",
+    "fragment.echo", "warning", weight=2.5, fix="never",
+    message="verbless fragment echoing the previous sentence",
+    description="A short sentence with no finite verb whose words repeat the sentence before it: the tail of a "
+                "source sentence translated twice.",
+    suggestion="delete the fragment, or merge what it adds into the previous sentence",
+    examples=(
+        flags("China will contribute to human progress. Contribute to human progress."),
+        passes("China will contribute to human progress. It said so on Monday."),
+    ),
 )
 LOWER_START = rule(
-    "fragment.lowercase-start", "fragment", "error",
-    "sentence starts in lower case after a full stop",
-    "A full stop inside what should be one sentence (\"is not true. democracy.\"), or a sentence cut in two.",
-    "remove the stray full stop, or capitalise the sentence",
+    "fragment.lowercase-start", "error", weight=2.5, fix="never",
+    message="sentence starts in lower case after a full stop",
+    description="A full stop inside what should be one sentence (\"is not true. democracy.\"), or a sentence "
+                "cut in two.",
+    suggestion="remove the stray full stop, or capitalise the sentence",
+    examples=(
+        flags("He said the claim is not true. democracy is a common value of mankind."),
+        passes("He said the claim is not true. Democracy is a common value, e.g. in Europe."),
+    ),
 )
 DANGLING = rule(
-    "fragment.dangling-end", "fragment", "warning",
-    "sentence ends on a conjunction, article or preposition",
-    "A sentence cut off after \"and\", \"the\", \"of\" and the like: the rest of the source clause was lost.",
-    "complete the sentence",
+    "fragment.dangling-end", "warning", weight=1.0, fix="never",
+    message="sentence ends on a conjunction, article or preposition",
+    description="A sentence cut off after \"and\", \"the\", \"of\" and the like: the rest of the source "
+                "clause was lost.",
+    suggestion="complete the sentence",
+    examples=(
+        flags("The two sides discussed trade and the."),
+        passes("The two sides discussed trade and investment."),
+    ),
 )
 UNBALANCED = rule(
-    "fragment.unbalanced", "fragment", "warning",
-    "unbalanced quotation mark or bracket",
-    "An opening quote or bracket with no partner in its paragraph, or a closing one with no opening. "
-    "A quotation that runs into the next paragraph, which reopens with a quote mark, is fine.",
-    "add the missing partner or remove the stray mark",
+    "fragment.unbalanced", "warning", weight=0.0, fix="never",
+    message="unbalanced quotation mark or bracket",
+    description="An opening quote or bracket with no partner in its paragraph, or a closing one with no opening. "
+                "A quotation that runs into the next paragraph, which reopens with a quote mark, is fine. Edited "
+                "copy slips here as often as MT does, so it carries no weight in the MT likelihood.",
+    suggestion="add the missing partner or remove the stray mark",
+    examples=(
+        flags("The ministry (which runs the ports said the plan would go ahead."),
+        passes("The ministry (which runs the ports) said \"the plan will go ahead\"."),
+    ),
 )
 
 _FUNCTION = frozenset(
@@ -73,8 +92,8 @@ class Fragments(Family):
         want_echo, want_lower, want_dangling = ctx.wants(ECHO), ctx.wants(LOWER_START), ctx.wants(DANGLING)
         for i, s in enumerate(sentences):
             prev = sentences[i - 1] if i and sentences[i - 1].paragraph == s.paragraph else None
-            if want_lower and prev is not None and text[prev.end - 1] in ".\"”’)" and text[s.start].islower():
-                if not _LOWER_OK.match(text, s.start):
+            if (want_lower and prev is not None and text[prev.end - 1] in ".\"”’)" and text[s.start].islower()
+                    and not _LOWER_OK.match(text, s.start)):
                     end = s.start
                     while end < s.end and (text[end].isalnum() or text[end] in "-'’"):
                         end += 1

@@ -10,38 +10,61 @@ from __future__ import annotations
 import re
 
 from mtcheck.core.datelines import DATE, ap_date
-from mtcheck.core.rules.base import Context, Family, register, rule
+from mtcheck.core.rules.base import Context, Family, flags, passes, register, rule
 
 END = rule(
-    "marker.end", "marker", "warning",
-    "end-of-story marker left in the copy",
-    "Transmission markers such as \"(End)\", \"(完)\" or \"(over)\" (a mistranslation of 完, \"end\").",
-    "delete the marker",
+    "marker.end", "warning", weight=1.5, fix="always",
+    message="end-of-story marker left in the copy",
+    description="Transmission markers such as \"(End)\", \"(完)\" or \"(over)\" (a mistranslation of 完, "
+                "\"end\"), on a line of their own or after the last sentence.",
+    suggestion="delete the marker",
+    examples=(
+        flags("The talks will resume next week.\n(over)\n", fixed="The talks will resume next week.\n"),
+        passes("The talks are over (for now), the envoy said."),
+    ),
 )
 CREDIT = rule(
-    "marker.credit", "marker", "info",
-    "reporter or editor credit line",
-    "Lines such as \"Responsible editor: ...\" (责任编辑) or \"(Reporter Zhang San)\" carried over from the "
-    "source page; plain \"Editor:\"/\"Source:\" web furniture is reported at info level.",
-    "move the credit to the byline or delete it",
+    "marker.credit", "info", weight=0.5, fix="never",
+    message="reporter or editor credit line",
+    description="Lines such as \"Responsible editor: ...\" (责任编辑) or \"(Reporter Zhang San)\" carried over "
+                "from the source page; plain \"Editor:\"/\"Source:\" web furniture is reported at info level.",
+    suggestion="move the credit to the byline or delete it",
+    examples=(
+        flags("The talks will resume next week.\nResponsible editor: Li Si\n"),
+        passes("The talks will resume next week, an editor at the paper said."),
+    ),
 )
 DATELINE = rule(
-    "marker.dateline", "marker", "warning",
-    "Chinese-wire dateline rendered word for word",
-    "\"China News Agency, Washington, November 27th.\" is 中新社华盛顿11月27日电; wire style is "
-    "\"WASHINGTON, Nov. 27 (CNS) --\".",
+    "marker.dateline", "warning", weight=4.0, fix="never",
+    message="Chinese-wire dateline rendered word for word",
+    description="\"China News Agency, Washington, November 27th.\" is 中新社华盛顿11月27日电; wire style is "
+                "\"WASHINGTON, Nov. 27 (CNS) --\".",
+    examples=(
+        flags("China News Agency, Washington, November 27th. The talks will resume next week."),
+        passes("WASHINGTON, Nov. 27 (CNS) -- The talks will resume next week."),
+    ),
 )
 BARE_ORDINAL = rule(
-    "marker.ordinal-date", "marker", "warning",
-    "bare ordinal date without a month",
-    "\"on the 26th\" renders 26日, whose month the Chinese reader takes from the dateline; English names "
-    "the month or the weekday.",
-    "name the month (\"on Nov. 26\") or the weekday",
+    "marker.ordinal-date", "warning", weight=1.5, fix="never",
+    message="bare ordinal date without a month",
+    description="\"on the 26th\" renders 26日, whose month the Chinese reader takes from the dateline; English "
+                "names the month or the weekday.",
+    suggestion="name the month (\"on Nov. 26\") or the weekday",
+    examples=(
+        flags("The agreement was signed on the 26th in Beijing."),
+        passes("The agreement was signed on Nov. 26 in Beijing, the 26th such deal."),
+    ),
 )
 DATE_SUFFIX = rule(
-    "marker.date-suffix", "marker", "info",
-    "ordinal suffix on a date",
-    "\"November 27th\": news style writes \"Nov. 27\".",
+    "marker.date-suffix", "info", weight=0.0, fix="sometimes",
+    message="ordinal suffix on a date",
+    description="\"November 27th\": news style writes \"Nov. 27\". Edited copy does it too, so it carries no "
+                "weight in the MT likelihood.",
+    examples=(
+        flags("The agreement was signed on November 27th in Beijing.",
+              fixed="The agreement was signed on Nov. 27 in Beijing."),
+        passes("The agreement was signed on Nov. 27 in Beijing."),
+    ),
 )
 
 # The marker itself is matched first; that only white space or the end of a sentence
@@ -55,19 +78,22 @@ _END_PRECEDED_BY = re.compile(r"(?:^|[.!?”\"])[ \t\u3000]*\Z", re.MULTILINE)
 # Credit lines: "Responsible editor: Li Si" opens its line; "(Reporter Zhang San)" can stand anywhere.
 _CREDIT_LINE = re.compile(
     r"[ \t\u3000]*[(（\[【]?[ \t]*(?:responsible editors?|editors? in charge|editor-in-charge|proofread(?:er|ing)|"
-    r"(?:this|the) (?:newspaper|website)'?s? reporters?|reporters?|correspondents?|interns?)[ \t]*[:：][^\n]{1,60}?[)）\]】]?[ \t]*$",
+    r"(?:this|the) (?:newspaper|website)'?s? reporters?|reporters?|correspondents?|interns?)[ "
+    r"\t]*[:：][^\n]{1,60}?[)）\]】]?[ \t]*$",
     re.MULTILINE | re.IGNORECASE,
 )
 _CREDIT_PAREN = re.compile(
     r"[(（][ \t]*(?:by[ \t]+)?(?:reporters?|correspondents?)[ \t]*[:：]?[ \t]+[A-Z][^()（）\n]{1,50}[)）]",
     re.IGNORECASE,
 )
-_CREDIT_WEAK = re.compile(r"^[ \t]*(?:editor|source|photo|photographer)[ \t]*[:：][ \t]*\S[^\n]{0,40}$", re.MULTILINE | re.IGNORECASE)
+_CREDIT_WEAK = re.compile(r"^[ \t]*(?:editor|source|photo|photographer)[ \t]*[:：][ \t]*\S[^\n]{0,40}$",
+                          re.MULTILINE | re.IGNORECASE)
 # Ordinals are rare: find them first, then look at the words before each.
 _ORDINAL = re.compile(r"\d{1,2}(?:st|nd|rd|th)\b", re.IGNORECASE)
 _BARE_BEFORE = re.compile(r"(?<!\w)(?:on|by|since|until|till|before|after|from|to)[ \t]+the[ \t]+\Z", re.IGNORECASE)
 _BARE_AFTER = re.compile(
-    r"[ \t]*(?:[.,;:!?)]|\r?\n|$)|[ \t]+(?:and|or|to|at|in|when|with|local|this|last|next|that|the|a|an|he|she|they|it|we)\b",
+    r"[ \t]*(?:[.,;:!?)]|\r?\n|$)|[ "
+    r"\t]+(?:and|or|to|at|in|when|with|local|this|last|next|that|the|a|an|he|she|they|it|we)\b",
     re.IGNORECASE,
 )
 _SUFFIXED = re.compile(DATE.replace(r"(?:st|nd|rd|th)?", r"(?:st|nd|rd|th)") + r"\b")
@@ -98,14 +124,14 @@ class Markers(Family):
                 if _END_PRECEDED_BY.search(text, line_start, m.start()):
                     self._end(ctx, m.start(), m.start() + len(m.group().rstrip(" \t\r")))
         if ":" in text or "：" in text:
-            for line_start in ctx.doc.line_starts:  # a credit line is a line of its own
-                m = _CREDIT_LINE.match(text, line_start)
-                if m:
-                    ctx.report(CREDIT, *_strip_span(text, m.start(), m.end()), severity="warning")
+            for line_start in ctx.doc.lines.starts:  # a credit line is a line of its own
+                credit = _CREDIT_LINE.match(text, line_start)
+                if credit:
+                    ctx.report(CREDIT, *_strip_span(text, credit.start(), credit.end()), severity="warning")
                     continue
-                m = _CREDIT_WEAK.match(text, line_start)
-                if m:
-                    ctx.report(CREDIT, *_strip_span(text, m.start(), m.end()))
+                web = _CREDIT_WEAK.match(text, line_start)
+                if web:
+                    ctx.report(CREDIT, *_strip_span(text, web.start(), web.end()))
         lowered = text.lower()
         if "reporter" in lowered or "correspondent" in lowered:
             for m in _CREDIT_PAREN.finditer(text):
@@ -116,8 +142,8 @@ class Markers(Family):
             month = (dl.date_normalised or "").split(" ")[0] or None
             if dl.style == "chinese-wire":
                 info = ctx.agencies.lookup(dl.agency or "")
-                credit = info.short if info else dl.agency
-                wire = f"{(dl.city or '').upper()}, {dl.date_normalised or dl.date} ({credit}) --"
+                agency = info.short if info else dl.agency
+                wire = f"{(dl.city or '').upper()}, {dl.date_normalised or dl.date} ({agency}) --"
                 ctx.report(DATELINE, dl.start, dl.end, suggestion=wire)
         for m in _ORDINAL.finditer(text):
             if m.start() and text[m.start() - 1].isalnum():

@@ -11,42 +11,81 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from mtcheck.core.rules.base import Context, Family, register, rule
+from mtcheck.core.rules.base import Context, Family, flags, passes, register, rule
 
 SPACE_BEFORE = rule(
-    "punctuation.space-before", "punctuation", "warning",
-    "space before punctuation", "A space before . , ; : ? or ! (\"anti-democratic .\").", "remove the space",
+    "punctuation.space-before", "warning", weight=2.0, fix="always",
+    message="space before punctuation",
+    description="A space before . , ; : ? or ! (\"anti-democratic .\"): a tokeniser's output.",
+    suggestion="remove the space",
+    examples=(
+        flags("The plan is anti-democratic , he said .", fixed="The plan is anti-democratic, he said."),
+        passes("The plan is anti-democratic, he said: \"Why?\""),
+    ),
 )
 SPACE_INSIDE = rule(
-    "punctuation.space-inside", "punctuation", "warning",
-    "space inside quotation marks or brackets",
-    "Quotes or brackets padded with spaces ('\" Sports Bar Youth \"', \"( 2021 )\"): a tokeniser's output.",
-    "remove the spaces inside the marks",
+    "punctuation.space-inside", "warning", weight=1.0, fix="sometimes",
+    message="space inside quotation marks or brackets",
+    description="Quotes or brackets padded with spaces ('\" Sports Bar Youth \"', \"( 2021 )\"): a tokeniser's "
+                "output. Padding on one side of straight quotes may be a mis-paired quote, so a person decides.",
+    suggestion="remove the spaces inside the marks",
+    examples=(
+        flags("The plan ( announced in 2021 ) was dropped.", fixed="The plan (announced in 2021) was dropped."),
+        passes("The plan (announced in 2021) was dropped, \"for now\"."),
+    ),
 )
 DOUBLED = rule(
-    "punctuation.doubled", "punctuation", "warning",
-    "doubled punctuation", "Two punctuation marks where one belongs (\",,\", \",.\", \"!!\"); an ellipsis is fine.",
+    "punctuation.doubled", "warning", weight=0.8, fix="sometimes",
+    message="doubled punctuation",
+    description="Two punctuation marks where one belongs (\",,\", \",.\", \"!!\"); an ellipsis is fine. Two of "
+                "the same mark are fixed safely; two different ones need a person to choose.",
+    examples=(
+        flags("The plan was dropped,, officials said.", fixed="The plan was dropped, officials said."),
+        passes("The plan was dropped... for now, officials said."),
+    ),
 )
 FULL_WIDTH = rule(
-    "punctuation.full-width", "punctuation", "error",
-    "full-width (Chinese) punctuation in English text",
-    "Full-width marks such as ，。：；（）！？、《》 or “” beside Chinese characters.",
+    "punctuation.full-width", "error", weight=3.0, fix="sometimes",
+    message="full-width (Chinese) punctuation in English text",
+    description="Full-width marks such as ，。：；（）！？、《》 or “” beside Chinese characters. Marks with an "
+                "ASCII form are fixed safely; book-title and corner brackets need a person.",
+    examples=(
+        flags("The plan was dropped，officials said。", fixed="The plan was dropped, officials said."),
+        passes("The plan was dropped, officials said."),
+    ),
 )
 IDEOGRAPHIC_SPACE = rule(
-    "punctuation.ideographic-space", "punctuation", "warning",
-    "ideographic (full-width) space", "U+3000, the Chinese full-width space.", " ",
+    "punctuation.ideographic-space", "warning", weight=2.5, fix="always",
+    message="ideographic (full-width) space",
+    description="U+3000, the Chinese full-width space, inside a line (at the start of a paragraph it is an "
+                "indent, reported by punctuation.indent).",
+    suggestion=" ",
+    examples=(
+        flags("The plan was dropped,\u3000officials said.", fixed="The plan was dropped, officials said."),
+        passes("The plan was dropped, officials said."),
+    ),
 )
 INDENT = rule(
-    "punctuation.indent", "punctuation", "info",
-    "paragraph indented with spaces",
-    "Leading spaces on a paragraph: Chinese full-width indentation turned into ASCII spaces.",
-    "remove the indentation",
+    "punctuation.indent", "info", weight=1.5, fix="always",
+    message="paragraph indented with spaces",
+    description="Leading spaces on a paragraph: Chinese full-width indentation turned into ASCII spaces.",
+    suggestion="remove the indentation",
+    examples=(
+        flags("The plan was dropped.\n\n  Officials said so on Monday.\n",
+              fixed="The plan was dropped.\n\nOfficials said so on Monday.\n"),
+        passes("The plan was dropped.\n\nOfficials said so on Monday.\n"),
+    ),
 )
 MIXED_QUOTES = rule(
-    "punctuation.mixed-quotes", "punctuation", "info",
-    "straight and curly quotation marks mixed",
-    "One document using both \"straight\" and “curly” quotes (or ' and ’ apostrophes): text pasted "
-    "together from different tools.",
+    "punctuation.mixed-quotes", "info", weight=0.0, fix="never",
+    message="straight and curly quotation marks mixed",
+    description="One document using both \"straight\" and “curly” quotes (or ' and ’ apostrophes): text pasted "
+                "together from different tools. Typography is set by the publishing system, so it carries no "
+                "weight in the MT likelihood.",
+    examples=(
+        flags("He said \"yes\" and she said “no”."),
+        passes("He said “yes” and she said “no”."),
+    ),
 )
 
 # Patterns start with a character class, not a lookbehind, so the regex engine can skip
@@ -59,7 +98,8 @@ _DOUBLED = re.compile(r"[,;:][ \t]*[,;:.](?![.])|\.\.(?![.])|[!?]{2,}")
 _SPACED_MARKS = (" .", " ,", " ;", " :", " ?", " !")
 _SPACED_CLOSERS = (" )", " ]", " ”")
 _WIDE = re.compile(r"[\u3000-\uffff]")
-_FULL_WIDTH = re.compile(r"[\uFF01-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF40\uFF5B-\uFF65\u3001\u3002\u3008-\u3011\u3014-\u301F]+")
+_FULL_WIDTH = re.compile(
+    r"[\uFF01-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF40\uFF5B-\uFF65\u3001\u3002\u3008-\u3011\u3014-\u301F]+")
 _CJK = r"\u3400-\u4DBF\u4E00-\u9FFF\u3040-\u30FF\uAC00-\uD7AF"
 _CJK_QUOTES = re.compile(r"(?<=[" + _CJK + r"])[“”‘’]|[“”‘’](?=[" + _CJK + r"])")
 _STRAIGHT_DQ = re.compile(r'"')
@@ -117,7 +157,8 @@ class Punctuation(Family):
                 ctx.report(FULL_WIDTH, m.start(), m.end(), message=f"full-width punctuation \"{marks}\"",
                            suggestion=suggestion, fix_safe=safe)
             for m in _CJK_QUOTES.finditer(text):
-                ctx.report(FULL_WIDTH, m.start(), m.end(), message=f"quotation mark \"{m.group()}\" belongs to Chinese text")
+                ctx.report(FULL_WIDTH, m.start(), m.end(), message=f"quotation mark \"{m.group()}\" belongs to Chinese "
+                                                                   "text")
             indents = {p.indent_start for p in ctx.doc.paragraphs}
             start = text.find("\u3000")
             while start != -1:

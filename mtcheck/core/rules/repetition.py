@@ -9,24 +9,42 @@ from __future__ import annotations
 import re
 from itertools import accumulate
 from operator import eq
-from typing import Optional
 
-from mtcheck.core.rules.base import Context, Family, register, rule
+from mtcheck.core.rules.base import Context, Family, flags, passes, register, rule
 
 DOUBLED = rule(
-    "repetition.doubled-word", "repetition", "error",
-    "word repeated", "The same word twice in a row (\"the the\").", "delete the repeated word",
+    "repetition.doubled-word", "error", weight=1.5, fix="always",
+    message="word repeated",
+    description="The same word twice in a row (\"the the\"). Good English doublings (\"had had\", "
+                "\"that that\") and names with a doubled syllable (\"Li Li\") are left alone.",
+    suggestion="delete the repeated word",
+    examples=(
+        flags("The minister said the the plan would go ahead.", fixed="The minister said the plan would go ahead."),
+        passes("She had had enough, and Li Li agreed that that was right."),
+    ),
 )
 COORDINATED = rule(
-    "repetition.coordinated", "repetition", "error",
-    "the same word on both sides of 'and'/'or'",
-    "A coordinated duplicate such as \"supported and supported\": the source had two near-synonyms "
-    "and the translation collapsed them into one word.",
-    "keep one of the two",
+    "repetition.coordinated", "error", weight=3.0, fix="never",
+    message="the same word on both sides of 'and'/'or'",
+    description="A coordinated duplicate such as \"supported and supported\": the source had two near-synonyms "
+                "and the translation collapsed them into one word. Intensifying pairs (\"more and more\", "
+                "\"again and again\") are English and left alone.",
+    suggestion="keep one of the two",
+    examples=(
+        flags("The proposal was supported and supported by the residents."),
+        flags("Officials will strengthen inspection and inspection of food."),
+        passes("Prices rose more and more, again and again, for years and years."),
+    ),
 )
 PHRASE = rule(
-    "repetition.phrase", "repetition", "warning",
-    "phrase repeated", "A phrase of two to eight words immediately repeated.", "delete the repetition",
+    "repetition.phrase", "warning", weight=1.0, fix="never",
+    message="phrase repeated",
+    description="A phrase of two to eight words immediately repeated.",
+    suggestion="delete the repetition",
+    examples=(
+        flags("The plan will be put in place in place by the end of the year."),
+        passes("The plan will be put in place by the end of the year."),
+    ),
 )
 
 # Doubled words that are good English ("had had", "that that"), and intensifying
@@ -103,7 +121,7 @@ class _Scan:
         a, b = self.start(lo), self.end(hi)
         return "\n" not in self.text[a:b] or self.ctx.doc.in_one_paragraph(a, b)
 
-    def at(self, p: int, n: int, same: bytes) -> Optional[tuple[int, int]]:
+    def at(self, p: int, n: int, same: bytes) -> tuple[int, int] | None:
         """Report the repetition whose copies start at words p and p + n, if it is one;
         returns its (first, last) word indices."""
         ctx, text, words, gaps = self.ctx, self.text, self.words, self.gaps

@@ -11,20 +11,29 @@ from __future__ import annotations
 import re
 
 from mtcheck.core.language import span_language
-from mtcheck.core.rules.base import Context, Family, register, rule
+from mtcheck.core.rules.base import Context, Family, flags, passes, register, rule
 
 RESIDUE = rule(
-    "script.residue", "script", "error",
-    "text in a non-Latin script",
-    "Characters of another script (Han, Kana, Hangul, Cyrillic, Arabic, ...) left in English copy: "
-    "untranslated source text. Latin-script names, with or without diacritics, are not flagged.",
-    "translate it, or give a romanised form with a translation",
+    "script.residue", "error", weight=3.0, fix="never",
+    message="text in a non-Latin script",
+    description="Characters of another script (Han, Kana, Hangul, Cyrillic, Arabic, ...) left in English copy: "
+                "untranslated source text. Latin-script names, with or without diacritics, are not flagged.",
+    suggestion="translate it, or give a romanised form with a translation",
+    examples=(
+        flags("The campaign, known as 共同富裕, began last year."),
+        passes("The campaign, known as common prosperity, was backed by Angela Müller and Zoë Ng."),
+    ),
 )
 NOT_ENGLISH = rule(
-    "script.not-english", "script", "error",
-    "document is not in English",
-    "The document as a whole is in another language (function-word share and seeded langdetect); "
-    "the other rules are skipped for it.",
+    "script.not-english", "error", weight=0.0, fix="never",
+    message="document is not in English",
+    description="The document as a whole is in another language (function-word share and seeded langdetect); "
+                "the other rules are skipped for it. Another language is not evidence of English MT, so it "
+                "carries no weight in the MT likelihood.",
+    examples=(
+        flags("Le gouvernement a annoncé mardi un nouveau plan pour les transports publics de la région."),
+        passes("The government announced a new plan for public transport in the region on Tuesday."),
+    ),
 )
 
 # Letters outside the Latin script; Latin-1, Latin Extended, IPA, super/subscripts and

@@ -1,0 +1,216 @@
+"""The one per-document pipeline: every entry point checks documents here and nowhere else.
+
+    Source (read) -> directive lines taken out (plain text) -> analysis in the checked
+    text's coordinates (segment, language, dateline, rules: `mtcheck.core.analysis`)
+    -> scores (fluency, MT likelihood) -> every span placed in the file once (offsets,
+    lines, columns, fingerprints) -> provenance -> filters (the file's suppressions, the
+    baseline) -> the gate -> a DocumentReport, built once and never changed.
+
+`check`, `report`, `fix`, `serve`, `eval`, `align` and `mtcheck.check()` all call
+`Checker.check_source` (or `check`, for a bare text). Layers, lowest first: read and
+models; core; corpus; policy; this module; the applications (align, batch, evaluate,
+fix, render, cli, web). A lower layer never imports a higher one.
+
+Suppressed and baselined findings are not reported as findings, counted or gated on, but
+they count in fluency and MT likelihood like every other finding: the scores describe the
+text, not what a newsroom chose to accept (see `DocumentReport`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mtcheck import __version__
+from mtcheck.core import pairs as pairs_mod
+from mtcheck.core import scores
+from mtcheck.core.agencies import default_registry
+from mtcheck.core.analysis import Analysis, Analyzer
+from mtcheck.core.language import LANGDETECT_SEED
+from mtcheck.core.provenance import content_hash, document_language, find_agency, source_language
+from mtcheck.core.rules import RULES, RuleSelectionError, resolve_rules
+from mtcheck.core.signature import Signature
+from mtcheck.models import (
+    Agency,
+    Dateline,
+    DocumentReport,
+    Evidence,
+    Finding,
+    Fluency,
+    Provenance,
+    ReferenceMatch,
+    SentenceFluency,
+)
+from mtcheck.policy.baseline import BaselineIndex, fingerprints
+from mtcheck.policy.gate import Gate
+from mtcheck.policy.options import Options
+from mtcheck.policy.suppress import strip_directive_lines, suppressions_of
+from mtcheck.read import LineIndex, Source
+
+if TYPE_CHECKING:
+    from mtcheck.corpus.index import References
+
+
+class Checker:
+    """Built once from `Options` (pairs compiled, rules chosen, baseline read); checks any
+    number of documents. Like a sacrebleu metric it carries a `signature` that makes every
+    number it produces reproducible."""
+
+    def __init__(self, options: Options | None = None, references: References | None = None):
+        self.options = options = options or Options()
+        sources: list[Path] = [pairs_mod.default_pairs_dir() / "phrases"] if options.default_pairs else []
+        sources.extend(Path(p) for p in options.pairs)
+        self.pairs = pairs_mod.build(sources)
+        self.enabled = resolve_rules(options.select, options.ignore)
+        self.severities = options.severity_overrides
+        for rule_id in self.severities:
+            if rule_id not in RULES:
+                raise RuleSelectionError(f"unknown rule {rule_id!r} in severity overrides (see `mtcheck rules`)")
+        self.verdict_thresholds = options.verdict_thresholds or (scores.POST_EDITED, scores.MACHINE)
+        self.analyzer = Analyzer(self.pairs, self.enabled, default_registry())
+        self.gate = Gate.from_options(options)
+        self.baseline = BaselineIndex.load(options.baseline) if options.baseline else None
+        self.references = references
+        self.signature = Signature(
+            version=__version__, pairs=self.pairs.digest, extra_pairs=len(options.pairs), entries=len(self.pairs),
+            rules="all" if len(self.enabled) == len(RULES) else f"{len(self.enabled)}of{len(RULES)}",
+            scores=scores.weights_digest(), langdetect_seed=LANGDETECT_SEED,
+            severities=_digest(options.severities) if options.severities else None,
+            verdict=options.verdict_thresholds if self.verdict_thresholds != (scores.POST_EDITED, scores.MACHINE)
+            else None,
+            references=references.describe() if references is not None else None,
+        )
+
+    def check(self, text: str, name: str = "<text>") -> DocumentReport:
+        """Check a text given as a string (plain text)."""
+        return self.check_source(Source(name=name, text=text))
+
+    def check_source(self, source: Source) -> DocumentReport:
+        """Check one read document. Every offset, line and column of the report points into
+        the file as decoded (for text extracted from markup, the original file)."""
+        source = prepare(source)
+        analysis = self.analyzer.analyse(source.text)
+        return _Report(self, source, analysis).build()
+
+
+def prepare(source: Source) -> Source:
+    """The pipeline's first step: the document as the rules see it. Plain text's directive
+    lines (`# mtcheck-disable ...`) are taken out, offsets mapped back to the file; a step
+    that is done already is not done again."""
+    return strip_directive_lines(source)
+
+
+class _Report:
+    """The building of one DocumentReport: placement in the file, filters, gate."""
+
+    def __init__(self, checker: Checker, source: Source, analysis: Analysis):
+        self.checker, self.source, self.analysis = checker, source, analysis
+        extraction = source.extraction
+        self.to_file = extraction.offsets if extraction is not None else None
+        self.lines = LineIndex(extraction.original) if extraction is not None else analysis.document.lines
+        self.suppressions = suppressions_of(source)
+        baseline = checker.baseline
+        self.accepted = baseline.accepted(source.name, source.doc_id) if baseline is not None else None
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """A span of the checked text placed in the file."""
+        if self.to_file is None:
+            return start, end
+        return self.to_file.to_original(start), self.to_file.to_original_end(end)
+
+    def build(self) -> DocumentReport:
+        checker, source, analysis = self.checker, self.source, self.analysis
+        doc, text = analysis.document, analysis.text
+        fluency = scores.fluency(doc, analysis.findings)
+        likelihood = scores.mt_likelihood(analysis.findings, analysis.words)
+        sentence_spans = [self.span(s.start, s.end) for s in doc.sentences]
+        findings, suppressed, baselined = self._findings(sentence_spans)
+        references = None
+        if checker.references is not None and doc.sentences:
+            references = checker.references.match([text[s.start:s.end] for s in doc.sentences])
+        return DocumentReport(
+            source=source.name, doc_id=source.doc_id, format=source.format, metadata=dict(source.metadata),
+            characters=len(text), paragraphs=len(doc.paragraphs), sentences=len(doc.sentences),
+            findings=findings,
+            fluency=self._fluency(fluency, sentence_spans, references[0] if references else None),
+            provenance=self._provenance(likelihood, references[1] if references else []),
+            suppressed=suppressed, baselined=baselined,
+            failures=checker.gate.failures(findings, likelihood.value, fluency.score, self.accepted),
+            warnings=self.suppressions.warnings,
+        )
+
+    def _findings(self, sentence_spans: list[tuple[int, int]]) -> tuple[list[Finding], list[Finding], list[Finding]]:
+        """Every finding placed in the file and fingerprinted; then (reported, suppressed, baselined)."""
+        checker, source, analysis = self.checker, self.source, self.analysis
+        doc, text, file_text = analysis.document, analysis.text, source.file_text
+        raw = analysis.findings
+        placed = [self.span(f.start, f.end) for f in raw]
+        sentence_of = [doc.sentence_at(f.start) for f in raw]
+        prints = fingerprints(file_text, [
+            (f.rule.id, start, end, sentence_spans[k] if sentence_spans else None)
+            for f, (start, end), k in zip(raw, placed, sentence_of)])
+        baseline, accepted = checker.baseline, self.accepted
+        findings: list[Finding] = []
+        suppressed: list[Finding] = []
+        baselined: list[Finding] = []
+        for f, (start, end), k, fingerprint in zip(raw, placed, sentence_of, prints):
+            line, column = self.lines.position(start)
+            end_line, end_column = self.lines.position(end)
+            finding = Finding(
+                rule=f.rule.id, category=f.rule.category, severity=checker.severities.get(f.rule.id, f.severity),
+                start=start, end=end, line=line, column=column, end_line=end_line, end_column=end_column,
+                text=text[f.start:f.end], message=f.message, suggestion=f.suggestion, fix_safe=f.fix_safe,
+                sentence=k, source_term=f.source_term, source_language=f.source_language, pair=f.pair,
+                fingerprint=fingerprint,
+            )
+            if self.suppressions.covers(f.rule.id, line, start):
+                suppressed.append(finding)
+            elif accepted is not None and baseline is not None and baseline.holds(accepted, fingerprint):
+                baselined.append(finding)
+            else:
+                findings.append(finding)
+        return findings, suppressed, baselined
+
+    def _fluency(self, fluency: scores.FluencyScore, sentence_spans: list[tuple[int, int]],
+                 references: list[ReferenceMatch | None] | None) -> Fluency:
+        sentences = []
+        for s, score, (start, end) in zip(self.analysis.document.sentences, fluency.sentences, sentence_spans):
+            line, column = self.lines.position(start)
+            sentences.append(SentenceFluency(
+                index=s.index, start=start, end=end, line=line, column=column, paragraph=s.paragraph,
+                score=score.score, findings=score.findings,
+                reference=references[s.index] if references is not None else None))
+        return Fluency(score=fluency.score, sentences=sentences)
+
+    def _provenance(self, likelihood: scores.Likelihood, references: list) -> Provenance:
+        checker, analysis = self.checker, self.analysis
+        text, dl = analysis.text, analysis.dateline
+        registry = checker.analyzer.agencies
+        agency = find_agency(text, dl, registry)
+        agency_model = None
+        if agency is not None:
+            start, end = self.span(agency.start, agency.end)
+            agency_model = Agency(as_written=agency.as_written, normalised=agency.normalised, short=agency.short,
+                                  language=agency.language, start=start, end=end)
+        dateline_model = None
+        if dl is not None:
+            start, end = self.span(dl.start, dl.end)
+            dateline_model = Dateline(as_written=text[dl.start:dl.end], style=dl.style, city=dl.city, date=dl.date,
+                                      date_normalised=dl.date_normalised, agency=dl.agency, start=start, end=end)
+        return Provenance(
+            content_hash=content_hash(text),
+            document_language=document_language(analysis.language),
+            source_language=source_language(text, analysis.findings, dl, agency, registry),
+            agency=agency_model,
+            dateline=dateline_model,
+            mt_likelihood=likelihood.value,
+            verdict=scores.verdict(likelihood.value, *checker.verdict_thresholds),
+            evidence=[Evidence(rule=e.rule, count=e.count, contribution=e.contribution) for e in likelihood.evidence],
+            signature=checker.signature.format(),
+            references=references,
+        )
+
+
+def _digest(severities: tuple[tuple[str, str], ...]) -> str:
+    return hashlib.sha256(repr(sorted(severities)).encode()).hexdigest()[:8]
