@@ -112,7 +112,9 @@ def test_safe_replacement_carries_the_plural_or_possessive(checker, matched, exp
 def test_inflections_the_reference_cannot_follow_are_not_safe(checker):
     found = {f.text: f for f in checker.check(f"{PLAIN} China News Agencies and the WeChat circle of friends grew.").findings}
     assert not found["China News Agencies"].fix_safe  # a plural of a name
-    assert found["WeChat circle of friends"].fix_safe and found["WeChat circle of friends"].suggestion == "WeChat Moments"
+    # A name takes "the" away with it: "the WeChat circle of friends grew" -> "WeChat Moments grew".
+    moments = found["the WeChat circle of friends"]
+    assert moments.fix_safe and moments.suggestion == "WeChat Moments"
 
 
 # -- deletions and spacing --------------------------------------------------------------------

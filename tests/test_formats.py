@@ -17,7 +17,7 @@ from conftest import PLAIN, REPO
 
 SARIF_SCHEMA = REPO / "tests" / "data" / "sarif-schema-2.1.0.json"
 # Non-ASCII before the finding: character and UTF-8 byte columns differ.
-ACCENTED = "Café owners — «déjà vu» — said the new crown pneumonia hit trade.\n\n" + PLAIN + "\n"
+ACCENTED = "Café owners — «déjà vu» — said cases of new crown pneumonia hit trade.\n\n" + PLAIN + "\n"
 
 
 @pytest.fixture

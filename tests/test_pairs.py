@@ -44,6 +44,18 @@ def test_validation_reports_each_problem_at_its_line(tmp_path):
     assert "severity" in problems[(11, "error")]
 
 
+def test_validation_reports_every_problem_of_a_row_and_checks_the_format(tmp_path):
+    path = write(tmp_path, "mine.tsv", HEAD + row("Sanctions Club", lang="xx", category="idiom", fix="maybe")
+                 + row("sanctions club", lang="zh-Hant") + row("big stick", lang="zh-TW"))
+    by_line: dict[int, list[str]] = {}
+    for p in load([path]).problems:
+        by_line.setdefault(p.line, []).append(p.message)
+    messages = " | ".join(by_line[2])
+    assert len(by_line[2]) == 4  # capitals, unknown language, category and fix: all of them, not the first
+    assert "lower case" in messages and "'xx'" in messages and "idiom" in messages and "maybe" in messages
+    assert 3 not in by_line and 4 not in by_line  # a script or a region after the code is fine
+
+
 def test_bad_header_and_undecodable_file(tmp_path):
     assert "bad header" in load([write(tmp_path, "h.tsv", "phrase\treference\n")]).problems[0].message
     binary = tmp_path / "b.tsv"

@@ -15,7 +15,7 @@ def test_every_rule_has_a_stable_id_category_severity_and_message():
         assert r.id.count(".") == 1 and r.id == r.id.lower()
         assert r.category and r.family and r.message and r.description
         assert r.severity.value in ("info", "warning", "error")
-    assert {r.family for r in rules} == {"calques", "repetition", "fragments", "punctuation", "script", "markers"}
+    assert {r.family for r in rules} == {"calques", "repetition", "fragments", "punctuation", "script", "markers", "numbers"}
     assert [i.id for i in rule_infos()] == ids
 
 

@@ -45,15 +45,28 @@ class Analyzer:
         families = self._language_only if language.code is not None and not language.is_english else self.families
         for family in families:
             family.check(ctx)
-        return Analysis(text, doc, language, dateline, _distinct(ctx.findings), len(text.split()))
+        return Analysis(text, doc, language, dateline, one_per_defect(ctx.findings), len(text.split()))
 
 
-def _distinct(findings: list[RawFinding]) -> tuple[RawFinding, ...]:
-    out: list[RawFinding] = []
-    seen: set[tuple[str, int, int]] = set()
-    for f in sorted(findings, key=lambda f: (f.start, f.end, f.rule.id)):
-        key = (f.rule.id, f.start, f.end)
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return tuple(out)
+def one_per_defect(findings: list[RawFinding]) -> tuple[RawFinding, ...]:
+    """One finding per defect, by (start, end, rule id): where two findings of one family lie one
+    inside the other ("not true. democracy." is a lower-case start and an echo fragment), the
+    stronger is kept (then the longer); findings of different families all stay."""
+    ordered = sorted(findings, key=lambda f: (f.start, -f.end, f.rule.id))
+    kept: list[RawFinding] = []
+    enclosing: dict[str, list[int]] = {}  # per family: indices into `kept` of spans a later one may lie in
+    for f in ordered:
+        stack = enclosing.setdefault(f.rule.family, [])
+        while stack and kept[stack[-1]].end <= f.start:
+            stack.pop()
+        if stack and f.end <= kept[stack[-1]].end:  # inside a finding of the same family: one defect
+            if _strength(f) > _strength(kept[stack[-1]]):
+                kept[stack[-1]] = f
+            continue
+        stack.append(len(kept))
+        kept.append(f)
+    return tuple(sorted(kept, key=lambda f: (f.start, f.end, f.rule.id)))
+
+
+def _strength(f: RawFinding) -> tuple[int, int]:
+    return f.severity.rank, f.end - f.start

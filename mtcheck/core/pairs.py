@@ -9,6 +9,7 @@ the list (see "the matcher" below).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import sys
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import ahocorasick
 
+from mtcheck.core.morphology import word_forms
 from mtcheck.models import PairProblem, Severity
 
 # The parser behind re, to find the literals a pattern needs.
@@ -27,7 +29,14 @@ else:  # pragma: no cover - Python 3.10
     import sre_parse as _sre_parse
 
 HEADER = ("mt_phrase", "reference", "source_term", "source_lang", "category", "severity", "fix", "note")
-CATEGORIES = ("calque", "term")
+CATEGORIES = ("calque", "term", "style")
+# ISO 639-1 language codes (the two-letter ones source_lang takes).
+ISO_639_1 = frozenset("""aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv
+    cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie
+    ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk
+    ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se
+    sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo
+    xh yi yo za zh zu""".split())
 FIXES = ("safe", "review")
 _LITERAL_OK = re.compile(r"^[a-z0-9]+(?:['’-][a-z0-9]+)*'?(?: [a-z0-9]+(?:['’-][a-z0-9]+)*'?)*$")
 _SEP = r"[\s\-‐‑]+"
@@ -114,18 +123,6 @@ def pair_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 # --- word forms -----------------------------------------------------------------
-
-def word_forms(word: str) -> list[str]:
-    """Inflected forms a base word stands for (regular English morphology only)."""
-    forms = {word, word + "s", word + "es", word + "'s", word + "ed", word + "ing"}
-    if word.endswith("e"):
-        forms |= {word + "d", word[:-1] + "ing"}
-    if len(word) > 2 and word.endswith("y") and word[-2] not in "aeiou":
-        forms |= {word[:-1] + "ies", word[:-1] + "ied"}
-    if word.endswith("s"):
-        forms.add(word + "'")
-    return sorted(forms, key=lambda f: (-len(f), f))
-
 
 def _word_regex(word: str) -> str:
     alts = []
@@ -269,43 +266,60 @@ def _parse(text: str, name: str, problems: list[PairProblem]) -> Iterator[PairEn
         if len(fields) != len(HEADER):
             problem(lineno, f"{len(fields)} tab-separated fields, expected {len(HEADER)}")
             continue
-        mt, ref, term, lang, category, severity, fix, note = (f.strip() for f in fields)
-        empty = [h for h, v in zip(HEADER, (mt, ref, term, lang, category, severity, fix)) if not v]
-        if empty:
-            problem(lineno, "empty field: " + ", ".join(empty))
-            continue
-        if not note:
-            problem(lineno, "empty field: note (say why this is MT)", Severity.warning)
-        if category not in CATEGORIES:
-            problem(lineno, f"category {category!r} is not one of {', '.join(CATEGORIES)}")
-            continue
-        if severity not in Severity.__members__:
-            problem(lineno, f"severity {severity!r} is not one of info, warning, error")
-            continue
-        if fix not in FIXES:
-            problem(lineno, f"fix {fix!r} is not one of {', '.join(FIXES)}")
-            continue
-        if not re.fullmatch(r"[a-z]{2,3}(?:-[A-Za-z]{2,4})?", lang):
-            problem(lineno, f"source_lang {lang!r} is not an ISO 639 code such as zh")
-            continue
-        references = tuple(r.strip() for r in ref.split(" | ") if r.strip())
-        if not references:
-            problem(lineno, "empty field: reference")
-            continue
-        advice = _ADVICE.search(references[0]) if fix == "safe" else None
-        if advice:
-            problem(lineno, f"fix=safe needs a literal replacement as the first reference, not advice "
-                            f"({advice.group().strip()!r} in {references[0]!r}); make it review")
-            continue
-        entry = PairEntry(mt if mt.startswith("re:") else mt.lower(), references, term, lang, category,
-                          Severity(severity), fix, note, name, lineno)
-        bad = _pattern_problem(entry)
-        if bad:
-            problem(lineno, bad)
-            continue
-        yield entry
+        row = _row_problems(*(f.strip() for f in fields))
+        for severity, message in row.problems:
+            problem(lineno, message, severity)
+        if row.entry is not None:
+            yield dataclasses.replace(row.entry, path=name, line=lineno)
     if not header_seen:
         problem(1, "no entries and no header")
+
+
+@dataclass
+class _Row:
+    entry: PairEntry | None
+    problems: list[tuple[Severity, str]]
+
+
+def _row_problems(mt: str, ref: str, term: str, lang: str, category: str, severity: str, fix: str,
+                  note: str) -> _Row:
+    """Every problem of one row (not only the first), and its entry when none is an error."""
+    out: list[tuple[Severity, str]] = []
+    empty = [h for h, v in zip(HEADER, (mt, ref, term, lang, category, severity, fix)) if not v]
+    if empty:
+        out.append((Severity.error, "empty field: " + ", ".join(empty)))
+    if not note:
+        out.append((Severity.warning, "empty field: note (say why this is MT)"))
+    if category and category not in CATEGORIES:
+        out.append((Severity.error, f"category {category!r} is not one of {', '.join(CATEGORIES)}"))
+    if severity and severity not in Severity.__members__:
+        out.append((Severity.error, f"severity {severity!r} is not one of info, warning, error"))
+    if fix and fix not in FIXES:
+        out.append((Severity.error, f"fix {fix!r} is not one of {', '.join(FIXES)}"))
+    if lang and not _is_language(lang):
+        out.append((Severity.error, f"source_lang {lang!r} is not an ISO 639-1 code (such as zh, ja, ko), "
+                                    "optionally with a script or region (zh-Hant)"))
+    if mt and not mt.startswith("re:") and mt != mt.lower():
+        out.append((Severity.error, f"mt_phrase {mt!r} has capitals: write it in lower case (matching ignores case)"))
+    references = tuple(r.strip() for r in ref.split(" | ") if r.strip())
+    if ref and not references:
+        out.append((Severity.error, "empty field: reference"))
+    advice = _ADVICE.search(references[0]) if references and fix == "safe" else None
+    if advice:
+        out.append((Severity.error, f"fix=safe needs a literal replacement as the first reference, not advice "
+                                    f"({advice.group().strip()!r} in {references[0]!r}); make it review"))
+    if any(p[0] == Severity.error for p in out):
+        return _Row(None, out)
+    entry = PairEntry(mt, references, term, lang, category, Severity(severity), fix, note, "", 0)
+    bad = _pattern_problem(entry)
+    if bad:
+        return _Row(None, [*out, (Severity.error, bad)])
+    return _Row(entry, out)
+
+
+def _is_language(code: str) -> bool:
+    base, _, variant = code.partition("-")
+    return base in ISO_639_1 and (not variant or re.fullmatch(r"[A-Z][a-z]{3}|[A-Z]{2}|\d{3}", variant) is not None)
 
 
 def _pattern_problem(entry: PairEntry) -> str | None:
@@ -399,21 +413,32 @@ def _anchor(entry: PairEntry) -> _Anchor | None:
         reach = min(parsed.getwidth()[1], _REGEX_REACH)
         return _Anchor(best, reach, reach, False)
     words = entry.mt_phrase.split(" ")
-    stems = [_stem(word) for word in words]
-    usable = [i for i, stem in enumerate(stems) if _usable(frozenset([stem]))]
+    literals = [_literals(word) for word in words]
+    usable = [i for i, lits in enumerate(literals) if _usable(lits)]
     if not usable:
         return None
-    k = max(usable, key=lambda i: _anchor_score(frozenset([stems[i]])))
+    k = max(usable, key=lambda i: _anchor_score(literals[i]))
     # Room for an inflection on each word and a run of white space between words.
     room = [len(w) + 12 for w in words]
-    companions = tuple(stem for i, stem in enumerate(stems) if i != k and len(stem) >= _MIN_ANCHOR)
-    return _Anchor(frozenset([stems[k]]), sum(room[:k]), sum(room[k:]), True, companions)
+    # A word whose forms share no stem (run/ran) can be no companion: the test is one substring.
+    companions = tuple(next(iter(lits)) for i, lits in enumerate(literals)
+                       if i != k and len(lits) == 1 and len(next(iter(lits))) >= _MIN_ANCHOR)
+    return _Anchor(literals[k], sum(room[:k]), sum(room[k:]), True, companions)
 
 
 def _stem(word: str) -> str:
-    """The part of a phrase word every inflected form starts with."""
+    """The part of a phrase word every regularly inflected form starts with."""
     stem = re.split(r"['’-]", word)[0]
     return stem[:-1] if stem.endswith(("e", "y")) else stem  # use/using, apply/applies
+
+
+def _literals(word: str) -> frozenset[str]:
+    """Literals one of which every form of `word` contains: its stem, and the irregular forms
+    that do not start with it (run: "run", "ran")."""
+    stem = _stem(word)
+    if "-" in word or "'" in word or "’" in word:
+        return frozenset([stem])
+    return frozenset([stem, *(form for form in word_forms(word) if not form.startswith(stem))])
 
 
 def _required(seq) -> frozenset[str] | None:

@@ -41,6 +41,7 @@ _TERMINAL = frozenset(".!?:;\"”’)]」』。！？：；…—-")
 _CANDIDATE = re.compile(r"(\.{3}|…|[.!?。！？]+)([\"'”’»)\]」』]*)(?=\s|$)")
 _NEXT_WORD = re.compile(r"\s*[\"'“‘«(\[]*(\w*)")
 _INDENT = frozenset(" \t\u3000\u00a0")
+_QUOTE_MARK = re.compile('["“”]')
 
 
 @dataclass(slots=True)
@@ -69,10 +70,26 @@ class Document:
     lines: LineIndex
     _sentence_starts: list[int] = field(repr=False, default_factory=list)
     _paragraph_starts: list[int] = field(repr=False, default_factory=list)
+    _quotes: list[tuple[int, int]] | None = field(repr=False, default=None)
+    _quote_starts: list[int] = field(repr=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self._sentence_starts = [s.start for s in self.sentences]
         self._paragraph_starts = [p.start for p in self.paragraphs]
+
+    @property
+    def quotes(self) -> list[tuple[int, int]]:
+        """Spans of direct quotation, marks included, in text order (found once, on first use)."""
+        if self._quotes is None:
+            self._quotes = quotations(self.text, self.paragraphs)
+            self._quote_starts = [start for start, _ in self._quotes]
+        return self._quotes
+
+    def in_quote(self, offset: int) -> bool:
+        """Whether the character at `offset` stands inside a direct quotation."""
+        quotes = self.quotes
+        i = bisect_right(self._quote_starts, offset) - 1
+        return i >= 0 and offset < quotes[i][1]
 
     def paragraph_at(self, offset: int) -> Paragraph | None:
         """The paragraph containing offset, or None between paragraphs."""
@@ -97,6 +114,42 @@ class Document:
             # Between sentences (indentation, blank lines): belongs to the one that follows.
             return i + 1
         return i
+
+
+def quotations(text: str, paragraphs: list[Paragraph]) -> list[tuple[int, int]]:
+    """Direct quotations, one pass a paragraph: “curly” pairs (nested ones inside the outer
+    span), "straight" marks paired in turn, and a quotation left open at the end of a
+    paragraph whose successor opens with a quote mark (a quotation running on) reaching the
+    end of its paragraph."""
+    spans: list[tuple[int, int]] = []
+    for k, p in enumerate(paragraphs):
+        open_curly: list[int] = []
+        open_straight: int | None = None
+        for m in _QUOTE_MARK.finditer(text, p.start, p.end):
+            mark, at = m.group(), m.start()
+            if mark == '"':
+                if open_straight is None:
+                    open_straight = at
+                else:
+                    spans.append((open_straight, at + 1))
+                    open_straight = None
+            elif mark == "“":
+                open_curly.append(at)
+            elif open_curly:  # ”
+                start = open_curly.pop()
+                if not open_curly:
+                    spans.append((start, at + 1))
+        runs_on = k + 1 < len(paragraphs) and text[paragraphs[k + 1].start] in "“\""
+        for start in (open_curly[:1] if runs_on else []) + ([open_straight] if runs_on and open_straight else []):
+            spans.append((start, p.end))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:  # straight pairs inside curly ones: keep the outer span
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def segment(text: str) -> Document:

@@ -1,6 +1,14 @@
 """Rule families. Importing this package registers every family, in report order."""
 
-from mtcheck.core.rules import calques, fragments, markers, punctuation, repetition, script  # noqa: F401  (registration)
+from mtcheck.core.rules import (  # noqa: F401  (registration)
+    calques,
+    fragments,
+    markers,
+    numbers,
+    punctuation,
+    repetition,
+    script,
+)
 from mtcheck.core.rules.base import (
     FAMILIES,
     RULES,

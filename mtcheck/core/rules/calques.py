@@ -15,7 +15,10 @@ PHRASE = rule(
     examples=(
         flags("The two sides will deepen cooperation in an all-round way."),
         flags("The reporter learned from the relevant department that the road will reopen."),
+        flags("Officials said my country will not accept the terms."),
         passes("The two sides agreed to deepen cooperation across the board."),
+        # First person is a calque in the narrative voice, not in a speaker's own words.
+        passes("\"My country needs this,\" said Sen. Jane Smith."),
     ),
 )
 TERM = rule(
@@ -27,25 +30,74 @@ TERM = rule(
         flags("Cases of new crown pneumonia rose again.", fixed="Cases of COVID-19 rose again."),
         flags("He was vaccinated against the new crown virus last week.",
               fixed="He was vaccinated against the coronavirus last week."),
+        # A name takes the article before it away, and a sentence start keeps its capital.
+        flags("The new crown pneumonia spread.", fixed="COVID-19 spread."),
+        flags("He is a China News Agency reporter.", fixed="He is a China News Service reporter."),
         passes("Cases of COVID-19 rose again, the China News Service reported."),
     ),
 )
-_BY_CATEGORY = {"calque": PHRASE, "term": TERM}
+STYLE = rule(
+    "calque.style", "info", weight=0.0, fix="sometimes",
+    message="house style: officialese or a China-English term",
+    description="Officialese or a China-English term that edited human copy also uses (Xinhua, China Daily): a "
+                "matter of house style, not evidence of machine translation, so it carries no weight in the MT "
+                "likelihood. Entries of category `style` in reference_pairs/.",
+    examples=(
+        flags("The city stepped up garbage classification this year."),
+        passes("The city stepped up waste sorting this year."),
+    ),
+)
+_BY_CATEGORY = {"calque": PHRASE, "term": TERM, "style": STYLE}
 _ARTICLE_BEFORE = re.compile(r"(?<![\w'’-])(the|an?)[ \t]+$", re.IGNORECASE)
+# A phrase in the first person ("my country" for 我国) is a calque in the narrative voice
+# and ordinary English inside a direct quotation.
+_FIRST_PERSON = re.compile(r"\b(?:i|me|my|mine|we|us|our|ours)\b", re.IGNORECASE)
+_NEXT_WORD = re.compile(r"[ \t]*([A-Za-z][\w'’-]*)?([ \t]*[.!?]?)")
+# Words after which a noun phrase has ended: auxiliaries, prepositions, conjunctions, relatives.
+_PHRASE_ENDERS = frozenset("""is are was were be been has have had will would can could should may might must
+    does did do in on at of for to from with by across since during among against into over under after before
+    and or but nor that which who whose as than""".split())
 
 
-def _in_context(text: str, start: int, replacement: str | None) -> str | None:
-    """A safe replacement fitted to the article before it: "the The Wall Street Journal" loses
-    its second "the"; after "a"/"an" a replacement that would need the other article
-    ("an express brother" -> "courier") is not safe, since the article is outside the span."""
+def _in_context(text: str, start: int, end: int, replacement: str | None) -> tuple[int, str] | None:
+    """A safe replacement fitted to the article before it, and where its span starts.
+
+    "the The Wall Street Journal" loses its second "the". A name that takes no article
+    ("COVID-19", "Xinhua") takes the "the" before it away when the noun phrase ends with
+    the match ("The new crown pneumonia spread." -> "COVID-19 spread."); when the phrase
+    may go on ("the new crown pneumonia cases") the article may belong to a later noun, so
+    the fix is left to a person. After "a"/"an" a replacement that would need the other
+    article ("an express brother" -> "courier") is not safe either."""
     if replacement is None:
         return None
     article = _ARTICLE_BEFORE.search(text, max(0, start - 8), start)
     if article is None:
-        return replacement
-    if article.group(1).lower() == "the":
-        return replacement[4:] if replacement[:4].lower() == "the " else replacement
-    return replacement if _vowel_initial(replacement) == _vowel_initial(text[start:]) else None
+        return start, replacement
+    if article.group(1).lower() != "the":
+        return (start, replacement) if _vowel_initial(replacement) == _vowel_initial(text[start:]) else None
+    if replacement[:4].lower() == "the ":
+        return start, replacement[4:]
+    if not _is_name(replacement):
+        return start, replacement
+    if _phrase_ends(text, end):
+        return article.start(), replacement
+    return None
+
+
+def _is_name(phrase: str) -> bool:
+    """A proper name, which takes no article of its own: every word capitalised or a code."""
+    return all(w[:1].isupper() or w[:1].isdigit() for w in phrase.split())
+
+
+def _phrase_ends(text: str, end: int) -> bool:
+    """Whether the noun phrase ends at `end`: nothing follows, or punctuation, a word that
+    cannot continue a noun phrase, or a lone word closing the sentence (its verb)."""
+    m = _NEXT_WORD.match(text, end)
+    word = m.group(1) if m else None
+    if not word:
+        return True
+    lower = word.lower()
+    return lower in _PHRASE_ENDERS or lower.endswith("ly") or bool(m and m.group(2).strip())
 
 
 def _vowel_initial(words: str) -> bool:
@@ -56,28 +108,33 @@ def _vowel_initial(words: str) -> bool:
 class Calques(Family):
     name = "calques"
     description = "Phrase pairs from reference_pairs/: MT phrasing -> reference phrasing."
-    rules = (PHRASE, TERM)
+    rules = (PHRASE, TERM, STYLE)
 
     def check(self, ctx: Context) -> None:
         if not ctx.wants(*self.rules):
             return
-        for m in ctx.pairs.find(ctx.doc.text):
+        text = ctx.doc.text
+        for m in ctx.pairs.find(text):
             e = m.entry
+            matched = text[m.start:m.end]
+            if _FIRST_PERSON.search(matched) and ctx.doc.in_quote(m.start):
+                continue  # the speaker's own words
             r = _BY_CATEGORY[e.category]
             # A safe pair's suggestion is the literal replacement (what `mtcheck fix` writes);
             # otherwise the references are advice for a person.
-            replacement = _in_context(ctx.doc.text, m.start, e.replacement_for(ctx.doc.text[m.start:m.end]))
+            fitted = _in_context(text, m.start, m.end, e.replacement_for(matched))
             message = f"{r.message} ({e.source_term}, {e.source_lang})"
             if e.note:
                 message += f": {e.note}"
-            if replacement is not None and len(e.references) > 1:
+            if fitted is not None and len(e.references) > 1:
                 message += f" (also: {', '.join(e.references[1:])})"
+            start = fitted[0] if fitted is not None else m.start
             ctx.report(
-                r, m.start, m.end,
+                r, start, m.end,
                 message=message,
-                suggestion=replacement if replacement is not None else " or ".join(e.references),
+                suggestion=fitted[1] if fitted is not None else " or ".join(e.references),
                 severity=e.severity,
-                fix_safe=replacement is not None,
+                fix_safe=fitted is not None,
                 source_term=e.source_term,
                 source_language=e.source_lang,
                 pair=e.location,

@@ -22,6 +22,7 @@ ECHO = rule(
     examples=(
         flags("China will contribute to human progress. Contribute to human progress."),
         passes("China will contribute to human progress. It said so on Monday."),
+        passes("Nothing escapes the pull of the black hole. Even light can't escape."),  # a contraction is a verb
     ),
 )
 LOWER_START = rule(
@@ -32,6 +33,7 @@ LOWER_START = rule(
     suggestion="remove the stray full stop, or capitalise the sentence",
     examples=(
         flags("He said the claim is not true. democracy is a common value of mankind."),
+        flags("This kind of democracy is not true. democracy."),  # one finding, not an echo as well
         passes("He said the claim is not true. Democracy is a common value, e.g. in Europe."),
     ),
 )
@@ -43,7 +45,9 @@ DANGLING = rule(
     suggestion="complete the sentence",
     examples=(
         flags("The two sides discussed trade and the."),
+        flags("The plan speeds up the development of."),
         passes("The two sides discussed trade and investment."),
+        passes("The children were well taken care of."),  # a preposition left at the end on purpose
     ),
 )
 UNBALANCED = rule(
@@ -58,6 +62,19 @@ UNBALANCED = rule(
         passes("The ministry (which runs the ports) said \"the plan will go ahead\"."),
     ),
 )
+STRAY_CAPITAL = rule(
+    "fragment.stray-capital", "warning", weight=1.0, fix="never",
+    message="function word capitalised in mid-sentence",
+    description="A word such as \"Be\", \"The\" or \"And\" capitalised between two lower-case words "
+                "(\"doubly Be cautious\"): what is left of a sentence break in the source, or a title case "
+                "carried over. Titles of works (\"Gone With the Wind\") follow a capitalised word and are left alone.",
+    suggestion="lower-case it, or restore the sentence break",
+    examples=(
+        flags("Drivers should be doubly Be cautious on icy roads."),
+        passes("The delegation flew to The Hague, and she read Of Mice and Men."),
+        passes("He watched Gone With the Wind on Monday."),
+    ),
+)
 
 _FUNCTION = frozenset(
     """the a an to of and or in on for with at by from as into than that this these those its it
@@ -68,6 +85,13 @@ _FINITE_CUES = frozenset(
     may might must said says say told added noted stressed i we he she it they you there""".split()
 )
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+# A capitalised function word between two lower-case words on one line.
+_STRAY_CAPITAL = re.compile(
+    r"(?<![\w'’-])[a-z][a-z'’-]*[ \t]+(The|A|An|And|Or|But|Of|To|In|On|At|For|With|By|From|As|Is|Are|Was|Were|Be|"
+    r"Been|Has|Have|Had|Will|Would|Can|Could|Should|May|Might|Must|Do|Does|Did|Not|This|That|Its|Their)"
+    r"(?=[ \t]+[a-z])")
+_CONTRACTIONS = ("n't", "'re", "'ll", "'ve", "'m", "'d")
+_DETERMINERS = frozenset("the a an this that these those its their his her our my your whose each every".split())
 _DANGLING = re.compile(r"\b(?:and|or|but|nor|the|an?|of|than|whose|whether)[ \t]*[.!?]?[\"”’)]*$")
 _LOWER_OK = re.compile(r"(?:[a-z]+[A-Z]|e\.g|i\.e|de|van|von|der|da|la|le|al|bin|ibn|and|or)\b")
 _MARKS = re.compile(r"[()\[\]“”\"]")
@@ -80,11 +104,27 @@ def _stem(word: str) -> str:
     return word.lower()[:5]
 
 
+def _finite(word: str) -> bool:
+    """A word that makes a clause: a finite verb or a subject pronoun, a past form, or a
+    contraction ("can't", "they're": a verb is in it)."""
+    return (word in _FINITE_CUES or (len(word) > 4 and word.endswith("ed"))
+            or word.replace("’", "'").endswith(_CONTRACTIONS))
+
+
+def _stranded(text: str, sentence_start: int, m: re.Match[str]) -> bool:
+    """A preposition left at the end on purpose ("were well taken care of", "what it is made
+    of"), not a cut-off phrase: a cut-off "of" follows a noun phrase ("the development of")."""
+    if not m.group().lower().startswith("of"):
+        return False
+    before = _WORDS.findall(text, sentence_start, m.start())
+    return len(before) < 2 or before[-2].lower() not in _DETERMINERS
+
+
 @register
 class Fragments(Family):
     name = "fragments"
     description = "Echo fragments, lower-case sentence starts, cut-off sentences, unbalanced quotes and brackets."
-    rules = (ECHO, LOWER_START, DANGLING, UNBALANCED)
+    rules = (ECHO, LOWER_START, DANGLING, UNBALANCED, STRAY_CAPITAL)
 
     def check(self, ctx: Context) -> None:
         doc, text = ctx.doc, ctx.doc.text
@@ -100,13 +140,16 @@ class Fragments(Family):
                     ctx.report(LOWER_START, s.start, end)
             if want_dangling:
                 m = _DANGLING.search(text, max(s.start, s.end - 24), s.end)
-                if m and m.start() > s.start:
+                if m and m.start() > s.start and not _stranded(text, s.start, m):
                     last_word = m.group().rstrip(_CLOSERS)
                     ctx.report(DANGLING, m.start(), m.end(), message=f"sentence ends on '{last_word}'")
             if want_echo and prev is not None and text.count(" ", s.start, s.end) < _ECHO_MAX_WORDS:
                 self._echo(ctx, prev, s)
         if ctx.wants(UNBALANCED):
             self._balance(ctx)
+        if ctx.wants(STRAY_CAPITAL):
+            for m in _STRAY_CAPITAL.finditer(text):
+                ctx.report(STRAY_CAPITAL, m.start(1), m.end(1), message=f"\"{m.group(1)}\" capitalised in mid-sentence")
 
     @staticmethod
     def _echo(ctx: Context, prev, s) -> None:
@@ -115,7 +158,7 @@ class Fragments(Family):
         if not body[:1].isalpha() or any(q in body for q in "\"“”?!:;"):
             return
         words = _WORDS.findall(body)
-        if not words or any(w.lower() in _FINITE_CUES or (len(w) > 4 and w.lower().endswith("ed")) for w in words):
+        if not words or any(_finite(w.lower()) for w in words):
             return
         content = [_stem(w) for w in words if w.lower() not in _FUNCTION]
         if not content:

@@ -20,6 +20,7 @@ END = rule(
     suggestion="delete the marker",
     examples=(
         flags("The talks will resume next week.\n(over)\n", fixed="The talks will resume next week.\n"),
+        flags("Growth slowed in the third quarter。 (End)"),
         passes("The talks are over (for now), the envoy said."),
     ),
 )
@@ -41,7 +42,9 @@ DATELINE = rule(
                 "\"WASHINGTON, Nov. 27 (CNS) --\".",
     examples=(
         flags("China News Agency, Washington, November 27th. The talks will resume next week."),
+        flags("(Dubai 27) The talks will resume next week, officials said."),
         passes("WASHINGTON, Nov. 27 (CNS) -- The talks will resume next week."),
+        passes("(Reuters) The talks will resume next week, officials said in Dubai on the 27th floor."),
     ),
 )
 BARE_ORDINAL = rule(
@@ -74,7 +77,10 @@ DATE_SUFFIX = rule(
 _END_BRACKETED = re.compile(r"[)）\]】][ \t]*\r?$", re.MULTILINE)  # \r?: "$" does not see CRLF
 _END_WORD = re.compile(r"[(（\[【][ \t]*(?:over|end|ends|the end|完|终|終|全文完)[ \t]*\Z", re.IGNORECASE)
 _END_LITERAL = re.compile(r"(?:-30-|enditem|ENDITEM|ENDS|###)[ \t]*\r?$", re.MULTILINE)
-_END_PRECEDED_BY = re.compile(r"(?:^|[.!?”\"])[ \t\u3000]*\Z", re.MULTILINE)
+_END_PRECEDED_BY = re.compile(r"(?:^|[.!?”\"。！？])[ \t\u3000]*\Z", re.MULTILINE)
+# "(Dubai 27)" for 迪拜27日电: a city and a bare day in brackets opening a paragraph.
+_BARE_DAY_DATELINE = re.compile(r"^[ \t\u3000]*[(（](?P<city>[A-Z][A-Za-z.'’ -]{1,30}?)[ \t]+(?P<day>\d{1,2})"
+                                r"(?:st|nd|rd|th)?[)）]", re.MULTILINE)
 # Credit lines: "Responsible editor: Li Si" opens its line; "(Reporter Zhang San)" can stand anywhere.
 _CREDIT_LINE = re.compile(
     r"[ \t\u3000]*[(（\[【]?[ \t]*(?:responsible editors?|editors? in charge|editor-in-charge|proofread(?:er|ing)|"
@@ -145,6 +151,12 @@ class Markers(Family):
                 agency = info.short if info else dl.agency
                 wire = f"{(dl.city or '').upper()}, {dl.date_normalised or dl.date} ({agency}) --"
                 ctx.report(DATELINE, dl.start, dl.end, suggestion=wire)
+        if "(" in text or "（" in text:
+            for m in _BARE_DAY_DATELINE.finditer(text, 0, 2000):
+                city = m.group("city").strip()
+                ctx.report(DATELINE, m.start() + len(m.group()) - len(m.group().lstrip(" \t\u3000")), m.end(),
+                           message=f"dateline \"{m.group().strip()}\" gives a bare day: the month is missing",
+                           suggestion=f"{city.upper()}, <month> {int(m.group('day'))} --")
         for m in _ORDINAL.finditer(text):
             if m.start() and text[m.start() - 1].isalnum():
                 continue

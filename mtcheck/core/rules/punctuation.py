@@ -20,6 +20,7 @@ SPACE_BEFORE = rule(
     suggestion="remove the space",
     examples=(
         flags("The plan is anti-democratic , he said .", fixed="The plan is anti-democratic, he said."),
+        flags("The envoy arrived ,and the talks began.", fixed="The envoy arrived, and the talks began."),
         passes("The plan is anti-democratic, he said: \"Why?\""),
     ),
 )
@@ -31,7 +32,9 @@ SPACE_INSIDE = rule(
     suggestion="remove the spaces inside the marks",
     examples=(
         flags("The plan ( announced in 2021 ) was dropped.", fixed="The plan (announced in 2021) was dropped."),
-        passes("The plan (announced in 2021) was dropped, \"for now\"."),
+        flags("The market was' leaning towards caution '."),
+        passes("The plan (announced in 2021) was dropped, \"for now\", the students' union said."),
+        passes("He called it 'a mistake' and rock 'n' roll was playing."),
     ),
 )
 DOUBLED = rule(
@@ -41,7 +44,8 @@ DOUBLED = rule(
                 "the same mark are fixed safely; two different ones need a person to choose.",
     examples=(
         flags("The plan was dropped,, officials said.", fixed="The plan was dropped, officials said."),
-        passes("The plan was dropped... for now, officials said."),
+        flags("The figure ((reference value) was revised.", fixed="The figure (reference value) was revised."),
+        passes("The plan was dropped... for now, officials said (see (a) above)."),
     ),
 )
 FULL_WIDTH = rule(
@@ -93,7 +97,16 @@ MIXED_QUOTES = rule(
 _SPACE_BEFORE = re.compile(r"[ \t\u00a0]+([.,;:?!])(?=[\s\"”’)]|$)")
 _SPACE_AFTER_OPENING = re.compile(r"([(\[“‘])[ \t]+(?=\S)")
 _SPACE_BEFORE_CLOSING = re.compile(r"[ \t]+([)\]”])")
-_DOUBLED = re.compile(r"[,;:][ \t]*[,;:.](?![.])|\.\.(?![.])|[!?]{2,}")
+_DOUBLED = re.compile(r"[,;:][ \t]*[,;:.](?![.])|\.\.(?![.])|[!?]{2,}|\(\((?=\w)")
+# " ,and": the space before the mark and none after it, the tokeniser's space in the wrong place.
+# The match starts only after a non-space, so a run of spaces is scanned once.
+_SPACE_BEFORE_GLUED = re.compile(r"(?<=[^\s])[ \t]+([,;:])(?=[A-Za-z])")
+# Single quotes padded inside: an opening one glued to the word before it ("was' leaning"),
+# a closing one with a space before it ("... '"). An apostrophe never does either.
+_SINGLE_OPEN_GLUED = re.compile(
+    r"(?<![\w'’-])(?:was|were|is|are|be|the|a|an|of|to|and|said|says|called|as|word|term)(['‘’])[ \t]+(?=\w)",
+    re.IGNORECASE)
+_SINGLE_CLOSE_SPACED = re.compile(r"(?<=[^\s'‘’])[ \t]+(['’])(?=[ \t]*(?:[.,;:!?)]|\n|$))")
 # Literal probes: str.find is far cheaper than a regex scan, and these are rare.
 _SPACED_MARKS = (" .", " ,", " ;", " :", " ?", " !")
 _SPACED_CLOSERS = (" )", " ]", " ”")
@@ -138,8 +151,15 @@ class Punctuation(Family):
         for m in _SPACE_BEFORE_CLOSING.finditer(text) if spaced or any(s in text for s in _SPACED_CLOSERS) else ():
             if m.start() and not text[m.start() - 1].isspace():
                 ctx.report(SPACE_INSIDE, m.start(), m.end(), suggestion=m.group(1), fix_safe=True)
+        if " ," in text or " ;" in text or " :" in text or "\t" in text:
+            for m in _SPACE_BEFORE_GLUED.finditer(text):
+                mark = m.group(1)
+                ctx.report(SPACE_BEFORE, m.start(), m.end(), message=f"space before \"{mark}\" and none after it",
+                           suggestion=mark + " ", fix_safe=True)
         if '"' in text:
             self._padded_straight_quotes(ctx)
+        if "'" in text or "’" in text or "‘" in text:
+            self._padded_single_quotes(ctx)
         for m in _DOUBLED.finditer(text):
             if m.start() and text[m.start() - 1] == "." and m.group()[0] in ",;:.":
                 continue  # an ellipsis followed by a mark
@@ -190,6 +210,17 @@ class Punctuation(Family):
                     # into the next paragraph leaves one unclosed): a person decides.
                     ctx.report(SPACE_INSIDE, open_at, close_at + 1, message="straight quotes padded with spaces",
                                suggestion='"' + inner.strip() + '"', fix_safe=all(padded))
+
+    @staticmethod
+    def _padded_single_quotes(ctx: Context) -> None:
+        text = ctx.doc.text
+        for m in _SINGLE_OPEN_GLUED.finditer(text):
+            at = m.start(1)
+            ctx.report(SPACE_INSIDE, at, m.end(), message="opening single quote glued to the word before it",
+                       suggestion=" " + m.group(1))
+        for m in _SINGLE_CLOSE_SPACED.finditer(text):
+            ctx.report(SPACE_INSIDE, m.start(), m.end(), message="closing single quote with a space before it",
+                       suggestion=m.group(1))
 
     @staticmethod
     def _mixed(ctx: Context, straight: re.Pattern, curly: re.Pattern, what: str) -> None:

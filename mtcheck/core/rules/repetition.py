@@ -7,9 +7,11 @@ word for both writes "inspection and inspection", "supported and supported".
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import accumulate
 from operator import eq
 
+from mtcheck.core.morphology import irregular_table
 from mtcheck.core.rules.base import Context, Family, flags, passes, register, rule
 
 DOUBLED = rule(
@@ -20,7 +22,9 @@ DOUBLED = rule(
     suggestion="delete the repeated word",
     examples=(
         flags("The minister said the the plan would go ahead.", fixed="The minister said the plan would go ahead."),
+        flags("Cases of African African swine fever were found."),
         passes("She had had enough, and Li Li agreed that that was right."),
+        passes("The band MAK MAK played on Friday."),  # a name in capitals
     ),
 )
 COORDINATED = rule(
@@ -34,6 +38,9 @@ COORDINATED = rule(
         flags("The proposal was supported and supported by the residents."),
         flags("Officials will strengthen inspection and inspection of food."),
         passes("Prices rose more and more, again and again, for years and years."),
+        passes("There were masses and masses of people, and lots and lots of cars."),
+        passes("The school wrote to parents, or parents' committees, on Monday."),  # a possessive modifier
+        passes("The audit covered funds and funds collected by the district."),  # a new noun phrase
     ),
 )
 PHRASE = rule(
@@ -55,7 +62,8 @@ _COORD_OK = frozenset(
     years months weeks days hours minutes miles ages times bigger better worse
     further farther higher lower greater smaller faster slower louder closer
     deeper wider stronger weaker longer shorter harder easier richer poorer
-    step bit little""".split()
+    step bit little masses lots loads heaps tons piles rows dozens hundreds thousands millions
+    billions scores reams stacks layers""".split()
 )
 # The text is split into [separator, word, separator, word, ...] by one C-level call;
 # word k is parts[2k + 1]. For each distance n, `same[k]` says whether word k equals
@@ -68,6 +76,14 @@ _SAME_LINE_GAP = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?")  # white space short of a
 _IN_PHRASE_GAP = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?|['’-]")
 _BETWEEN_GAP = re.compile(r"[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?")
 _CONJUNCTIONS = frozenset(("and", "or"))
+_MIN_DOUBLED_NAME = 5  # shorter doubled capitalised words are names (Li Li, Ni Ni)
+_POSSESSIVE = re.compile(r"['’](?:s\b|(?=\s))")
+_PARTICIPLE = re.compile(r"[a-z]+(?:ed|en)")
+
+
+@lru_cache(maxsize=1)
+def _irregular_participles() -> frozenset[str]:
+    return frozenset(form for forms in irregular_table().values() for form in forms)
 
 
 @register
@@ -121,6 +137,19 @@ class _Scan:
         a, b = self.start(lo), self.end(hi)
         return "\n" not in self.text[a:b] or self.ctx.doc.in_one_paragraph(a, b)
 
+    def starts_new_phrase(self, last: int) -> bool:
+        """The second copy ending at word `last` opens a noun phrase of its own: a possessive
+        ("parents, or parents' committees") or a noun with a participle after it ("funds and
+        funds collected by"), not a collapsed synonym pair ("supported and supported by")."""
+        if _POSSESSIVE.match(self.text, self.end(last)):
+            return True
+        following = last + 1
+        if following >= len(self.words) or not _SAME_LINE_GAP.fullmatch(self.gaps[last]):
+            return False
+        word = self.words[last]
+        participle = _PARTICIPLE.fullmatch(self.words[following]) or self.words[following] in _irregular_participles()
+        return bool(participle) and not _PARTICIPLE.fullmatch(word) and not word.endswith("ing")
+
     def at(self, p: int, n: int, same: bytes) -> tuple[int, int] | None:
         """Report the repetition whose copies start at words p and p + n, if it is one;
         returns its (first, last) word indices."""
@@ -128,12 +157,16 @@ class _Scan:
         i = p + n
         if n == 1:
             first, second = text[self.start(p):self.end(p)], text[self.start(i):self.end(i)]
-            if first.istitle() and second.istitle():
+            if first.isupper() and second.isupper() and len(first) > 1:
+                return None  # a name or an acronym in capitals: MAK MAK
+            title = first.istitle() and second.istitle()
+            if title and len(first) < _MIN_DOUBLED_NAME:
                 return None  # a name with a doubled syllable: Li Li, Ni Ni
             if (_SAME_LINE_GAP.fullmatch(gaps[p]) and self.one_paragraph(p, i)
                     and words[p] not in _DOUBLE_OK and not words[p].isdigit()):
+                # "African African" is a slip; a longer doubled name (Sirhan Sirhan) exists, so a person decides.
                 ctx.report(DOUBLED, self.start(p), self.end(i), message=f"\"{second}\" repeated",
-                           suggestion=first, fix_safe=True)
+                           suggestion=first, fix_safe=not title, severity="warning" if title else None)
                 return p, i
             return None
         # "X [Y [Z]] and X [Y [Z]]": n - 1 words, the conjunction, the same words again.
@@ -145,6 +178,8 @@ class _Scan:
                 and self.one_paragraph(p, last)):
             phrase = " ".join(words[p:i - 1])
             if phrase in _COORD_OK or phrase.isdigit() or phrase.endswith("er"):
+                return None
+            if self.starts_new_phrase(last):
                 return None
             first = text[self.start(p):self.end(i - 2)]
             ctx.report(COORDINATED, self.start(p), self.end(last), suggestion=first, message=(

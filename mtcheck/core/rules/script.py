@@ -27,11 +27,13 @@ RESIDUE = rule(
 NOT_ENGLISH = rule(
     "script.not-english", "error", weight=0.0, fix="never",
     message="document is not in English",
-    description="The document as a whole is in another language (function-word share and seeded langdetect); "
-                "the other rules are skipped for it. Another language is not evidence of English MT, so it "
-                "carries no weight in the MT likelihood.",
+    description="The document as a whole is in another language (decided by script, then stop words, then seeded "
+                "langdetect; a text under 20 words is never called non-English); the other rules are skipped for "
+                "it. Another language is not evidence of English MT, so it carries no weight in the MT likelihood.",
     examples=(
-        flags("Le gouvernement a annoncé mardi un nouveau plan pour les transports publics de la région."),
+        flags("Le gouvernement a annoncé mardi un nouveau plan pour les transports publics de la région. "
+              "Les syndicats ont réagi avec prudence, et la ministre a promis une concertation."),
+        passes("He deeply regretted his involvement."),
         passes("The government announced a new plan for public transport in the region on Tuesday."),
     ),
 )
