@@ -64,7 +64,9 @@ def _regenerate(out: str) -> None:  # pragma: no cover - a maintenance step, run
 
     lexicon = Path(lemminflect.__file__).parent / "resources" / "infl_lu.csv.gz"
     rows: dict[str, set[str]] = {}
-    for line in gzip.open(lexicon, "rt", encoding="utf-8").read().splitlines():
+    with gzip.open(lexicon, "rt", encoding="utf-8") as fh:
+        entries = fh.read().splitlines()
+    for line in entries:
         base, pos, forms = line.split(",", 2)
         if pos not in ("noun", "verb") or not base.isalpha() or not base.islower():
             continue
