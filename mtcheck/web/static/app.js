@@ -156,10 +156,17 @@
   const articleSpace = (text) => joinAnd(spaceKinds(text).map(([n, one, many]) => (n === 1 ? `${/^[aeiou]/i.test(one) ? "an" : "a"} ${one}` : `${n} ${many}`)));
   const isSpace = (text) => /^\s+$/u.test(text);
 
+  // Lone marks that look alike (or like nothing) in a list, named.
+  const MARK_NAMES = { "\u2019": "curly apostrophe", "\u2018": "opening curly quote", "\u201c": "opening curly quote",
+    "\u201d": "closing curly quote", "'": "straight apostrophe", "\"": "straight quote", "\uff0c": "full-width comma",
+    "\u3002": "full-width full stop", "\u3001": "ideographic comma", "\uff1a": "full-width colon", "\uff1b": "full-width semicolon",
+    "\uff08": "full-width bracket", "\uff09": "full-width bracket", "\u300a": "Chinese title mark", "\u300b": "Chinese title mark" };
+
   /** What a finding flags, readable even when it is white space or nothing. */
   function flaggedLabel(f) {
     const text = f.text || "";
     if (!text) return "(nothing: something is missing here)";
+    if (MARK_NAMES[text]) return `${text} (${MARK_NAMES[text]})`;
     if (isSpace(text)) return f.rule === "punctuation.indent" ? `indent (${countSpace(text)})` : nameSpace(text);
     let m = /^(\s+)(\S{1,3})$/u.exec(text);
     if (m) return `${nameSpace(m[1])} before ‘${m[2]}’`;
@@ -496,11 +503,12 @@
     const categories = [...CATEGORIES.filter((c) => byCategory.has(c)), ...[...byCategory.keys()].filter((c) => !CATEGORIES.includes(c))];
     const total = state.findings.length;
     const showing = visibleOrder().length;
+    // The name is the visible text ("calque 5", "error solid 7") and a few words for a screen reader.
     const filter = (kind, value, n, label, ...inner) => el("button", {
       type: "button", class: "filter", "aria-pressed": String(!(kind === "category" ? state.hiddenCategories : state.hiddenSeverities).has(value)),
-      "aria-label": label, title: `${label}: click to show or hide them`, dataset: { [kind]: value }, disabled: n === 0,
+      title: `${label}: click to show or hide them`, dataset: { [kind]: value }, disabled: n === 0,
       onclick: () => toggleFilter(kind, value),
-    }, inner, el("span", { class: "count", "aria-hidden": "true" }, String(n)));
+    }, inner, el("span", { class: "count" }, String(n)), el("span", { class: "sr-only" }, n === 1 ? " finding" : " findings"));
     const groups = [
       el("div", { class: "filter-group", role: "group", "aria-labelledby": "legend-colour" },
         el("span", { class: "filter-label", id: "legend-colour" }, "Colour: category"),
@@ -510,7 +518,8 @@
         el("span", { class: "filter-label", id: "legend-line" }, "Underline: severity"),
         SEVERITIES.map((s) => filter("severity", s, bySeverity.get(s) || 0,
           `${s} (${UNDERLINES[s]}), ${plural(bySeverity.get(s) || 0, "finding")}`,
-          el("span", { class: `sample sev-${s}` }, s), el("span", { class: "line-name" }, UNDERLINES[s].replace(" underline", ""))))),
+          el("span", { class: `sample sev-${s}` }, s), el("span", { class: "line-name" }, UNDERLINES[s].replace(" underline", ""),
+            el("span", { class: "sr-only" }, " underline,"))))),
     ];
     if (hasMTProbability()) {
       groups.push(el("div", { class: "filter-group mt-legend", role: "group", "aria-labelledby": "legend-mt" },
@@ -1009,19 +1018,18 @@
       const text = state.text.slice(toUnits(units, s.start), toUnits(units, s.end));
       const first = state.order.find((i) => state.findings[i].sentence === s.index && shown(state.findings[i]));
       const mt = typeof s.mt_probability === "number" ? s.mt_probability : null;
+      // Read as "Sentence 4: fluency 88, MT probability 0.83, <its start>"; the numbers are what is seen.
+      const sr = (text) => el("span", { class: "sr-only" }, text);
       const cells = [
-        el("span", { class: "num", title: "fluency" }, fixed(s.score, 0)), meter(s.score, 100),
-        withMT ? el("span", { class: `num mt-cell sent ${mt === null ? "mt-none" : `mt-${Math.min(4, Math.floor(mt * 5))}`}`,
-          title: "sentence MT probability" }, mt === null ? "–" : fixed(mt, 2)) : null,
-        el("span", { class: "preview" }, text.length > 70 ? `${text.slice(0, 70)}…` : text),
+        sr(`Sentence ${s.index + 1}: fluency `), el("span", { class: "num", title: "fluency" }, fixed(s.score, 0)), meter(s.score, 100),
+        withMT ? [sr(", MT probability "), el("span", { class: `num mt-cell sent ${mt === null ? "mt-none" : `mt-${Math.min(4, Math.floor(mt * 5))}`}`,
+          title: "sentence MT probability" }, mt === null ? "–" : fixed(mt, 2))] : null,
+        sr(", "), el("span", { class: "preview" }, text.length > 70 ? `${text.slice(0, 70)}…` : text),
       ];
-      const label = `Sentence ${s.index + 1}, fluency ${fixed(s.score, 0)}${mt === null ? "" : `, MT probability ${fixed(mt, 2)}`}`;
-      if (first === undefined) {
-        return el("li", { class: s.score < 50 ? "low" : s.score < 90 ? "mid" : "high", title: text, "aria-label": label }, cells);
-      }
-      return el("li", { class: s.score < 50 ? "low" : s.score < 90 ? "mid" : "high" },
-        el("button", { type: "button", class: "sentence-item", title: text, "aria-label": `${label}: go to its first finding`,
-          onclick: () => select(first) }, cells));
+      const band = s.score < 50 ? "low" : s.score < 90 ? "mid" : "high";
+      if (first === undefined) return el("li", { class: band, title: text }, cells);
+      return el("li", { class: band },
+        el("button", { type: "button", class: "sentence-item", title: `${text}\n(go to its first finding)`, onclick: () => select(first) }, cells));
     }));
   }
 
@@ -1117,7 +1125,7 @@
     const total = (m) => Object.values(m).reduce((a, b) => a + b, 0);
     const byRule = (m) => Object.entries(m).map(([rule, n]) => `${rule} ×${n}`).join(", ");
     const version = (title, v) => el("div", { class: "version" },
-      el("h3", {}, title),
+      el("h2", {}, title),
       el("p", {}, el("span", { class: `verdict verdict-${cssName(v.verdict)}` }, v.verdict),
         typeof v.mt_likelihood === "number" ? ` MT likelihood ${fixed(v.mt_likelihood, 2)}` : ""),
       el("p", {}, `fluency ${fixed(v.fluency, 1)} · ${plural(v.findings, "finding")} · ${plural(v.sentences, "sentence")}`));
@@ -1140,12 +1148,12 @@
       version("Draft", report.draft),
       version("Reference", report.reference),
       el("div", { class: "version" },
-        el("h3", {}, "Scores (draft against reference)"),
+        el("h2", {}, "Scores (draft against reference)"),
         el("p", { id: "corpus-scores" }, `BLEU ${fixed(report.scores.bleu, 1)} · chrF ${fixed(report.scores.chrf, 1)} · TER ${fixed(report.scores.ter, 1)}`),
         el("p", {}, `sentences: ${s.kept} kept (${pct(s.kept_share)}), ${s.edited} edited (${pct(s.edited_share)}), `
           + `${s.dropped} dropped (${pct(s.dropped_share)}); ${s.added} added (${pct(s.added_share)})`)),
       el("div", { class: "version" },
-        el("h3", {}, "What editing did"),
+        el("h2", {}, "What editing did"),
         el("ul", { class: "editing" },
           stat("fixed", total(e.fixed), byRule(e.fixed), "edit-fixed"),
           stat("missed", total(e.remaining), byRule(e.remaining), "edit-missed"),
