@@ -228,7 +228,7 @@ def test_scripts_in_a_story_are_shown_as_text_and_never_run(page, server, tmp_pa
     expect(page.locator("#doc")).to_have_text(XSS)
     page.click("#redo-btn")
     page.click("#changes-btn")
-    page.wait_for_selector("#compare-groups article")
+    expect(page.locator("#compare-groups")).to_contain_text("would go ahead.")
     markup = "img, script, a, iframe"
     assert page.locator(f"#doc :is({markup}), #finding :is({markup}), #findings :is({markup}), #legend :is({markup}), "
                         f"#compare-groups :is({markup})").count() == 0
@@ -237,7 +237,7 @@ def test_scripts_in_a_story_are_shown_as_text_and_never_run(page, server, tmp_pa
     page.fill("#draft", XSS)
     page.fill("#reference", XSS.replace("relevant person in charge", "official"))
     page.click("#compare-btn")
-    page.wait_for_selector("#compare-groups article")
+    expect(page.locator("#compare-groups")).to_contain_text("official")
     assert page.locator("#compare-groups img, #compare-groups script, #compare-groups a").count() == 0
     assert page.evaluate("window.pwned") is None
     assert page.locator("script").count() == 1  # the page's own
@@ -572,6 +572,9 @@ def test_undo_redo_and_show_changes(wpage, server):
     expect(page.locator("#compare-warning")).to_be_hidden()
     assert "Agency" in page.locator("#compare-groups del").all_text_contents()
     assert "Service" in page.locator("#compare-groups ins").all_text_contents()
+    expect(page.locator("#changed-only")).to_be_checked()  # only what the editor changed
+    assert page.locator("#compare-groups article[data-status='kept']:visible").count() == 0
+    assert page.locator("#compare-groups article:visible").count() > 0
     wshot(page, "show-changes")
 
 

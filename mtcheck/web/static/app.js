@@ -376,6 +376,7 @@
     if (state.original === null) return;
     $("draft").value = state.original;
     $("reference").value = state.text;
+    $("changed-only").checked = true; // an editor's own changes: the sentences left alone are noise
     showView("compare");
     runCompare("the text as first checked (draft) against the text now (reference)");
   }
