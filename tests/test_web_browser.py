@@ -281,8 +281,8 @@ FILLER = ("Officials said the talks had been constructive and that a further rou
 # Fourteen findings of every kind the page treats apart (safe replacement, safe deletion,
 # white space, alternatives, advice), spread over a story longer than the window.
 STORY = "\n\n".join([
-    "China News Agency, Beijing, November 27th. The new crown pneumonia epidemic was supported and supported by "
-    "the relevant departments .",
+    ("China News Agency, Beijing, November 27th. The new crown pneumonia epidemic was supported and supported by "
+     "the relevant departments ."),
     PLAIN + " " + FILLER,
     "  The two sides will strengthen cooperation in an all-round way , the spokesman said.",
     FILLER + PLAIN, FILLER + FILLER, FILLER,
@@ -749,7 +749,10 @@ UNNAMED = """() => [...document.querySelectorAll('button, input, textarea, selec
 
 def test_keyboard_only_and_screen_reader_cues(wpage, server):
     page = wpage
-    focused = lambda: page.evaluate("() => document.activeElement.id")  # noqa: E731
+
+    def focused() -> str:
+        return page.evaluate("() => document.activeElement.id")
+
     page.keyboard.press("Tab")
     assert focused() == "skip-link"
     page.keyboard.press("Tab")

@@ -1313,9 +1313,10 @@
   // The header's and the bottom sheet's heights, for the layout (CSS variables).
   function measureSheet() {
     const card = $("finding");
-    const height = card.hidden ? 0 : Math.ceil(card.getBoundingClientRect().height);
-    document.documentElement.style.setProperty("--sheet", `${height}px`);
+    const sheet = narrow.matches && !card.hidden && !card.classList.contains("idle");
+    document.documentElement.style.setProperty("--sheet", `${sheet ? Math.ceil(card.getBoundingClientRect().height) : 0}px`);
   }
+  narrow.addEventListener("change", measureSheet);
   if (window.ResizeObserver) {
     new ResizeObserver(() => {
       document.documentElement.style.setProperty("--top", `${Math.ceil($("top").getBoundingClientRect().height)}px`);
