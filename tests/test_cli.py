@@ -6,7 +6,8 @@ import sys
 
 from conftest import PLAIN, REPO
 
-MT = "China News Agency, Beijing, March 3rd. The new crown pneumonia cases fell, he said on the 2nd.\n"
+MT = ("China News Agency, Beijing, March 3rd. The new crown pneumonia cases fell, he said on the 2nd. The plan was "
+      "supported and supported by the residents.\n")
 
 
 def write(tmp_path, name, data):
@@ -27,7 +28,7 @@ def test_text_report_shows_location_span_suggestion_and_summary(cli, tmp_path):
     context, caret = lines[at + 1], lines[at + 2]
     start = caret.index("^")
     assert context[start:start + caret.count("^")] == "new crown pneumonia"
-    assert f"{path}: machine (MT likelihood" in r.out
+    assert f"{path}: machine (MT likelihood" in r.out or f"{path}: post-edited (MT likelihood" in r.out
     assert "agency: China News Service" in r.out and "dateline: Beijing, March 3" in r.out
     assert "source language: zh" in r.out
     assert r.out.rstrip().splitlines()[-1].startswith("signature: mtcheck:")

@@ -15,6 +15,7 @@ import jsonschema
 import numpy as np
 import pytest
 
+from mtcheck.core.rules import RULES
 from mtcheck.evaluate import stats
 from mtcheck.evaluate.calibrate import calibrate, snippet
 from mtcheck.evaluate.checking import check_texts, summarise
@@ -217,7 +218,7 @@ def test_rule_figures_by_hand():
     row = rule_figures("calque.term", human_docs=1, mt_docs=5, human_hits=1, mt_hits=9, n_human=9, n_mt=9)
     assert row.likelihood_ratio == pytest.approx((5.5 / 10) / (1.5 / 10))
     assert row.ratio_low < row.likelihood_ratio < row.ratio_high
-    assert row.weight == 3.5 and row.human_rate == pytest.approx(1 / 9)
+    assert row.weight == RULES["calque.term"].weight and row.human_rate == pytest.approx(1 / 9)
     table = rule_table(["calque.term", "marker.end", "repetition.phrase"],
                        [{"calque.term": 2}, {"calque.term": 1}, {}, {"repetition.phrase": 1}] * 10,
                        [False, True, True, False] * 10)
@@ -241,10 +242,11 @@ def test_pool_gives_the_same_summaries(checker, monkeypatch):
 MT_TEXT = ("China News Agency, Beijing, November 27th. The new crown pneumonia epidemic was supported and "
            "supported by the masses.\nRelevant departments will inspect and inspect the work in an all-round way.\n"
            + PLAIN)
-MILD_MT_TEXT = "China News Agency, Beijing, November 27th. " + PLAIN + "\n" + PLAIN
+MILD_MT_TEXT = ("China News Agency, Beijing, November 27th. The plan was supported and supported by residents in an "
+                "all-round way.\n" + PLAIN + "\n" + PLAIN)
 HUMAN_TEXT = ("BEIJING, Nov. 27 (Reuters) - Officials said the coronavirus outbreak was under control.\n"
               "Inspectors will review the work this week.\n" + PLAIN)
-FALSE_ALARM_TEXT = HUMAN_TEXT + "\nThe new crown pneumonia cases fell."
+FALSE_ALARM_TEXT = HUMAN_TEXT + "\nThe new crown pneumonia cases fell, the relevant person in charge said."
 # (human version, MT version) of each story: MT strong or mild, one human version with a calque.
 STORIES = ((HUMAN_TEXT, MT_TEXT), (HUMAN_TEXT, MT_TEXT), (HUMAN_TEXT, MILD_MT_TEXT), (FALSE_ALARM_TEXT, MILD_MT_TEXT))
 
@@ -297,7 +299,7 @@ def test_eval_end_to_end(cli, tmp_path):
     assert segment["segments"] == segment["matched"] == expected_segments
     assert segment["documents_rechecked"] == 0 and segment["correlation"]["kendall_tau_b"]["value"] < 0
     fired = {row["rule"]: row for row in report["rules"]["rules"]}
-    assert (fired["repetition.coordinated"]["mt_docs"], fired["repetition.coordinated"]["human_docs"]) == (2, 0)
+    assert (fired["repetition.coordinated"]["mt_docs"], fired["repetition.coordinated"]["human_docs"]) == (4, 0)
     assert (fired["calque.term"]["mt_docs"], fired["calque.term"]["human_docs"]) == (4, 1)
     assert "ROC AUC of MT likelihood    1.000" in r.out and "not evidence (ratio within [0.8, 1.25])" in r.out
     for name in ("roc.svg", "fluency_vs_score.svg"):
@@ -335,7 +337,8 @@ def test_calibration_snippet_is_read_by_the_config_and_changes_verdicts(cli, tmp
     (project / "pyproject.toml").write_text("[project]\nname = 'x'\n\n" + text, encoding="utf-8")
     loaded = config.load_config(project / "pyproject.toml")
     assert loaded.verdict_thresholds == (thresholds["post_edited"], thresholds["machine"])
-    between = PLAIN + "\nThe plan was supported and supported by the masses. The work was done in an all-round way.\n"
+    between = (PLAIN + "\nThe plan was supported and supported by the residents. The new crown pneumonia cases fell in "
+               "an all-round way.\n")
     from mtcheck.pipeline import Checker
 
     before, after = checker.check(between).provenance, Checker(loaded.merge()).check(between).provenance

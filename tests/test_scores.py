@@ -40,9 +40,10 @@ def test_mt_likelihood_rises_with_evidence_and_lists_it():
     none = scores.mt_likelihood([], 300)
     assert none.evidence == () and scores.verdict(none.value) == Verdict.human
     one = scores.mt_likelihood([finding(0, Severity.warning)], 300)
-    many = scores.mt_likelihood([finding(0, Severity.error)] * 3 + [finding(1, Severity.error, "marker.dateline")], 300)
+    many = scores.mt_likelihood([finding(0, Severity.error)] * 3 + [finding(1, Severity.error, "marker.dateline")]
+                                + [finding(2, Severity.error, "repetition.coordinated")] * 2, 300)
     assert none.value < one.value < many.value <= 1.0
-    assert {e.rule for e in many.evidence} == {"calque.phrase", "marker.dateline"}
+    assert {e.rule for e in many.evidence} == {"calque.phrase", "marker.dateline", "repetition.coordinated"}
     assert list(many.evidence) == sorted(many.evidence, key=lambda e: -e.contribution)
     assert scores.verdict(many.value) == Verdict.machine
 

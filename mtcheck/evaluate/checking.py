@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mtcheck.pipeline import Checker
 from mtcheck.progress import progress
@@ -27,6 +27,8 @@ class Checked:
     fluency: float
     rules: dict[str, int]  # rule id -> findings
     sentences: tuple[tuple[int, int, float], ...]  # (start, end, fluency score)
+    words: int = 0
+    pairs: dict[str, int] = field(default_factory=dict)  # reference-pair entry (file:line) -> findings
 
 
 def summarise(checker: Checker, text: str) -> Checked:
@@ -37,6 +39,8 @@ def summarise(checker: Checker, text: str) -> Checked:
         fluency=report.fluency.score,
         rules=dict(Counter(f.rule for f in report.findings)),
         sentences=tuple((s.start, s.end, s.score) for s in report.fluency.sentences),
+        words=len(text.split()),
+        pairs=dict(Counter(f.pair for f in report.findings if f.pair is not None)),
     )
 
 

@@ -20,6 +20,7 @@ from mtcheck.evaluate import calibrate as calibration_mod
 from mtcheck.evaluate import segments as segments_mod
 from mtcheck.evaluate import stats
 from mtcheck.evaluate.checking import Checked, check_texts
+from mtcheck.evaluate.evidence import evidence_rows
 from mtcheck.evaluate.labelled import LabelledDoc, LabelSpec, load_documents, load_segments
 from mtcheck.evaluate.per_rule import NEUTRAL_BAND, rule_table
 from mtcheck.models import InputError
@@ -114,6 +115,8 @@ def evaluate(path: str | Path, options: EvalOptions, checker: Checker) -> EvalRe
         segment_level = _segment_level(options, docs, checked, checker, errors, timer)
     document = _document_level(options, docs, checked, is_mt)
     rules = rule_table(checker.enabled, [c.rules for c in checked], list(is_mt), options.band)
+    story = [d.group or f"\0line {d.line}" for d in docs] if options.group_field else None
+    evidence = evidence_rows(checked, list(is_mt), story, resamples=options.resamples, seed=options.seed)
     calibration = None
     if options.target_precision is not None:
         points = stats.roc_points([c.likelihood for c in checked], is_mt)
@@ -134,7 +137,7 @@ def evaluate(path: str | Path, options: EvalOptions, checker: Checker) -> EvalRe
                             documents=f"{group_name} (whole groups drawn with replacement)" if options.group_field
                             else f"{group_name} (each class resampled to its own size)",
                             segments="grouped by document (a document's segments drawn together)"),
-        document=document, segment=segment_level, rules=rules, calibration=calibration,
+        document=document, segment=segment_level, rules=rules, evidence=evidence, calibration=calibration,
         errors=errors, seconds=timer.total(),
     )
 

@@ -141,6 +141,44 @@ class RuleFigures(ReportModel):
                                       "fired'.")
 
 
+class EvidenceRow(ReportModel):
+    """How often a rule, or one reference-pair entry, fires in human and in MT text."""
+
+    kind: str = Field(description="'rule' or 'entry' (a reference pair).")
+    id: str = Field(description="The rule id, or the entry's file:line.")
+    rule: str = Field(description="The rule (for an entry, the rule its category reports under).")
+    phrase: str | None = Field(default=None, description="The entry's mt_phrase.")
+    human_hits: int
+    mt_hits: int
+    human_docs: int = Field(description="Human documents with at least one hit.")
+    mt_docs: int
+    groups: int = Field(description="Distinct source stories (--group) with a hit in either class.")
+    human_rate: float = Field(description="Hits per 1,000 words of human text.")
+    mt_rate: float = Field(description="Hits per 1,000 words of MT text.")
+    likelihood_ratio: float = Field(
+        description="MT rate / human rate. When either count is 0, 0.5 is added to the human count and 0.5 x (MT "
+                    "words / human words) to the MT count, so an MT-only entry is not pushed below 1 by a larger MT "
+                    "corpus.")
+    low: float | None = Field(description="95% bootstrap percentile interval of the ratio, resampling whole source "
+                                          "stories (documents when there is no --group).")
+    high: float | None
+
+
+class EvidenceTable(ReportModel):
+    """What `mtcheck pairs stats` prints: per rule and per reference-pair entry."""
+
+    inputs: list[str]
+    signature: str
+    human_documents: int
+    mt_documents: int
+    human_words: int
+    mt_words: int
+    resamples: int
+    seed: int
+    grouped_by: str | None
+    rows: list[EvidenceRow] = Field(description="Rules first, then entries; each by likelihood ratio, highest first.")
+
+
 class RuleTable(ReportModel):
     band: tuple[float, float] = Field(description="Likelihood ratios within this band are 'not evidence'.")
     rules: list[RuleFigures] = Field(description="Sorted by likelihood ratio, highest first.")
@@ -182,6 +220,8 @@ class EvalReport(ReportModel):
     document: DocumentLevel
     segment: SegmentLevel | None = None
     rules: RuleTable
+    evidence: list[EvidenceRow] = Field(default_factory=list, description="Per rule: hits per 1,000 words in human "
+                                                                          "and MT text and their ratio.")
     calibration: Calibration | None = None
     errors: list[InputError] = Field(default_factory=list, description="Malformed records and unreadable inputs, as "
                                                                        "FILE:LINE.")

@@ -7,7 +7,7 @@ import re
 from mtcheck.core.rules.base import Context, Family, flags, passes, register, rule
 
 PHRASE = rule(
-    "calque.phrase", "warning", weight=3.0, fix="sometimes",
+    "calque.phrase", "warning", weight=1.5, fix="sometimes",
     message="literal translation of a source-language expression",
     description="An idiom, officialese or construction rendered word for word (\"sanctions club\", "
                 "\"in an all-round way\"). Phrase lists live in reference_pairs/phrases/; an entry marked "
@@ -22,7 +22,7 @@ PHRASE = rule(
     ),
 )
 TERM = rule(
-    "calque.term", "error", weight=3.5, fix="sometimes",
+    "calque.term", "error", weight=2.5, fix="sometimes",
     message="non-standard name for a term, agency or institution",
     description="A disease, agency, institution or title under a name no English desk uses "
                 "(\"new crown pneumonia\", \"China News Agency\").",

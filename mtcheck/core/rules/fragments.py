@@ -14,7 +14,7 @@ import re
 from mtcheck.core.rules.base import Context, Family, flags, passes, register, rule
 
 ECHO = rule(
-    "fragment.echo", "warning", weight=2.5, fix="never",
+    "fragment.echo", "warning", weight=2.0, fix="never",
     message="verbless fragment echoing the previous sentence",
     description="A short sentence with no finite verb whose words repeat the sentence before it: the tail of a "
                 "source sentence translated twice.",
@@ -26,7 +26,7 @@ ECHO = rule(
     ),
 )
 LOWER_START = rule(
-    "fragment.lowercase-start", "error", weight=2.5, fix="never",
+    "fragment.lowercase-start", "error", weight=2.0, fix="never",
     message="sentence starts in lower case after a full stop",
     description="A full stop inside what should be one sentence (\"is not true. democracy.\"), or a sentence "
                 "cut in two.",
@@ -38,7 +38,7 @@ LOWER_START = rule(
     ),
 )
 DANGLING = rule(
-    "fragment.dangling-end", "warning", weight=1.0, fix="never",
+    "fragment.dangling-end", "warning", weight=1.5, fix="never",
     message="sentence ends on a conjunction, article or preposition",
     description="A sentence cut off after \"and\", \"the\", \"of\" and the like: the rest of the source "
                 "clause was lost.",
@@ -63,7 +63,7 @@ UNBALANCED = rule(
     ),
 )
 STRAY_CAPITAL = rule(
-    "fragment.stray-capital", "warning", weight=1.0, fix="never",
+    "fragment.stray-capital", "warning", weight=0.8, fix="never",
     message="function word capitalised in mid-sentence",
     description="A word such as \"Be\", \"The\" or \"And\" capitalised between two lower-case words "
                 "(\"doubly Be cautious\"): what is left of a sentence break in the source, or a title case "

@@ -25,7 +25,7 @@ END = rule(
     ),
 )
 CREDIT = rule(
-    "marker.credit", "info", weight=0.5, fix="never",
+    "marker.credit", "info", weight=0.3, fix="never",
     message="reporter or editor credit line",
     description="Lines such as \"Responsible editor: ...\" (责任编辑) or \"(Reporter Zhang San)\" carried over "
                 "from the source page; plain \"Editor:\"/\"Source:\" web furniture is reported at info level.",
@@ -36,7 +36,7 @@ CREDIT = rule(
     ),
 )
 DATELINE = rule(
-    "marker.dateline", "warning", weight=4.0, fix="never",
+    "marker.dateline", "warning", weight=1.0, fix="never",
     message="Chinese-wire dateline rendered word for word",
     description="\"China News Agency, Washington, November 27th.\" is 中新社华盛顿11月27日电; wire style is "
                 "\"WASHINGTON, Nov. 27 (CNS) --\".",
@@ -48,7 +48,7 @@ DATELINE = rule(
     ),
 )
 BARE_ORDINAL = rule(
-    "marker.ordinal-date", "warning", weight=1.5, fix="never",
+    "marker.ordinal-date", "warning", weight=0.8, fix="never",
     message="bare ordinal date without a month",
     description="\"on the 26th\" renders 26日, whose month the Chinese reader takes from the dateline; English "
                 "names the month or the weekday.",

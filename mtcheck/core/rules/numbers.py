@@ -12,7 +12,7 @@ import re
 from mtcheck.core.rules.base import Context, Family, flags, passes, register, rule
 
 MALFORMED = rule(
-    "number.malformed", "warning", weight=1.0, fix="never",
+    "number.malformed", "warning", weight=0.8, fix="never",
     message="malformed number",
     description="A figure whose separators cannot be English: thousands grouped in fours (\"1,0000\", the "
                 "Chinese 万), a decimal point before a thousands comma (\"5.17,000\"), or a decimal figure "

@@ -14,7 +14,7 @@ import unicodedata
 from mtcheck.core.rules.base import Context, Family, flags, passes, register, rule
 
 SPACE_BEFORE = rule(
-    "punctuation.space-before", "warning", weight=2.0, fix="always",
+    "punctuation.space-before", "warning", weight=1.5, fix="always",
     message="space before punctuation",
     description="A space before . , ; : ? or ! (\"anti-democratic .\"): a tokeniser's output.",
     suggestion="remove the space",
@@ -25,7 +25,7 @@ SPACE_BEFORE = rule(
     ),
 )
 SPACE_INSIDE = rule(
-    "punctuation.space-inside", "warning", weight=1.0, fix="sometimes",
+    "punctuation.space-inside", "warning", weight=0.3, fix="sometimes",
     message="space inside quotation marks or brackets",
     description="Quotes or brackets padded with spaces ('\" Sports Bar Youth \"', \"( 2021 )\"): a tokeniser's "
                 "output. Padding on one side of straight quotes may be a mis-paired quote, so a person decides.",
@@ -38,7 +38,7 @@ SPACE_INSIDE = rule(
     ),
 )
 DOUBLED = rule(
-    "punctuation.doubled", "warning", weight=0.8, fix="sometimes",
+    "punctuation.doubled", "warning", weight=1.5, fix="sometimes",
     message="doubled punctuation",
     description="Two punctuation marks where one belongs (\",,\", \",.\", \"!!\"); an ellipsis is fine. Two of "
                 "the same mark are fixed safely; two different ones need a person to choose.",
@@ -49,7 +49,7 @@ DOUBLED = rule(
     ),
 )
 FULL_WIDTH = rule(
-    "punctuation.full-width", "error", weight=3.0, fix="sometimes",
+    "punctuation.full-width", "error", weight=0.3, fix="sometimes",
     message="full-width (Chinese) punctuation in English text",
     description="Full-width marks such as ，。：；（）！？、《》 or “” beside Chinese characters. Marks with an "
                 "ASCII form are fixed safely; book-title and corner brackets need a person.",
@@ -59,7 +59,7 @@ FULL_WIDTH = rule(
     ),
 )
 IDEOGRAPHIC_SPACE = rule(
-    "punctuation.ideographic-space", "warning", weight=2.5, fix="always",
+    "punctuation.ideographic-space", "warning", weight=0.5, fix="always",
     message="ideographic (full-width) space",
     description="U+3000, the Chinese full-width space, inside a line (at the start of a paragraph it is an "
                 "indent, reported by punctuation.indent).",
@@ -70,7 +70,7 @@ IDEOGRAPHIC_SPACE = rule(
     ),
 )
 INDENT = rule(
-    "punctuation.indent", "info", weight=1.5, fix="always",
+    "punctuation.indent", "info", weight=0.3, fix="always",
     message="paragraph indented with spaces",
     description="Leading spaces on a paragraph: Chinese full-width indentation turned into ASCII spaces.",
     suggestion="remove the indentation",

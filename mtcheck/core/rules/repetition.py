@@ -15,10 +15,12 @@ from mtcheck.core.morphology import irregular_table
 from mtcheck.core.rules.base import Context, Family, flags, passes, register, rule
 
 DOUBLED = rule(
-    "repetition.doubled-word", "error", weight=1.5, fix="always",
+    "repetition.doubled-word", "error", weight=1.5, fix="sometimes",
     message="word repeated",
     description="The same word twice in a row (\"the the\"). Good English doublings (\"had had\", "
-                "\"that that\") and names with a doubled syllable (\"Li Li\") are left alone.",
+                "\"that that\"), names with a doubled syllable (\"Li Li\") and names in capitals are left alone; "
+                "a longer doubled capitalised word (\"African African\") is a warning with no safe fix, since "
+                "a few names do double.",
     suggestion="delete the repeated word",
     examples=(
         flags("The minister said the the plan would go ahead.", fixed="The minister said the plan would go ahead."),
@@ -28,7 +30,7 @@ DOUBLED = rule(
     ),
 )
 COORDINATED = rule(
-    "repetition.coordinated", "error", weight=3.0, fix="never",
+    "repetition.coordinated", "error", weight=2.5, fix="never",
     message="the same word on both sides of 'and'/'or'",
     description="A coordinated duplicate such as \"supported and supported\": the source had two near-synonyms "
                 "and the translation collapsed them into one word. Intensifying pairs (\"more and more\", "
@@ -44,13 +46,27 @@ COORDINATED = rule(
     ),
 )
 PHRASE = rule(
-    "repetition.phrase", "warning", weight=1.0, fix="never",
+    "repetition.phrase", "warning", weight=2.0, fix="never",
     message="phrase repeated",
     description="A phrase of two to eight words immediately repeated.",
     suggestion="delete the repetition",
     examples=(
         flags("The plan will be put in place in place by the end of the year."),
         passes("The plan will be put in place by the end of the year."),
+    ),
+)
+OPENER = rule(
+    "repetition.opener", "info", weight=0.5, fix="never",
+    message="the same reporting formula opens sentence after sentence",
+    description="\"The article pointed out that ... The article emphasized that ... The article believes that ...\": "
+                "文章指出/强调/认为 rendered each time as a fresh opener. Wire copy varies the attribution or lets "
+                "the quotation run on. Reported from the third opener with the same subject on.",
+    suggestion="vary the attribution, or run the points on without repeating it",
+    examples=(
+        flags("The article pointed out that trade grew. The article stated that prices fell. "
+              "The article believes that jobs will follow."),
+        passes("The article pointed out that trade grew. It also said prices fell. "
+               "Officials believe jobs will follow."),
     ),
 )
 
@@ -76,6 +92,13 @@ _SAME_LINE_GAP = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?")  # white space short of a
 _IN_PHRASE_GAP = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?|['’-]")
 _BETWEEN_GAP = re.compile(r"[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?")
 _CONJUNCTIONS = frozenset(("and", "or"))
+# "The article pointed out that": a reporting formula opening a sentence.
+_OPENER = re.compile(
+    r"(?:The|This|That) (article|statement|report|document|communiqu[eé]|letter|speech|editorial|commentary|circular|"
+    r"notice|opinion|plan|paper|white paper|meeting|conference|announcement|survey|study) (?:also )?(?:pointed out|"
+    r"stated|said|stressed|emphasi[sz]e[sd]?|believes|noted|holds|held|argued|added|maintained|explained|indicated|"
+    r"proposed|mentioned|called for|required) that\b")
+_OPENERS_BEFORE_REPORT = 2
 _MIN_DOUBLED_NAME = 5  # shorter doubled capitalised words are names (Li Li, Ni Ni)
 _POSSESSIVE = re.compile(r"['’](?:s\b|(?=\s))")
 _PARTICIPLE = re.compile(r"[a-z]+(?:ed|en)")
@@ -90,10 +113,12 @@ def _irregular_participles() -> frozenset[str]:
 class Repetition(Family):
     name = "repetition"
     description = "Doubled words, coordinated duplicates, repeated phrases."
-    rules = (DOUBLED, COORDINATED, PHRASE)
+    rules = (DOUBLED, COORDINATED, PHRASE, OPENER)
 
     def check(self, ctx: Context) -> None:
-        if not ctx.wants(*self.rules):
+        if ctx.wants(OPENER):
+            self._openers(ctx)
+        if not ctx.wants(DOUBLED, COORDINATED, PHRASE):
             return
         scan = _Scan(ctx)
         found: list[tuple[int, int]] = []  # (first word, last word) of reported spans
@@ -108,6 +133,26 @@ class Repetition(Family):
                 if span and not any(a <= span[1] and span[0] <= b for a, b in found):
                     found.append(span)
                 p = same.find(needle, p + 1)
+
+
+    @staticmethod
+    def _openers(ctx: Context) -> None:
+        text = ctx.doc.text
+        seen: dict[str, int] = {}
+        for s in ctx.doc.sentences:
+            m = _OPENER.match(text, s.start, s.end)
+            if m is None:
+                continue
+            subject = m.group(1).lower()
+            seen[subject] = seen.get(subject, 0) + 1
+            if seen[subject] >= _OPENERS_BEFORE_REPORT + 1:
+                ordinal = _ordinal(seen[subject])
+                ctx.report(OPENER, m.start(), m.end(),
+                           message=f"\"The {subject} ... that\" opens a sentence for the {ordinal} time")
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
 class _Scan:

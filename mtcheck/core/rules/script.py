@@ -14,7 +14,7 @@ from mtcheck.core.language import span_language
 from mtcheck.core.rules.base import Context, Family, flags, passes, register, rule
 
 RESIDUE = rule(
-    "script.residue", "error", weight=3.0, fix="never",
+    "script.residue", "error", weight=2.0, fix="never",
     message="text in a non-Latin script",
     description="Characters of another script (Han, Kana, Hangul, Cyrillic, Arabic, ...) left in English copy: "
                 "untranslated source text. Latin-script names, with or without diacritics, are not flagged.",
