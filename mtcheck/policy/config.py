@@ -69,19 +69,31 @@ class VerdictThresholds(_Strict):
 class Config(_Strict):
     """The settings of one config file; `path` is the file they came from (None: defaults)."""
 
+    # The descriptions are what an editor shows for each key (reports/schema/config.schema.json).
     path: Path | None = Field(default=None, exclude=True, description="The file these settings came from.")
-    select: list[str] | None = None
-    ignore: list[str] = Field(default_factory=list)
-    pairs: list[str] = Field(default_factory=list)
-    default_pairs: bool = True
-    fail_on: Literal["info", "warning", "error", "never"] | None = None
-    max_mt_likelihood: float | None = Field(default=None, ge=0, le=1)
-    min_fluency: float | None = Field(default=None, ge=0, le=100)
-    include: list[str] = Field(default_factory=list)
-    exclude: list[str] = Field(default_factory=list)
-    severity: dict[str, Literal["info", "warning", "error"]] = Field(default_factory=dict)
-    verdict: VerdictThresholds | None = None
-    baseline: str | None = None
+    select: list[str] | None = Field(
+        default=None, description='Only these rules: ids, families or categories, or "all" (`mtcheck rules`).')
+    ignore: list[str] = Field(default_factory=list, description="Skip these rules: ids, families or categories.")
+    pairs: list[str] = Field(default_factory=list,
+                             description="Reference-pair files or folders besides the shipped ones, relative to "
+                                         "this file.")
+    default_pairs: bool = Field(default=True, description="Load the reference pairs shipped with mtcheck.")
+    fail_on: Literal["info", "warning", "error", "never"] | None = Field(
+        default=None, description="`mtcheck check` exits 1 when a finding has this severity or higher.")
+    max_mt_likelihood: float | None = Field(default=None, ge=0, le=1,
+                                            description="A document whose MT likelihood is above this fails.")
+    min_fluency: float | None = Field(default=None, ge=0, le=100,
+                                      description="A document whose fluency (0-100) is below this fails.")
+    include: list[str] = Field(default_factory=list,
+                               description="Globs of the files to check, relative to this file (** spans folders).")
+    exclude: list[str] = Field(default_factory=list, description="Globs of files not to check.")
+    severity: dict[str, Literal["info", "warning", "error"]] = Field(
+        default_factory=dict, description="Rule id -> severity, replacing the rule's default.")
+    verdict: VerdictThresholds | None = Field(
+        default=None, description="MT-likelihood thresholds of the verdicts (`mtcheck eval --calibrate` writes "
+                                  "them).")
+    baseline: str | None = Field(default=None, description="A baseline file (`mtcheck check --write-baseline`), "
+                                                           "relative to this file: its findings are not reported.")
 
     @property
     def base_dir(self) -> Path:
