@@ -65,7 +65,7 @@ def exported_schema(name: str) -> dict[str, Any]:
     """An exported schema by name ("check-report", "config", ...): from the installed
     package (a wheel carries them as mtcheck/schema/), else from reports/schema/ of a checkout."""
     file = f"{name}.schema.json"
-    packaged = resources.files("mtcheck").joinpath("schema", file)
+    packaged = resources.files("mtcheck") / "schema" / file
     if packaged.is_file():
         return json.loads(packaged.read_text(encoding="utf-8"))
     checkout = Path(__file__).resolve().parents[1] / "reports" / "schema" / file
