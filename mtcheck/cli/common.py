@@ -72,6 +72,21 @@ def add_rule_options(p: argparse.ArgumentParser) -> None:
                    help="skip these rules: ids, families or categories, comma-separated (repeatable)")
 
 
+def add_encoding_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--encoding", type=_encoding, default=None, metavar="NAME",
+                   help="decode files without a byte-order mark as NAME, e.g. cp1252, gb18030, big5 for legacy "
+                        "archives (default: UTF-8; JSONL is always UTF-8)")
+
+
+def _encoding(value: str) -> str:
+    from mtcheck.read.text import UnknownEncoding, text_encoding
+
+    try:
+        return text_encoding(value)
+    except UnknownEncoding as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def add_config_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", metavar="PATH",
                    help="use this config file instead of discovering one from each file's folder upwards")

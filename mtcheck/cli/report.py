@@ -11,6 +11,7 @@ from mtcheck.cli.common import (
     EXIT_OK,
     CheckerForFile,
     UsageError,
+    add_encoding_option,
     add_rule_options,
     error,
     positive_int,
@@ -41,6 +42,7 @@ def register(sub) -> None:
                    help="with --engine dask: the scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster)")
     p.add_argument("--input-format", default="auto", metavar="FORMAT",
                    help="read every file as this format (default: auto, by extension)")
+    add_encoding_option(p)
     p.add_argument("--max-bytes", type=positive_int, default=None, metavar="N",
                    help="refuse a file (or a JSONL line) larger than N bytes (default: 50 MB)")
     p.add_argument("--fail-on", choices=FAIL_ON, default=None,
@@ -86,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
         glob_base=from_config.base_dir if from_config is not None else None,
         config=str(config.path) if config is not None and config.path is not None else None,
         engine=args.engine, scheduler=args.scheduler, input_format=args.input_format,
-        max_bytes=args.max_bytes or DEFAULT_MAX_BYTES, quiet=args.quiet,
+        max_bytes=args.max_bytes or DEFAULT_MAX_BYTES, quiet=args.quiet, encoding=args.encoding,
     )
     try:
         summary = run_report(checker, options, on_error=error)
