@@ -69,7 +69,7 @@ def test_encoding_decodes_legacy_archives_exactly():
             decode(data, "old.txt")
         source = decode(data, "old.txt", encoding)
         assert source.text == text and source.encoding == encoding
-    with pytest.raises(InputProblem, match="not valid big5 .*is --encoding right"):
+    with pytest.raises(InputProblem, match=r"not valid big5 .*is --encoding right"):
         decode("caf\u00e9 \u201cx\u201d".encode("cp1252"), "old.txt", "big5")
     assert decode("\ufeffBOM wins".encode("utf-8"), "x.txt", "cp1252").text == "BOM wins"
 
