@@ -28,6 +28,7 @@ from mtcheck.policy import FAIL_ON
 
 if TYPE_CHECKING:
     from mtcheck.corpus.index import References
+    from mtcheck.models import DocumentReport
     from mtcheck.read import InputProblem, Source
 
 OUTPUT_FORMATS = ("text", "json", "jsonl", "sarif", "junit", "github", "rdjson", "csv", "gitlab")
@@ -71,6 +72,9 @@ def register(sub) -> None:
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                        help="colour the text report (default: auto, on a terminal; NO_COLOR is honoured)")
     check.add_argument("-q", "--quiet", action="store_true", help="text format: print only the per-document summaries")
+    check.add_argument("--provenance-out", metavar="DIR",
+                       help="write each document's verdict as IPTC digital source type: a JSON-LD snippet per "
+                            "document, and a copy of each NITF and NewsML-G2 file carrying it")
     check.set_defaults(run=run)
 
 
@@ -138,6 +142,7 @@ def run(args: argparse.Namespace) -> int:
                 else make_renderer(args.format, Style.for_stream(sys.stdout, args.color), args.quiet))
     run_info = RunInfo(signature="", exit_code=EXIT_OK, arguments=list(files), baseline=args.baseline)
     recorded, failed = [], False
+    checked: list[DocumentReport] = []  # for --provenance-out
 
     for name, config in plan:
         shown = stdin_name if name == "-" and stdin_name else name
@@ -155,6 +160,8 @@ def run(args: argparse.Namespace) -> int:
                 error(str(item))
                 continue
             doc = checker.check_source(item)
+            if args.provenance_out:
+                checked.append(doc)
             for problem in doc.warnings:
                 warning(f"{name}: {problem}")
             if recording is not None:
@@ -165,6 +172,14 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(renderer.document(doc, item.file_text))
             sys.stdout.flush()
 
+    if args.provenance_out:
+        from mtcheck.publish.provenance import ProvenanceError, write_provenance
+
+        try:
+            write_provenance(Path(args.provenance_out), checked)
+        except ProvenanceError as exc:
+            error(f"provenance not written: {exc}")
+            run_info.errors.append(InputError(source=args.provenance_out, message=str(exc)))
     run_info.signature = checkers.signature()
     run_info.exit_code = EXIT_ERROR if run_info.errors else EXIT_FINDINGS if failed else EXIT_OK
     sys.stdout.write(renderer.finish(run_info))
