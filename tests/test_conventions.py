@@ -4,8 +4,10 @@ shell completion, a config schema for editors, --encoding for legacy archives.""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -145,3 +147,11 @@ def test_zsh_and_fish_scripts_parse(cli, tmp_path, shell):
         offered = subprocess.run(["fish", "-c", f"source {script}; complete -C 'mtcheck check --format gitl'"],
                                  capture_output=True, text=True, timeout=30)
         assert offered.stdout.split()[:1] == ["gitlab"]
+
+
+def test_format_of_knows_every_extension_before_any_file_is_read():
+    # A fresh process: no reader module imported yet (check --stdin-filename asks first).
+    script = "from mtcheck.read.formats import format_of; print(format_of('a.md'), format_of('b.nitf'))"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.stdout.split() == ["markdown", "nitf"], done.stderr

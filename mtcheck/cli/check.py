@@ -151,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
             run_info.skipped.append(shown)
             continue
         checker = checkers.checker_for(config)
-        fmt = format_of(shown) if args.input_format == "auto" else args.input_format
+        fmt = format_of(shown) if args.input_format == "auto" else args.input_format  # stdin: by its name
         for item in iter_documents(name, max_bytes, fmt, args.encoding):
             if shown != name:
                 item = _renamed(item, shown)

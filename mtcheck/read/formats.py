@@ -35,6 +35,7 @@ def register(name: str, extensions: tuple[str, ...], reader: Reader, stream: Str
 
 
 def format_of(path: str | Path) -> str:
+    _load_readers()  # the extensions are registered by the reader modules as they are imported
     return EXTENSIONS.get(Path(str(path)).suffix.lower(), "text")
 
 
