@@ -28,6 +28,7 @@ from mtcheck.core import scores
 from mtcheck.core.agencies import default_registry
 from mtcheck.core.analysis import Analysis, Analyzer
 from mtcheck.core.language import LANGDETECT_SEED
+from mtcheck.core.packs import resolve_packs
 from mtcheck.core.provenance import content_hash, document_language, find_agency, source_language
 from mtcheck.core.rules import RULES, RuleSelectionError, resolve_rules
 from mtcheck.core.signature import Signature
@@ -61,6 +62,9 @@ class Checker:
         self.options = options = options or Options()
         sources: list[Path] = [pairs_mod.default_pairs_dir() / "phrases"] if options.default_pairs else []
         sources.extend(Path(p) for p in options.pairs)
+        self.packs = resolve_packs(options.packs)
+        for pack in self.packs:
+            sources.extend(pack.pair_files())
         self.pairs = pairs_mod.build(sources)
         self.enabled = resolve_rules(options.select, options.ignore)
         self.severities = options.severity_overrides
@@ -73,7 +77,8 @@ class Checker:
         self.baseline = BaselineIndex.load(options.baseline) if options.baseline else None
         self.references = references
         self.signature = Signature(
-            version=__version__, pairs=self.pairs.digest, extra_pairs=len(options.pairs), entries=len(self.pairs),
+            version=__version__, pairs=self.pairs.digest, extra_pairs=len(options.pairs) + len(self.packs),
+            entries=len(self.pairs),
             rules="all" if len(self.enabled) == len(RULES) else f"{len(self.enabled)}of{len(RULES)}",
             scores=scores.weights_digest(), langdetect_seed=LANGDETECT_SEED,
             severities=_digest(options.severities) if options.severities else None,
@@ -81,6 +86,8 @@ class Checker:
             else None,
             references=references.describe() if references is not None else None,
         )
+        if self.packs:
+            self.signature = self.signature.extended(packs=",".join(p.describe() for p in self.packs))
 
     def check(self, text: str, name: str = "<text>") -> DocumentReport:
         """Check a text given as a string (plain text)."""

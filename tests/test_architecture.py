@@ -18,7 +18,7 @@ LAYERS = [
     ("pipeline", ("mtcheck.pipeline", "mtcheck.workers")),
     ("renderers", ("mtcheck.render",)),
     ("applications", ("mtcheck.align", "mtcheck.batch", "mtcheck.evaluate", "mtcheck.fix", "mtcheck.schemas",
-                      "mtcheck.web", "mtcheck.cli")),
+                      "mtcheck.web", "mtcheck.lsp", "mtcheck.publish", "mtcheck.cli")),
 ]
 # The package's front door (`mtcheck.check`, `python -m mtcheck`) may reach anything.
 FACADE = ("mtcheck", "mtcheck.__main__")

@@ -54,6 +54,7 @@ class RunOptions:
     scheduler: str | None = None
     input_format: str = "auto"
     max_bytes: int = DEFAULT_MAX_BYTES
+    encoding: str | None = None  # of files without a byte-order mark (--encoding); None: UTF-8
     quiet: bool = False
     title: str = field(default="")
 
@@ -147,7 +148,7 @@ def _documents(options: RunOptions, discovery: Discovery) -> Iterator[Source | I
             yield item
             continue
         try:
-            yield from iter_documents(item, options.max_bytes, options.input_format)
+            yield from iter_documents(item, options.max_bytes, options.input_format, options.encoding)
         except Exception as exc:
             yield InputProblem(item, f"internal error while reading: {type(exc).__name__}: {exc}")
 

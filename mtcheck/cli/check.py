@@ -16,6 +16,7 @@ from mtcheck.cli.common import (
     CheckerForFile,
     UsageError,
     add_config_option,
+    add_encoding_option,
     add_rule_options,
     error,
     number_between,
@@ -27,8 +28,10 @@ from mtcheck.policy import FAIL_ON
 
 if TYPE_CHECKING:
     from mtcheck.corpus.index import References
+    from mtcheck.models import DocumentReport
+    from mtcheck.read import InputProblem, Source
 
-OUTPUT_FORMATS = ("text", "json", "jsonl", "sarif", "junit", "github", "rdjson", "csv")
+OUTPUT_FORMATS = ("text", "json", "jsonl", "sarif", "junit", "github", "rdjson", "csv", "gitlab")
 
 
 def register(sub) -> None:
@@ -41,6 +44,12 @@ def register(sub) -> None:
     check.add_argument("--format", choices=OUTPUT_FORMATS, default="text", help="output format (default: text)")
     check.add_argument("--input-format", default="auto", metavar="FORMAT",
                        help="how to read the inputs: auto (by extension), text, markdown, html, ... (default: auto)")
+    add_encoding_option(check)
+    check.add_argument("--stdin-filename", metavar="NAME",
+                       help="the name of the text read from stdin: picks its reader by extension, its config from "
+                            "its folder, and names it in the output (as editors and pre-commit tools pass it)")
+    check.add_argument("--statistics", action="store_true",
+                       help="print how many findings each rule has instead of the findings (text or json)")
     add_config_option(check)
     check.add_argument("--fail-on", choices=FAIL_ON, default=None,
                        help="exit 1 when a finding has this severity or higher (default: the config's, else error)")
@@ -63,10 +72,22 @@ def register(sub) -> None:
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                        help="colour the text report (default: auto, on a terminal; NO_COLOR is honoured)")
     check.add_argument("-q", "--quiet", action="store_true", help="text format: print only the per-document summaries")
+    check.add_argument("--provenance-out", metavar="DIR",
+                       help="write each document's verdict as IPTC digital source type: a JSON-LD snippet per "
+                            "document, and a copy of each NITF and NewsML-G2 file carrying it")
     check.set_defaults(run=run)
 
 
 _fraction, _score = number_between(0.0, 1.0), number_between(0.0, 100.0)
+
+
+def _renamed(item: Source | InputProblem, name: str) -> Source | InputProblem:
+    """A document (or problem) read from stdin, under its --stdin-filename."""
+    from mtcheck.read import InputProblem
+
+    if isinstance(item, InputProblem):
+        return InputProblem(name, item.message)
+    return dataclasses.replace(item, name=name)
 
 
 def _open_references(args: argparse.Namespace) -> References | None:
@@ -87,10 +108,11 @@ def run(args: argparse.Namespace) -> int:
     from mtcheck.models import InputError
     from mtcheck.policy.baseline import document_key, record, write_baseline
     from mtcheck.read import DEFAULT_MAX_BYTES, InputProblem
-    from mtcheck.read.formats import formats, iter_documents
+    from mtcheck.read.formats import format_of, formats, iter_documents
     from mtcheck.render import Style
     from mtcheck.render.ci import RunInfo
     from mtcheck.render.formats import make_renderer
+    from mtcheck.render.statistics import StatisticsRenderer
 
     files = args.files or ["-"]
     if files == ["-"] and sys.stdin.isatty():
@@ -99,32 +121,47 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("stdin ('-') can be read only once")
     if args.input_format != "auto" and args.input_format not in formats():
         raise UsageError(f"--input-format: unknown format {args.input_format!r} (known: auto, {', '.join(formats())})")
+    if args.stdin_filename is not None and "-" not in files:
+        raise UsageError("--stdin-filename names the text read from stdin; read stdin ('-' or no files)")
+    if args.statistics and args.format not in ("text", "json"):
+        raise UsageError("--statistics prints text or json, not " + args.format)
     overrides = overrides_from_args(args)
     if args.write_baseline and not args.baseline:
         # Recording today's findings: nothing fails but an input that cannot be checked.
         overrides = dataclasses.replace(overrides, fail_on="never", max_mt_likelihood=None, min_fluency=None)
     checkers = CheckerForFile(args, references=_open_references(args), overrides=overrides,
                               missing_baseline_ok=bool(args.write_baseline))
-    plan = [(name, checkers.config_for(name)) for name in files]  # every config read before any output
+    stdin_name = args.stdin_filename
+    # every config read before any output; stdin's is its --stdin-filename's folder's
+    plan = [(name, checkers.config_for(stdin_name if name == "-" and stdin_name else name)) for name in files]
     for _, config in plan:
         checkers.checker_for(config)  # and every checker built: a bad setting stops the run before output
     recording = Path(args.write_baseline).resolve().parent if args.write_baseline else None
     max_bytes = args.max_bytes or DEFAULT_MAX_BYTES
-    renderer = make_renderer(args.format, Style.for_stream(sys.stdout, args.color), args.quiet)
+    renderer = (StatisticsRenderer(args.format == "json") if args.statistics
+                else make_renderer(args.format, Style.for_stream(sys.stdout, args.color), args.quiet))
     run_info = RunInfo(signature="", exit_code=EXIT_OK, arguments=list(files), baseline=args.baseline)
     recorded, failed = [], False
+    checked: list[DocumentReport] = []  # for --provenance-out
 
     for name, config in plan:
-        if config is not None and name != "-" and Path(name).is_file() and not config.includes(name):
-            run_info.skipped.append(name)
+        shown = stdin_name if name == "-" and stdin_name else name
+        named_file = shown != name or (name != "-" and Path(name).is_file())
+        if config is not None and named_file and not config.includes(shown):
+            run_info.skipped.append(shown)
             continue
         checker = checkers.checker_for(config)
-        for item in iter_documents(name, max_bytes, args.input_format):
+        fmt = format_of(shown) if args.input_format == "auto" else args.input_format  # stdin: by its name
+        for item in iter_documents(name, max_bytes, fmt, args.encoding):
+            if shown != name:
+                item = _renamed(item, shown)
             if isinstance(item, InputProblem):
                 run_info.errors.append(InputError(source=item.source, message=item.message))
                 error(str(item))
                 continue
             doc = checker.check_source(item)
+            if args.provenance_out:
+                checked.append(doc)
             for problem in doc.warnings:
                 warning(f"{name}: {problem}")
             if recording is not None:
@@ -135,6 +172,14 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(renderer.document(doc, item.file_text))
             sys.stdout.flush()
 
+    if args.provenance_out:
+        from mtcheck.publish.provenance import ProvenanceError, write_provenance
+
+        try:
+            write_provenance(Path(args.provenance_out), checked)
+        except ProvenanceError as exc:
+            error(f"provenance not written: {exc}")
+            run_info.errors.append(InputError(source=args.provenance_out, message=str(exc)))
     run_info.signature = checkers.signature()
     run_info.exit_code = EXIT_ERROR if run_info.errors else EXIT_FINDINGS if failed else EXIT_OK
     sys.stdout.write(renderer.finish(run_info))

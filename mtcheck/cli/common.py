@@ -66,10 +66,28 @@ def add_rule_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--pairs", action="append", default=[], metavar="PATH",
                    help="add a reference-pairs file or folder (repeatable)")
     p.add_argument("--no-default-pairs", action="store_true", help="do not load the shipped reference pairs")
+    p.add_argument("--pack", action="append", default=[], metavar="NAME|PATH",
+                   help="enable a rule pack: an installed pack's name (`mtcheck packs`) or a pack folder "
+                        "(repeatable; added to the config's)")
     p.add_argument("--select", action="append", default=[], metavar="RULES",
                    help="only these rules: ids, families or categories, comma-separated (repeatable)")
     p.add_argument("--ignore", action="append", default=[], metavar="RULES",
                    help="skip these rules: ids, families or categories, comma-separated (repeatable)")
+
+
+def add_encoding_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--encoding", type=_encoding, default=None, metavar="NAME",
+                   help="decode files without a byte-order mark as NAME, e.g. cp1252, gb18030, big5 for legacy "
+                        "archives (default: UTF-8; JSONL is always UTF-8)")
+
+
+def _encoding(value: str) -> str:
+    from mtcheck.read.text import UnknownEncoding, text_encoding
+
+    try:
+        return text_encoding(value)
+    except UnknownEncoding as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def add_config_option(p: argparse.ArgumentParser) -> None:
@@ -84,9 +102,12 @@ def overrides_from_args(args: argparse.Namespace) -> Overrides:
     for path in args.pairs:
         if not Path(path).exists():
             raise UsageError(f"{path}: no such pairs file or folder")
+    from mtcheck.core.packs import is_path
+
     select, ignore = split(args.select), split(args.ignore)
+    packs = tuple(str(Path(p).resolve()) if is_path(p) else p for p in args.pack)
     return Overrides(
-        pairs=tuple(args.pairs), default_pairs=False if args.no_default_pairs else None,
+        pairs=tuple(args.pairs), packs=packs, default_pairs=False if args.no_default_pairs else None,
         select=tuple(select) if select else None, ignore=tuple(ignore) if ignore else None,
         fail_on=getattr(args, "fail_on", None), max_mt_likelihood=getattr(args, "max_mt_likelihood", None),
         min_fluency=getattr(args, "min_fluency", None), baseline=getattr(args, "baseline", None),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from mtcheck.cli.common import (
@@ -11,13 +12,16 @@ from mtcheck.cli.common import (
     EXIT_OK,
     CheckerForFile,
     UsageError,
+    add_encoding_option,
     add_rule_options,
     error,
     positive_int,
+    warning,
 )
 from mtcheck.policy import FAIL_ON
 
 DEFAULT_OUT = "reports/run"
+WEBHOOK_VAR = "MTCHECK_WEBHOOK_URL"  # an environment variable keeps the URL's secret out of `ps` and logs
 
 
 def register(sub) -> None:
@@ -41,6 +45,7 @@ def register(sub) -> None:
                    help="with --engine dask: the scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster)")
     p.add_argument("--input-format", default="auto", metavar="FORMAT",
                    help="read every file as this format (default: auto, by extension)")
+    add_encoding_option(p)
     p.add_argument("--max-bytes", type=positive_int, default=None, metavar="N",
                    help="refuse a file (or a JSONL line) larger than N bytes (default: 50 MB)")
     p.add_argument("--fail-on", choices=FAIL_ON, default=None,
@@ -53,6 +58,13 @@ def register(sub) -> None:
                    help="settings file (default: mtcheck.toml or pyproject.toml [tool.mtcheck], found from the "
                         "current folder upwards); command-line options win")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary on stdout")
+    p.add_argument("--provenance-out", metavar="DIR",
+                   help="write each document's verdict as IPTC digital source type: a JSON-LD snippet per "
+                        "document, and a copy of each NITF and NewsML-G2 file carrying it (see "
+                        "docs/provenance-out.md)")
+    p.add_argument("--webhook", metavar="URL", default=os.environ.get(WEBHOOK_VAR) or None,
+                   help=f"post a short summary of the run to this URL (Slack-compatible JSON; default: "
+                        f"${WEBHOOK_VAR})")
     add_rule_options(p)
     p.set_defaults(run=run)
 
@@ -73,6 +85,13 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out}: not a folder")
+    if args.webhook:
+        from mtcheck.publish.webhook import WebhookError, check_url
+
+        try:
+            check_url(args.webhook)
+        except WebhookError as exc:
+            raise UsageError(str(exc)) from None
     # One config for the run: --config, else the one found from the current folder upwards.
     checkers = CheckerForFile(args, default_fail_on="never")
     config = checkers.config_for("-")
@@ -86,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
         glob_base=from_config.base_dir if from_config is not None else None,
         config=str(config.path) if config is not None and config.path is not None else None,
         engine=args.engine, scheduler=args.scheduler, input_format=args.input_format,
-        max_bytes=args.max_bytes or DEFAULT_MAX_BYTES, quiet=args.quiet,
+        max_bytes=args.max_bytes or DEFAULT_MAX_BYTES, quiet=args.quiet, encoding=args.encoding,
     )
     try:
         summary = run_report(checker, options, on_error=error)
@@ -105,6 +124,40 @@ def run(args: argparse.Namespace) -> int:
         for name in ("index", "summary", "documents"):
             print(f"  {out / summary.outputs[name]}")
         print(f"signature: {summary.signature}")
-    if t.errors:
+    failed = False
+    if args.provenance_out:
+        failed = not _write_provenance(Path(args.provenance_out), out / summary.outputs["documents"], args.quiet)
+    if args.webhook:
+        from mtcheck.publish.webhook import WebhookError, post_summary
+
+        try:
+            post_summary(args.webhook, summary, str(out))
+        except WebhookError as exc:
+            warning(f"summary not posted: {exc}")
+    if t.errors or failed:
         return EXIT_ERROR
     return EXIT_FINDINGS if t.flagged else EXIT_OK
+
+
+def _write_provenance(folder: Path, documents_jsonl: Path, quiet: bool) -> bool:
+    """The verdicts of the run's documents (read back from documents.jsonl) written as IPTC
+    digital source types under `folder`; False (after one line) when that failed."""
+    from mtcheck.models import DocumentReport
+    from mtcheck.models.batch import ReportLine
+    from mtcheck.publish.provenance import ProvenanceError, write_provenance
+
+    def reports():
+        with documents_jsonl.open(encoding="utf-8") as fh:
+            for line in fh:
+                row = ReportLine.model_validate_json(line).root
+                if isinstance(row, DocumentReport):
+                    yield row
+
+    try:
+        written = write_provenance(folder, reports())
+    except (ProvenanceError, OSError) as exc:
+        error(f"provenance not written: {exc}")
+        return False
+    if not quiet:
+        print(f"  {folder}: {len(written):,} provenance files")
+    return True

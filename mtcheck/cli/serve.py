@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import os
 import signal
 import socket
 import sys
@@ -21,14 +22,17 @@ from mtcheck.cli.common import (
 )
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+TOKEN_VAR = "MTCHECK_API_TOKEN"  # the API token; an environment variable keeps it out of `ps`
 
 
 def register(sub) -> None:
     p = sub.add_parser(
         "serve", help="serve the HTTP API and the editor's page (needs mtcheck[serve])",
         description="Serve the HTTP API (/v1/check, /v1/fix, /v1/align, /v1/rules, /v1/extract; OpenAPI at "
-                    "/openapi.json), /healthz and the editor's page at /. Listens on 127.0.0.1 unless --host says "
-                    "otherwise. Stop it with Ctrl+C or SIGTERM: requests in progress are finished first.")
+                    "/openapi.json), a LanguageTool-compatible /v2/check, /healthz and the editor's page at /. "
+                    "Listens on 127.0.0.1 unless --host says otherwise. With MTCHECK_API_TOKEN set in the "
+                    "environment, /v1 and /v2 need that token. Stop it with Ctrl+C or SIGTERM: requests in progress "
+                    "are finished first.")
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default: 127.0.0.1, this computer only; a warning is printed for any "
                         "other)")
@@ -46,6 +50,9 @@ def register(sub) -> None:
     p.add_argument("--max-concurrent", type=positive_int, default=64, metavar="N",
                    help="requests in progress at once per worker; more get 503 at once (default: 64)")
     p.add_argument("--no-access-log", action="store_true", help="do not print the JSON access log on stdout")
+    p.add_argument("--cors-origin", action="append", default=[], type=_origin, metavar="ORIGIN",
+                   help="let pages of this origin (e.g. https://cms.example.org) call the API from a browser "
+                        "(repeatable; default: none)")
     add_rule_options(p)
     add_config_option(p)
     p.set_defaults(run=run)
@@ -66,6 +73,22 @@ def _seconds(value: str) -> float:
     if not seconds > 0:
         raise argparse.ArgumentTypeError(f"{value!r} must be positive")
     return seconds
+
+
+def _origin(value: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") or parts.query:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an origin such as https://cms.example.org")
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def _api_token() -> str | None:
+    token = os.environ.get(TOKEN_VAR, "").strip()
+    if token and len(token) < 16:
+        raise UsageError(f"{TOKEN_VAR} is too short to guess-proof ({len(token)} characters; use at least 16)")
+    return token or None
 
 
 def is_loopback(host: str) -> bool:
@@ -90,9 +113,10 @@ def run(args: argparse.Namespace) -> int:
     from mtcheck.web.settings import DEFAULT_MAX_BODY_BYTES, ServeSettings
 
     loopback = is_loopback(args.host)
-    if not loopback:
+    token = _api_token()
+    if not loopback and token is None:
         warning(f"listening on {args.host}, not a loopback address: anyone who can reach this "
-                "computer can use the server (it has no authentication)")
+                f"computer can use the server (set {TOKEN_VAR} to require a token)")
     _check_address_free(args.host, args.port)
     # The config found from the current folder (or --config) under the command line's options;
     # a bad setting is a one-line error before anything starts.
@@ -103,6 +127,7 @@ def run(args: argparse.Namespace) -> int:
         max_body_bytes=args.max_body_bytes or DEFAULT_MAX_BODY_BYTES, request_timeout=args.request_timeout,
         max_concurrent=args.max_concurrent, options=checker.options,
         allowed_hosts=tuple(dict.fromkeys((*LOOPBACK_NAMES, args.host.strip("[]").lower()))) if loopback else None,
+        api_token=token, cors_origins=tuple(dict.fromkeys(args.cors_origin)),
     )
     options = {
         "host": args.host.strip("[]"), "port": args.port, "http": PROTOCOL,

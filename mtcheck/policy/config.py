@@ -4,6 +4,7 @@
     select = ["calque", "repetition"]   # rule ids, families, categories or "all"
     ignore = ["punctuation.indent"]
     pairs = ["house/terms.tsv"]         # relative to the config file
+    packs = ["acme-house", "./packs/desk"]  # rule packs: installed names, or folders
     default_pairs = true
     fail_on = "error"                   # info | warning | error | never
     max_mt_likelihood = 0.7             # a document above this fails
@@ -69,19 +70,34 @@ class VerdictThresholds(_Strict):
 class Config(_Strict):
     """The settings of one config file; `path` is the file they came from (None: defaults)."""
 
+    # The descriptions are what an editor shows for each key (reports/schema/config.schema.json).
     path: Path | None = Field(default=None, exclude=True, description="The file these settings came from.")
-    select: list[str] | None = None
-    ignore: list[str] = Field(default_factory=list)
-    pairs: list[str] = Field(default_factory=list)
-    default_pairs: bool = True
-    fail_on: Literal["info", "warning", "error", "never"] | None = None
-    max_mt_likelihood: float | None = Field(default=None, ge=0, le=1)
-    min_fluency: float | None = Field(default=None, ge=0, le=100)
-    include: list[str] = Field(default_factory=list)
-    exclude: list[str] = Field(default_factory=list)
-    severity: dict[str, Literal["info", "warning", "error"]] = Field(default_factory=dict)
-    verdict: VerdictThresholds | None = None
-    baseline: str | None = None
+    select: list[str] | None = Field(
+        default=None, description='Only these rules: ids, families or categories, or "all" (`mtcheck rules`).')
+    ignore: list[str] = Field(default_factory=list, description="Skip these rules: ids, families or categories.")
+    pairs: list[str] = Field(default_factory=list,
+                             description="Reference-pair files or folders besides the shipped ones, relative to "
+                                         "this file.")
+    default_pairs: bool = Field(default=True, description="Load the reference pairs shipped with mtcheck.")
+    packs: list[str] = Field(default_factory=list,
+                             description="Rule packs to enable: names of installed packs (`mtcheck packs`), or "
+                                         "folders holding an mtcheck-pack.toml, relative to this file.")
+    fail_on: Literal["info", "warning", "error", "never"] | None = Field(
+        default=None, description="`mtcheck check` exits 1 when a finding has this severity or higher.")
+    max_mt_likelihood: float | None = Field(default=None, ge=0, le=1,
+                                            description="A document whose MT likelihood is above this fails.")
+    min_fluency: float | None = Field(default=None, ge=0, le=100,
+                                      description="A document whose fluency (0-100) is below this fails.")
+    include: list[str] = Field(default_factory=list,
+                               description="Globs of the files to check, relative to this file (** spans folders).")
+    exclude: list[str] = Field(default_factory=list, description="Globs of files not to check.")
+    severity: dict[str, Literal["info", "warning", "error"]] = Field(
+        default_factory=dict, description="Rule id -> severity, replacing the rule's default.")
+    verdict: VerdictThresholds | None = Field(
+        default=None, description="MT-likelihood thresholds of the verdicts (`mtcheck eval --calibrate` writes "
+                                  "them).")
+    baseline: str | None = Field(default=None, description="A baseline file (`mtcheck check --write-baseline`), "
+                                                           "relative to this file: its findings are not reported.")
 
     @property
     def base_dir(self) -> Path:
@@ -91,6 +107,13 @@ class Config(_Strict):
     @property
     def pair_paths(self) -> list[Path]:
         return [self.base_dir / p for p in self.pairs]
+
+    @property
+    def pack_specs(self) -> list[str]:
+        """`packs` with folder paths made relative to this file (names stay names)."""
+        from mtcheck.core.packs import is_path
+
+        return [str(self.base_dir / p) if is_path(p) else p for p in self.packs]
 
     @property
     def verdict_thresholds(self) -> tuple[float, float] | None:
@@ -113,6 +136,7 @@ class Config(_Strict):
         command's own default when neither says (`check` fails on errors, `report` never)."""
         return Options(
             pairs=(*(str(p) for p in self.pair_paths), *cli.pairs),
+            packs=tuple(dict.fromkeys((*self.pack_specs, *cli.packs))),
             default_pairs=self.default_pairs if cli.default_pairs is None else cli.default_pairs,
             select=cli.select if cli.select is not None else (tuple(self.select) if self.select is not None else None),
             ignore=cli.ignore if cli.ignore is not None else tuple(self.ignore),
@@ -261,7 +285,7 @@ def _known_keys() -> list[str]:
     return [k for k in Config.model_fields if k != "path"]
 
 
-_LISTS = ("select", "ignore", "pairs", "include", "exclude")
+_LISTS = ("select", "ignore", "pairs", "packs", "include", "exclude")
 _TABLES = ("severity", "verdict")
 _MESSAGES = {
     "literal_error": lambda err: "must be one of " + err["ctx"]["expected"].replace("'", "").replace(" or ", ", "),

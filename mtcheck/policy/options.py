@@ -27,6 +27,7 @@ class OptionsError(ValueError):
 class Options:
     pairs: tuple[str, ...] = ()  # reference-pair files or folders besides the shipped ones
     default_pairs: bool = True  # load the shipped reference_pairs/phrases/
+    packs: tuple[str, ...] = ()  # rule packs enabled: names of installed packs, or folder paths
     select: tuple[str, ...] | None = None  # rule ids, families or categories; None: every rule
     ignore: tuple[str, ...] = ()
     severities: tuple[tuple[str, str], ...] = ()  # (rule id, severity) overrides, sorted
@@ -66,7 +67,7 @@ class Options:
     @classmethod
     def from_json(cls, raw: str) -> Options:
         data = json.loads(raw)
-        tuples = {"pairs", "select", "ignore", "verdict_thresholds"}
+        tuples = {"pairs", "packs", "select", "ignore", "verdict_thresholds"}
         for key in tuples:
             if data.get(key) is not None:
                 data[key] = tuple(data[key])
@@ -79,6 +80,7 @@ class Overrides:
     """What a command line gives. None (or an empty tuple for `pairs`): not given."""
 
     pairs: tuple[str, ...] = ()  # added to the config's
+    packs: tuple[str, ...] = ()  # added to the config's
     default_pairs: bool | None = None
     select: tuple[str, ...] | None = None  # replaces the config's
     ignore: tuple[str, ...] | None = None  # replaces the config's

@@ -35,6 +35,7 @@ def register(name: str, extensions: tuple[str, ...], reader: Reader, stream: Str
 
 
 def format_of(path: str | Path) -> str:
+    _load_readers()  # the extensions are registered by the reader modules as they are imported
     return EXTENSIONS.get(Path(str(path)).suffix.lower(), "text")
 
 
@@ -56,26 +57,29 @@ def read_documents(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, fmt: st
         yield item
 
 
-def iter_documents(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES,
-                   fmt: str = "auto") -> Iterator[Source | InputProblem]:
+def iter_documents(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, fmt: str = "auto",
+                   encoding: str | None = None) -> Iterator[Source | InputProblem]:
     """Like `read_documents`, but a problem is yielded in place of the file or record that
     cannot be read, so one bad record never stops the others; never raises InputProblem."""
     try:
-        yield from _documents(path, max_bytes, fmt)
+        yield from _documents(path, max_bytes, fmt, encoding)
     except InputProblem as problem:
         yield problem
 
 
-def _documents(path: str | Path, max_bytes: int, fmt: str) -> Iterator[Source | InputProblem]:
+def _documents(path: str | Path, max_bytes: int, fmt: str,
+               encoding: str | None = None) -> Iterator[Source | InputProblem]:
     _load_readers()
     name = str(path)
     chosen = format_of(path) if fmt == "auto" else fmt
     if chosen != "text" and chosen not in READERS:
         raise InputProblem(name, f"unknown input format {chosen!r} (known: {', '.join(formats())})")
     if name != "-" and chosen in STREAM_READERS:
+        if encoding is not None and encoding.lower().replace("-", "").replace("_", "") not in ("utf8", "utf8sig"):
+            raise InputProblem(name, f"--encoding {encoding} does not apply to {chosen} (it is UTF-8 by definition)")
         yield from STREAM_READERS[chosen](Path(path), max_bytes)
         return
-    source = read_stdin(max_bytes) if name == "-" else read_path(path, max_bytes)
+    source = read_stdin(max_bytes, encoding=encoding) if name == "-" else read_path(path, max_bytes, encoding)
     if chosen == "text":
         yield source
         return

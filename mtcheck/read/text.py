@@ -1,4 +1,5 @@
-"""Plain-text reading: UTF-8 (with or without BOM), UTF-16 with BOM, any line ending.
+"""Plain-text reading: UTF-8 (with or without BOM), UTF-16 with BOM, any line ending; a
+legacy encoding (cp1252, GB18030, Big5, ...) when the caller names it (`--encoding`).
 
 The decoded text keeps its line endings, so offsets and line:column numbers point
 into what the user's editor shows. Only the BOM is dropped.
@@ -70,14 +71,34 @@ class Source:
         return self.extraction.original if self.extraction is not None else self.text
 
 
-def decode(data: bytes, name: str) -> Source:
-    """Decode raw bytes, or raise InputProblem saying why they are not text."""
-    encoding = "utf-8"
+class UnknownEncoding(ValueError):
+    """An --encoding that names no text encoding Python knows: one line."""
+
+
+def text_encoding(name: str) -> str:
+    """The canonical name of a text encoding ('CP-1252' -> 'cp1252', 'GB18030' -> 'gb18030')."""
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        raise UnknownEncoding(f"unknown encoding {name!r} (e.g. cp1252, gb18030, big5, utf-8)") from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise UnknownEncoding(f"{name!r} is not a text encoding")
+    return info.name
+
+
+def decode(data: bytes, name: str, encoding: str | None = None) -> Source:
+    """Decode raw bytes, or raise InputProblem saying why they are not text. A byte-order mark
+    decides the encoding; without one the text is UTF-8 unless `encoding` names another."""
+    named = text_encoding(encoding) if encoding else "utf-8"
     body = data
     for bom, enc in _BOMS:
         if data.startswith(bom):
-            encoding, body = enc, data[len(bom):]
+            named, body = enc, data[len(bom):]
             break
+    else:
+        if named not in ("utf-8",):
+            return _decode_legacy(body, name, named)
+    encoding = named
     if encoding == "utf-8":
         sample = body[:8192]
         if b"\x00" in sample or _control_share(sample) > 0.05:
@@ -87,7 +108,8 @@ def decode(data: bytes, name: str) -> Source:
         except UnicodeDecodeError as exc:
             raise InputProblem(
                 name, f"not valid UTF-8 (byte 0x{body[exc.start]:02x} at offset {exc.start + len(data) - len(body)}); "
-                      "save it as UTF-8 or UTF-16 with a BOM"
+                      "save it as UTF-8 or UTF-16 with a BOM, or name its encoding with --encoding "
+                      "(e.g. cp1252, gb18030, big5)"
             ) from None
     else:
         try:
@@ -98,6 +120,21 @@ def decode(data: bytes, name: str) -> Source:
                                f"(offset {exc.start})") from None
         if "\x00" in text:
             raise InputProblem(name, "binary file (NUL characters), not text")
+    if not text.strip():
+        raise InputProblem(name, "empty file (no text to check)")
+    return Source(name=name, text=text, encoding=encoding)
+
+
+def _decode_legacy(data: bytes, name: str, encoding: str) -> Source:
+    """Bytes in the encoding the user named: every byte must decode (no guessing, no
+    replacement characters), and the text must be text."""
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputProblem(name, f"not valid {encoding} (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+                                 "is --encoding right?") from None
+    if "\x00" in text or _control_share(data[:8192]) > 0.05:
+        raise InputProblem(name, "binary file (NUL or control bytes), not text")
     if not text.strip():
         raise InputProblem(name, "empty file (no text to check)")
     return Source(name=name, text=text, encoding=encoding)
@@ -118,7 +155,7 @@ def unreadable(name: str, exc: OSError) -> InputProblem:
     return InputProblem(name, f"cannot read ({exc.strerror or exc})")
 
 
-def read_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
+def read_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, encoding: str | None = None) -> Source:
     name = str(path)
     p = Path(path)
     try:
@@ -133,13 +170,13 @@ def read_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
         raise unreadable(name, exc) from None
     if len(data) > max_bytes:
         raise InputProblem(name, f"too large (over {max_bytes:,} bytes, set with --max-bytes)")
-    return decode(data, name)
+    return decode(data, name, encoding)
 
 
-def read_stdin(max_bytes: int = DEFAULT_MAX_BYTES, name: str = "-") -> Source:
+def read_stdin(max_bytes: int = DEFAULT_MAX_BYTES, name: str = "-", encoding: str | None = None) -> Source:
     stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
     # A text-only stdin (some test harnesses) has no buffer.
     data = sys.stdin.read().encode("utf-8") if stream is None else stream.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise InputProblem(name, f"too large (over {max_bytes:,} bytes, set with --max-bytes)")
-    return decode(data, name)
+    return decode(data, name, encoding)

@@ -52,6 +52,7 @@ _CI_FORMATS = {
     "github": ("mtcheck.render.github", "GithubRenderer"),
     "rdjson": ("mtcheck.render.rdjson", "RdjsonRenderer"),
     "csv": ("mtcheck.render.csv", "CsvRenderer"),
+    "gitlab": ("mtcheck.render.gitlab", "GitlabRenderer"),
 }
 
 

@@ -49,6 +49,16 @@ def render_rule_text(r: RuleInfo) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_rule_markdown(r: RuleInfo) -> str:
+    """One rule's documentation in Markdown, as an editor's hover shows it."""
+    lines = [f"**{r.id}** \u00b7 {r.severity.value} \u00b7 {FIX_WORDS[r.fix]}", "", _cell(r.description)]
+    if r.suggestion:
+        lines += ["", f"Suggestion: {_cell(r.suggestion)}"]
+    examples = [f"- {'flags' if e.flagged else 'leaves alone'}: `{_code(e.text)}`"
+                + (f" \u2192 `{_code(e.fixed)}`" if e.fixed is not None else "") for e in r.examples]
+    return "\n".join([*lines, "", *examples]) + "\n"
+
+
 def render_rules_markdown(rules: Iterable[RuleInfo]) -> str:
     """docs/rules.md: generated from the registry (`mtcheck rules --format markdown`)."""
     rules = list(rules)

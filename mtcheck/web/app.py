@@ -9,6 +9,7 @@ so the event loop keeps accepting, timing out and answering other requests.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -19,6 +20,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 
 from mtcheck import __version__
@@ -28,9 +30,12 @@ from mtcheck.models import CheckReport, DocumentReport, FixReport, InputError, R
 from mtcheck.pipeline import Checker
 from mtcheck.read import InputProblem, Source
 from mtcheck.web import inputs
+from mtcheck.web import languagetool as lt
 from mtcheck.web.middleware import (
+    API_PREFIXES,
     AccessLog,
     AllowedHosts,
+    BearerToken,
     BodyLimit,
     CatchAll,
     ConcurrencyLimit,
@@ -223,16 +228,65 @@ def create_app(settings: ServeSettings | None = None, checker: Checker | None = 
         data = await request.body()
         return _json(await service.run(service.extract, data, name, fmt))
 
+    _add_languagetool_routes(app, service)
+
     app.state.service = service
     # add_middleware wraps what is there: the last added runs first.
+    if settings.api_token:
+        # Inside the body limit and the deadline: it may read a form body for an apiKey.
+        app.add_middleware(BearerToken, token=settings.api_token, prefixes=API_PREFIXES)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(Deadline, seconds=settings.request_timeout)
     app.add_middleware(CatchAll)
     app.add_middleware(ConcurrencyLimit, limit=settings.max_concurrent)
+    if settings.cors_origins:
+        # Outside the token check, so a browser's preflight (which carries no token) is answered.
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
+                           allow_headers=["authorization", "content-type"], max_age=600)
     app.add_middleware(AllowedHosts, hosts=settings.allowed_hosts)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(AccessLog)
     return app
+
+
+def _add_languagetool_routes(app: FastAPI, service: Service) -> None:
+    """LanguageTool's /v2/check and /v2/languages (mtcheck.web.languagetool)."""
+    form = {"requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": {
+        "type": "object", "required": ["language"], "properties": {
+            "text": {"type": "string", "description": "The text to check (or give `data`)."},
+            "data": {"type": "string", "description": "JSON: {\"annotation\": [{\"text\": ...}, {\"markup\": ..., "
+                                                      "\"interpretAs\": ...}]}"},
+            "language": {"type": "string", "description": "en, en-US, en-GB, ... or auto"},
+            "enabledRules": {"type": "string"}, "disabledRules": {"type": "string"},
+            "enabledCategories": {"type": "string"}, "disabledCategories": {"type": "string"},
+            "enabledOnly": {"type": "string", "enum": ["true", "false"]},
+            "apiKey": {"type": "string", "description": "The server's API token, for clients that cannot send an "
+                                                        "Authorization header."}}}}}}}
+
+    async def answer(request: Request) -> Response:
+        try:
+            body = await request.body() if request.method == "POST" else b""
+            parsed = lt.parse_request(lt.parse_form(body, request.url.query))
+            return _json(await service.run(lt.check, service.checker, parsed))
+        except lt.LTRequestError as exc:
+            return _error(400, str(exc))
+
+    summary = "Check a text, answering as LanguageTool's /v2/check does"
+
+    @app.post("/v2/check", response_model=lt.LTResponse, responses=ERRORS, tags=["languagetool"],
+              openapi_extra=form, summary=summary)
+    async def languagetool_check(request: Request) -> Response:
+        return await answer(request)
+
+    @app.get("/v2/check", response_model=lt.LTResponse, responses=ERRORS, tags=["languagetool"],
+             summary=summary + " (parameters in the query string)")
+    async def languagetool_check_get(request: Request) -> Response:
+        return await answer(request)
+
+    @app.get("/v2/languages", response_model=list[lt.LTLanguageEntry], tags=["languagetool"],
+             summary="The languages /v2/check takes (English variants: mtcheck checks English copy)")
+    async def languagetool_languages() -> Response:
+        return Response(json.dumps([e.model_dump() for e in lt.languages()]), media_type="application/json")
 
 
 def app_from_env() -> FastAPI:

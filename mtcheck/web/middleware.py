@@ -8,6 +8,7 @@ a response. Every error they send is one line of JSON, `{"error": "..."}`.
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import time
@@ -147,6 +148,70 @@ def _host_name(header: str) -> str:
     if header.startswith("["):
         return header[1:header.find("]")] if "]" in header else header
     return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+# The paths a bearer token guards: the APIs. The editor's page and /healthz stay open.
+API_PREFIXES = ("/v1/", "/v2/")
+
+
+class BearerToken(_HttpMiddleware):
+    """With a token set, API requests must carry it: `Authorization: Bearer TOKEN`, or (for
+    LanguageTool clients, which send an API key as a form field) `apiKey=TOKEN` in the query
+    string or a urlencoded body. 401 otherwise. Compared in constant time."""
+
+    def __init__(self, app: ASGIApp, token: str, prefixes: tuple[str, ...]):
+        super().__init__(app)
+        self.token = token.encode()
+        self.prefixes = prefixes
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not scope["path"].startswith(self.prefixes) or scope["method"] == "OPTIONS":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        scheme, _, given = headers.get("authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and self._valid(given.strip()):
+            await self.app(scope, receive, send)
+            return
+        if self._valid(_form_value(scope.get("query_string", b""), b"apiKey")):
+            await self.app(scope, receive, send)
+            return
+        if "application/x-www-form-urlencoded" in headers.get("content-type", ""):
+            # The key may be in the body: read it (BodyLimit, inside, bounds it) and replay it.
+            body, messages = b"", []
+            while True:
+                message = await receive()
+                messages.append(message)
+                body += message.get("body", b"")
+                if message["type"] != "http.request" or not message.get("more_body", False):
+                    break
+            if self._valid(_form_value(body, b"apiKey")):
+                await self.app(scope, _replay(messages, receive), send)
+                return
+        await send_error(send, 401, "this server needs an API token: send 'Authorization: Bearer TOKEN' "
+                                    "(or apiKey=TOKEN)")
+
+    def _valid(self, given: str | None) -> bool:
+        return given is not None and hmac.compare_digest(given.encode(), self.token)
+
+
+def _form_value(raw: bytes, key: bytes) -> str | None:
+    from urllib.parse import unquote_plus
+
+    for part in raw.split(b"&"):
+        name, _, value = part.partition(b"=")
+        if name == key:
+            return unquote_plus(value.decode("latin-1"), encoding="utf-8", errors="replace")
+    return None
+
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    pending = list(messages)
+
+    async def replayed() -> Message:
+        return pending.pop(0) if pending else await receive()
+
+    return replayed
 
 
 class ConcurrencyLimit(_HttpMiddleware):

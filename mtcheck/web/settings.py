@@ -28,6 +28,12 @@ class ServeSettings(BaseModel):
                                                                    "(the config merged with the command line).")
     allowed_hosts: tuple[str, ...] | None = Field(
         None, description="Host header names served (None: any); a loopback server serves only loopback names.")
+    api_token: str | None = Field(
+        None, min_length=16, description="When set, /v1 and /v2 requests must carry it (Authorization: Bearer, or "
+                                         "apiKey); from the MTCHECK_API_TOKEN environment variable.")
+    cors_origins: tuple[str, ...] = Field(
+        (), description="Origins (scheme://host[:port]) whose pages may call the API from a browser; none by "
+                        "default.")
 
     def to_env(self) -> None:
         os.environ[ENV_VAR] = self.model_dump_json()
