@@ -116,6 +116,9 @@ class _Report:
         extraction = source.extraction
         self.to_file = extraction.offsets if extraction is not None else None
         self.lines = LineIndex(extraction.original) if extraction is not None else analysis.document.lines
+        # Where reports place a span: the file's line and column; for a JSONL record, its line
+        # in the archive (the text's own lines still decide which suppressions cover a finding).
+        self.place = source.record.position if source.record is not None else self.lines.position
         self.suppressions = suppressions_of(source)
         baseline = checker.baseline
         self.accepted = baseline.accepted(source.name, source.doc_id) if baseline is not None else None
@@ -138,6 +141,7 @@ class _Report:
             references = checker.references.match([text[s.start:s.end] for s in doc.sentences])
         return DocumentReport(
             source=source.name, doc_id=source.doc_id, format=source.format, metadata=dict(source.metadata),
+            line=source.record.line if source.record is not None else None,
             characters=len(text), paragraphs=len(doc.paragraphs), sentences=len(doc.sentences),
             findings=findings,
             fluency=self._fluency(fluency, sentence_spans, references[0] if references else None),
@@ -162,8 +166,8 @@ class _Report:
         suppressed: list[Finding] = []
         baselined: list[Finding] = []
         for f, (start, end), k, fingerprint in zip(raw, placed, sentence_of, prints):
-            line, column = self.lines.position(start)
-            end_line, end_column = self.lines.position(end)
+            line, column = self.place(start)
+            end_line, end_column = self.place(end)
             finding = Finding(
                 rule=f.rule.id, category=f.rule.category, severity=checker.severities.get(f.rule.id, f.severity),
                 start=start, end=end, line=line, column=column, end_line=end_line, end_column=end_column,
@@ -171,7 +175,7 @@ class _Report:
                 sentence=k, source_term=f.source_term, source_language=f.source_language, pair=f.pair,
                 fingerprint=fingerprint,
             )
-            if self.suppressions.covers(f.rule.id, line, start):
+            if self.suppressions.covers(f.rule.id, self.lines.line(start), start):
                 suppressed.append(finding)
             elif accepted is not None and baseline is not None and baseline.holds(accepted, fingerprint):
                 baselined.append(finding)
@@ -183,7 +187,7 @@ class _Report:
                  references: list[ReferenceMatch | None] | None) -> Fluency:
         sentences = []
         for s, score, (start, end) in zip(self.analysis.document.sentences, fluency.sentences, sentence_spans):
-            line, column = self.lines.position(start)
+            line, column = self.place(start)
             sentences.append(SentenceFluency(
                 index=s.index, start=start, end=end, line=line, column=column, paragraph=s.paragraph,
                 score=score.score, findings=score.findings,

@@ -39,6 +39,12 @@ def found(checker):
     return _found
 
 
+def flat(text: str) -> str:
+    """Text with its line breaks and runs of spaces made single spaces: what a report says,
+    whatever width it was wrapped to."""
+    return " ".join(text.split())
+
+
 class CliResult:
     def __init__(self, code: int, out: str, err: str):
         self.code, self.out, self.err = code, out, err

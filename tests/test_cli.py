@@ -1,10 +1,11 @@
 """The command line: output shapes, exit codes and one-line errors."""
 
 import json
+import re
 import subprocess
 import sys
 
-from conftest import PLAIN, REPO
+from conftest import PLAIN, REPO, flat
 
 MT = ("China News Agency, Beijing, March 3rd. The new crown pneumonia cases fell, he said on the 2nd. The plan was "
       "supported and supported by the residents.\n")
@@ -21,16 +22,19 @@ def test_text_report_shows_location_span_suggestion_and_summary(cli, tmp_path):
     r = cli("check", path)
     assert r.code == 1  # errors found, default --fail-on error
     column = MT.index("new crown pneumonia") + 1
-    assert f"{path}:1:{column}: error calque.term" in r.out
-    assert "    suggestion: COVID-19" in r.out
     lines = r.out.splitlines()
-    at = next(i for i, line in enumerate(lines) if f":1:{column}: error calque.term" in line)
-    context, caret = lines[at + 1], lines[at + 2]
+    assert lines[0] == path  # findings grouped under their file, named once
+    at = next(i for i, line in enumerate(lines) if line.startswith(f"  1:{column} ") and "error calque.term" in line)
+    below = next(i for i in range(at, len(lines)) if "^" in lines[i])  # under the message, wrapped to 80
+    context, caret = lines[below - 1], lines[below]
     start = caret.index("^")
     assert context[start:start + caret.count("^")] == "new crown pneumonia"
-    assert f"{path}: machine (MT likelihood" in r.out or f"{path}: post-edited (MT likelihood" in r.out
-    assert "agency: China News Service" in r.out and "dateline: Beijing, March 3" in r.out
-    assert "source language: zh" in r.out
+    assert lines[below + 1].strip() == "= suggestion: COVID-19  [safe to apply]"
+    assert lines[below + 2] == ""  # a blank line between findings
+    text = flat(r.out)
+    assert re.search(r"(machine|post-edited): MT likelihood [\d.]+, fluency [\d.]+/100, \d+ findings \(\d+ errors?, ", text)
+    assert "agency: China News Service" in text and "dateline: Beijing, March 3" in text
+    assert "source language: zh" in text
     assert r.out.rstrip().splitlines()[-1].startswith("signature: mtcheck:")
 
 
@@ -79,7 +83,7 @@ def test_stdin(cli):
     r = cli("check", "--format", "json", "-", stdin=MT.encode("utf-16"))
     assert r.code == 1
     doc = json.loads(r.out)["documents"][0]
-    assert doc["source"] == "-" and any(f["rule"] == "calque.term" for f in doc["findings"])
+    assert doc["source"] == "stdin" and any(f["rule"] == "calque.term" for f in doc["findings"])
 
 
 def test_usage_errors_exit_2_with_one_line(cli, tmp_path):
@@ -134,15 +138,15 @@ def test_python_dash_m_and_version():
     assert r.returncode == 0 and r.stdout.startswith("mtcheck ")
     r = subprocess.run([sys.executable, "-m", "mtcheck", "check", "reference_pairs/examples/mt_wire_story.txt"],
                        capture_output=True, text=True, cwd=REPO)
-    assert r.returncode == 1 and "machine (MT likelihood" in r.stdout
+    assert r.returncode == 1 and "machine: MT likelihood" in r.stdout
 
 
 def test_several_files_are_reported_one_by_one_with_totals(cli, tmp_path):
     mt, clean = write(tmp_path, "mt.txt", MT), write(tmp_path, "clean.txt", PLAIN + "\n")
     r = cli("check", "-q", mt, clean)
-    assert r.out.index(f"{mt}: machine") < r.out.index(f"{clean}: human")
+    assert r.out.index(f"{mt}\n  machine") < r.out.index(f"{clean}\n  human")
     assert "2 documents: 1 human, 1 machine;" in r.out
-    assert "source language: zh (confidence" in r.out and "Chinese-wire dateline" in r.out
+    assert "source language: zh (confidence" in flat(r.out) and "Chinese-wire dateline" in flat(r.out)
 
 
 def test_a_closed_pipe_stops_quietly(tmp_path):

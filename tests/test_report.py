@@ -226,7 +226,8 @@ def test_exit_codes_and_stdin(tmp_path, cli):
     piped = cli("report", "-", "--out", str(out), "-j", "1", "-q", stdin=(MT + "\n").encode())
     assert piped.code == 0 and piped.out == ""
     (row,) = lines(out / "documents.jsonl")
-    assert row["source"] == "-" and row["provenance"]["verdict"] == "machine"
+    assert row["source"] == "stdin" and row["provenance"]["verdict"] == "machine"
+    assert next(csv.DictReader((out / "summary.csv").open(encoding="utf-8")))["path"] == "stdin"  # not "'-"
     missing = cli("report", str(tmp_path / "nowhere"), "--out", str(out), "-j", "1", "-q")
     assert missing.code == 2 and missing.err.strip() == f"mtcheck: error: {tmp_path / 'nowhere'}: no such file or folder"
     (tmp_path / "pictures").mkdir()

@@ -71,6 +71,9 @@ def register(sub) -> None:
                        help="refuse inputs larger than N bytes (default: 50 MB)")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                        help="colour the text report (default: auto, on a terminal; NO_COLOR is honoured)")
+    check.add_argument("--output-format", choices=("full", "concise"), default="full", dest="layout",
+                       help="text format's layout: full (findings grouped under each document, with excerpts) or "
+                            "concise (one line per finding); default: full")
     check.add_argument("-q", "--quiet", action="store_true", help="text format: print only the per-document summaries")
     check.add_argument("--provenance-out", metavar="DIR",
                        help="write each document's verdict as IPTC digital source type: a JSON-LD snippet per "
@@ -113,6 +116,7 @@ def run(args: argparse.Namespace) -> int:
     from mtcheck.render.ci import RunInfo
     from mtcheck.render.formats import make_renderer
     from mtcheck.render.statistics import StatisticsRenderer
+    from mtcheck.render.words import plural
 
     files = args.files or ["-"]
     if files == ["-"] and sys.stdin.isatty():
@@ -139,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
     recording = Path(args.write_baseline).resolve().parent if args.write_baseline else None
     max_bytes = args.max_bytes or DEFAULT_MAX_BYTES
     renderer = (StatisticsRenderer(args.format == "json") if args.statistics
-                else make_renderer(args.format, Style.for_stream(sys.stdout, args.color), args.quiet))
+                else make_renderer(args.format, Style.for_stream(sys.stdout, args.color), args.quiet, args.layout))
     run_info = RunInfo(signature="", exit_code=EXIT_OK, arguments=list(files), baseline=args.baseline)
     recorded, failed = [], False
     checked: list[DocumentReport] = []  # for --provenance-out
@@ -186,13 +190,15 @@ def run(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     if args.write_baseline:
         if run_info.errors:
-            error(f"{args.write_baseline}: baseline not written: {len(run_info.errors)} input(s) could not be checked")
+            error(f"{args.write_baseline}: baseline not written: {plural(len(run_info.errors), 'input')} could not "
+                  "be checked")
         else:
             try:
                 write_baseline(args.write_baseline, recorded, run_info.signature)
             except OSError as exc:
                 raise UsageError(f"{args.write_baseline}: cannot write ({exc.strerror or exc})") from None
             count = sum(len(d.findings) for d in recorded)
-            print(f"mtcheck: wrote {args.write_baseline}: {count} findings in {len(recorded)} documents",
+            print(f"mtcheck: wrote {args.write_baseline}: {plural(count, 'finding')} in "
+                  f"{plural(len(recorded), 'document')}",
                   file=sys.stderr)
     return run_info.exit_code

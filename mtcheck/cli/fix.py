@@ -23,7 +23,7 @@ from mtcheck.cli.common import (
 )
 from mtcheck.files import atomic_write_bytes
 from mtcheck.policy import FAIL_ON
-from mtcheck.read import InputProblem
+from mtcheck.read import STDIN_NAME, InputProblem
 
 if TYPE_CHECKING:
     from mtcheck.models import FixReport
@@ -113,6 +113,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _summary(name: str, report: FixReport, written: bool) -> str:
     """One line: what was fixed, by rule, and what is left for a person, by severity."""
+    from mtcheck.render.words import plural
+
     by_rule: dict[str, int] = {}
     for change in report.applied:
         for rule in change.rules:
@@ -122,17 +124,17 @@ def _summary(name: str, report: FixReport, written: bool) -> str:
         by_severity[finding.severity.value] += 1
     if report.applied:
         rules = ", ".join(f"{rule} {n}" for rule, n in sorted(by_rule.items(), key=lambda kv: (-kv[1], kv[0])))
-        done = f"{'rewritten, ' if written else ''}{len(report.applied)} changes ({rules})"
+        done = f"{'rewritten, ' if written else ''}{plural(len(report.applied), 'change')} ({rules})"
     else:
         done = "nothing to fix"
-    left = ", ".join(f"{n} {severity}" for severity, n in by_severity.items() if n) or "none"
+    left = ", ".join(plural(n, severity) for severity, n in by_severity.items() if n) or "none"
     return f"{name}: {done}; left for a person: {left}"
 
 
 def _label(name: str) -> str:
     """The path a diff names: relative to the working folder when inside it, POSIX slashes."""
     if name == "-":
-        return "stdin"
+        return STDIN_NAME
     path = Path(name)
     with contextlib.suppress(ValueError):
         path = path.resolve().relative_to(Path.cwd().resolve()) if path.is_absolute() else path

@@ -105,6 +105,7 @@ def run_validate(args: argparse.Namespace) -> int:
     from mtcheck.core.packs import MANIFEST, read_pack, resolve_packs
     from mtcheck.core.pairs import PairsError, default_pairs_dir, load, pair_files
     from mtcheck.models import PairsValidation, Severity
+    from mtcheck.render.words import plural
 
     for path in args.paths:
         if not Path(path).exists():
@@ -131,6 +132,6 @@ def run_validate(args: argparse.Namespace) -> int:
         for p in result.problems:
             print(f"{p.path}:{p.line}: {p.severity.value}: {p.message}")
         errors = sum(1 for p in result.problems if p.severity == Severity.error)
-        print(f"{len(result.files)} files, {result.entries} entries, {errors} errors, "
-              f"{len(result.problems) - errors} warnings")
+        print(f"{plural(len(result.files), 'file')}, {plural(result.entries, 'entry')}, {plural(errors, 'error')}, "
+              f"{plural(len(result.problems) - errors, 'warning')}")
     return EXIT_FINDINGS if any(p.severity == Severity.error for p in result.problems) else EXIT_OK

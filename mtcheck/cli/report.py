@@ -74,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
     from mtcheck.batch.run import RunError, RunOptions, run_report
     from mtcheck.read import DEFAULT_MAX_BYTES
     from mtcheck.read.formats import formats
+    from mtcheck.render.words import plural
     from mtcheck.workers import available_cores
 
     if args.paths.count("-") > 1:
@@ -118,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     if not args.quiet:
         verdicts = ", ".join(f"{t.verdicts.get(v, 0):,} {v}" for v in ("machine", "post-edited", "human"))
-        print(f"{t.documents:,} documents: {t.reported:,} reported ({verdicts}), {t.errors:,} errors; "
+        print(f"{plural(t.documents, 'document')}: {t.reported:,} reported ({verdicts}), {plural(t.errors, 'error')}; "
               f"{summary.checked:,} checked now, {summary.reused:,} reused from the store"
               + (f"; {t.flagged:,} flagged ({checker.gate.describe()})" if checker.gate.describe() else ""))
         for name in ("index", "summary", "documents"):

@@ -9,6 +9,7 @@ the list (see "the matcher" below).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import re
@@ -111,6 +112,19 @@ def default_pairs_dir() -> Path:
                      "installation")
 
 
+def pair_file_name(path: Path) -> str:
+    """How reports name a pairs file (a finding's `pair`, `mtcheck pairs validate`): a shipped
+    one as `reference_pairs/phrases/...`, the same in a checkout and an installed copy; another
+    relative to the current folder when it is inside it, else as given."""
+    resolved = path.resolve()
+    with contextlib.suppress(PairsError, ValueError):
+        shipped = default_pairs_dir()
+        return (Path(shipped.name) / resolved.relative_to(shipped)).as_posix()
+    with contextlib.suppress(ValueError, OSError):
+        return resolved.relative_to(Path.cwd().resolve()).as_posix()
+    return str(path)
+
+
 def pair_files(paths: Iterable[str | Path]) -> list[Path]:
     """Expand folders to the .tsv files they hold (sorted, recursive)."""
     out: list[Path] = []
@@ -189,7 +203,7 @@ def load(paths: Iterable[str | Path], check_replacements: bool = True) -> Loaded
     result = Loaded()
     seen: dict[str, PairEntry] = {}
     for path in pair_files(paths):
-        name = str(path)
+        name = pair_file_name(path)
         result.files.append(name)
         try:
             raw = path.read_bytes()

@@ -47,10 +47,11 @@ class Finding(ReportModel):
     category: str = Field(description="Rule family: calque, repetition, fragment, punctuation, script, marker.")
     severity: Severity
     start: int = Field(ge=0, description="0-based character offset into the decoded file (for markup, the original "
-                                         "file, not the extracted text).")
+                                         "file, not the extracted text; for a JSONL record, its text).")
     end: int = Field(ge=0, description="Exclusive end offset.")
-    line: int = Field(ge=1)
-    column: int = Field(ge=1, description="1-based, in characters.")
+    line: int = Field(ge=1, description="1-based line in the file (for a JSONL record, the record's line).")
+    column: int = Field(ge=1, description="1-based, in characters (for a JSONL record, on the record's line, JSON "
+                                          "escapes counted as written).")
     end_line: int = Field(ge=1)
     end_column: int = Field(ge=1, description="1-based column of the character after the span.")
     text: str = Field(description="The flagged span as it stands in the text.")
@@ -186,11 +187,15 @@ class DocumentReport(ReportModel):
     still count in fluency and MT likelihood, which describe the text whatever a newsroom
     decided to accept, so an in-file comment cannot talk a verdict down."""
 
-    source: str = Field(description="File path, '-' for stdin, or the id given by the caller.")
+    source: str = Field(description="File path, 'stdin' for standard input, or the id given by the caller.")
     doc_id: str | None = Field(default=None, description="Id of the document inside a file that holds many (JSONL).")
     format: str = Field(default="text", description="How the text was read: text, markdown, html, nitf, newsml, jsonl.")
     metadata: dict[str, Any] = Field(default_factory=dict, description="Metadata carried from the input (JSONL fields, "
                                                                        "XML headline).")
+    line: int | None = Field(default=None, ge=1, description="The line of the file the document is written on, when "
+                             "the file holds one document a line (a JSONL record); its findings' lines and columns "
+                             "are then on that line (columns count JSON escapes as written), while offsets stay "
+                             "offsets into its text.")
     characters: int
     paragraphs: int
     sentences: int

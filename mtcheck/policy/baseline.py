@@ -20,6 +20,7 @@ from pydantic import Field, ValidationError
 
 from mtcheck import __version__
 from mtcheck.models import DocumentReport, ReportModel
+from mtcheck.read import STDIN_NAME
 
 FINGERPRINT_KEY = "mtcheck/v1"  # SARIF partialFingerprints key; bump when the recipe changes
 WINDOW_WORDS = 4  # words of the sentence kept either side of the span
@@ -89,8 +90,8 @@ def _words(s: str) -> list[str]:
 
 def document_key(path: str, base_dir: Path) -> str:
     """How a checked file is named in a baseline kept in `base_dir`."""
-    if path == "-":
-        return "-"
+    if path == STDIN_NAME:
+        return STDIN_NAME
     try:
         return Path(os.path.relpath(Path(path).resolve(), base_dir.resolve())).as_posix()
     except ValueError:  # another drive on Windows

@@ -4,8 +4,17 @@ Readers return `Source` objects; a problem with one input is an `InputProblem`
 naming that input, never an exception that stops the others.
 """
 
-from mtcheck.read.offsets import LineIndex, OffsetMap
-from mtcheck.read.text import DEFAULT_MAX_BYTES, Extraction, InputProblem, Source, decode, read_path, read_stdin
+from mtcheck.read.offsets import LineIndex, OffsetMap, RecordPosition
+from mtcheck.read.text import (
+    DEFAULT_MAX_BYTES,
+    STDIN_NAME,
+    Extraction,
+    InputProblem,
+    Source,
+    decode,
+    read_path,
+    read_stdin,
+)
 
-__all__ = ["DEFAULT_MAX_BYTES", "Extraction", "InputProblem", "LineIndex", "OffsetMap", "Source", "decode",
-           "read_path", "read_stdin"]
+__all__ = ["DEFAULT_MAX_BYTES", "STDIN_NAME", "Extraction", "InputProblem", "LineIndex", "OffsetMap", "RecordPosition",
+           "Source", "decode", "read_path", "read_stdin"]

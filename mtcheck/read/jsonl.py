@@ -1,7 +1,10 @@
 """JSONL archives: one document a line, `{"id": ..., "text": ..., other fields...}`.
 
 Each good line becomes a `Source` with `doc_id` from `id` (or `line N` without one), the
-`text`, and every other field in `metadata`. A bad line (not JSON, not an object, no
+`text`, every other field in `metadata`, and `record`: the line's number and the column each
+character of the text is written at on it, so a finding is reported on its record's line
+(every output format: text, GitHub, SARIF, JUnit, rdjson, CSV) rather than at the line of the
+text inside the record. A bad line (not JSON, not an object, no
 `text`, `text` not a string or empty, not UTF-8, too large) becomes an InputProblem
 naming `file:line`, yielded in its place; the lines after it are read as usual.
 
@@ -19,6 +22,7 @@ from pathlib import Path
 from typing import IO
 
 from mtcheck.read.formats import register
+from mtcheck.read.offsets import OffsetMap, RecordPosition
 from mtcheck.read.text import InputProblem, Source, unreadable
 
 _CHUNK = 1 << 16
@@ -115,7 +119,55 @@ def _record(name: str, number: int, line: str, name_by_line: bool = True) -> Sou
         return InputProblem(where, '"id" must be a string or a number')
     return Source(name=name, text=text, format="jsonl",
                   doc_id=str(doc_id) if doc_id is not None else f"line {number}" if name_by_line else None,
-                  metadata=record)
+                  metadata=record, record=RecordPosition(number, _text_columns(line, len(text))))
+
+
+# --- where the text stands on its line ---------------------------------------------------
+_DECODER = json.JSONDecoder()
+# One JSON string escape: a surrogate pair (one character), \uXXXX, or \n \" \\ and the like.
+_ESCAPE = re.compile(r"\\(?:u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|.)")
+
+
+def _text_columns(line: str, length: int) -> OffsetMap:
+    """For each character of the record's `text`, where it is written on the line: plain
+    characters where they stand, an escaped one where its escape starts. The line is
+    valid JSON (it was parsed); the last "text" key wins, as in json.loads."""
+    columns = OffsetMap()
+    quote = _text_value_at(line)
+    if quote is None:  # cannot happen for a parsed record; the whole text then maps to column 1
+        columns.insert(length, 0)
+        return columns
+    _, end = _DECODER.raw_decode(line, quote)
+    at = quote + 1
+    for m in _ESCAPE.finditer(line, at, end - 1):
+        columns.copy(at, m.start() - at)
+        columns.insert(1, m.start())
+        at = m.end()
+    columns.copy(at, end - 1 - at)
+    return columns
+
+
+def _text_value_at(line: str) -> int | None:
+    """Where the top-level "text" value's opening quote is on a JSON object's line."""
+    found, i = None, _after_space(line, 0) + 1  # after "{"
+    while True:
+        i = _after_space(line, i)
+        if line[i] == "}":
+            return found
+        key, i = _DECODER.raw_decode(line, i)
+        i = _after_space(line, _after_space(line, i) + 1)  # past ":"
+        if key == "text":
+            found = i
+        _, i = _DECODER.raw_decode(line, i)
+        i = _after_space(line, i)
+        if line[i] == ",":
+            i += 1
+
+
+def _after_space(line: str, i: int) -> int:
+    while i < len(line) and line[i] in " \t\n\r":
+        i += 1
+    return i
 
 
 def _has_surrogates(value: object) -> bool:

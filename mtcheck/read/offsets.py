@@ -82,3 +82,19 @@ class LineIndex:
 
     def line(self, offset: int) -> int:
         return bisect_right(self.starts, offset)
+
+
+class RecordPosition:
+    """Where the text of a document read from one line of a many-document file (a JSONL
+    record) stands in that file: on the record's line, each character at the column it is
+    written at there (a JSON escape such as \\n or \\u00e9 at the column where it starts).
+    Reports place findings with it, so an editor or a CI annotation lands on the record."""
+
+    __slots__ = ("columns", "line")
+
+    def __init__(self, line: int, columns: OffsetMap):
+        self.line = line
+        self.columns = columns  # offsets in the document's text -> offsets in the line
+
+    def position(self, offset: int) -> tuple[int, int]:
+        return self.line, self.columns.to_original(offset) + 1

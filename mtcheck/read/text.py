@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mtcheck.read.offsets import OffsetMap
+from mtcheck.read.offsets import OffsetMap, RecordPosition
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+# What standard input ('-' on the command line) is called in every report and output format.
+STDIN_NAME = "stdin"
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -54,7 +56,8 @@ class Source:
     wire XML, or plain text with its directive lines taken out), `extraction` holds the
     decoded file and the offset map back to it, so findings are reported where they stand
     in the file. `doc_id` names one document of a file that holds many (a JSONL archive);
-    `metadata` is carried into its report.
+    `metadata` is carried into its report; `record` places a JSONL record's text on its line
+    of the file, for the lines and columns of its report.
     """
 
     name: str
@@ -64,6 +67,7 @@ class Source:
     extraction: Extraction | None = None
     doc_id: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    record: RecordPosition | None = None
 
     @property
     def file_text(self) -> str:
@@ -173,7 +177,7 @@ def read_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, encoding: st
     return decode(data, name, encoding)
 
 
-def read_stdin(max_bytes: int = DEFAULT_MAX_BYTES, name: str = "-", encoding: str | None = None) -> Source:
+def read_stdin(max_bytes: int = DEFAULT_MAX_BYTES, name: str = STDIN_NAME, encoding: str | None = None) -> Source:
     stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
     # A text-only stdin (some test harnesses) has no buffer.
     data = sys.stdin.read().encode("utf-8") if stream is None else stream.read(max_bytes + 1)

@@ -16,6 +16,7 @@ import re
 
 from mtcheck.models.align import AlignedGroup, AlignReport, FindingStatus, GroupStatus
 from mtcheck.render.text import Style, display_width
+from mtcheck.render.words import plural
 
 _WORDS = re.compile(r"\S+")
 STATUS_COLOURS = {GroupStatus.kept: "2", GroupStatus.edited: "33", GroupStatus.added: "32", GroupStatus.dropped: "31"}
@@ -38,7 +39,7 @@ def render_align_text(report: AlignReport, style: Style = Style(), width: int = 
 def _header(r: AlignReport, style: Style) -> str:
     def side(label: str, v) -> str:
         return (f"{label}: {style.bold(v.source)} ({v.verdict.value}, MT likelihood {v.mt_likelihood:.2f}, "
-                f"fluency {v.fluency:.1f}, {v.sentences} sentences, {v.findings} findings)")
+                f"fluency {v.fluency:.1f}, {plural(v.sentences, 'sentence')}, {plural(v.findings, 'finding')})")
 
     return side("draft", r.draft) + "\n" + side("reference", r.reference)
 

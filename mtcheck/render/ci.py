@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mtcheck.models import DocumentReport, Finding, InputError, Severity
+from mtcheck.read.text import STDIN_NAME
 
 
 @dataclass
@@ -62,6 +63,9 @@ class Annotation:
     fix_safe: bool = False
     fingerprint: str | None = None
     suppressed: bool = False
+    # A JSONL record's finding: line and columns are on the record's line of the archive,
+    # `start`/`end` offsets into the record's text (not into the file).
+    in_record: bool = False
 
     @property
     def is_gate(self) -> bool:
@@ -81,20 +85,28 @@ def document_annotations(doc: DocumentReport, text: str, suppressed: bool = Fals
     """The document's findings (and its suppressed ones when asked), then its threshold
     failures, which have no span of their own and stand at the start of the file."""
     path = display_path(doc.source)
-    for finding, is_suppressed in [(f, False) for f in doc.findings] + [(f,
-                                                                         True) for f in doc.suppressed if suppressed]:
-        yield _from_finding(path, doc.doc_id, finding, text, is_suppressed)
+    shown = [(f, False) for f in doc.findings] + [(f, True) for f in doc.suppressed if suppressed]
+    for finding, is_suppressed in shown:
+        yield _from_finding(path, doc, finding, text, is_suppressed)
+    line = doc.line or 1  # a JSONL record's failures stand on its line
     for failure in doc.failures:
         if failure.rule == "gate.findings":
             continue  # the findings themselves are reported
-        yield Annotation(path, doc.doc_id, failure.rule, Severity.error, failure.message, 1, 1, 1, 1, 1, 1, 0, 0)
+        yield Annotation(path, doc.doc_id, failure.rule, Severity.error, failure.message, line, 1, line, 1, 1, 1, 0, 0,
+                         in_record=doc.line is not None)
 
 
-def _from_finding(path: str, doc_id: str | None, f: Finding, text: str, is_suppressed: bool) -> Annotation:
+def _from_finding(path: str, doc: DocumentReport, f: Finding, text: str, is_suppressed: bool) -> Annotation:
+    if doc.line is None:
+        bytes_at = byte_column(text, f.start, f.column), byte_column(text, f.end, f.end_column)
+    else:
+        # The record's line is not at hand (archives are streamed): its columns are taken as
+        # byte columns, which they are for JSON written with ASCII escapes (json.dumps's default).
+        bytes_at = f.column, f.end_column
     return Annotation(
-        path, doc_id, f.rule, f.severity, f.message, f.line, f.column, f.end_line, f.end_column,
-        byte_column(text, f.start, f.column), byte_column(text, f.end, f.end_column), f.start, f.end, f.text,
-        f.category, f.suggestion, f.fix_safe, f.fingerprint, is_suppressed,
+        path, doc.doc_id, f.rule, f.severity, f.message, f.line, f.column, f.end_line, f.end_column,
+        *bytes_at, f.start, f.end, f.text, f.category, f.suggestion, f.fix_safe, f.fingerprint, is_suppressed,
+        in_record=doc.line is not None,
     )
 
 
@@ -106,9 +118,9 @@ def byte_column(text: str, offset: int, column: int) -> int:
 
 def display_path(source: str) -> str:
     """A file as CI tools want it: relative to the current folder (the repository root in CI),
-    with forward slashes; as given when outside it; 'stdin' for '-'."""
-    if source == "-":
-        return "stdin"
+    with forward slashes; as given when outside it; standard input as 'stdin' (STDIN_NAME)."""
+    if source in ("-", STDIN_NAME):
+        return STDIN_NAME
     path = Path(source)
     try:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()

@@ -8,22 +8,24 @@ from mtcheck.models import CheckReport, DocumentReport
 from mtcheck.render.ci import Renderer, RunInfo
 from mtcheck.render.json import render_check_json
 from mtcheck.render.text import Style, Totals, render_document_text, render_footer_text
+from mtcheck.render.words import plural
 
 
 class TextRenderer(Renderer):
-    """The readable report, printed document by document."""
+    """The readable report, printed document by document; `layout` is `full` (findings with
+    their excerpts, grouped under the document) or `concise` (one line per finding)."""
 
-    def __init__(self, style: Style = Style(), quiet: bool = False):
-        self.style, self.quiet, self.totals = style, quiet, Totals()
+    def __init__(self, style: Style = Style(), quiet: bool = False, layout: str = "full"):
+        self.style, self.quiet, self.layout, self.totals = style, quiet, layout, Totals()
 
     def document(self, doc: DocumentReport, text: str) -> str:
         self.totals.add(doc)
-        return render_document_text(doc, text, self.style, self.quiet)
+        return render_document_text(doc, text, self.style, self.quiet, self.layout)
 
     def finish(self, run: RunInfo) -> str:
-        notes = [f"{run.suppressed} findings suppressed in the files"] if run.suppressed else []
+        notes = [f"{plural(run.suppressed, 'finding')} suppressed in the files"] if run.suppressed else []
         notes += [f"{run.baselined} in the baseline"] if run.baselined else []
-        notes += [f"{len(run.skipped)} files skipped by the config's include/exclude"] if run.skipped else []
+        notes += [f"{plural(len(run.skipped), 'file')} skipped by the config's include/exclude"] if run.skipped else []
         head = self.style.dim("not shown: " + ", ".join(notes)) + "\n" if notes else ""
         return head + render_footer_text(self.totals, run.signature, self.style)
 
@@ -56,9 +58,10 @@ _CI_FORMATS = {
 }
 
 
-def make_renderer(name: str, style: Style = Style(), quiet: bool = False) -> Renderer:
+def make_renderer(name: str, style: Style = Style(), quiet: bool = False, layout: str = "full") -> Renderer:
+    """The renderer of an output format; `style`, `quiet` and `layout` shape the text one."""
     if name == "text":
-        return TextRenderer(style, quiet)
+        return TextRenderer(style, quiet, layout)
     if name == "json":
         return JsonRenderer()
     if name not in _CI_FORMATS:

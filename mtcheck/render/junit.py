@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 
 from mtcheck.models import DocumentReport
 from mtcheck.render.ci import Renderer, RunInfo, display_path, document_annotations
+from mtcheck.render.words import plural
 
 # XML 1.0 cannot hold most C0 controls, even escaped; document text may.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -28,12 +29,13 @@ class JunitRenderer(Renderer):
         path = display_path(doc.source)
         name = path + (f"#{doc.doc_id}" if doc.doc_id is not None else "")
         case = ET.Element("testcase", classname="mtcheck", name=_clean(name), file=_clean(path))
-        lines = [f"{a.path}:{a.line}:{a.column}: {a.severity.value} {a.rule}  {a.headline()}"
+        record = f" #{doc.doc_id}" if doc.doc_id is not None else ""
+        lines = [f"{a.path}:{a.line}:{a.column}:{record} {a.severity.value} {a.rule}  {a.headline()}"
                  for a in document_annotations(doc, text)]
         p = doc.provenance
         summary = (f"{p.verdict.value} (MT likelihood {p.mt_likelihood:.2f}), fluency {doc.fluency.score:.1f}/100, "
-                   f"{len(doc.findings)} findings, {len(doc.suppressed)} suppressed, {len(doc.baselined)} in the "
-                   "baseline")
+                   f"{plural(len(doc.findings), 'finding')}, {len(doc.suppressed)} suppressed, {len(doc.baselined)} "
+                   "in the baseline")
         if doc.failures:
             self.failures += 1
             failure = ET.SubElement(case, "failure", type="mtcheck",

@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from mtcheck import __version__
 from mtcheck.models import DocumentReport, Severity
+from mtcheck.read import STDIN_NAME
 from mtcheck.render.ci import Annotation, Renderer, RunInfo, display_path, document_annotations, rule_table
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -65,7 +66,9 @@ class SarifRenderer(Renderer):
         region: dict[str, object] = {"startLine": a.line, "startColumn": a.column, "endLine": a.end_line,
                                      "endColumn": a.end_column}
         if not a.is_gate:
-            region.update(charOffset=a.start, charLength=a.end - a.start, snippet={"text": a.text})
+            region["snippet"] = {"text": a.text}
+            if not a.in_record:  # a record's offsets are into its text, not into the file
+                region.update(charOffset=a.start, charLength=a.end - a.start)
         location: dict[str, object] = {"physicalLocation": {"artifactLocation": _artifact(a.path), "region": region}}
         result: dict = {
             "ruleId": a.rule,
@@ -78,7 +81,7 @@ class SarifRenderer(Renderer):
             location["logicalLocations"] = [{"name": a.doc_id, "kind": "document"}]
         if a.fingerprint:
             result["partialFingerprints"] = {"mtcheck/v1": a.fingerprint}
-        if a.suggestion is not None and a.fix_safe:
+        if a.suggestion is not None and a.fix_safe and not a.in_record:  # (a record's text is JSON-escaped)
             result["fixes"] = [{
                 "description": {"text": f"Replace with {a.suggestion or '(nothing)'}"},
                 "artifactChanges": [{
@@ -110,8 +113,8 @@ def _rule(rule_id: str, severity: Severity, message: str, description: str, sugg
 
 def _artifact(shown: str) -> dict:
     """artifactLocation of a display path: relative ones against SRCROOT (the repository root in CI)."""
-    if shown == "stdin":
-        return {"uri": "stdin"}
+    if shown == STDIN_NAME:
+        return {"uri": STDIN_NAME}
     if Path(shown).is_absolute():
         return {"uri": Path(shown).as_uri()}
     return {"uri": quote(shown), "uriBaseId": "SRCROOT"}

@@ -1,44 +1,66 @@
-"""The readable report: one block per finding, one summary per document.
+"""The readable report: findings grouped under their document, one summary per document.
 
-    story.txt:15:310: error repetition.coordinated  "supported" on both sides of "and": ...
-        …fully understood and supported and supported the measures…
-                              ^^^^^^^^^^^^^^^^^^^^^^^
-        suggestion: supported
+    reference_pairs/examples/mt_wire_story.txt
+      3:99 error calque.term  non-standard name for a term, agency or institution …
+        …since the outbreak of the new crown pneumonia epidemic.
+                                   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+        suggestion: COVID-19 pandemic or COVID-19 outbreak
+
+      machine: MT likelihood 1.00, fluency 71.8/100, 43 findings (18 errors, 13 warnings, 12 info) …
+
+Everything is fitted to the terminal's width (80 columns when the output is not a terminal):
+an excerpt is cut around its span with an ellipsis, never wrapped, so the caret line stays
+under the span; messages wrap at word boundaries under their finding. The `concise` layout
+prints one `path:line:column: severity rule  message` line per finding, for grep and editors.
+
+A document of a file that holds many (a JSONL record) is named `path#id`, and its findings'
+lines are the record's line in the file.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import IO
 
 from mtcheck.models import CheckReport, DocumentReport, Finding, Severity
+from mtcheck.render.words import plural
 
-CONTEXT_CHARS = 60  # characters of the sentence shown either side of a span
-MAX_SPAN_SHOWN = 80
+DEFAULT_WIDTH = 80  # columns when the output is not a terminal (a pipe, a file, CI's log)
+MIN_WIDTH = 40
+INDENT = "    "  # excerpt, suggestion and wrapped message lines under a finding's heading
+SEVERITY_COLOURS = {Severity.error: "1;31", Severity.warning: "1;33", Severity.info: "1;36"}
+# Machine is red (warm) and human blue (cool) in every view: terminal, report pages, plots.
+VERDICT_COLOURS = {"machine": "1;31", "post-edited": "33", "human": "34"}
+LAYOUTS = ("full", "concise")
 
 
 @dataclass(frozen=True)
 class Style:
-    """ANSI colour, on only when asked for or when writing to a terminal."""
+    """How the terminal shows the report: ANSI colour (only when asked for or on a terminal)
+    and the width everything is fitted to."""
 
     color: bool = False
+    width: int = DEFAULT_WIDTH
 
     @classmethod
     def for_stream(cls, stream: IO[str], choice: str = "auto") -> Style:
+        tty = bool(getattr(stream, "isatty", lambda: False)())
+        width = terminal_width(tty)
         if choice == "always":
-            return cls(True)
+            return cls(True, width)
         if choice == "never" or os.environ.get("NO_COLOR"):
-            return cls(False)
-        return cls(bool(getattr(stream, "isatty", lambda: False)()) and os.environ.get("TERM") != "dumb")
+            return cls(False, width)
+        return cls(tty and os.environ.get("TERM") != "dumb", width)
 
     def paint(self, text: str, code: str) -> str:
         return f"\033[{code}m{text}\033[0m" if self.color and text else text
 
     def severity(self, severity: Severity) -> str:
-        return self.paint(severity.value, {"error": "1;31", "warning": "33", "info": "36"}[severity.value])
+        return self.paint(severity.value, SEVERITY_COLOURS[severity])
 
     def dim(self, text: str) -> str:
         return self.paint(text, "2")
@@ -47,27 +69,48 @@ class Style:
         return self.paint(text, "1")
 
 
-def render_check_text(
-    report: CheckReport, texts: Sequence[str | None] = (), style: Style = Style(), quiet: bool = False
-) -> str:
-    """`texts[i]` is the text of `report.documents[i]`, for context lines (reports do not
-    carry their text: a report of a 50 MB file should not hold it twice)."""
+def terminal_width(tty: bool) -> int:
+    """COLUMNS when set; else the terminal's width on a terminal, 80 off one."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return max(MIN_WIDTH, int(columns))
+    if not tty:
+        return DEFAULT_WIDTH
+    return max(MIN_WIDTH, shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns)
+
+
+def document_name(doc: DocumentReport) -> str:
+    """The document as the reports name it: its file, and `#id` for one of many (JSONL)."""
+    return doc.source + (f"#{doc.doc_id}" if doc.doc_id is not None else "")
+
+
+def render_check_text(report: CheckReport, texts: Sequence[str | None] = (), style: Style = Style(),
+                      quiet: bool = False, layout: str = "full") -> str:
+    """`texts[i]` is the text of `report.documents[i]`, for excerpts (reports do not carry
+    their text: a report of a 50 MB file should not hold it twice)."""
     out, totals = [], Totals()
     for i, doc in enumerate(report.documents):
-        out.append(render_document_text(doc, texts[i] if i < len(texts) else None, style, quiet))
+        out.append(render_document_text(doc, texts[i] if i < len(texts) else None, style, quiet, layout))
         totals.add(doc)
     out.append(render_footer_text(totals, report.signature, style))
     return "".join(out)
 
 
 def render_document_text(doc: DocumentReport, text: str | None = None, style: Style = Style(),
-                         quiet: bool = False) -> str:
-    """One document's block: its findings (unless quiet), its summary and a blank line.
-    The CLI prints each block as soon as its document is checked."""
-    out: list[str] = []
+                         quiet: bool = False, layout: str = "full") -> str:
+    """One document's block, ending in a blank line. The CLI prints each block as soon as its
+    document is checked. `full`: the document's name, each finding with its excerpt and a blank
+    line after it, then the summary. `concise`: one line per finding, one line of summary."""
+    if layout == "concise":
+        lines = [] if quiet else [_concise_finding(doc, f, style) for f in doc.findings]
+        return "\n".join([*lines, _concise_summary(doc, style)]) + "\n"
+    out = [style.bold(document_name(doc))]
     if not quiet:
-        for f in doc.findings:
-            out.extend(_finding(doc, f, text, style))
+        where = [f"{f.line}:{f.column}" for f in doc.findings]
+        pad = max(map(len, where), default=0)
+        for f, at in zip(doc.findings, where):
+            out.extend(_finding(doc, f, at.ljust(pad), text, style))
+            out.append("")
     out.extend(_summary(doc, style))
     out.append("")
     return "\n".join(out) + "\n"
@@ -92,42 +135,118 @@ def render_footer_text(totals: Totals, signature: str, style: Style = Style()) -
     out = []
     if totals.documents > 1:
         parts = ", ".join(f"{n} {v}" for v, n in sorted(totals.verdicts.items()))
-        out.append(style.bold(f"{totals.documents} documents: {parts}; {_plural(totals.findings, 'finding')}"))
+        out.append(style.bold(f"{plural(totals.documents, 'document')}: {parts}; {plural(totals.findings, 'finding')}"))
     out.append(style.dim(f"signature: {signature}"))
     return "\n".join(out) + "\n"
 
 
-def _finding(doc: DocumentReport, f: Finding, text: str | None, style: Style) -> list[str]:
-    head = (f"{style.bold(f'{doc.source}:{f.line}:{f.column}')}: {style.severity(f.severity)} "
-            f"{f.rule}  {f.message}")
-    lines = [head]
+# --- one finding ------------------------------------------------------------------
+
+def _finding(doc: DocumentReport, f: Finding, at: str, text: str | None, style: Style) -> list[str]:
+    """  3:99 error calque.term  message, wrapped under the severity
+           │ …the sentence, cut to the width…
+           │        ^^^^^^
+           = suggestion: …"""
+    indent = " " * (2 + len(at) + 1)
+    head = f"  {at} {f.severity.value} {f.rule}  "
+    lines = wrap(f.message, style.width, first=display_width(head), rest=len(indent))
+    lines[0] = f"  {style.dim(at)} {style.severity(f.severity)} {style.bold(f.rule)}  {lines[0]}".rstrip()
     if text is not None:
-        shown, caret = _context(doc, f, text)
-        lines.append("    " + shown)
-        lines.append("    " + style.paint(caret, "1;32" if f.severity == Severity.info else "1;31"))
+        gutter = indent + style.dim("│") + " "
+        shown, caret_at, caret_width = excerpt(doc, f, text, style.width - len(indent) - 2)
+        lines.append(gutter + shown)
+        lines.append(gutter + " " * caret_at + style.paint("^" * caret_width, SEVERITY_COLOURS[f.severity]))
     if f.suggestion is not None:
         advice = f.suggestion if f.suggestion else "(delete)"
-        safe = style.dim("  [safe to apply]") if f.fix_safe else ""
-        lines.append(f"    suggestion: {style.paint(advice, '32')}{safe}")
+        safe = "  [safe to apply]" if f.fix_safe else ""
+        said = wrap(f"= suggestion: {advice}{safe}", style.width, first=len(indent), rest=len(indent) + 2)
+        if style.color and len(said) == 1:  # colour the advice when it stands on one line
+            said[0] = f"= suggestion: {style.paint(advice, '32')}{style.dim(safe)}"
+        lines.append(indent + said[0])
+        lines.extend(said[1:])
     return lines
 
 
-def _context(doc: DocumentReport, f: Finding, text: str) -> tuple[str, str]:
-    """The finding's sentence, trimmed around the span, with a caret line under the span."""
+def _concise_finding(doc: DocumentReport, f: Finding, style: Style) -> str:
+    """`path:line:column: severity rule  message`, the form editors and grep read; a JSONL
+    record's id follows the place (`wire.jsonl:2:15: #b error ...`)."""
+    record = f" #{doc.doc_id}" if doc.doc_id is not None else ""
+    return (f"{style.bold(f'{doc.source}:{f.line}:{f.column}:')}{record} {style.severity(f.severity)} "
+            f"{f.rule}  {f.message}")
+
+
+def excerpt(doc: DocumentReport, f: Finding, text: str, width: int) -> tuple[str, int, int]:
+    """The finding's sentence on one line of at most `width` columns, cut around the span with
+    an ellipsis where it goes on; and where the caret line starts and how wide it is."""
     sentence = doc.fluency.sentences[f.sentence] if f.sentence < len(doc.fluency.sentences) else None
     lo = sentence.start if sentence and sentence.start <= f.start else f.start
     hi = sentence.end if sentence and sentence.end >= f.end else f.end
-    span_end = min(f.end, f.start + MAX_SPAN_SHOWN)
-    left_from = max(lo, f.start - CONTEXT_CHARS)
-    right_to = min(hi, span_end + CONTEXT_CHARS)
-    before = _flat(text[left_from:f.start])
-    span = _flat(text[f.start:span_end]) or "␣"
-    after = _flat(text[span_end:right_to])
-    lead = "…" if left_from > lo else ""
-    tail = "…" if right_to < hi or span_end < f.end else ""
-    shown = lead + before + span + after + tail
-    caret = " " * display_width(lead + before) + "^" * max(1, display_width(span))
-    return shown, caret
+    before, span, after = _flat(text[lo:f.start]), _flat(text[f.start:f.end]) or "␣", _flat(text[f.end:hi])
+    return fit(before, span, after, width)
+
+
+def fit(before: str, span: str, after: str, width: int) -> tuple[str, int, int]:
+    """`before + span + after` in at most `width` columns: the span whole when it fits (else
+    its start, and an ellipsis), then as much context either side as the room left allows,
+    cut at a word where one is near. Returns the line, the caret's column and its width."""
+    width = max(width, 5)
+    if display_width(span) > width - 2:
+        span = take_columns(span, width - 3) + "…"
+        room_left = 1 if before else 0
+        return ("…" if before else "") + span + ("…" if after else ""), room_left, display_width(span)
+    room = width - display_width(span)
+    need_left, need_right = display_width(before), display_width(after)
+    left = min(need_left, max(room // 2, room - need_right))
+    right = min(need_right, room - left)
+    shown_before = before if left >= need_left else "…" + _cut_left(before, left - 1)
+    shown_after = after if right >= need_right else _cut_right(after, right - 1) + "…"
+    if shown_before == "…":
+        shown_before = "…" if left >= 1 else ""
+    caret_at = display_width(shown_before)
+    return shown_before + span + shown_after, caret_at, display_width(span)
+
+
+_WORD_CUT = 12  # columns of a word cut in two given up to start or end the excerpt at a space
+
+
+def _cut_left(s: str, columns: int) -> str:
+    """The end of `s` in at most `columns`, starting after a space when one is near."""
+    kept = take_last_columns(s, columns)
+    if len(kept) < len(s) and not s[len(s) - len(kept) - 1].isspace():
+        space = kept.find(" ", 0, _WORD_CUT)
+        if space >= 0:
+            kept = kept[space + 1:]
+    return kept
+
+
+def _cut_right(s: str, columns: int) -> str:
+    """The start of `s` in at most `columns`, ending before a space when one is near."""
+    kept = take_columns(s, columns)
+    if len(kept) < len(s) and not s[len(kept)].isspace():
+        space = kept.rfind(" ", max(0, len(kept) - _WORD_CUT))
+        if space >= 0:
+            kept = kept[:space + 1]
+    return kept
+
+
+def take_columns(s: str, columns: int) -> str:
+    """The longest start of `s` that fits in `columns` terminal columns."""
+    used = 0
+    for i, c in enumerate(s):
+        used += char_width(c)
+        if used > columns:
+            return s[:i]
+    return s
+
+
+def take_last_columns(s: str, columns: int) -> str:
+    """The longest end of `s` that fits in `columns` terminal columns."""
+    used = 0
+    for i in range(len(s) - 1, -1, -1):
+        used += char_width(s[i])
+        if used > columns:
+            return s[i + 1:]
+    return s
 
 
 def _flat(s: str) -> str:
@@ -135,51 +254,102 @@ def _flat(s: str) -> str:
     return s.replace("\r\n", "↵").replace("\n", "↵").replace("\r", "↵").replace("\t", "→").replace("\u3000", "□")
 
 
+def char_width(c: str) -> int:
+    """Terminal columns one character takes: East Asian wide and full-width take two,
+    combining marks none."""
+    if unicodedata.combining(c):
+        return 0
+    return 2 if unicodedata.east_asian_width(c) in "WF" else 1
+
+
 def display_width(s: str) -> int:
-    """Terminal columns `s` takes: East Asian wide and full-width characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+    """Terminal columns `s` takes."""
+    return sum(map(char_width, s))
+
+
+def wrap(text: str, width: int, first: int = 0, rest: int = 0) -> list[str]:
+    """`text` in lines of at most `width` columns, broken at spaces: the first line has
+    `first` columns taken already (not included in the result), the others are indented by
+    `rest` spaces. A word longer than a whole line stands alone on its line."""
+    lines: list[str] = []
+    line, used = "", first
+    for word in text.split(" "):
+        w = display_width(word)
+        if line and used + 1 + w > width:
+            lines.append(line)
+            line, used = " " * rest + word, rest + w
+        else:
+            line, used = (line + " " + word, used + 1 + w) if line else (line + word, used + w)
+    lines.append(line)
+    return lines
+
+
+# --- the document's summary -----------------------------------------------------------
+
+def severity_counts(doc: DocumentReport) -> str:
+    """'43 findings (18 errors, 13 warnings, 12 info)'; '1 finding (1 warning)'; 'no findings'."""
+    if not doc.findings:
+        return "no findings"
+    sev = doc.counts.by_severity
+    parts = [plural(sev.get(s.value, 0), s.value) for s in (Severity.error, Severity.warning, Severity.info)
+             if sev.get(s.value, 0)]
+    return f"{plural(len(doc.findings), 'finding')} ({', '.join(parts)})"
+
+
+def _verdict(doc: DocumentReport) -> str:
+    p = doc.provenance
+    return (f"{p.verdict.value}: MT likelihood {p.mt_likelihood:.2f}, fluency {doc.fluency.score:.1f}/100, "
+            f"{severity_counts(doc)} in {plural(doc.sentences, 'sentence')}")
+
+
+def _paint_verdict(line: str, doc: DocumentReport, style: Style) -> str:
+    verdict = doc.provenance.verdict.value
+    return style.paint(verdict, VERDICT_COLOURS[verdict]) + line[len(verdict):]
+
+
+def _concise_summary(doc: DocumentReport, style: Style) -> str:
+    failing = style.paint(" (fails the gate)", "1;31") if doc.failures else ""
+    return f"{style.bold(document_name(doc))}: {_paint_verdict(_verdict(doc), doc, style)}{failing}"
 
 
 def _summary(doc: DocumentReport, style: Style) -> list[str]:
+    """The verdict and the facts behind it, each wrapped to the width under the document."""
     p = doc.provenance
-    sev = doc.counts.by_severity
-    verdict_color = {"machine": "1;31", "post-edited": "33", "human": "32"}[p.verdict.value]
-    lines = [
-        f"{style.bold(doc.source)}: {style.paint(p.verdict.value, verdict_color)} "
-        f"(MT likelihood {p.mt_likelihood:.2f}), fluency {doc.fluency.score:.1f}/100, "
-        f"{_plural(len(doc.findings), 'finding')} ({sev.get('error', 0)} errors, {sev.get('warning', 0)} warnings, "
-        f"{sev.get('info', 0)} info) in {_plural(doc.sentences, 'sentence')}",
-    ]
-    details = []
+    facts: list[tuple[str, str | None]] = []
     lang = p.document_language
     if lang.code and lang.code != "en":
-        details.append(f"document language: {lang.code}")
+        facts.append((f"document language: {lang.code}", None))
     src = p.source_language
-    details.append(f"source language: {src.code or 'unknown'}"
-                   + (f" (confidence {src.confidence:.2f}: {_why(src.evidence)})" if src.code else ""))
+    facts.append((f"source language: {src.code or 'unknown'}"
+                  + (f" (confidence {src.confidence:.2f}: {_why(src.evidence)})" if src.code else ""), None))
     if p.agency:
         a = p.agency
         written = f" (written \"{a.as_written}\")" if a.as_written != a.normalised else ""
-        details.append(f"agency: {a.normalised}{written}")
+        facts.append((f"agency: {a.normalised}{written}", None))
     if p.dateline:
         d = p.dateline
         where = ", ".join(x for x in (d.city, d.date_normalised or d.date) if x)
-        details.append(f"dateline: {where} ({d.style} style)")
-    lines.append("  " + "; ".join(details))
+        facts.append((f"dateline: {where} ({d.style} style)", None))
     if p.references:
-        shown = ", ".join(f"{r.document} ({r.share:.0%} of sentences, similarity {r.similarity:.0f})"
-                          for r in p.references[:3])
-        lines.append(f"  closest published: {shown}")
+        facts.append(("closest published: " + ", ".join(
+            f"{r.document} ({r.share:.0%} of sentences, similarity {r.similarity:.0f})" for r in p.references[:3]),
+            None))
     if doc.suppressed or doc.baselined:
         hidden = [f"{len(doc.suppressed)} suppressed in the file"] if doc.suppressed else []
         hidden += [f"{len(doc.baselined)} in the baseline"] if doc.baselined else []
-        lines.append(f"  not shown: {', '.join(hidden)}")
+        facts.append((f"not shown: {', '.join(hidden)}", None))
     if doc.failures:
-        lines.append("  " + style.paint("fails: " + "; ".join(f.message for f in doc.failures), "1;31"))
+        facts.append(("fails: " + "; ".join(f.message for f in doc.failures), "1;31"))
     if p.evidence:
         top = ", ".join(f"{e.rule} ×{e.count} {e.contribution:+.2f}" for e in p.evidence[:5])
         more = f", and {len(p.evidence) - 5} more" if len(p.evidence) > 5 else ""
-        lines.append("  " + style.dim(f"evidence (log-odds): {top}{more}"))
+        facts.append((f"evidence (log-odds): {top}{more}", "2"))
+    verdict = wrap(_verdict(doc), style.width, first=2, rest=4)
+    lines = ["  " + _paint_verdict(verdict[0], doc, style), *verdict[1:]]
+    for fact, code in facts:
+        for k, line in enumerate(wrap(fact, style.width, first=2, rest=4)):
+            indent = "  " if k == 0 else ""
+            lines.append(indent + (style.paint(line, code) if code else line))
     return lines
 
 
@@ -187,7 +357,3 @@ def _why(evidence: list[str], shown: int = 2) -> str:
     """The first reasons for a guess, and how many more there are."""
     more = len(evidence) - shown
     return "; ".join(evidence[:shown]) + (f"; and {more} more" if more > 0 else "")
-
-
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
