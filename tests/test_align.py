@@ -6,6 +6,7 @@ import itertools
 import json
 import re
 import sys
+from collections import Counter
 
 import jsonschema
 import pytest
@@ -126,6 +127,18 @@ def test_shipped_document_pairs_align(aligner):
         assert report.reference.verdict.value == "human", name
         assert sum(report.editing.fixed.values()) >= 2, name
         assert report.sentences.edited >= 3, name
+
+
+def test_the_flood_control_pair_aligns_as_its_description_says(aligner):
+    row = next(line.split("\t") for line in (PAIRS / "documents/index.tsv").read_text(encoding="utf-8").splitlines()
+               if line.startswith("flood_control\t"))
+    report = aligner.align_texts((PAIRS / row[1]).read_text(encoding="utf-8"),
+                                 (PAIRS / row[2]).read_text(encoding="utf-8"), row[1], row[2])
+    operations = Counter(g.operation for g in report.groups)
+    assert operations == {"1-1": 6, "1-0": 3}
+    assert "six 1-1 edits and three 1-0 drops" in row[3]
+    dropped = [g.draft.text.strip() for g in report.groups if g.operation == "1-0"]
+    assert "Guard against risks." in dropped and "(over)" in dropped
 
 
 def test_cli_json_matches_the_exported_schema(cli):
