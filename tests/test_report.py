@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import os
-import shutil
+import re
 import signal
 import sqlite3
 import subprocess
@@ -22,6 +22,12 @@ from mtcheck.models import DocumentReport
 from mtcheck.models.batch import ReportLine
 from mtcheck.read.formats import read_documents
 
+from browser import (
+    WIDTHS,
+    chromium_fixture,  # noqa: F401  (the `chromium` fixture)
+    open_page,
+    screenshot,
+)
 from conftest import PLAIN, REPO
 
 MT = "China News Agency, Beijing, November 27th. The new crown pneumonia epidemic was supported and supported."
@@ -157,7 +163,9 @@ def test_index_and_pages_are_self_contained_and_escape_document_text(reference):
     assert "&lt;script&gt;alert(" in hostile and "<script>alert" not in hostile
     assert "<script" not in hostile.split("</head>")[1]  # document pages run no script at all
     j1 = next(p.read_text(encoding="utf-8") for p in pages if "j1" in p.read_text(encoding="utf-8"))
-    assert '<mark class="sev-error"' in j1 and "supported and supported</mark>" in j1
+    # Highlights are coloured by category (the palette the editor's page shares) and link to their row.
+    assert '<a class="hl cat-repetition sev-error"' in j1 and 'supported and supported</a>' in j1
+    assert re.search(r'<a class="hl cat-\w+ sev-\w+" id="f0" href="#r\d+"', j1) and '<tr id="r0">' in j1
     assert "COVID-19" in j1  # the suggestions are on the page
     # Every page the index links to exists.
     data = json.loads(index.split('<script type="application/json" id="rows">')[1].split("</script>")[0])
@@ -392,40 +400,83 @@ def test_highlight_splits_overlaps_marks_empty_spans_and_escapes(check):
     text = "one <two> three"
     html = str(highlight(text, [finding(0, 9, "warning", "w"), finding(4, 9, "error", "e"), finding(10, 10, "info",
                                                                                                     "i")]))
-    assert html == ('<mark class="sev-warning" id="f0" title="warning w: &lt;w&gt; → a &amp; b">one </mark>'
-                    '<mark class="sev-error" id="f1" title="warning w: &lt;w&gt; → a &amp; b\n'
-                    'error e: &lt;e&gt; → a &amp; b">&lt;two&gt;</mark> '
-                    '<mark class="point sev-info" id="f2" title="info i: &lt;i&gt; → a &amp; b">‸</mark>three')
+    assert html == ('<a class="hl cat-x sev-warning" id="f0" href="#r0" title="warning w: &lt;w&gt; → a &amp; b">'
+                    'one </a><sup class="n">1</sup>'
+                    '<a class="hl cat-x sev-error" id="f1" href="#r1" title="warning w: &lt;w&gt; → a &amp; b\n'
+                    'error e: &lt;e&gt; → a &amp; b">&lt;two&gt;</a><sup class="n">2</sup> '
+                    '<a class="hl point cat-x sev-info" id="f2" href="#r2" title="info i: &lt;i&gt; → a &amp; b">‸</a>'
+                    '<sup class="n">3</sup>three')
 
 
-def test_index_table_sorts_filters_and_pages_in_a_browser(reference):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        pytest.skip("no Chromium on PATH")
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+def test_index_page_in_a_browser(reference, chromium, width):
+    """The index fits the window (the table scrolls in its own box when it cannot), rows are one
+    line, the worst documents come first, the charts mark the thresholds and filter the table."""
     _root, out, _ = reference
-    with sync_api.sync_playwright() as playwright:
-        try:
-            browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"], headless=True)
-        except Exception as exc:
-            pytest.skip(f"Chromium did not start: {str(exc).splitlines()[0]}")
-        page = browser.new_page()
-        problems: list[str] = []
-        page.on("pageerror", lambda exc: problems.append(str(exc)))
-        page.on("dialog", lambda dialog: (problems.append(dialog.message), dialog.dismiss()))
-        page.goto((out / "index.html").as_uri())
-        assert page.text_content("#shown") == "1–11 of 11"
-        page.click("#docs th:nth-child(4)")  # MT likelihood, highest first
-        assert page.text_content("#docs tbody tr:nth-child(1) td:nth-child(3)") == "machine"
-        page.fill("#q", "j3")
-        assert page.text_content("#shown") == "1–1 of 1"
-        page.fill("#q", "")
-        page.select_option("#verdict", "!error")
-        assert page.text_content("#shown") == "1–4 of 4"
-        page.select_option("#verdict", "")
-        page.fill("#q", "hostile")
-        page.click("#docs tbody tr:nth-child(1) a")  # to the story that carries a script
-        assert '<script>alert("x")' in page.text_content("pre.text")  # shown as text...
-        assert page.locator("script").count() == 0  # ...and never an element
-        browser.close()
-    assert problems == []
+    page = open_page(chromium, (out / "index.html").as_uri(), width)
+    screenshot(page, f"report-index-{width}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing sticks out of the window
+    box = page.evaluate("(() => { const b = document.querySelector('.table-box');"
+                        " return [b.scrollWidth, b.clientWidth, b.getBoundingClientRect().right]; })()")
+    assert box[2] <= width
+    if width >= 1400:
+        assert box[0] <= box[1]  # the whole table shows, no column cut off
+    heights = page.evaluate("[...document.querySelectorAll('#docs tbody tr')].map(r => r.getBoundingClientRect().height)")
+    assert heights and max(heights) < 32  # one line a row
+    assert page.text_content("#shown") == "1–11 of 11"
+    likelihoods = page.evaluate("[...document.querySelectorAll('#docs tbody td.col-mt_likelihood')]"
+                                ".map(td => td.textContent).filter(Boolean).map(Number)")
+    assert likelihoods == sorted(likelihoods, reverse=True)  # worst first by default
+    assert page.text_content("#docs tbody tr:nth-child(1) td:nth-child(2)") == "machine"
+    page.click("#docs th.col-fluency")  # a first click shows the least fluent first
+    fluency = page.evaluate("[...document.querySelectorAll('#docs tbody td.col-fluency')]"
+                            ".map(td => td.textContent).filter(Boolean).map(Number)")
+    assert fluency == sorted(fluency)
+    assert page.locator(".charts svg").first.locator(".threshold").count() == 2  # post-edited, machine
+    bars = page.locator('.charts .bar[data-key="mt_likelihood"]')
+    data = [json.loads(line) for line in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
+    likelihood = [d["provenance"]["mt_likelihood"] for d in data if "provenance" in d]
+    bar = next(bars.nth(i) for i in range(bars.count())
+               if any(float(bars.nth(i).get_attribute("data-lo")) <= x < float(bars.nth(i).get_attribute("data-hi"))
+                      for x in likelihood))
+    lo, hi = float(bar.get_attribute("data-lo")), float(bar.get_attribute("data-hi"))
+    bar.click()
+    expected = sum(1 for x in likelihood if lo <= x < hi or (bar.get_attribute("data-last") == "1" and x == hi))
+    assert page.text_content("#shown") == f"1–{expected} of {expected}"
+    page.click("#range .chip button")
+    assert page.text_content("#shown") == "1–11 of 11"
+    page.fill("#q", "j3")
+    assert page.text_content("#shown") == "1–1 of 1"
+    page.fill("#q", "")
+    page.select_option("#verdict", "!error")
+    assert page.text_content("#shown") == "1–4 of 4"
+    page.select_option("#verdict", "")
+    page.fill("#q", "hostile")
+    page.click("#docs tbody tr:nth-child(1) a")  # to the story that carries a script
+    assert '<script>alert("x")' in page.text_content("pre.story")  # shown as text...
+    assert page.locator("script").count() == 0  # ...and never an element
+    assert page.problems == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+def test_document_page_in_a_browser(reference, chromium, width):
+    """Proportional type, highlights coloured by category and linked to their rows and back."""
+    _root, out, _ = reference
+    pages = sorted((out / "docs").glob("*.html"))
+    j1 = next(p for p in pages if "supported and supported" in p.read_text(encoding="utf-8"))
+    page = open_page(chromium, j1.as_uri(), width)
+    screenshot(page, f"report-document-{width}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    font = page.evaluate("getComputedStyle(document.querySelector('pre.story')).fontFamily")
+    assert "mono" not in font.lower()
+    mark = page.locator("pre.story a.hl.cat-repetition").first
+    assert mark.evaluate("m => getComputedStyle(m).backgroundColor") == "rgb(227, 215, 255)"  # palette.css
+    row = mark.get_attribute("href")
+    mark.click()
+    assert page.evaluate("location.hash") == row
+    assert "repetition" in page.text_content(f"tr{row}")
+    page.click(f"tr{row} td a")  # the number leads back to the text
+    assert page.evaluate("location.hash").startswith("#f")
+    assert page.problems == []

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import tempfile
 import zlib
 from array import array
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import Markup
@@ -26,7 +28,25 @@ from mtcheck.models.batch import DocumentErrorRow, RunTotals, SummaryRow
 
 DOCUMENTS, SUMMARY, INDEX, PAGES = "documents.jsonl", "summary.csv", "index.html", "docs"
 LIKELIHOOD_BINS = [i / 20 for i in range(21)]
-FLUENCY_BINS = [i * 5.0 for i in range(21)]
+VERDICTS = ("machine", "post-edited", "human")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """What the index's charts mark: the verdicts' MT-likelihood thresholds and the gate's."""
+
+    post_edited: float
+    machine: float
+    max_mt_likelihood: float | None = None
+    min_fluency: float | None = None
+
+
+def fluency_edges(lowest: float) -> list[float]:
+    """Bin edges for the fluency chart from the lowest score to 100: most copy scores above
+    70, so the axis starts where the data does, in round steps of at most 24 bins."""
+    step = next(s for s in (1.0, 2.0, 2.5, 5.0) if (100 - lowest) / s <= 24)
+    start = min(100 - step, math.floor(lowest / step) * step)
+    return [start + i * step for i in range(round((100 - start) / step) + 1)]
 
 
 def page_name(source: str, doc_id: str | None, fmt: str, metadata: str, key: str, signature: str) -> str:
@@ -42,6 +62,7 @@ class _Totals:
     def __init__(self) -> None:
         self.documents = self.errors = self.flagged = self.findings = 0
         self.likelihoods, self.fluencies = array("d"), array("d")
+        self.verdict_codes = array("b")  # each reported document's verdict, for the charts' colours
         self.verdicts: Counter[str] = Counter()
         self.categories: Counter[str] = Counter()
         self.languages: Counter[str] = Counter()
@@ -55,6 +76,7 @@ class _Totals:
         self.findings += row.findings
         self.likelihoods.append(row.mt_likelihood or 0.0)
         self.fluencies.append(row.fluency or 0.0)
+        self.verdict_codes.append(VERDICTS.index(row.verdict) if row.verdict in VERDICTS else 0)
         self.verdicts[row.verdict] += 1
         self.categories.update(row.categories)
         self.languages[row.source_language or "unknown"] += 1
@@ -94,12 +116,12 @@ def _metadata_text(metadata: dict, key: str) -> str:
 
 
 def write_outputs(store: Store, folder: Path, key: str, signature: str, gate: str, categories: list[str],
-                  title: str) -> RunTotals:
+                  title: str, thresholds: Thresholds | None = None) -> RunTotals:
     """Write documents.jsonl, summary.csv, index.html and the pages of the documents stored
     under `key` (see run.store_key); `gate` says, for the index, what failing means."""
     from mtcheck.render.report_html import index_row, render_document_page, write_index
     from mtcheck.render.summary_csv import SummaryCsv
-    from mtcheck.render.svg import histogram
+    from mtcheck.render.svg import VERDICT_COLOURS, histogram
 
     pages = folder / PAGES
     pages.mkdir(exist_ok=True)
@@ -126,9 +148,20 @@ def write_outputs(store: Store, folder: Path, key: str, signature: str, gate: st
                 totals.add(summary)
         model = totals.model()
         table.seek(0)
-        charts = [histogram(totals.likelihoods, LIKELIHOOD_BINS, "MT likelihood",
-                            "MT likelihood (0 human – 1 machine)"),
-                  histogram(totals.fluencies, FLUENCY_BINS, "Fluency", "fluency (0–100)")]
+        t = thresholds or Thresholds(0.35, 0.7)
+        verdicts = [VERDICTS[c] for c in totals.verdict_codes]
+        marks = [(t.post_edited, f"post-edited {t.post_edited:g}"), (t.machine, f"machine {t.machine:g}")]
+        if t.max_mt_likelihood is not None and t.max_mt_likelihood not in (t.post_edited, t.machine):
+            marks.append((t.max_mt_likelihood, f"gate {t.max_mt_likelihood:g}"))
+        lowest = min(totals.fluencies, default=100.0)
+        if t.min_fluency is not None:
+            lowest = min(lowest, t.min_fluency)
+        fluency_bins = fluency_edges(lowest)
+        charts = [histogram(totals.likelihoods, LIKELIHOOD_BINS, "MT likelihood", "MT likelihood (0 human – 1 machine)",
+                            groups=verdicts, colours=VERDICT_COLOURS, marks=marks, filter_key="mt_likelihood"),
+                  histogram(totals.fluencies, fluency_bins, "Fluency", "fluency (0–100)", groups=verdicts,
+                            colours=VERDICT_COLOURS, filter_key="fluency",
+                            marks=[(t.min_fluency, f"gate {t.min_fluency:g}")] if t.min_fluency is not None else [])]
         breakdowns = [("rule category", sorted(model.categories.items(), key=lambda kv: -kv[1])),
                       ("source language", list(model.source_languages.items())[:15]),
                       ("agency", list(model.agencies.items())[:15])]

@@ -22,7 +22,16 @@ from typing import TYPE_CHECKING
 from mtcheck import __version__
 from mtcheck.batch.discover import Discovery, count_documents
 from mtcheck.batch.engines import Engine, EngineError, make_engine
-from mtcheck.batch.outputs import DOCUMENTS, INDEX, PAGES, SUMMARY, atomic_open, page_name, write_outputs
+from mtcheck.batch.outputs import (
+    DOCUMENTS,
+    INDEX,
+    PAGES,
+    SUMMARY,
+    Thresholds,
+    atomic_open,
+    page_name,
+    write_outputs,
+)
 from mtcheck.batch.store import Store, StoreError
 from mtcheck.batch.work import Task, content_key
 from mtcheck.models.batch import RunSummary, RunTotals
@@ -130,7 +139,10 @@ def _run(checker: Checker, options: RunOptions, store: Store,
     store.commit()
     categories = sorted({r.category for r in all_rules()})
     title = options.title or "mtcheck report: " + _names(options.paths)
-    totals = write_outputs(store, out, key, checker.signature.format(), checker.gate.describe(), categories, title)
+    post_edited, machine = checker.verdict_thresholds
+    thresholds = Thresholds(post_edited, machine, checker.gate.max_mt_likelihood, checker.gate.min_fluency)
+    totals = write_outputs(store, out, key, checker.signature.format(), checker.gate.describe(), categories, title,
+                           thresholds)
     store.prune(key)
     return runner, engine.name, totals
 

@@ -162,24 +162,33 @@ def _write(out: Path, report) -> list[Path]:
 
     d = report.document
     files: dict[str, str] = {"eval.json": report.model_dump_json(indent=2) + "\n"}
-    curves = {f"MT likelihood (AUC {_auc(d.auc.value)})": [(p.fpr, p.tpr) for p in d.roc],
-              f"−fluency (AUC {_auc(d.auc_fluency.value)})": [(p.fpr, p.tpr) for p in d.roc_fluency]}
+    level = f"{report.bootstrap.level:.0%}"
+    curves = {f"MT likelihood (AUC {_auc(d.auc)})": [(p.fpr, p.tpr) for p in d.roc],
+              f"−fluency (AUC {_auc(d.auc_fluency)})": [(p.fpr, p.tpr) for p in d.roc_fluency]}
+    n = f"n = {report.inputs.documents:,}: {report.inputs.mt:,} MT, {report.inputs.human:,} human"
     roc_file = scatter_file = None
     if d.roc:
         roc_file = "roc.svg"
-        files[roc_file] = svg.standalone(svg.roc_curve(curves, f"ROC: MT vs human ({report.inputs.documents:,} "
-                                                               "documents)",
-                                                       x_label="human documents flagged (false-positive rate)",
-                                                       y_label="MT documents flagged (true-positive rate)"))
+        post_edited, machine = report.verdict_thresholds
+        marks = [(p.fpr, p.tpr, f"{name} ≥ {threshold:g}") for name, threshold in
+                 (("post-edited", post_edited), ("machine", machine)) if (p := _operating_point(d.roc, threshold))]
+        files[roc_file] = svg.standalone(svg.roc_curve(
+            curves, "ROC: MT vs human", x_label="human documents flagged (false-positive rate)",
+            y_label="MT documents flagged (true-positive rate)", marks=marks,
+            note=f"{n}; AUC with {level} bootstrap interval; ○ verdict thresholds"))
     if d.correlation is not None and d.points:
         field = d.correlation.field
         scatter_file = "fluency_vs_score.svg"
-        # MT first, so the few human points are drawn over the many MT ones.
-        series = {"MT": [(p.fluency, p.score) for p in d.points if p.is_mt],
-                  "human": [(p.fluency, p.score) for p in d.points if not p.is_mt]}
+        # Machine red, human blue, as on every page; the few human points drawn last and bigger,
+        # so they are not buried under the many MT ones.
+        mt = [(p.fluency, p.score) for p in d.points if p.is_mt]
+        human = [(p.fluency, p.score) for p in d.points if not p.is_mt]
+        series = {f"MT (n = {len(mt):,})": mt, f"human (n = {len(human):,})": human}
         worse = "higher is worse" if d.correlation.expected_sign < 0 else "higher is better"
-        files[scatter_file] = svg.standalone(svg.scatter(series, f"Fluency vs {field} per document ({worse})",
-                                                         "mtcheck fluency (0-100)", f"{field} ({worse})"))
+        files[scatter_file] = svg.standalone(svg.scatter(
+            series, f"Fluency vs {field} per document", "mtcheck fluency (0-100)", f"{field} ({worse})",
+            colours=[svg.VERDICT_COLOURS["machine"], svg.VERDICT_COLOURS["human"]],
+            emphasise=f"human (n = {len(human):,})", note=f"{len(mt) + len(human):,} documents with a {field}"))
     files["eval.md"] = render_eval_markdown(report, roc_file, scatter_file)
     if report.calibration is not None:
         files["calibration.toml"] = report.calibration.snippet
@@ -191,5 +200,17 @@ def _write(out: Path, report) -> list[Path]:
     return [out / name for name in files]
 
 
-def _auc(value) -> str:
-    return "n/a" if value is None else f"{value:.3f}"
+def _auc(estimate) -> str:
+    """'0.712, 0.65–0.77': the AUC and its bootstrap interval."""
+    if estimate.value is None:
+        return "n/a"
+    interval = f", {estimate.low:.2f}–{estimate.high:.2f}" if estimate.low is not None and estimate.high is not None \
+        else ""
+    return f"{estimate.value:.3f}{interval}"
+
+
+def _operating_point(roc, threshold: float):
+    """The ROC point of flagging documents at MT likelihood >= threshold: the one with the
+    lowest threshold still at or above it."""
+    at_or_above = [p for p in roc if p.threshold is not None and p.threshold >= threshold]
+    return min(at_or_above, key=lambda p: p.threshold) if at_or_above else None

@@ -23,21 +23,24 @@ from typing import IO, TYPE_CHECKING
 from markupsafe import Markup
 
 from mtcheck.models import DocumentReport, Finding, Severity
+from mtcheck.render.text import severity_counts
 
 if TYPE_CHECKING:
     from mtcheck.models.batch import RunTotals
 
 # Bump when a page's HTML changes: stored page bodies are then rendered again.
-PAGE_FORMAT = "1"
+PAGE_FORMAT = "2"
 
 # Columns of the index table, in the order of the row arrays: key, heading, decimals shown
-# (None for a text column).
+# (None for a text column), and which end of a sort is the worst (shown first on a click).
+# The key columns come first; `path` is not a column of its own: the document cell names the
+# file after the id when the file holds many documents (JSONL).
 INDEX_COLUMNS = (
-    ("id", "document", None), ("path", "path", None), ("verdict", "verdict", None),
-    ("mt_likelihood", "MT likelihood", 3), ("fluency", "fluency", 1), ("findings", "findings", 0),
-    ("errors", "errors", 0), ("warnings", "warnings", 0), ("info", "info", 0),
-    ("source_language", "source language", None), ("agency", "agency", None), ("date", "date", None),
-    ("error", "not checked because", None),
+    ("id", "document", None, "asc"), ("verdict", "verdict", None, "asc"),
+    ("mt_likelihood", "MT likelihood", 3, "desc"), ("fluency", "fluency", 1, "asc"),
+    ("findings", "findings", 0, "desc"), ("errors", "errors", 0, "desc"), ("warnings", "warnings", 0, "desc"),
+    ("info", "info", 0, "desc"), ("source_language", "language", None, "asc"), ("agency", "agency", None, "asc"),
+    ("date", "date", None, "desc"), ("error", "not checked", None, "asc"), ("path", "file", None, "asc"),
 )
 
 
@@ -54,8 +57,9 @@ def render_document_body(report: DocumentReport, text: str) -> str:
     provenance, findings and the text with every finding highlighted. `text` is what the
     report's offsets point into (for markup, the original file)."""
     template = _environment().get_template("report_document_body.html.j2")
-    return template.render(report=report, p=report.provenance, sev=report.counts.by_severity,
-                           highlighted=highlight(text, report.findings))
+    categories = sorted({f.category for f in report.findings})
+    return template.render(report=report, p=report.provenance, counts=severity_counts(report),
+                           highlighted=highlight(text, report.findings), categories=categories)
 
 
 def render_document_page(source: str, doc_id: str | None, fmt: str, metadata: dict, body: str) -> str:
@@ -73,8 +77,10 @@ def write_index(out: IO[str], *, title: str, totals: RunTotals, signature: str, 
     template = _environment().get_template("report_index.html.j2")
     template.stream(
         title=title, t=totals, signature=signature, gate=gate, charts=[Markup(c) for c in charts],
-        breakdowns=breakdowns, columns=INDEX_COLUMNS, rows=rows, page_column=len(INDEX_COLUMNS),
-        error_column=_column("error"), verdict_column=_column("verdict"),
+        breakdowns=breakdowns, columns=INDEX_COLUMNS[:-1], rows=rows, page_column=len(INDEX_COLUMNS),
+        error_column=_column("error"), verdict_column=_column("verdict"), path_column=_column("path"),
+        sort_column=_column("mt_likelihood"),
+        filter_columns={key: _column(key) for key in ("mt_likelihood", "fluency")},
     ).dump(out)
 
 
@@ -82,7 +88,7 @@ def index_row(values: dict, page: str, first: bool) -> Markup:
     """One row of the embedded table data: a JSON array in INDEX_COLUMNS order, then the
     page, made safe inside <script> (no '<', '>' or '&' left)."""
     checked = not values.get("error")
-    cells = [values.get(key) if checked or digits is None else None for key, _, digits in INDEX_COLUMNS] + [page]
+    cells = [values.get(key) if checked or digits is None else None for key, _, digits, _ in INDEX_COLUMNS] + [page]
     if values.get("id") == values.get("path"):  # a file of one document: its name, the path is beside it
         cells[0] = PurePath(str(values["path"])).name
     data = json.dumps(cells, ensure_ascii=False, separators=(",", ":"))
@@ -92,14 +98,16 @@ def index_row(values: dict, page: str, first: bool) -> Markup:
 
 
 def _column(key: str) -> int:
-    return next(i for i, (k, _, _) in enumerate(INDEX_COLUMNS) if k == key)
+    return next(i for i, (k, _, _, _) in enumerate(INDEX_COLUMNS) if k == key)
 
 
 def highlight(text: str, findings: Sequence[Finding]) -> Markup:
-    """`text` escaped, each finding's span in a <mark> (coloured by the severest finding
-    covering it, with the findings as its tooltip); overlapping spans are split into
-    pieces, and an empty span is shown as a caret. The first piece of finding i has the
-    anchor id f{i}, which the findings table links to."""
+    """`text` escaped, each finding's span in a <mark>: coloured by the rule category of the
+    severest finding covering it (the palette every page shares), underlined by that
+    severity, with the findings as its tooltip. Overlapping spans are split into pieces, and
+    an empty span is shown as a caret. The first piece of finding i has the anchor id f{i},
+    which the findings table links to, and links to its row (r{i}) in the table, where the
+    finding's message and suggestion are; its number follows it."""
     starts: dict[int, list[int]] = {}
     ends: dict[int, list[int]] = {}
     points: dict[int, list[int]] = {}
@@ -126,15 +134,17 @@ def highlight(text: str, findings: Sequence[Finding]) -> Markup:
 
 
 def _mark(indexes: list[int], findings: Sequence[Finding], anchored: set[int], piece: str, extra: str = "") -> str:
-    worst = max((findings[i].severity for i in indexes), key=lambda s: Severity(s).rank)
+    worst = max(indexes, key=lambda i: Severity(findings[i].severity).rank)
+    f = findings[worst]
     title = "\n".join(_tooltip(findings[i]) for i in indexes)
     new = [i for i in indexes if i not in anchored]
     anchored.update(new)
     # The mark carries the first new finding's anchor; findings starting at the same place get empty ones.
     others = "".join(f'<span id="f{i}"></span>' for i in new[1:])
     anchor = f' id="f{new[0]}"' if new else ""
-    return (f'{others}<mark class="{extra}sev-{worst.value}"{anchor} title="{html.escape(title)}">'
-            f"{html.escape(piece, quote=False)}</mark>")
+    numbers = "".join(f'<sup class="n">{i + 1}</sup>' for i in new)
+    return (f'{others}<a class="hl {extra}cat-{html.escape(f.category)} sev-{f.severity.value}"{anchor} '
+            f'href="#r{worst}" title="{html.escape(title)}">{html.escape(piece, quote=False)}</a>{numbers}')
 
 
 def _tooltip(f: Finding) -> str:
