@@ -14,6 +14,7 @@ import pytest
 from mtcheck.align import Aligner, AlignSettings, align_sentences
 
 from align_synthetic import link_f1, make_versions
+from browser import WIDTHS, chromium_fixture, open_page, screenshot  # noqa: F401  (the `chromium` fixture)
 from conftest import PLAIN, REPO, SHARED, flat
 
 PAIRS = REPO / "reference_pairs"
@@ -265,3 +266,28 @@ def test_align_checks_both_versions_with_the_drafts_config(cli, tmp_path):
     assert fixed == {"repetition.doubled-word": 1}
     (tmp_path / "mtcheck.toml").write_text('ignore = ["repetition"]\n', encoding="utf-8")
     assert json.loads(cli("align", str(draft), str(reference), "--format", "json").out)["editing"]["fixed"] == {}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+def test_align_page_in_a_browser(cli, tmp_path, chromium, width):
+    """Headings whole (no "verdic|t" at 800 px), groups numbered and linkable, a legend."""
+    page_file = tmp_path / "align.html"
+    page_file.write_text(cli("align", str(PAIRS / "documents/flood_control_draft.txt"),
+                             str(PAIRS / "documents/flood_control_published.txt"), "--format", "html").out,
+                         encoding="utf-8")
+    page = open_page(chromium, page_file.as_uri(), width)
+    screenshot(page, f"align-{width}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    line = page.evaluate("parseFloat(getComputedStyle(document.body).lineHeight)")
+    heights = page.evaluate("[...document.querySelectorAll('thead th, .summary tr:first-child th')].map(th => [th.textContent, "
+                            "th.getBoundingClientRect().height, parseFloat(getComputedStyle(th).paddingTop) * 2])")
+    for text, height, padding in heights:
+        if text:
+            assert height - padding < 1.6 * line, f"{text!r} breaks across lines"
+    numbers = page.evaluate("[...document.querySelectorAll('table.groups tbody tr')].map(r => r.cells[0].textContent)")
+    assert numbers == [str(i) for i in range(len(numbers))] and len(numbers) == 9
+    assert page.locator(".legend del").count() == 1 and page.locator(".legend ins").count() == 1
+    page.click("table.groups tbody tr:nth-child(3) td a")
+    assert page.evaluate("location.hash") == "#g2"
+    assert page.problems == []

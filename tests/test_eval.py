@@ -305,6 +305,15 @@ def test_eval_end_to_end(cli, tmp_path):
     for name in ("roc.svg", "fluency_vs_score.svg"):
         xml.dom.minidom.parse(str(out / name))  # well-formed as a file of its own
     assert "![ROC curve](roc.svg)" in (out / "eval.md").read_text(encoding="utf-8")
+    # The plots say n, mark the verdict thresholds on the ROC curve, give the AUC's interval, and
+    # colour machine red and human blue as every page does, the few human points on top.
+    roc = (out / "roc.svg").read_text(encoding="utf-8")
+    assert "n = 8: 4 MT, 4 human" in roc and roc.count('class="threshold"') >= 1
+    assert re.search(r"AUC 1\.000, \d\.\d\d–\d\.\d\d", roc) and "bootstrap interval" in roc
+    scatter = (out / "fluency_vs_score.svg").read_text(encoding="utf-8")
+    mt_at, human_at = scatter.index(svg.VERDICT_COLOURS["machine"]), scatter.index(svg.VERDICT_COLOURS["human"])
+    assert mt_at < human_at  # human drawn last, over the MT points
+    assert re.search(r"MT \(n = \d+\)", scatter) and re.search(r"human \(n = \d+\)", scatter)
 
 
 def test_a_document_whose_text_is_not_its_segments_is_checked_from_them(cli, tmp_path):

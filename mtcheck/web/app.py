@@ -64,6 +64,8 @@ PAGE_FILES = {
     "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
     "/static/app.css": ("app.css", "text/css; charset=utf-8"),
     "/static/favicon.svg": ("favicon.svg", "image/svg+xml"),
+    # The colour scheme the report and align pages share (mtcheck/render/templates/palette.css).
+    "/static/palette.css": ("palette.css", "text/css; charset=utf-8"),
 }
 # A story that exercises every rule family once, checked at start-up so the first
 # request does not pay for loading langdetect's profiles.
@@ -295,6 +297,8 @@ def app_from_env() -> FastAPI:
 
 
 def _static(name: str) -> bytes:
+    if name == "palette.css":  # one palette for every page mtcheck makes
+        return (resources.files("mtcheck.render") / "templates" / name).read_bytes()
     return (resources.files("mtcheck.web") / "static" / name).read_bytes()
 
 
