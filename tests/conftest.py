@@ -39,6 +39,15 @@ def found(checker):
     return _found
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """Tests that drive a browser carry the `browser` marker whoever wrote them (the editor's
+    page tests use a `browser` fixture, the report and align page tests `chromium`), so
+    `-m "not browser"` leaves every one of them out."""
+    for item in items:
+        if {"browser", "chromium"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+
+
 def flat(text: str) -> str:
     """Text with its line breaks and runs of spaces made single spaces: what a report says,
     whatever width it was wrapped to."""

@@ -297,6 +297,7 @@ def test_process_pool_gives_the_same_outputs(reference, tmp_path):
         assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
 
 
+@pytest.mark.dask
 def test_dask_engine_gives_the_same_outputs(reference, tmp_path):
     distributed = pytest.importorskip("distributed")
     root, out, _ = reference
