@@ -67,7 +67,7 @@ def test_installed_packs_are_found_by_entry_point(installed, cli):
     listed = json.loads(cli("packs", "--format", "json").out)
     assert [(p["name"], p["entries"], p["source_languages"]) for p in listed] == [("acme-house", 1, ["ja"])]
     validated = cli("pairs", "validate", "--pack", "acme-house")
-    assert validated.code == 0 and "pack acme-house@1.0" in validated.out and "1 entries, 0 errors" in validated.out
+    assert validated.code == 0 and "pack acme-house@1.0" in validated.out and "1 entry, 0 errors" in validated.out
 
 
 def test_config_and_command_line_enable_packs(installed, tmp_path, monkeypatch, cli):
