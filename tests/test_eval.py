@@ -309,7 +309,7 @@ def test_eval_end_to_end(cli, tmp_path):
     # colour machine red and human blue as every page does, the few human points on top.
     roc = (out / "roc.svg").read_text(encoding="utf-8")
     assert "n = 8: 4 MT, 4 human" in roc and roc.count('class="threshold"') >= 1
-    assert re.search(r"AUC 1\.000, \d\.\d\d–\d\.\d\d", roc) and "bootstrap interval" in roc
+    assert re.search(r"AUC 1\.000, \d\.\d\d–\d\.\d\d", roc) and "95% interval" in roc
     scatter = (out / "fluency_vs_score.svg").read_text(encoding="utf-8")
     mt_at, human_at = scatter.index(svg.VERDICT_COLOURS["machine"]), scatter.index(svg.VERDICT_COLOURS["human"])
     assert mt_at < human_at  # human drawn last, over the MT points

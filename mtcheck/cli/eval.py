@@ -166,6 +166,7 @@ def _write(out: Path, report) -> list[Path]:
     curves = {f"MT likelihood (AUC {_auc(d.auc)})": [(p.fpr, p.tpr) for p in d.roc],
               f"−fluency (AUC {_auc(d.auc_fluency)})": [(p.fpr, p.tpr) for p in d.roc_fluency]}
     n = f"n = {report.inputs.documents:,}: {report.inputs.mt:,} MT, {report.inputs.human:,} human"
+    # Curves of two measures, not of the two classes: ink and grey, so no colour says "machine".
     roc_file = scatter_file = None
     if d.roc:
         roc_file = "roc.svg"
@@ -174,8 +175,8 @@ def _write(out: Path, report) -> list[Path]:
                  (("post-edited", post_edited), ("machine", machine)) if (p := _operating_point(d.roc, threshold))]
         files[roc_file] = svg.standalone(svg.roc_curve(
             curves, "ROC: MT vs human", x_label="human documents flagged (false-positive rate)",
-            y_label="MT documents flagged (true-positive rate)", marks=marks,
-            note=f"{n}; AUC with {level} bootstrap interval; ○ verdict thresholds"))
+            y_label="MT documents flagged (true-positive rate)", marks=marks, width=480,
+            note=f"{n}; AUC, {level} interval; ○ verdict thresholds", colours=["#1c1c1e", "#8a8780"]))
     if d.correlation is not None and d.points:
         field = d.correlation.field
         scatter_file = "fluency_vs_score.svg"

@@ -130,7 +130,7 @@ def _mark(frame: Frame, at: float, label: str) -> str:
 def roc_curve(curves: Mapping[str, Sequence[tuple[float, float]]], title: str, *,
               x_label: str = "false-positive rate", y_label: str = "true-positive rate",
               width: int = 400, height: int = 360, marks: Sequence[tuple[float, float, str]] = (),
-              note: str = "") -> str:
+              note: str = "", colours: Sequence[str] | None = None) -> str:
     """ROC curves, one per label: (false-positive rate, true-positive rate) points from
     (0, 0) to (1, 1), over the dashed diagonal of guessing. `marks` are labelled points
     on the first curve (the operating points of thresholds); `note` a line under the title
@@ -140,7 +140,8 @@ def roc_curve(curves: Mapping[str, Sequence[tuple[float, float]]], title: str, *
     parts = [_open(frame, title, note), _axes(frame, unit, unit, x_label, y_label),
              f'<line x1="{frame.x(0):.1f}" y1="{frame.y(0):.1f}" x2="{frame.x(1):.1f}" y2="{frame.y(1):.1f}" '
              'stroke="#bbb" stroke-dasharray="4 3"/>']
-    for colour, (label, points) in zip(_colours(), curves.items()):
+    palette = list(colours or _colours())
+    for colour, (label, points) in zip(palette, curves.items()):
         path = " ".join(f"{frame.x(x):.1f},{frame.y(y):.1f}" for x, y in points)
         parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2">'
                      f"<title>{_text(label)}</title></polyline>")
@@ -148,8 +149,8 @@ def roc_curve(curves: Mapping[str, Sequence[tuple[float, float]]], title: str, *
         x, y = frame.x(fpr), frame.y(tpr)
         parts.append(f'<g class="threshold"><circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="#fff" stroke="{MARK}" '
                      f'stroke-width="2"><title>{_text(label)}</title></circle>'
-                     f'<text x="{x + 7:.1f}" y="{y + 12:.1f}" font-size="10">{_text(label)}</text></g>')
-    parts.append(_legend(frame, list(curves), corner="bottom-right"))
+                     f'<text x="{x + 8:.1f}" y="{y - 6:.1f}" font-size="10">{_text(label)}</text></g>')
+    parts.append(_legend(frame, list(curves), corner="bottom-right", colours=palette))
     parts.append("</svg>")
     return "".join(parts)
 
