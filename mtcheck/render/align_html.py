@@ -15,7 +15,7 @@ from mtcheck.models.align import AlignedGroup, AlignReport, FindingChange, Findi
 _CSS = """
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1400px;
   padding:1rem 2rem;color:#1d1d1f}
-h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}
+h1{font-size:1.4rem;overflow-wrap:anywhere}h2{font-size:1.1rem;margin-top:2rem}
 table{border-collapse:collapse;width:100%;table-layout:fixed}
 .summary{table-layout:auto}
 td,th{border-top:1px solid #ddd;padding:.5rem;vertical-align:top;text-align:left}
