@@ -488,6 +488,29 @@ def _required(seq) -> frozenset[str] | None:
     return max(candidates, key=_anchor_score)
 
 
+class _Group:
+    """Entries sharing an anchor, tried together: one pattern, a capturing group per entry,
+    compiled on first use (a run over a few thousand stories meets a fraction of them, and
+    compiling all costs more than most short runs)."""
+
+    def __init__(self, entries: list[PairEntry], ids: list[int]):
+        order = sorted(range(len(ids)), key=lambda k: (entries[k].is_regex, -len(entries[k].mt_phrase)))
+        self.entries = [entries[k] for k in order]
+        self.ids = tuple(ids[k] for k in order)
+        # endpos hides the rest of the text from lookaheads ("party central(?! committee)"),
+        # so a window is scanned a margin further and keeps the matches ending inside it.
+        self.margin = _LOOKAHEAD_MARGIN if any("(?=" in e.mt_phrase or "(?!" in e.mt_phrase
+                                               for e in self.entries) else 3
+        self._pattern: re.Pattern[str] | None = None
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        if self._pattern is None:
+            self._pattern = re.compile(_BOUNDED.format("|".join("(" + e.pattern() + ")" for e in self.entries)),
+                                       re.IGNORECASE)
+        return self._pattern
+
+
 class PairSet:
     """Loaded entries plus the automaton and patterns that find them."""
 
@@ -515,7 +538,7 @@ class PairSet:
                 # The window is worth a scan when some member's companions are all in it; a
                 # member without companions always is, so the group then needs no test (None).
                 tuple(a.companions for _, a in members) if all(a.companions for _, a in members) else None,
-                *self._group([i for i, _ in members]),
+                self._group([i for i, _ in members]),
             ))
         if by_anchor:
             self._automaton.make_automaton()
@@ -523,15 +546,8 @@ class PairSet:
         self._unanchored = self._group(unanchored) if unanchored else None
         self.unanchored = [entries[i] for i in unanchored]
 
-    def _group(self, ids: list[int]) -> tuple[re.Pattern, tuple[int, ...], int]:
-        ids = sorted(ids, key=lambda i: (self.entries[i].is_regex, -len(self.entries[i].mt_phrase)))
-        pattern = re.compile(
-            _BOUNDED.format("|".join("(" + self.entries[i].pattern() + ")" for i in ids)), re.IGNORECASE)
-        # endpos hides the rest of the text from lookaheads ("party central(?! committee)"),
-        # so a window is scanned a margin further and keeps the matches ending inside it.
-        margin = _LOOKAHEAD_MARGIN if any("(?=" in self.entries[i].mt_phrase or "(?!" in self.entries[i].mt_phrase
-                                          for i in ids) else 3
-        return pattern, tuple(ids), margin
+    def _group(self, ids: list[int]) -> _Group:
+        return _Group([self.entries[i] for i in ids], ids)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -540,8 +556,9 @@ class PairSet:
         """Non-overlapping matches, leftmost first and longest at the same start."""
         found: set[tuple[int, int, int]] = set()
 
-        def scan(pattern: re.Pattern, ids: tuple[int, ...], margin: int, lo: int, hi: int) -> None:
-            for m in pattern.finditer(text, lo, hi + margin):
+        def scan(group: _Group, lo: int, hi: int) -> None:
+            ids = group.ids
+            for m in group.pattern.finditer(text, lo, hi + group.margin):
                 if m.end() <= hi and m.lastindex is not None:  # every member is a group: one always took part
                     found.add((m.start(), m.end(), ids[m.lastindex - 1]))
 
@@ -550,24 +567,23 @@ class PairSet:
             if len(lowered) != len(text):  # a few characters ("İ") lower-case to two
                 lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
             n = len(text)
-            covered: dict[int, int] = {}  # pattern -> end of the last window scanned with it
-            for end, (length, word_start, before, after, companions, pattern, ids,
-                      margin) in self._automaton.iter(lowered):
+            covered: dict[int, int] = {}  # group -> end of the last window scanned with it
+            for end, (length, word_start, before, after, companions, group) in self._automaton.iter(lowered):
                 start = end + 1 - length
                 if word_start and start and lowered[start - 1].isalnum():
                     continue
                 lo, hi = max(0, start - before), min(n, start + after)
-                key = id(pattern)
+                key = id(group)
                 if covered.get(key, -1) >= hi:
                     continue  # anchors arrive in text order: this window was scanned already
                 if companions is not None:
                     window = lowered[lo:hi]
                     if not any(all(c in window for c in member) for member in companions):
                         continue
-                scan(pattern, ids, margin, lo, hi)
+                scan(group, lo, hi)
                 covered[key] = hi
         if self._unanchored is not None:
-            scan(*self._unanchored, 0, len(text))
+            scan(self._unanchored, 0, len(text))
         out: list[Match] = []
         last_end = -1
         for start, end, i in sorted(found, key=lambda t: (t[0], -t[1], t[2])):
