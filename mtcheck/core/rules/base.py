@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from mtcheck.core.language import LanguageInfo
     from mtcheck.core.pairs import PairSet
     from mtcheck.core.segment import Document
+    from mtcheck.core.tokens import Tokens
 
 
 class FixAvailability(str, Enum):
@@ -132,6 +133,7 @@ class Context:
     agencies: AgencyRegistry
     dateline: DatelineMatch | None
     enabled: frozenset[str]
+    tokens: Tokens  # the document's words, shared: read them here rather than splitting the text again
     findings: list[RawFinding] = field(default_factory=list)
 
     def report(
