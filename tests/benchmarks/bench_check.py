@@ -189,6 +189,7 @@ class Tool:
     name: str
     command: list[str]
     env: dict[str, str] = field(default_factory=dict)
+    cwd: Path | None = None  # `python -m` imports from the working folder first: run each checkout in its own
 
 
 @dataclass
@@ -204,7 +205,7 @@ def run_once(tool: Tool, files: list[Path], runs: Runs) -> None:
     env = {**os.environ, **tool.env}
     t0 = time.perf_counter()
     proc = subprocess.Popen([*tool.command, *map(str, files)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, env=env)
+                            stderr=subprocess.PIPE, env=env, cwd=tool.cwd)
     assert proc.stderr is not None
     err = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -219,7 +220,7 @@ def run_once(tool: Tool, files: list[Path], runs: Runs) -> None:
 
 def mtcheck_tool(name: str, checkout: Path, fmt: str) -> Tool:
     return Tool(name, [sys.executable, "-m", "mtcheck", "check", "--format", fmt],
-                {"PYTHONPATH": str(checkout.resolve())})
+                {"PYTHONPATH": str(checkout.resolve())}, checkout.resolve())
 
 
 def proselint_tool() -> Tool | None:
@@ -263,7 +264,7 @@ print(json.dumps({"build_cpu_s": build, "check_cpu_s": best}))
 
 def warm_in_process(tool: Tool, files: list[Path]) -> dict[str, float]:
     out = subprocess.run([sys.executable, "-c", _WARM, *map(str, files)], capture_output=True, text=True,
-                         env={**os.environ, **tool.env}, check=True).stdout
+                         env={**os.environ, **tool.env}, cwd=tool.cwd, check=True).stdout
     return json.loads(out)
 
 
