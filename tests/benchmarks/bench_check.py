@@ -6,6 +6,7 @@ Run from the repository root:
     python tests/benchmarks/bench_check.py --repeat 5 --scenarios story-1.5k,story-5k
     python tests/benchmarks/bench_check.py --before /tmp/mtcheck-main   # another checkout, side by side
     python tests/benchmarks/bench_check.py --json                 # the figures as one JSON object
+    python tests/benchmarks/bench_check.py --shared /work/shared  # stories from a shared folder elsewhere
 
 Each run is a fresh process, as a user or a pre-commit hook starts it:
 `python -m mtcheck check --format text FILE...` (output to /dev/null) with PYTHONPATH set to
@@ -27,8 +28,8 @@ long-running process (`serve`, `report`'s workers) gets per document, without st
 reading or rendering.
 
 The stories are the English texts of ../shared/eval/wmt21_zhen_docs.jsonl (news, human and
-machine translations, about 2.5 KB each) when that folder is beside the repository, in a
-fixed shuffled order; without it they are generated from the example stories in
+machine translations, about 2.5 KB each) when that folder is beside the repository (or named
+with --shared), in a fixed shuffled order; without it they are generated from the example stories in
 reference_pairs/examples (the line pool below). They are written to a temporary folder and
 removed afterwards; nothing of them is kept in the repository. The corpus digest is printed so
 that runs can be compared.
@@ -129,16 +130,16 @@ def corpus_digest(docs: list[str]) -> str:
 # --------------------------------------------------------------------------- the stories
 
 
-def shared_stories() -> list[str]:
-    with SHARED_DOCS.open(encoding="utf-8") as fh:
+def shared_stories(path: Path = SHARED_DOCS) -> list[str]:
+    with path.open(encoding="utf-8") as fh:
         return [json.loads(line)["text"] for line in fh if line.strip()]
 
 
-def stories() -> tuple[list[str], str]:
+def stories(shared_docs: Path = SHARED_DOCS) -> tuple[list[str], str]:
     """English news stories in a fixed order, and where they come from."""
-    if SHARED_DOCS.is_file():
-        docs = [t.rstrip("\n") + "\n" for t in shared_stories()]
-        source = f"{len(docs)} stories of ../shared/eval/{SHARED_DOCS.name}"
+    if shared_docs.is_file():
+        docs = [t.rstrip("\n") + "\n" for t in shared_stories(shared_docs)]
+        source = f"{len(docs)} stories of {shared_docs}"
     else:
         texts, _ = pool_texts()
         docs = build_corpus(pool_lines(texts), 3 * MB, min_chars=1200, max_chars=4800)
@@ -293,6 +294,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-proselint", action="store_true", help="leave proselint out")
     ap.add_argument("--no-warm", action="store_true", help="leave the warm in-process figure out")
     ap.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    ap.add_argument("--shared", type=Path, default=SHARED_EVAL.parent, metavar="DIR",
+                    help="the shared data folder whose eval/ stories are used (default: ../shared)")
     args = ap.parse_args(argv)
     chosen = [s.strip() for s in args.scenarios.split(",") if s.strip()]
     unknown = [s for s in chosen if s not in SCENARIOS]
@@ -308,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     if proselint is not None:
         tools.append(proselint)
 
-    docs, source = stories()
+    docs, source = stories(args.shared / "eval" / SHARED_DOCS.name)
     out: dict[str, object] = {
         "stories": source, "stories_digest": corpus_digest(docs), "format": args.format, "repeat": args.repeat,
         "python": sys.version.split()[0], "cpus": os.cpu_count(), "load_before": os.getloadavg(),
