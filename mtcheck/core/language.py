@@ -80,7 +80,7 @@ def detect_document(text: str) -> LanguageInfo:
         # Mostly another script: langdetect tells the languages written in it apart.
         if letters < MIN_LETTERS_TO_JUDGE:
             return LanguageInfo(None, 0.0, "too short to tell", share)
-        return _by_langdetect(sample, share, prefer_not_english=True)
+        return _by_east_asian_script(sample, letters, share) or _by_langdetect(sample, share, prefer_not_english=True)
     if share >= ENGLISH_SHARE_CONFIDENT and len(words) >= 8:
         return LanguageInfo("en", round(min(0.99, 0.6 + share), 2), "function-words", share)
     other, other_share = _best_other(words)
@@ -90,7 +90,29 @@ def detect_document(text: str) -> LanguageInfo:
         return LanguageInfo(None, 0.0, "too short to tell", share)
     if other_share >= OTHER_SHARE_CONFIDENT and other_share >= 2 * share:
         return LanguageInfo(other, round(min(0.99, 0.5 + other_share), 2), "stop-words", share)
+    if share >= ENGLISH_SHARE_LIKELY and share >= 3 * other_share:
+        # English with few function words (a list, a market brief), settled without langdetect.
+        return LanguageInfo("en", round(min(0.99, 0.6 + share), 2), "function-words", share)
     return _by_langdetect(sample, share)
+
+
+# langdetect loads its 55 profiles on first use (about 0.4 s and 60 MB, more than a whole
+# one-story run), so the two tests above and below settle what they can without it.
+ENGLISH_SHARE_LIKELY = 0.12
+SCRIPT_SHARE_SETTLES = 0.8
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HANGUL = re.compile("[\u1100-\u11ff\uac00-\ud7af]")
+
+
+def _by_east_asian_script(sample: str, letters: int, share: float) -> LanguageInfo | None:
+    """A text written mostly in Han, Kana or Hangul: Korean by Hangul, Japanese by kana (which
+    writes its grammar), else Chinese. None when the script does not settle it."""
+    han, kana, hangul = (len(p.findall(sample)) for p in (_HAN, _KANA, _HANGUL))
+    east_asian = han + kana + hangul
+    if east_asian < letters * SCRIPT_SHARE_SETTLES:
+        return None
+    code = "ko" if hangul * 2 >= east_asian else "ja" if kana * 10 >= east_asian else "zh"
+    return LanguageInfo(code, round(east_asian / letters, 2), "script", share)
 
 
 def _best_other(words: list[str]) -> tuple[str, float]:
