@@ -289,8 +289,9 @@ def main(argv: list[str] | None = None) -> int:
                     help=f"comma-separated, of {', '.join(SCENARIOS)} (default: all but 10mb-files)")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each tool on each scenario (default 3)")
     ap.add_argument("--format", default="text", help="mtcheck's output format (default: text, what a user reads)")
-    ap.add_argument("--before", type=Path, metavar="CHECKOUT",
-                    help="also measure the mtcheck in this checkout (e.g. an export of main), side by side")
+    ap.add_argument("--before", type=Path, metavar="CHECKOUT", action="append", default=[],
+                    help="also measure the mtcheck in this checkout (e.g. an export of main), side by side; "
+                         "repeatable")
     ap.add_argument("--no-proselint", action="store_true", help="leave proselint out")
     ap.add_argument("--no-warm", action="store_true", help="leave the warm in-process figure out")
     ap.add_argument("--json", action="store_true", help="print the figures as one JSON object")
@@ -303,10 +304,10 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"unknown scenario(s) {', '.join(unknown)} (known: {', '.join(SCENARIOS)})")
 
     tools = [mtcheck_tool("mtcheck", REPO, args.format)]
-    if args.before is not None:
-        if not (args.before / "mtcheck" / "__init__.py").is_file():
-            ap.error(f"--before {args.before}: not an mtcheck checkout")
-        tools.append(mtcheck_tool("mtcheck-before", args.before, args.format))
+    for checkout in args.before:
+        if not (checkout / "mtcheck" / "__init__.py").is_file():
+            ap.error(f"--before {checkout}: not an mtcheck checkout")
+        tools.append(mtcheck_tool(f"mtcheck@{checkout.resolve().name}", checkout, args.format))
     proselint = None if args.no_proselint else proselint_tool()
     if proselint is not None:
         tools.append(proselint)
@@ -315,8 +316,9 @@ def main(argv: list[str] | None = None) -> int:
     out: dict[str, object] = {
         "stories": source, "stories_digest": corpus_digest(docs), "format": args.format, "repeat": args.repeat,
         "python": sys.version.split()[0], "cpus": os.cpu_count(), "load_before": os.getloadavg(),
-        "proselint": proselint_version() if proselint is not None else "not importable (pip install proselint)",
-        "before": str(args.before) if args.before else None, "scenarios": {},
+        "proselint": proselint_version() if proselint is not None else
+        "not measured" if args.no_proselint else "not importable (pip install proselint)",
+        "before": [str(b) for b in args.before], "scenarios": {},
     }
     work = Path(tempfile.mkdtemp(prefix="mtcheck-bench-"))
     try:
@@ -364,7 +366,7 @@ def print_scenario(name: str, s: dict, flush: bool = False) -> None:
     print(f"{name}: {s['files']} file(s), {s['mb']:.3f} MB")
     for tool, f in s["tools"].items():
         ratio = f" {f['x_proselint']:5.2f}x proselint" if "x_proselint" in f else ""
-        print(f"  {tool:<15} cpu {f['cpu_s_min']:7.3f} / {f['cpu_s_median']:7.3f} s (min/median)  "
+        print(f"  {tool:<22} cpu {f['cpu_s_min']:7.3f} / {f['cpu_s_median']:7.3f} s (min/median)  "
               f"wall {f['wall_s_min']:7.3f} / {f['wall_s_median']:7.3f} s  peak RSS {f['peak_rss_mib']:6.1f} MiB  "
               f"{f['mb_per_cpu_s']:7.3f} MB/cpu-s{ratio}", flush=flush)
 
