@@ -49,9 +49,11 @@ def test_offsets_stay_in_the_text_when_lower_casing_changes_length():
     assert text[t.starts[k]:t.ends[k]] == "said" and t.lower[0] == "i̇stanbul"
 
 
-def test_equal_words_share_one_string():
-    t = tokenize("the cat and the dog and the bird")
-    assert t.lower[0] is t.lower[3] is t.lower[6]
+def test_equal_words_of_a_long_text_share_one_string():
+    # A pointer a word, not a string: what keeps a 10 MB document's words small.
+    t = tokenize("the cat and the dog and the bird. " * 3000)
+    assert len(t.text) > tokens_mod.CHUNK_CHARS
+    assert t.lower[0] is t.lower[3] is t.lower[6] is t.lower[-2]
 
 
 @pytest.mark.parametrize("seed", range(10))
