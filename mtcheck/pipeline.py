@@ -160,7 +160,8 @@ class _Report:
         sentence_of = [doc.sentence_at(f.start) for f in raw]
         prints = fingerprints(file_text, [
             (f.rule.id, start, end, sentence_spans[k] if sentence_spans else None)
-            for f, (start, end), k in zip(raw, placed, sentence_of)])
+            for f, (start, end), k in zip(raw, placed, sentence_of)],
+            tokens=analysis.tokens if self.to_file is None else None)  # the file is the checked text
         baseline, accepted = checker.baseline, self.accepted
         findings: list[Finding] = []
         suppressed: list[Finding] = []

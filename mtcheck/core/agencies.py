@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from mtcheck.core.pairs import PairsError, default_pairs_dir
-
 HEADER = ("canonical", "short", "language", "aliases")
 
 
@@ -41,6 +39,10 @@ class AgencyRegistry:
 
 
 def load_registry(path: Path) -> AgencyRegistry:
+    # Imported here: the pairs module brings the report models, which the rule registry
+    # (`mtcheck rules`, through the dateline patterns) does without.
+    from mtcheck.core.pairs import PairsError
+
     rows = []
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
@@ -66,4 +68,6 @@ def load_registry(path: Path) -> AgencyRegistry:
 
 @lru_cache(maxsize=1)
 def default_registry() -> AgencyRegistry:
+    from mtcheck.core.pairs import default_pairs_dir
+
     return load_registry(default_pairs_dir() / "agencies.tsv")

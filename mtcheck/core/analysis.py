@@ -1,4 +1,4 @@
-"""One text through the core: segment -> language and dateline -> rules.
+"""One text through the core: segment and tokenise -> language and dateline -> rules.
 
 An `Analyzer` is built once (pairs compiled, rules chosen) and analyses any number of
 texts. Everything it returns is in the analysed text's own coordinates; placing it in
@@ -16,6 +16,7 @@ from mtcheck.core.pairs import PairSet
 from mtcheck.core.rules import FAMILIES, Context, RawFinding
 from mtcheck.core.rules.script import Script
 from mtcheck.core.segment import Document, segment
+from mtcheck.core.tokens import Tokens, tokenize
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +26,12 @@ class Analysis:
     language: LanguageInfo
     dateline: DatelineMatch | None
     findings: tuple[RawFinding, ...]  # by (start, end, rule id); one per rule and span
-    words: int
+    tokens: Tokens  # the words every rule read, for the fingerprints and a provenance model's features
+
+    @property
+    def words(self) -> int:
+        """White-space separated words: the length the MT likelihood is measured by."""
+        return self.tokens.running_words
 
 
 class Analyzer:
@@ -38,14 +44,15 @@ class Analyzer:
 
     def analyse(self, text: str) -> Analysis:
         doc = segment(text)
+        tokens = tokenize(text)
         language = detect_document(text)
         dateline = find_dateline(text, self.agencies)
-        ctx = Context(doc, self.pairs, language, self.agencies, dateline, self.enabled)
+        ctx = Context(doc, self.pairs, language, self.agencies, dateline, self.enabled, tokens)
         # A document in another language gets its one finding, not hundreds.
         families = self._language_only if language.code is not None and not language.is_english else self.families
         for family in families:
             family.check(ctx)
-        return Analysis(text, doc, language, dateline, one_per_defect(ctx.findings), len(text.split()))
+        return Analysis(text, doc, language, dateline, one_per_defect(ctx.findings), tokens)
 
 
 def one_per_defect(findings: list[RawFinding]) -> tuple[RawFinding, ...]:

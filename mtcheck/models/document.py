@@ -7,29 +7,11 @@ the decoded text (end exclusive); lines and columns are 1-based.
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
-
-class Severity(str, Enum):
-    info = "info"
-    warning = "warning"
-    error = "error"
-
-    @property
-    def rank(self) -> int:
-        return _SEVERITY_RANK[self]
-
-
-_SEVERITY_RANK = {Severity.info: 0, Severity.warning: 1, Severity.error: 2}
-
-
-class Verdict(str, Enum):
-    human = "human"
-    post_edited = "post-edited"
-    machine = "machine"
+from mtcheck.models.enums import Severity, Verdict
 
 
 class ReportModel(BaseModel):

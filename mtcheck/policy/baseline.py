@@ -12,15 +12,18 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, ValidationError
 
 from mtcheck import __version__
 from mtcheck.models import DocumentReport, ReportModel
 from mtcheck.read import STDIN_NAME
+
+if TYPE_CHECKING:
+    from mtcheck.core.tokens import Tokens
 
 FINGERPRINT_KEY = "mtcheck/v1"  # SARIF partialFingerprints key; bump when the recipe changes
 WINDOW_WORDS = 4  # words of the sentence kept either side of the span
@@ -56,11 +59,14 @@ class Baseline(ReportModel):
     documents: list[BaselineDocument]
 
 
-def fingerprints(text: str, spans: Sequence[tuple[str, int, int, tuple[int, int] | None]]) -> list[str]:
+def fingerprints(text: str, spans: Sequence[tuple[str, int, int, tuple[int, int] | None]],
+                 tokens: Tokens | None = None) -> list[str]:
     """The fingerprint of each (rule, start, end, sentence span) of a file's `text`, in order.
     The words around a span are taken from its sentence when the span starts inside it,
-    else from 200 characters either side; repeats of one digest are numbered in text order."""
-    digests = [_digest(text, *span) for span in spans]
+    else from 200 characters either side; repeats of one digest are numbered in text order.
+    `tokens`, the words of `text` when the pipeline has them, saves splitting it again."""
+    words = tokens.clipped if tokens is not None else _words_of(text)
+    digests = [_digest(text, words, *span) for span in spans]
     order = sorted(range(len(spans)), key=lambda i: (spans[i][1], spans[i][2], spans[i][0]))
     seen: dict[str, int] = {}
     out = [""] * len(spans)
@@ -71,21 +77,26 @@ def fingerprints(text: str, spans: Sequence[tuple[str, int, int, tuple[int, int]
     return out
 
 
-def _digest(text: str, rule: str, start: int, end: int, sentence: tuple[int, int] | None) -> str:
+_BEFORE, _AFTER = slice(-WINDOW_WORDS, None), slice(WINDOW_WORDS)
+
+
+def _digest(text: str, words: Callable[[int, int, slice], list[str]], rule: str, start: int, end: int,
+            sentence: tuple[int, int] | None) -> str:
     if sentence is not None and sentence[0] <= start:
         lo, hi = sentence[0], max(sentence[1], end)
     else:
         lo, hi = max(0, start - 200), min(len(text), end + 200)
-    before = _words(text[lo:start])[-WINDOW_WORDS:]
-    after = _words(text[end:hi])[:WINDOW_WORDS]
+    # Words only: reflowed lines, changed punctuation or markup around the sentence do not count.
+    before = " ".join(w.casefold() for w in words(lo, start, _BEFORE))
+    after = " ".join(w.casefold() for w in words(end, hi, _AFTER))
     flagged = " ".join(text[start:end].split()).casefold()
-    key = "\x1f".join((rule, flagged, " ".join(before), " ".join(after)))
+    key = "\x1f".join((rule, flagged, before, after))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
 
 
-def _words(s: str) -> list[str]:
-    # Words only: reflowed lines, changed punctuation or markup around the sentence do not count.
-    return [w.casefold() for w in _WORD.findall(s)]
+def _words_of(text: str) -> Callable[[int, int, slice], list[str]]:
+    """The words of text[start:end], some of them: like `Tokens.clipped`, for a text not tokenised."""
+    return lambda start, end, pick: _WORD.findall(text, start, end)[pick]
 
 
 def document_key(path: str, base_dir: Path) -> str:

@@ -6,7 +6,7 @@ import importlib
 
 from mtcheck.models import CheckReport, DocumentReport
 from mtcheck.render.ci import Renderer, RunInfo
-from mtcheck.render.json import render_check_json
+from mtcheck.render.json import CheckJsonStream
 from mtcheck.render.text import Style, Totals, render_document_text, render_footer_text
 from mtcheck.render.words import plural
 
@@ -31,19 +31,19 @@ class TextRenderer(Renderer):
 
 
 class JsonRenderer(Renderer):
-    """The whole run as one CheckReport (the schema in reports/schema/check-report.schema.json)."""
+    """The whole run as one CheckReport (the schema in reports/schema/check-report.schema.json),
+    written document by document: memory does not grow with the number of documents."""
 
     def __init__(self) -> None:
-        self.documents: list[DocumentReport] = []
+        self.stream = CheckJsonStream()
 
     def document(self, doc: DocumentReport, text: str) -> str:
-        self.documents.append(doc)
-        return ""
+        return self.stream.document(doc)
 
     def finish(self, run: RunInfo) -> str:
-        report = CheckReport(documents=self.documents, errors=run.errors, signature=run.signature,
-                             suppressed=run.suppressed, baselined=run.baselined, skipped=run.skipped)
-        return render_check_json(report)
+        return self.stream.finish(CheckReport(documents=[], errors=run.errors, signature=run.signature,
+                                              suppressed=run.suppressed, baselined=run.baselined,
+                                              skipped=run.skipped))
 
 
 # The CI formats, imported only when asked for: module, class.

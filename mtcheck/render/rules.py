@@ -3,13 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Protocol
 
-from mtcheck.models import RuleInfo
+if TYPE_CHECKING:
+    from mtcheck.models import RuleInfo, Severity
 
 FIX_WORDS = {"always": "always fixable", "sometimes": "sometimes fixable", "never": "not fixable"}
 
 
-def render_rules_text(rules: Iterable[RuleInfo]) -> str:
+class RuleLine(Protocol):
+    """What a line of `mtcheck rules` shows: a RuleInfo, or the registry's Rule itself (which
+    spares the catalogue building the report models)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def family(self) -> str: ...
+    @property
+    def severity(self) -> Severity: ...
+    @property
+    def weight(self) -> float: ...
+    @property
+    def fix(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+
+
+def render_rules_text(rules: Iterable[RuleLine]) -> str:
     """One line a rule, grouped by family."""
     out: list[str] = []
     family: str | None = None

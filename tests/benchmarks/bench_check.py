@@ -1,24 +1,38 @@
-"""Speed benchmark for `mtcheck check`: one core, one process, news-story-sized documents.
+"""Speed and memory of `mtcheck check` as users get them: whole-process runs beside proselint.
 
 Run from the repository root:
 
-    python tests/benchmarks/bench_check.py                 # 20 MB corpus
-    python tests/benchmarks/bench_check.py --mb 5          # smaller corpus
-    python tests/benchmarks/bench_check.py --proselint     # also time proselint on ~1 MB of the same docs
-    python tests/benchmarks/bench_check.py --json          # the figures as one JSON object
+    python tests/benchmarks/bench_check.py                        # every scenario, 3 runs of each
+    python tests/benchmarks/bench_check.py --repeat 5 --scenarios story-1.5k,story-5k
+    python tests/benchmarks/bench_check.py --before /tmp/mtcheck-main   # another checkout, side by side
+    python tests/benchmarks/bench_check.py --json                 # the figures as one JSON object
+    python tests/benchmarks/bench_check.py --shared /work/shared  # stories from a shared folder elsewhere
 
-The corpus is built deterministically (random.Random(0)) from a pool of lines: the texts in
-`reference_pairs/examples/*.txt`, plus the `text` field of `../shared/eval/wmt21_zhen_docs.jsonl`
-when the folder `../shared/eval/` exists beside the repository. Each document is 3-6 KB of
-lines sampled from the pool, joined by "\\n\\n" or "\\n" (paragraph breaks). The corpus thus
-depends on whether the shared folder is present; its sha256 is printed so runs can be compared.
+Each run is a fresh process, as a user or a pre-commit hook starts it:
+`python -m mtcheck check --format text FILE...` (output to /dev/null) with PYTHONPATH set to
+the checkout measured, and `python -m proselint check FILE...` on the same files. Start-up,
+reading, checking and rendering are all in the figures. For each scenario and tool it prints
+the CPU time (user + system of the finished process, from wait4: other processes on a busy
+machine barely change it), the wall time, the peak RSS, and MB/s and the speed relative to
+proselint computed from the median CPU times. Runs of the tools alternate within each
+repeat so that a change of machine load hits them alike; the load average is printed.
 
-It prints the corpus size (MB = 10**6 bytes of UTF-8), the number of documents, the checking
-time, MB/s and docs/s, the peak RSS of the process, the checker build time and the time of a few
-warm-up checks (langdetect loads its profiles on first use; neither is in the checking time) and
-the checker signature. With --proselint (when proselint is importable)
-it also prints proselint's MB/s on the first ~1 MB of documents and the mtcheck/proselint
-throughput ratio on those same documents.
+Scenarios (MB = 10**6 bytes of UTF-8):
+  story-1.5k  one story of about 1.5 KB      story-5k    one story of about 5 KB
+  1mb-files   1 MB of stories, one file each 1mb-one     the same stories in one file
+  10mb-one    10 MB of stories in one file   10mb-files  10 MB of stories, one file each (not run by default)
+
+Then the warm in-process figure: a child process builds the default checker, warms it up and
+times `Checker.check` (CPU time, best of 3 passes) over the 1 MB of stories: what a
+long-running process (`serve`, `report`'s workers) gets per document, without start-up,
+reading or rendering.
+
+The stories are the English texts of ../shared/eval/wmt21_zhen_docs.jsonl (news, human and
+machine translations, about 2.5 KB each) when that folder is beside the repository (or named
+with --shared), in a fixed shuffled order; without it they are generated from the example stories in
+reference_pairs/examples (the line pool below). They are written to a temporary folder and
+removed afterwards; nothing of them is kept in the repository. The corpus digest is printed so
+that runs can be compared.
 """
 
 from __future__ import annotations
@@ -26,11 +40,15 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import random
-import resource
+import shutil
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -42,9 +60,12 @@ DOC_MIN_CHARS = 3000
 DOC_MAX_CHARS = 6000
 MAX_LINE_CHARS = 2000  # longer pool lines would not fit a 3-6 KB document comfortably
 MB = 1_000_000
+SCENARIOS = ("story-1.5k", "story-5k", "1mb-files", "1mb-one", "10mb-one", "10mb-files")
+DEFAULT_SCENARIOS = SCENARIOS[:5]
 
 
-# --------------------------------------------------------------------------- corpus
+# --------------------------------------------------------------------------- the line pool
+# (also used by bench_report.py and bench_fix.py to generate their archives)
 
 
 def pool_texts() -> tuple[list[str], list[str]]:
@@ -52,8 +73,7 @@ def pool_texts() -> tuple[list[str], list[str]]:
     texts = [p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.txt"))]
     sources = [f"{len(texts)} example file(s) in {EXAMPLES.relative_to(REPO)}"]
     if SHARED_EVAL.is_dir() and SHARED_DOCS.is_file():
-        with SHARED_DOCS.open(encoding="utf-8") as fh:
-            shared = [json.loads(line)["text"] for line in fh if line.strip()]
+        shared = shared_stories()
         texts.extend(shared)
         sources.append(f"{len(shared)} docs of ../shared/eval/{SHARED_DOCS.name}")
     return texts, sources
@@ -70,23 +90,25 @@ def pool_lines(texts: list[str]) -> list[str]:
     return lines
 
 
-def build_corpus(lines: list[str], target_bytes: int, seed: int = 0) -> list[str]:
-    """Documents of DOC_MIN_CHARS..DOC_MAX_CHARS characters until the corpus holds target_bytes."""
+def build_corpus(lines: list[str], target_bytes: int, seed: int = 0,
+                 min_chars: int = DOC_MIN_CHARS, max_chars: int = DOC_MAX_CHARS) -> list[str]:
+    """Documents of min_chars..max_chars characters drawn from the line pool until the corpus
+    holds target_bytes."""
     rng = random.Random(seed)
     docs: list[str] = []
     total = 0
     while total < target_bytes:
         sep = rng.choice(("\n\n", "\n"))
-        target = rng.randint(DOC_MIN_CHARS, DOC_MAX_CHARS)
+        target = rng.randint(min_chars, max_chars)
         parts: list[str] = []
         size = 0
         misses = 0
         while size < target and misses < 50:
             line = rng.choice(lines)
             added = len(line) + (len(sep) if parts else 0)
-            if size + added > DOC_MAX_CHARS:
+            if size + added > max_chars:
                 misses += 1
-                if size >= DOC_MIN_CHARS:
+                if size >= min_chars:
                     break
                 continue
             parts.append(line)
@@ -105,186 +127,260 @@ def corpus_digest(docs: list[str]) -> str:
     return h.hexdigest()[:16]
 
 
-# --------------------------------------------------------------------------- timing
+# --------------------------------------------------------------------------- the stories
 
 
-def peak_rss_mb() -> float:
-    """Peak resident set size of this process (ru_maxrss is KB on Linux, bytes on macOS)."""
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
+def shared_stories(path: Path = SHARED_DOCS) -> list[str]:
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line)["text"] for line in fh if line.strip()]
 
 
-def time_mtcheck(docs: list[str], checkpoint_docs: int) -> dict[str, object]:
-    """Build the checker, warm it up (langdetect loads its profiles on first use, e.g. on the first
-    span of Chinese: the example MT story has some), then time checking every doc. Also records the time after the first checkpoint_docs docs.
-    Reports are dropped as soon as they are made, so memory stays flat."""
-    import mtcheck
+def stories(shared_docs: Path = SHARED_DOCS) -> tuple[list[str], str]:
+    """English news stories in a fixed order, and where they come from."""
+    if shared_docs.is_file():
+        docs = [t.rstrip("\n") + "\n" for t in shared_stories(shared_docs)]
+        source = f"{len(docs)} stories of {shared_docs}"
+    else:
+        texts, _ = pool_texts()
+        docs = build_corpus(pool_lines(texts), 3 * MB, min_chars=1200, max_chars=4800)
+        source = f"{len(docs)} stories generated from the lines of {EXAMPLES.relative_to(REPO)}"
+    random.Random(0).shuffle(docs)
+    return docs, source
 
+
+def size(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def leading(docs: list[str], target_bytes: int) -> list[str]:
+    """Docs from the start of the list, cycled when it is short, until they hold target_bytes."""
+    out: list[str] = []
+    total = 0
+    while total < target_bytes:
+        doc = docs[len(out) % len(docs)]
+        out.append(doc)
+        total += size(doc)
+    return out
+
+
+def scenario_files(name: str, docs: list[str], folder: Path) -> list[Path]:
+    """Write the files of one scenario into folder; return them in order."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if name.startswith("story-"):
+        target = 1500 if name == "story-1.5k" else 5000
+        story = min(docs, key=lambda d: (abs(size(d) - target), d))
+        chosen = [story]
+    else:
+        chosen = leading(docs, (10 if name.startswith("10mb") else 1) * MB)
+    if name.endswith("-one"):
+        chosen = ["\n".join(chosen)]  # stories separated by a blank line
+    paths = []
+    for i, text in enumerate(chosen):
+        path = folder / f"story-{i:05d}.txt"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+# --------------------------------------------------------------------------- whole-process runs
+
+
+@dataclass
+class Tool:
+    name: str
+    command: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    cwd: Path | None = None  # `python -m` imports from the working folder first: run each checkout in its own
+
+
+@dataclass
+class Runs:
+    cpu: list[float] = field(default_factory=list)
+    wall: list[float] = field(default_factory=list)
+    rss_mib: list[float] = field(default_factory=list)
+    codes: set[int] = field(default_factory=set)
+
+
+def run_once(tool: Tool, files: list[Path], runs: Runs) -> None:
+    """Run the tool on the files in a fresh process; add its CPU, wall time and peak RSS."""
+    env = {**os.environ, **tool.env}
     t0 = time.perf_counter()
-    checker = mtcheck.default_checker()
-    build = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    for path in sorted(EXAMPLES.glob("*.txt")):
-        checker.check(path.read_text(encoding="utf-8"), source="warm-up")
-    checker.check(docs[0], source="warm-up")
-    warm = time.perf_counter() - t0
-
-    at_checkpoint = 0.0
-    t0 = time.perf_counter()
-    for i, doc in enumerate(docs):
-        report = checker.check(doc, source=f"doc-{i}")
-        del report
-        if i + 1 == checkpoint_docs:
-            at_checkpoint = time.perf_counter() - t0
-    total = time.perf_counter() - t0
-    return {"build": build, "warm": warm, "total": total, "checkpoint": at_checkpoint,
-            "signature": checker.signature}
+    proc = subprocess.Popen([*tool.command, *map(str, files)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, env=env, cwd=tool.cwd)
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    runs.wall.append(time.perf_counter() - t0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    runs.cpu.append(usage.ru_utime + usage.ru_stime)
+    runs.rss_mib.append(usage.ru_maxrss / 1024)  # KiB on Linux
+    runs.codes.add(proc.returncode)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{tool.name} failed with exit code {proc.returncode}:\n{err.decode(errors='replace')[-2000:]}")
 
 
-def proselint_linter() -> tuple[Callable[[str], object], str] | None:
-    """A function linting one text with proselint's default checks, and proselint's version.
+def mtcheck_tool(name: str, checkout: Path, fmt: str) -> Tool:
+    return Tool(name, [sys.executable, "-m", "mtcheck", "check", "--format", fmt],
+                {"PYTHONPATH": str(checkout.resolve())}, checkout.resolve())
 
-    proselint <= 0.14 has `proselint.tools.lint(text)`; 0.16 replaced it with
-    `proselint.tools.LintFile(source, content).lint()`, which needs the checks registered first
-    (what proselint's command line does).
-    """
+
+def proselint_tool() -> Tool | None:
     try:
-        import proselint.tools as tools
+        import proselint  # noqa: F401
     except ImportError:
         return None
+    return Tool("proselint", [sys.executable, "-m", "proselint", "check"])
+
+
+def proselint_version() -> str:
     try:
         from importlib.metadata import version
 
-        ver = version("proselint")
+        return version("proselint")
     except Exception:
-        ver = "?"
-    if hasattr(tools, "lint"):
-        return tools.lint, ver
-    from proselint.checks import __register__
-    from proselint.registry import CheckRegistry
-
-    registry = CheckRegistry()
-    if not registry.checks:
-        registry.register_many(__register__)
-
-    def lint(text: str) -> object:
-        return tools.LintFile("<bench>", text).lint()
-
-    return lint, ver
+        return "?"
 
 
-def time_proselint(lint: Callable[[str], object], docs: list[str]) -> tuple[float, float]:
-    """(warm-up seconds on the first doc, seconds to lint every doc)."""
-    t0 = time.perf_counter()
-    lint(docs[0])  # imports and regex compilation, like the mtcheck build
-    warm = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    for doc in docs:
-        lint(doc)
-    return warm, time.perf_counter() - t0
+# --------------------------------------------------------------------------- warm, in process
+
+_WARM = r"""
+import json, sys, time
+from pathlib import Path
+import mtcheck
+texts = [Path(p).read_text(encoding="utf-8") for p in sys.argv[1:]]
+t0 = time.process_time()
+checker = mtcheck.default_checker()
+build = time.process_time() - t0
+for text in texts[:20]:
+    checker.check(text, "warm-up")
+best = float("inf")
+for _ in range(3):
+    t0 = time.process_time()
+    for i, text in enumerate(texts):
+        checker.check(text, f"doc-{i}")
+    best = min(best, time.process_time() - t0)
+print(json.dumps({"build_cpu_s": build, "check_cpu_s": best}))
+"""
 
 
-def first_docs_of(docs: list[str], target_bytes: int) -> int:
-    """How many leading docs make up at least target_bytes."""
-    size = 0
-    for i, doc in enumerate(docs):
-        size += len(doc.encode("utf-8"))
-        if size >= target_bytes:
-            return i + 1
-    return len(docs)
+def warm_in_process(tool: Tool, files: list[Path]) -> dict[str, float]:
+    out = subprocess.run([sys.executable, "-c", _WARM, *map(str, files)], capture_output=True, text=True,
+                         env={**os.environ, **tool.env}, cwd=tool.cwd, check=True).stdout
+    return json.loads(out)
 
 
 # --------------------------------------------------------------------------- main
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--mb", type=float, default=20.0, help="corpus size in MB (default 20)")
-    ap.add_argument("--proselint", action="store_true", help="also time proselint on ~1 MB of the docs")
-    ap.add_argument("--proselint-mb", type=float, default=1.0, help="size of the proselint subset (default 1)")
-    ap.add_argument("--json", action="store_true", help="print the figures as one JSON object")
-    args = ap.parse_args(argv)
-
-    t0 = time.perf_counter()
-    texts, sources = pool_texts()
-    lines = pool_lines(texts)
-    del texts
-    docs = build_corpus(lines, int(args.mb * MB))
-    corpus_seconds = time.perf_counter() - t0
-    corpus_bytes = sum(len(d.encode("utf-8")) for d in docs)
-    subset_docs = first_docs_of(docs, int(args.proselint_mb * MB))
-    subset_bytes = sum(len(d.encode("utf-8")) for d in docs[:subset_docs])
-
-    timing = time_mtcheck(docs, subset_docs)
-    seconds, subset_seconds = timing["total"], timing["checkpoint"]
-    out: dict[str, object] = {
-        "pool_sources": sources,
-        "pool_lines": len(lines),
-        "corpus_sha256": corpus_digest(docs),
-        "corpus_build_s": round(corpus_seconds, 3),
-        "corpus_mb": round(corpus_bytes / MB, 3),
-        "docs": len(docs),
-        "mean_doc_chars": round(sum(map(len, docs)) / len(docs)),
-        "check_s": round(seconds, 3),
-        "mb_per_s": round(corpus_bytes / MB / seconds, 3),
-        "docs_per_s": round(len(docs) / seconds, 1),
-        "ms_per_doc": round(1000 * seconds / len(docs), 3),
-        "peak_rss_mb": round(peak_rss_mb(), 1),
-        "checker_build_s": round(timing["build"], 3),
-        "first_check_s": round(timing["warm"], 3),
-        "signature": timing["signature"],
-        "python": sys.version.split()[0],
+def summarise(runs: Runs, nbytes: int) -> dict[str, object]:
+    cpu = statistics.median(runs.cpu)
+    return {
+        "cpu_s_min": round(min(runs.cpu), 3), "cpu_s_median": round(cpu, 3),
+        "wall_s_min": round(min(runs.wall), 3), "wall_s_median": round(statistics.median(runs.wall), 3),
+        "peak_rss_mib": round(max(runs.rss_mib), 1),
+        "mb_per_cpu_s": round(nbytes / MB / cpu, 3),
+        "exit_codes": sorted(runs.codes),
     }
 
-    if args.proselint:
-        linter = proselint_linter()
-        if linter is None:
-            out["proselint"] = "not importable (pip install proselint)"
-        else:
-            lint, ver = linter
-            warm, p_seconds = time_proselint(lint, docs[:subset_docs])
-            p_rate = subset_bytes / MB / p_seconds
-            m_rate = subset_bytes / MB / subset_seconds
-            out["proselint"] = {
-                "version": ver,
-                "subset_docs": subset_docs,
-                "subset_mb": round(subset_bytes / MB, 3),
-                "warmup_s": round(warm, 3),
-                "lint_s": round(p_seconds, 3),
-                "mb_per_s": round(p_rate, 4),
-                "mtcheck_mb_per_s_same_docs": round(m_rate, 3),
-                "ratio_mtcheck_over_proselint": round(m_rate / p_rate, 2),
-            }
-            out["peak_rss_mb"] = round(peak_rss_mb(), 1)
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scenarios", default=",".join(DEFAULT_SCENARIOS),
+                    help=f"comma-separated, of {', '.join(SCENARIOS)} (default: all but 10mb-files)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each tool on each scenario (default 3)")
+    ap.add_argument("--format", default="text", help="mtcheck's output format (default: text, what a user reads)")
+    ap.add_argument("--before", type=Path, metavar="CHECKOUT", action="append", default=[],
+                    help="also measure the mtcheck in this checkout (e.g. an export of main), side by side; "
+                         "repeatable")
+    ap.add_argument("--no-proselint", action="store_true", help="leave proselint out")
+    ap.add_argument("--no-warm", action="store_true", help="leave the warm in-process figure out")
+    ap.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    ap.add_argument("--shared", type=Path, default=SHARED_EVAL.parent, metavar="DIR",
+                    help="the shared data folder whose eval/ stories are used (default: ../shared)")
+    args = ap.parse_args(argv)
+    chosen = [s.strip() for s in args.scenarios.split(",") if s.strip()]
+    unknown = [s for s in chosen if s not in SCENARIOS]
+    if unknown:
+        ap.error(f"unknown scenario(s) {', '.join(unknown)} (known: {', '.join(SCENARIOS)})")
+
+    tools = [mtcheck_tool("mtcheck", REPO, args.format)]
+    for checkout in args.before:
+        if not (checkout / "mtcheck" / "__init__.py").is_file():
+            ap.error(f"--before {checkout}: not an mtcheck checkout")
+        tools.append(mtcheck_tool(f"mtcheck@{checkout.resolve().name}", checkout, args.format))
+    proselint = None if args.no_proselint else proselint_tool()
+    if proselint is not None:
+        tools.append(proselint)
+
+    docs, source = stories(args.shared / "eval" / SHARED_DOCS.name)
+    out: dict[str, object] = {
+        "stories": source, "stories_digest": corpus_digest(docs), "format": args.format, "repeat": args.repeat,
+        "python": sys.version.split()[0], "cpus": os.cpu_count(), "load_before": os.getloadavg(),
+        "proselint": proselint_version() if proselint is not None else
+        "not measured" if args.no_proselint else "not importable (pip install proselint)",
+        "before": [str(b) for b in args.before], "scenarios": {},
+    }
+    work = Path(tempfile.mkdtemp(prefix="mtcheck-bench-"))
+    try:
+        for name in chosen:
+            files = scenario_files(name, docs, work / name)
+            nbytes = sum(p.stat().st_size for p in files)
+            runs = {t.name: Runs() for t in tools}
+            for _ in range(args.repeat):
+                for tool in tools:
+                    run_once(tool, files, runs[tool.name])
+            figures = {t.name: summarise(runs[t.name], nbytes) for t in tools}
+            if proselint is not None:
+                base = statistics.median(runs["proselint"].cpu)
+                for t in tools:
+                    if t is not proselint:
+                        figures[t.name]["x_proselint"] = round(base / statistics.median(runs[t.name].cpu), 2)
+            out["scenarios"][name] = {"files": len(files), "mb": round(nbytes / MB, 3), "tools": figures}
+            if not args.json:
+                print_scenario(name, out["scenarios"][name], flush=True)
+        if not args.no_warm:
+            files = scenario_files("1mb-files", docs, work / "warm")
+            nbytes = sum(p.stat().st_size for p in files)
+            warm = {}
+            for tool in tools:
+                if tool is proselint:
+                    continue
+                w = warm_in_process(tool, files)
+                warm[tool.name] = {"checker_build_cpu_s": round(w["build_cpu_s"], 3),
+                                   "check_cpu_s": round(w["check_cpu_s"], 3),
+                                   "mb_per_cpu_s": round(nbytes / MB / w["check_cpu_s"], 3),
+                                   "docs": len(files), "mb": round(nbytes / MB, 3)}
+            out["warm_in_process"] = warm
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    out["load_after"] = os.getloadavg()
 
     if args.json:
         print(json.dumps(out, ensure_ascii=False))
     else:
-        print_human(out)
+        print_tail(out)
     return 0
 
 
-def print_human(out: dict) -> None:
-    print("mtcheck check benchmark (one process, one core)")
-    print(f"  pool          : {out['pool_lines']} lines from {'; '.join(out['pool_sources'])}")
-    print(f"  corpus        : {out['corpus_mb']:.2f} MB, {out['docs']} docs "
-          f"(mean {out['mean_doc_chars']} chars), sha256 {out['corpus_sha256']}, built in {out['corpus_build_s']:.2f} s")
-    print(f"  checker build : {out['checker_build_s']:.3f} s, then {out['first_check_s']:.3f} s of warm-up checks "
-          "(langdetect profiles); neither is in the check time")
-    print(f"  check time    : {out['check_s']:.2f} s")
-    print(f"  throughput    : {out['mb_per_s']:.3f} MB/s, {out['docs_per_s']:.1f} docs/s, {out['ms_per_doc']:.2f} "
-          "ms/doc")
-    print(f"  peak RSS      : {out['peak_rss_mb']:.1f} MB")
-    print(f"  signature     : {out['signature']}")
-    p = out.get("proselint")
-    if isinstance(p, str):
-        print(f"  proselint     : {p}")
-    elif isinstance(p, dict):
-        print(f"  proselint {p['version']}: {p['subset_docs']} docs, {p['subset_mb']:.2f} MB in {p['lint_s']:.2f} s "
-              f"(warm-up {p['warmup_s']:.2f} s) = {p['mb_per_s']:.4f} MB/s")
-        print(f"  mtcheck on the same docs: {p['mtcheck_mb_per_s_same_docs']:.3f} MB/s; "
-              f"ratio mtcheck/proselint = {p['ratio_mtcheck_over_proselint']:.2f}x")
+def print_scenario(name: str, s: dict, flush: bool = False) -> None:
+    print(f"{name}: {s['files']} file(s), {s['mb']:.3f} MB")
+    for tool, f in s["tools"].items():
+        ratio = f" {f['x_proselint']:5.2f}x proselint" if "x_proselint" in f else ""
+        print(f"  {tool:<22} cpu {f['cpu_s_min']:7.3f} / {f['cpu_s_median']:7.3f} s (min/median)  "
+              f"wall {f['wall_s_min']:7.3f} / {f['wall_s_median']:7.3f} s  peak RSS {f['peak_rss_mib']:6.1f} MiB  "
+              f"{f['mb_per_cpu_s']:7.3f} MB/cpu-s{ratio}", flush=flush)
+
+
+def print_tail(out: dict) -> None:
+    warm = out.get("warm_in_process") or {}
+    for tool, w in warm.items():
+        print(f"warm in-process ({tool}): {w['docs']} docs, {w['mb']:.3f} MB checked in {w['check_cpu_s']:.3f} cpu-s "
+              f"= {w['mb_per_cpu_s']:.3f} MB/cpu-s (checker built in {w['checker_build_cpu_s']:.3f} cpu-s)")
+    print(f"stories: {out['stories']} (digest {out['stories_digest']}); mtcheck --format {out['format']}; "
+          f"proselint {out['proselint']}; {out['repeat']} run(s) each; python {out['python']}, {out['cpus']} CPUs")
+    before, after = out["load_before"], out["load_after"]
+    print(f"load average before {before[0]:.2f} {before[1]:.2f} {before[2]:.2f}, "
+          f"after {after[0]:.2f} {after[1]:.2f} {after[2]:.2f}")
 
 
 if __name__ == "__main__":

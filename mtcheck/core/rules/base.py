@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, ClassVar
 
-from mtcheck.models import RuleExample, RuleInfo, Severity
+from mtcheck.models import Severity
 
 if TYPE_CHECKING:
     from mtcheck.core.agencies import AgencyRegistry
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from mtcheck.core.language import LanguageInfo
     from mtcheck.core.pairs import PairSet
     from mtcheck.core.segment import Document
+    from mtcheck.core.tokens import Tokens
+    from mtcheck.models import RuleInfo
 
 
 class FixAvailability(str, Enum):
@@ -93,6 +95,8 @@ class Rule:
         return FAMILY_OF[self.id]
 
     def info(self) -> RuleInfo:
+        from mtcheck.models import RuleExample, RuleInfo  # the report models, only when asked for
+
         return RuleInfo(
             id=self.id, family=self.family, category=self.category, severity=self.severity, weight=self.weight,
             fix=self.fix.value, message=self.message, suggestion=self.suggestion, description=self.description,
@@ -132,6 +136,7 @@ class Context:
     agencies: AgencyRegistry
     dateline: DatelineMatch | None
     enabled: frozenset[str]
+    tokens: Tokens  # the document's words, shared: read them here rather than splitting the text again
     findings: list[RawFinding] = field(default_factory=list)
 
     def report(

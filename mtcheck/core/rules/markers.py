@@ -92,6 +92,7 @@ _CREDIT_PAREN = re.compile(
     r"[(（][ \t]*(?:by[ \t]+)?(?:reporters?|correspondents?)[ \t]*[:：]?[ \t]+[A-Z][^()（）\n]{1,50}[)）]",
     re.IGNORECASE,
 )
+_CREDIT_WORDS = frozenset(("reporter", "reporters", "correspondent", "correspondents"))  # one must be there
 _CREDIT_WEAK = re.compile(r"^[ \t]*(?:editor|source|photo|photographer)[ \t]*[:：][ \t]*\S[^\n]{0,40}$",
                           re.MULTILINE | re.IGNORECASE)
 # Ordinals are rare: find them first, then look at the words before each.
@@ -138,8 +139,7 @@ class Markers(Family):
                 web = _CREDIT_WEAK.match(text, line_start)
                 if web:
                     ctx.report(CREDIT, *_strip_span(text, web.start(), web.end()))
-        lowered = text.lower()
-        if "reporter" in lowered or "correspondent" in lowered:
+        if not _CREDIT_WORDS.isdisjoint(ctx.tokens.lower):  # a scan of the words, not a lower-cased copy
             for m in _CREDIT_PAREN.finditer(text):
                 ctx.report(CREDIT, *_strip_span(text, m.start(), m.end()), severity="warning")
         month = None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from itertools import accumulate
+from itertools import islice
 from operator import eq
 
 from mtcheck.core.morphology import irregular_table
@@ -81,11 +81,10 @@ _COORD_OK = frozenset(
     step bit little masses lots loads heaps tons piles rows dozens hundreds thousands millions
     billions scores reams stacks layers""".split()
 )
-# The text is split into [separator, word, separator, word, ...] by one C-level call;
-# word k is parts[2k + 1]. For each distance n, `same[k]` says whether word k equals
-# word k + n, built as bytes by C-level map; a run of n equal pairs is a repeated
-# n-word phrase, found with bytes.find, so Python only ever looks at candidates.
-_SPLIT = re.compile(r"(\w+)")
+# The document's shared words (`ctx.tokens`, lower-cased). For each distance n, `same[k]`
+# says whether word k equals word k + n, built as bytes by C-level map; a run of n equal
+# pairs is a repeated n-word phrase, found with bytes.find, so Python only ever looks at
+# candidates.
 _MAX_PHRASE = 8
 _MAX_COORDINATED = 3  # "X Y Z and X Y Z"
 _SAME_LINE_GAP = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?")  # white space short of a blank line
@@ -123,7 +122,7 @@ class Repetition(Family):
         scan = _Scan(ctx)
         found: list[tuple[int, int]] = []  # (first word, last word) of reported spans
         for n in range(1, _MAX_PHRASE + 1):
-            same = bytes(map(eq, scan.words, scan.words[n:]))
+            same = bytes(map(eq, scan.words, islice(scan.words, n, None)))
             # Doubled word: one equal pair; n words "X... and X...": n - 1 equal pairs with
             # the conjunction between the copies; a repeated n-word phrase: n equal pairs.
             needle = b"\x01" * max(1, n - 1)
@@ -156,25 +155,25 @@ def _ordinal(n: int) -> str:
 
 
 class _Scan:
-    """One document's words, the gaps between them and their offsets in the text."""
+    """One document's words (lower-cased), the gaps between them and their offsets in the text."""
 
     def __init__(self, ctx: Context):
         self.ctx = ctx
         self.text = ctx.doc.text
-        parts = _SPLIT.split(self.text.lower())
-        self.words = parts[1::2]
-        self.gaps = parts[2::2]  # gaps[k]: between word k and word k + 1
-        self.offsets = list(accumulate(map(len, parts)))
+        tokens = ctx.tokens
+        self.words = tokens.lower
+        self.gap = tokens.gap  # gap(k): between word k and word k + 1
+        self.starts, self.ends = tokens.starts, tokens.ends
 
     def start(self, k: int) -> int:
-        return self.offsets[2 * k]
+        return self.starts[k]
 
     def end(self, k: int) -> int:
-        return self.offsets[2 * k + 1]
+        return self.ends[k]
 
     def tight(self, lo: int, hi: int) -> bool:
         """Words lo..hi (inclusive) are joined by spaces, hyphens or apostrophes only."""
-        return all(_IN_PHRASE_GAP.fullmatch(self.gaps[k]) for k in range(lo, hi))
+        return all(_IN_PHRASE_GAP.fullmatch(self.gap(k)) for k in range(lo, hi))
 
     def one_paragraph(self, lo: int, hi: int) -> bool:
         """Words lo..hi lie in one paragraph: in one-paragraph-a-line wire copy a line
@@ -189,7 +188,7 @@ class _Scan:
         if _POSSESSIVE.match(self.text, self.end(last)):
             return True
         following = last + 1
-        if following >= len(self.words) or not _SAME_LINE_GAP.fullmatch(self.gaps[last]):
+        if following >= len(self.words) or not _SAME_LINE_GAP.fullmatch(self.gap(last)):
             return False
         word = self.words[last]
         participle = _PARTICIPLE.fullmatch(self.words[following]) or self.words[following] in _irregular_participles()
@@ -198,7 +197,7 @@ class _Scan:
     def at(self, p: int, n: int, same: bytes) -> tuple[int, int] | None:
         """Report the repetition whose copies start at words p and p + n, if it is one;
         returns its (first, last) word indices."""
-        ctx, text, words, gaps = self.ctx, self.text, self.words, self.gaps
+        ctx, text, words, gap = self.ctx, self.text, self.words, self.gap
         i = p + n
         if n == 1:
             first, second = text[self.start(p):self.end(p)], text[self.start(i):self.end(i)]
@@ -207,7 +206,7 @@ class _Scan:
             title = first.istitle() and second.istitle()
             if title and len(first) < _MIN_DOUBLED_NAME:
                 return None  # a name with a doubled syllable: Li Li, Ni Ni
-            if (_SAME_LINE_GAP.fullmatch(gaps[p]) and self.one_paragraph(p, i)
+            if (_SAME_LINE_GAP.fullmatch(gap(p)) and self.one_paragraph(p, i)
                     and words[p] not in _DOUBLE_OK and not words[p].isdigit()):
                 # "African African" is a slip; a longer doubled name (Sirhan Sirhan) exists, so a person decides.
                 ctx.report(DOUBLED, self.start(p), self.end(i), message=f"\"{second}\" repeated",
@@ -219,7 +218,7 @@ class _Scan:
         last = i + size - 1
         if (size <= _MAX_COORDINATED and words[i - 1] in _CONJUNCTIONS
                 and self.tight(p, i - 2) and self.tight(i, last)
-                and _BETWEEN_GAP.fullmatch(gaps[i - 2]) and _SAME_LINE_GAP.fullmatch(gaps[i - 1])
+                and _BETWEEN_GAP.fullmatch(gap(i - 2)) and _SAME_LINE_GAP.fullmatch(gap(i - 1))
                 and self.one_paragraph(p, last)):
             phrase = " ".join(words[p:i - 1])
             if phrase in _COORD_OK or phrase.isdigit() or phrase.endswith("er"):
@@ -234,7 +233,7 @@ class _Scan:
         # A repeated n-word phrase: the n-th pair of words (p + n - 1, i + n - 1) is equal too.
         last = i + n - 1
         if (same[i - 1:i] == b"\x01" and self.tight(p, i - 1) and self.tight(i, last)
-                and _BETWEEN_GAP.fullmatch(gaps[i - 1]) and self.one_paragraph(p, last)
+                and _BETWEEN_GAP.fullmatch(gap(i - 1)) and self.one_paragraph(p, last)
                 and not all(w.isdigit() for w in words[p:i])):
             phrase = text[self.start(p):self.end(i - 1)]
             ctx.report(PHRASE, self.start(p), self.end(last), message=f"\"{phrase}\" repeated", suggestion=phrase)

@@ -1,0 +1,39 @@
+"""Start-up is paid only for what a run uses: commands that show no report do not load
+the report models (pydantic) or langdetect. Checked in a fresh interpreter each."""
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO
+
+PROBE = """
+import contextlib, io, sys
+from mtcheck.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    try:
+        main(sys.argv[1:])
+    except SystemExit:
+        pass
+heavy = sorted(m for m in ("pydantic", "mtcheck.models.document", "langdetect", "numpy") if m in sys.modules)
+print(",".join(heavy))
+"""
+
+
+def loaded_after(*args: str) -> list[str]:
+    out = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, cwd=REPO,
+                         check=True).stdout.strip()
+    return out.split(",") if out else []
+
+
+@pytest.mark.parametrize("args", [("--version",), ("--help",), ("rules",), ("check", "--help")])
+def test_commands_that_show_no_report_load_no_models(args):
+    assert loaded_after(*args) == []
+
+
+def test_checking_english_loads_the_models_but_not_langdetect(tmp_path):
+    story = tmp_path / "story.txt"
+    story.write_text("The minister said on Monday that the plan would be put in place by the end of the year.\n",
+                     encoding="utf-8")
+    assert loaded_after("check", str(story)) == ["mtcheck.models.document", "pydantic"]
