@@ -33,7 +33,7 @@ from types import ModuleType
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from mtcheck.core.pairs import PairsError, pair_files
+from mtcheck.core.pairs import PairsError, is_language_code, pair_files
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -99,8 +99,8 @@ def read_pack(folder: Path, origin: str) -> Pack:
         where = ".".join(str(p) for p in err["loc"]) or "manifest"
         raise PackError(f"{manifest_path}: {where}: {err['msg']}") from None
     for code in manifest.source_languages:
-        if not re.fullmatch(r"[a-z]{2,3}(?:-[A-Za-z]{2,4})?", code):
-            raise PackError(f"{manifest_path}: source_languages: {code!r} is not an ISO 639 code such as ja")
+        if not is_language_code(code):
+            raise PackError(f"{manifest_path}: source_languages: {code!r} is not an ISO 639-1 code such as ja")
     pack = Pack(manifest, folder, origin)
     if not pack.pair_files():
         raise PackError(f"{folder}: the pack {manifest.name!r} has no .tsv pair files")

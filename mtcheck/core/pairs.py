@@ -310,7 +310,7 @@ def _row_problems(mt: str, ref: str, term: str, lang: str, category: str, severi
         out.append((Severity.error, f"severity {severity!r} is not one of info, warning, error"))
     if fix and fix not in FIXES:
         out.append((Severity.error, f"fix {fix!r} is not one of {', '.join(FIXES)}"))
-    if lang and not _is_language(lang):
+    if lang and not is_language_code(lang):
         out.append((Severity.error, f"source_lang {lang!r} is not an ISO 639-1 code (such as zh, ja, ko), "
                                     "optionally with a script or region (zh-Hant)"))
     if mt and not mt.startswith("re:") and mt != mt.lower():
@@ -331,7 +331,8 @@ def _row_problems(mt: str, ref: str, term: str, lang: str, category: str, severi
     return _Row(entry, out)
 
 
-def _is_language(code: str) -> bool:
+def is_language_code(code: str) -> bool:
+    """An ISO 639-1 code, optionally with a script or region: zh, ja, zh-Hant, pt-BR."""
     base, _, variant = code.partition("-")
     return base in ISO_639_1 and (not variant or re.fullmatch(r"[A-Z][a-z]{3}|[A-Z]{2}|\d{3}", variant) is not None)
 
