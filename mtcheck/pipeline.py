@@ -28,6 +28,7 @@ from mtcheck.core import scores
 from mtcheck.core.agencies import default_registry
 from mtcheck.core.analysis import Analysis, Analyzer
 from mtcheck.core.language import LANGDETECT_SEED
+from mtcheck.core.model.scorer import scorer_for
 from mtcheck.core.packs import resolve_packs
 from mtcheck.core.provenance import content_hash, document_language, find_agency, source_language
 from mtcheck.core.rules import RULES, RuleSelectionError, resolve_rules
@@ -71,7 +72,7 @@ class Checker:
         for rule_id in self.severities:
             if rule_id not in RULES:
                 raise RuleSelectionError(f"unknown rule {rule_id!r} in severity overrides (see `mtcheck rules`)")
-        self.verdict_thresholds = options.verdict_thresholds or (scores.POST_EDITED, scores.MACHINE)
+        self.scorer = scorer_for(options.model)
         self.analyzer = Analyzer(self.pairs, self.enabled, default_registry())
         self.gate = Gate.from_options(options)
         self.baseline = BaselineIndex.load(options.baseline) if options.baseline else None
@@ -80,14 +81,19 @@ class Checker:
             version=__version__, pairs=self.pairs.digest, extra_pairs=len(options.pairs) + len(self.packs),
             entries=len(self.pairs),
             rules="all" if len(self.enabled) == len(RULES) else f"{len(self.enabled)}of{len(RULES)}",
-            scores=scores.weights_digest(), langdetect_seed=LANGDETECT_SEED,
+            scores=scores.weights_digest(), model=f"{_model_name(options.model)}@{self.scorer.digest}",
+            langdetect_seed=LANGDETECT_SEED,
             severities=_digest(options.severities) if options.severities else None,
-            verdict=options.verdict_thresholds if self.verdict_thresholds != (scores.POST_EDITED, scores.MACHINE)
-            else None,
+            verdict=options.verdict_thresholds,
             references=references.describe() if references is not None else None,
         )
         if self.packs:
             self.signature = self.signature.extended(packs=",".join(p.describe() for p in self.packs))
+
+    @property
+    def verdict_thresholds(self) -> tuple[float, float]:
+        """(post_edited, machine) on MT likelihood: the config's calibration, else the scorer's own."""
+        return self.options.verdict_thresholds or self.scorer.thresholds
 
     def check(self, text: str, name: str = "<text>") -> DocumentReport:
         """Check a text given as a string (plain text)."""
@@ -132,8 +138,7 @@ class _Report:
     def build(self) -> DocumentReport:
         checker, source, analysis = self.checker, self.source, self.analysis
         doc, text = analysis.document, analysis.text
-        fluency = scores.fluency(doc, analysis.findings)
-        likelihood = scores.mt_likelihood(analysis.findings, analysis.words)
+        scored = checker.scorer.score(analysis, checker.options.verdict_thresholds)
         sentence_spans = [self.span(s.start, s.end) for s in doc.sentences]
         findings, suppressed, baselined = self._findings(sentence_spans)
         references = None
@@ -144,10 +149,10 @@ class _Report:
             line=source.record.line if source.record is not None else None,
             characters=len(text), paragraphs=len(doc.paragraphs), sentences=len(doc.sentences),
             findings=findings,
-            fluency=self._fluency(fluency, sentence_spans, references[0] if references else None),
-            provenance=self._provenance(likelihood, references[1] if references else []),
+            fluency=self._fluency(scored, sentence_spans, references[0] if references else None),
+            provenance=self._provenance(scored, references[1] if references else []),
             suppressed=suppressed, baselined=baselined,
-            failures=checker.gate.failures(findings, likelihood.value, fluency.score, self.accepted),
+            failures=checker.gate.failures(findings, scored.likelihood, scored.fluency.score, self.accepted),
             warnings=self.suppressions.warnings,
         )
 
@@ -184,18 +189,20 @@ class _Report:
                 findings.append(finding)
         return findings, suppressed, baselined
 
-    def _fluency(self, fluency: scores.FluencyScore, sentence_spans: list[tuple[int, int]],
+    def _fluency(self, scored: scores.Scores, sentence_spans: list[tuple[int, int]],
                  references: list[ReferenceMatch | None] | None) -> Fluency:
         sentences = []
-        for s, score, (start, end) in zip(self.analysis.document.sentences, fluency.sentences, sentence_spans):
+        mt = scored.sentence_mt
+        for s, score, (start, end) in zip(self.analysis.document.sentences, scored.fluency.sentences, sentence_spans):
             line, column = self.place(start)
             sentences.append(SentenceFluency(
                 index=s.index, start=start, end=end, line=line, column=column, paragraph=s.paragraph,
                 score=score.score, findings=score.findings,
+                mt_probability=mt[s.index] if mt is not None and s.index < len(mt) else None,
                 reference=references[s.index] if references is not None else None))
-        return Fluency(score=fluency.score, sentences=sentences)
+        return Fluency(score=scored.fluency.score, sentences=sentences)
 
-    def _provenance(self, likelihood: scores.Likelihood, references: list) -> Provenance:
+    def _provenance(self, scored: scores.Scores, references: list) -> Provenance:
         checker, analysis = self.checker, self.analysis
         text, dl = analysis.text, analysis.dateline
         registry = checker.analyzer.agencies
@@ -216,12 +223,19 @@ class _Report:
             source_language=source_language(text, analysis.findings, dl, agency, registry),
             agency=agency_model,
             dateline=dateline_model,
-            mt_likelihood=likelihood.value,
-            verdict=scores.verdict(likelihood.value, *checker.verdict_thresholds),
-            evidence=[Evidence(rule=e.rule, count=e.count, contribution=e.contribution) for e in likelihood.evidence],
+            mt_likelihood=scored.likelihood,
+            verdict=scored.verdict,
+            evidence=[Evidence(kind=e.kind, feature=e.feature, rule=e.feature if e.kind == "rule" else None,
+                               count=e.count, description=e.description, contribution=e.contribution)
+                      for e in scored.evidence],
+            model=checker.scorer.name,
             signature=checker.signature.format(),
             references=references,
         )
+
+
+def _model_name(model: str | None) -> str:
+    return "learned" if model is None else "rules" if model == "rules" else "custom"
 
 
 def _digest(severities: tuple[tuple[str, str], ...]) -> str:

@@ -67,7 +67,7 @@ def test_write_then_check_against_baseline_fails_only_on_new_findings(cli, tmp_p
 def test_baseline_accepts_document_thresholds_until_they_get_worse(cli, tmp_path):
     story = write(tmp_path, "story.txt", MT)
     baseline = tmp_path / "baseline.json"
-    gate = ("--max-mt-likelihood", "0.5", "--min-fluency", "90", "--fail-on", "never")
+    gate = ("--max-mt-likelihood", "0.5", "--min-fluency", "90", "--fail-on", "never", "--model", "rules")
     r = cli("check", *gate, str(story))
     assert r.code == 1 and "MT likelihood" in r.out and "fluency" in r.out
     assert cli("check", *gate, "--write-baseline", str(baseline), str(story)).code == 0

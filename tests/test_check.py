@@ -3,7 +3,9 @@
 import mtcheck
 from mtcheck.models import DocumentReport, Verdict
 
-from conftest import PLAIN
+from conftest import PLAIN, REPO
+
+EXAMPLES = REPO / "reference_pairs" / "examples"
 
 MT_STORY = (
     "China News Agency, Beijing, March 3rd. (Reporter Li Hua) The relevant person in charge said on the 2nd "
@@ -30,11 +32,40 @@ def test_check_returns_a_report_with_offsets_into_the_text():
 
 
 def test_mt_story_reads_as_machine_and_edited_copy_as_human():
-    mt = mtcheck.check(MT_STORY)
-    edited = mtcheck.check(EDITED_STORY)
+    mt = mtcheck.check((EXAMPLES / "mt_wire_story.txt").read_text(encoding="utf-8"))
+    edited = mtcheck.check((EXAMPLES / "edited_wire_story.txt").read_text(encoding="utf-8"))
     assert mt.provenance.verdict == Verdict.machine and mt.provenance.mt_likelihood > 0.9
     assert edited.provenance.verdict == Verdict.human and edited.provenance.mt_likelihood < 0.35
     assert edited.fluency.score > mt.fluency.score
+    # The evidence is the model's own: findings quoted, and features of the writing in words.
+    kinds = {e.kind for e in mt.provenance.evidence}
+    assert kinds == {"rule", "style"} and all(e.description for e in mt.provenance.evidence)
+    assert any(e.kind == "rule" and "'" in e.description and e.contribution > 0 for e in mt.provenance.evidence)
+    # Each sentence has its own MT probability, and the MT story's sentences read as MT more.
+    mt_sentences = [s.mt_probability for s in mt.fluency.sentences]
+    edited_sentences = [s.mt_probability for s in edited.fluency.sentences]
+    assert all(p is not None and 0 <= p <= 1 for p in mt_sentences + edited_sentences)
+    assert sum(mt_sentences) / len(mt_sentences) > sum(edited_sentences) / len(edited_sentences)
+
+
+def test_the_findings_of_a_short_story_stand_but_its_provenance_is_not_guessed():
+    short = mtcheck.check(f"The new crown pneumonia cases were supported and supported. {PLAIN}")
+    assert short.provenance.verdict == Verdict.too_short and short.provenance.mt_likelihood is None
+    assert short.findings and short.fluency.score < 100
+
+
+def test_typography_does_not_move_the_likelihood():
+    text = (EXAMPLES / "edited_wire_story.txt").read_text(encoding="utf-8")
+    typeset = (text.replace('"', "\u201c").replace("'", "\u2019").replace(" -- ", " \u2014 ")
+               .replace("...", "\u2026"))
+    assert typeset != text
+    assert mtcheck.check(typeset).provenance.mt_likelihood == mtcheck.check(text).provenance.mt_likelihood
+    rules_only = mtcheck.Checker(mtcheck.Options(model="rules"))
+    assert rules_only.check(text).provenance.model == "rules"
+
+
+def test_the_rule_families_all_fire_on_one_mt_story():
+    mt = mtcheck.check(MT_STORY)
     rules = {f.rule for f in mt.findings}
     assert {"calque.term", "marker.dateline", "marker.ordinal-date", "repetition.coordinated", "fragment.echo",
             "punctuation.indent", "punctuation.space-before", "marker.end"} <= rules

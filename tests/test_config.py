@@ -68,8 +68,9 @@ def test_checker_uses_the_config_and_command_line_values_win(tmp_path):
 
 def test_verdict_thresholds_change_verdicts(tmp_path):
     text = "The new crown pneumonia cases rose.\n" + PLAIN
-    default = Checker(Config().merge()).check(text).provenance
-    strict = load_config(write(tmp_path, "mtcheck.toml", "[verdict]\npost_edited = 0.05\nmachine = 0.1\n"))
+    default = Checker(Config(model="rules").merge()).check(text).provenance
+    strict = load_config(write(tmp_path, "mtcheck.toml",
+                               'model = "rules"\n[verdict]\npost_edited = 0.05\nmachine = 0.1\n'))
     assert default.mt_likelihood > 0.1 and default.verdict != Verdict.machine
     assert Checker(strict.merge()).check(text).provenance.verdict == Verdict.machine
 

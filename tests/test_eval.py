@@ -270,10 +270,12 @@ def write_labelled(tmp_path, stories=STORIES):
 
 
 def run_eval(cli, tmp_path, *extra):
+    """Eval's mechanics on the rule-only scorer: the fixture stories are short (the learned model
+    calls them too short to judge) and built from rule evidence."""
     docs, segments, _ = write_labelled(tmp_path)
     out = tmp_path / "out"
     r = cli("eval", docs, "--label", "is_human", "--group", "doc_id", "--score", "mqm", "--segments", segments,
-            "--out", str(out), "--resamples", "50", "--jobs", "1", *extra)
+            "--out", str(out), "--resamples", "50", "--jobs", "1", "--model", "rules", *extra)
     return r, out
 
 
@@ -287,8 +289,8 @@ def test_eval_end_to_end(cli, tmp_path):
     assert report["inputs"]["label_rule"] == "MT = not is_human"
     assert (report["inputs"]["human"], report["inputs"]["mt"]) == (4, 4)
     assert doc["auc"]["value"] == 1.0 and doc["pairwise"]["likelihood"]["value"] == 1.0
-    assert doc["pairwise"]["pairs"] == 4 and doc["confusion"]["counts"][0] == [3, 1, 0]
-    assert doc["confusion"]["counts"][1] == [0, 0, 4]
+    assert doc["pairwise"]["pairs"] == 4 and doc["confusion"]["counts"][0] == [3, 1, 0, 0]
+    assert doc["confusion"]["counts"][1] == [0, 0, 4, 0]
     machine = doc["verdicts"][0]
     assert machine["verdicts"] == ["machine"] and machine["precision"]["value"] == 1.0
     correlation = doc["correlation"]
@@ -329,8 +331,11 @@ def test_a_document_whose_text_is_not_its_segments_is_checked_from_them(cli, tmp
     assert r.code == 0 and segment["documents_rechecked"] == 1 and segment["matched"] == n
 
 
-def test_calibration_snippet_is_read_by_the_config_and_changes_verdicts(cli, tmp_path, checker):
+def test_calibration_snippet_is_read_by_the_config_and_changes_verdicts(cli, tmp_path):
     config = pytest.importorskip("mtcheck.policy.config")
+    from mtcheck.pipeline import Checker, Options
+
+    checker = Checker(Options(model="rules"))
     r, out = run_eval(cli, tmp_path, "--calibrate", "--target-precision", "0.9", "--mt-share", "0.5")
     assert r.code == 0, r.err
     text = (out / "calibration.toml").read_text(encoding="utf-8")
@@ -339,7 +344,9 @@ def test_calibration_snippet_is_read_by_the_config_and_changes_verdicts(cli, tmp
                   (("mild", MILD_MT_TEXT), ("false alarm", FALSE_ALARM_TEXT))}
     # machine: the mild MT documents are the lowest flagged with no human one (precision 1);
     # post_edited (precision 0.7): down to the false alarm, where precision is 0.5 / (0.5 + 0.5 * 1/4) = 0.8.
-    thresholds = tomllib.loads(text)["tool"]["mtcheck"]["verdict"]
+    settings = tomllib.loads(text)["tool"]["mtcheck"]
+    assert settings["model"] == "rules"  # the thresholds cut that model's likelihoods
+    thresholds = settings["verdict"]
     assert thresholds == {"post_edited": likelihood["false alarm"], "machine": likelihood["mild"]}
     project = tmp_path / "project"
     project.mkdir()
@@ -348,8 +355,6 @@ def test_calibration_snippet_is_read_by_the_config_and_changes_verdicts(cli, tmp
     assert loaded.verdict_thresholds == (thresholds["post_edited"], thresholds["machine"])
     between = (PLAIN + "\nThe plan was supported and supported by the residents. The new crown pneumonia cases fell in "
                "an all-round way.\n")
-    from mtcheck.pipeline import Checker
-
     before, after = checker.check(between).provenance, Checker(loaded.merge()).check(between).provenance
     assert 0.7 <= before.mt_likelihood < thresholds["machine"]
     assert (before.verdict.value, after.verdict.value) == ("machine", "post-edited")

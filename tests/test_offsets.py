@@ -68,6 +68,6 @@ def test_severity_overrides_change_reported_severity_not_scores():
 
 def test_verdict_thresholds_are_used_and_signed():
     text = f"{PLAIN} The new crown pneumonia epidemic spread."
-    strict = Checker(Options(verdict_thresholds=(0.0, 0.0)))
+    strict = Checker(Options(verdict_thresholds=(0.0, 0.0), model="rules"))
     assert strict.check(text).provenance.verdict.value == "machine"
     assert "verdict:0,0" in strict.signature.format()

@@ -59,9 +59,12 @@ def test_nitf_gets_a_meta_in_its_head_after_the_title(tmp_path):
         stamp_wire(b"<nitf><head>", {None: Verdict.human}, "nitf")
 
 
-def test_json_ld_names_the_source_type_and_the_verdict(check):
-    doc = check(f"China News Agency, Beijing, November 27th. The new crown pneumonia epidemic was supported and "
-                f"supported by the relevant departments . {PLAIN}")
+def test_json_ld_names_the_source_type_and_the_verdict():
+    from mtcheck import Checker, Options
+
+    doc = Checker(Options(model="rules")).check(  # a short story: the rule weights give it a verdict
+        f"China News Agency, Beijing, November 27th. The new crown pneumonia epidemic was supported and "
+        f"supported by the relevant departments . {PLAIN}")
     snippet = json_ld(doc)
     assert snippet["@type"] == "NewsArticle" and "https://schema.org" in snippet["@context"]
     assert snippet["digitalSourceType"] == IPTC_SCHEME + {"machine": "trainedAlgorithmicMedia",
@@ -76,7 +79,8 @@ def test_check_writes_provenance_copies(cli, tmp_path, monkeypatch):
     (tmp_path / "wire").mkdir()
     (tmp_path / "wire" / "story.nitf").write_text(NITF, encoding="utf-8")
     (tmp_path / "note.txt").write_text(PLAIN + "\n", encoding="utf-8")
-    done = cli("check", "--fail-on", "never", "--provenance-out", "out", "wire/story.nitf", "note.txt")
+    done = cli("check", "--fail-on", "never", "--provenance-out", "out", "--model", "rules", "wire/story.nitf",
+               "note.txt")
     assert done.code == 0, done.err
     copy = (tmp_path / "out" / "wire" / "story.nitf").read_bytes()
     assert b'<meta name="digitalSourceType"' in copy and _unstamped(copy) == NITF.encode()
@@ -118,7 +122,7 @@ def test_report_posts_a_summary_and_writes_provenance(cli, tmp_path, hook, monke
     (archive / "wire.xml").write_text(NEWSML, encoding="utf-8")
     (archive / "plain.txt").write_text(PLAIN + "\n", encoding="utf-8")
     monkeypatch.setenv("MTCHECK_WEBHOOK_URL", hook)
-    done = cli("report", str(archive), "--out", str(tmp_path / "run"), "-j", "1", "-q",
+    done = cli("report", str(archive), "--out", str(tmp_path / "run"), "-j", "1", "-q", "--model", "rules",
                "--provenance-out", str(tmp_path / "prov"))
     assert done.code == 2, done.err  # the picture item is an error row
     ((content_type, message),) = _Hook.received
@@ -141,3 +145,10 @@ def test_a_webhook_that_fails_is_a_warning_not_a_lost_run(cli, tmp_path):
     assert (tmp_path / "run" / "run.json").is_file()
     refused = cli("report", str(tmp_path / "a.txt"), "--out", str(tmp_path / "run"), "--webhook", "file:///etc/x")
     assert refused.code == 2 and "http(s)" in refused.err
+
+
+def test_a_story_too_short_to_judge_claims_no_source_type(check):
+    doc = check(PLAIN)
+    assert doc.provenance.verdict.value == "too-short"
+    snippet = json_ld(doc)
+    assert "digitalSourceType" not in snippet and snippet["mtcheck:verdict"] == "too-short"

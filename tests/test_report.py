@@ -87,7 +87,8 @@ def reference(tmp_path_factory):
     base = tmp_path_factory.mktemp("report")
     root = make_archive(base / "archive")
     out = base / "run"
-    code = run_report(str(root), "--out", str(out), "--jobs", "1", "--quiet")
+    # Short stories: the rule weights give them verdicts (the learned model: too short to judge).
+    code = run_report(str(root), "--out", str(out), "--jobs", "1", "--quiet", "--model", "rules")
     return root, out, code
 
 
@@ -126,7 +127,7 @@ def test_documents_jsonl_is_what_the_pipeline_reports(reference):
     from mtcheck.pipeline import Checker
     from mtcheck.policy.options import Options
 
-    checker = Checker(Options(fail_on="never"))  # report's gate: a survey unless told otherwise
+    checker = Checker(Options(fail_on="never", model="rules"))  # the options the reference run was given
     root, out, _ = reference
     rows = {label(r, root): r for r in lines(out / "documents.jsonl")}
     for name, source in (("mt.txt", next(read_documents(root / "mt.txt"))),
@@ -209,7 +210,7 @@ def test_include_exclude_and_an_output_folder_inside_the_input(tmp_path):
 def test_config_file_globs_rules_and_thresholds(tmp_path, monkeypatch):
     make_archive(tmp_path / "archive")
     (tmp_path / "mtcheck.toml").write_text(
-        'exclude = ["archive/drafts/**", "archive/*.jsonl"]\nignore = ["repetition"]\n'
+        'exclude = ["archive/drafts/**", "archive/*.jsonl"]\nignore = ["repetition"]\nmodel = "rules"\n'
         "[verdict]\npost_edited = 0.01\nmachine = 0.02\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     run_report("archive", "--out", "out", "-j", "1", "-q")
@@ -228,10 +229,11 @@ def test_exit_codes_and_stdin(tmp_path, cli):
     (clean / "b.txt").write_text(PLAIN + "\n", encoding="utf-8")
     out = tmp_path / "run"
     done = cli("report", str(clean), "--out", str(out), "-j", "1")
-    assert done.code == 0 and "2 documents: 2 reported (1 machine, 0 post-edited, 1 human), 0 errors" in done.out
+    assert done.code == 0 and "2 documents: 2 reported (0 machine, 0 post-edited, 0 human, 2 too short to judge), " \
+                              "0 errors" in done.out  # one-paragraph stories: the model does not guess
     assert str(out / "index.html") in done.out and done.err == ""  # no bar when stderr is not a terminal
     assert cli("report", str(clean), "--out", str(out), "-j", "1", "--fail-on", "error").code == 1
-    piped = cli("report", "-", "--out", str(out), "-j", "1", "-q", stdin=(MT + "\n").encode())
+    piped = cli("report", "-", "--out", str(out), "-j", "1", "-q", "--model", "rules", stdin=(MT + "\n").encode())
     assert piped.code == 0 and piped.out == ""
     (row,) = lines(out / "documents.jsonl")
     assert row["source"] == "stdin" and row["provenance"]["verdict"] == "machine"
@@ -291,7 +293,7 @@ def test_two_runs_cannot_share_a_run_folder(tmp_path, cli):
 
 def test_process_pool_gives_the_same_outputs(reference, tmp_path):
     root, out, _ = reference
-    run_report(str(root), "--out", str(tmp_path), "--jobs", "2", "-q")
+    run_report(str(root), "--out", str(tmp_path), "--jobs", "2", "-q", "--model", "rules")
     assert json.loads((tmp_path / "run.json").read_text())["engine"] == "local"
     for name in ("documents.jsonl", "summary.csv", "index.html"):
         assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
@@ -304,7 +306,7 @@ def test_dask_engine_gives_the_same_outputs(reference, tmp_path):
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
                                   dashboard_address=None) as cluster:
         code = run_report(str(root), "--out", str(tmp_path), "--engine", "dask", "--scheduler",
-                          cluster.scheduler_address, "-q")
+                          cluster.scheduler_address, "-q", "--model", "rules")
     assert code == 2
     assert json.loads((tmp_path / "run.json").read_text())["engine"] == "dask"
     for name in ("documents.jsonl", "summary.csv", "index.html"):

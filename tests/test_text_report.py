@@ -130,7 +130,7 @@ def test_concise_layout_is_one_line_per_finding(cli, tmp_path):
     assert [line.split(": ", 2)[0] for line in out[:len(findings)]] == [
         f"{story}:{f['line']}:{f['column']}" for f in findings]
     assert all(f"{f['severity']} {f['rule']}  {f['message']}" in line for f, line in zip(findings, out))
-    assert re.match(rf"{re.escape(str(story))}: (machine|post-edited): MT likelihood", out[len(findings)])
+    assert re.match(rf"{re.escape(str(story))}: (machine|post-edited|too-short): MT likelihood", out[len(findings)])
     assert "│" not in "\n".join(out) and "^" not in "\n".join(out)
 
 
@@ -228,7 +228,7 @@ def test_every_ci_format_puts_a_record_on_its_line(cli, archive):
     junit = ET.fromstring(cli("check", "--format", "junit", name).out)
     case = next(c for c in junit.iter("testcase") if c.get("name") == "wire.jsonl#b")
     assert f"wire.jsonl:2:{expected[0][1]}: #b " in case.find("system-out").text
-    gate = cli("check", "--format", "github", "--max-mt-likelihood", "0.1", name).out
+    gate = cli("check", "--format", "github", "--max-mt-likelihood", "0.1", "--model", "rules", name).out
     assert re.search(r"::error file=wire.jsonl,line=2,col=1,title=mtcheck gate.mt-likelihood", gate)
 
 

@@ -28,7 +28,7 @@ from mtcheck.models.batch import DocumentErrorRow, RunTotals, SummaryRow
 
 DOCUMENTS, SUMMARY, INDEX, PAGES = "documents.jsonl", "summary.csv", "index.html", "docs"
 LIKELIHOOD_BINS = [i / 20 for i in range(21)]
-VERDICTS = ("machine", "post-edited", "human")
+VERDICTS = ("machine", "post-edited", "human", "too-short")
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,7 @@ class _Totals:
         self.documents = self.errors = self.flagged = self.findings = 0
         self.likelihoods, self.fluencies = array("d"), array("d")
         self.verdict_codes = array("b")  # each reported document's verdict, for the charts' colours
+        self.judged_codes = array("b")  # the verdicts of the documents with a likelihood (not too short)
         self.verdicts: Counter[str] = Counter()
         self.categories: Counter[str] = Counter()
         self.languages: Counter[str] = Counter()
@@ -74,9 +75,12 @@ class _Totals:
             self.errors += 1
             return
         self.findings += row.findings
-        self.likelihoods.append(row.mt_likelihood or 0.0)
+        code = VERDICTS.index(row.verdict) if row.verdict in VERDICTS else 0
+        if row.mt_likelihood is not None:  # none for a document too short to judge
+            self.likelihoods.append(row.mt_likelihood)
+            self.judged_codes.append(code)
         self.fluencies.append(row.fluency or 0.0)
-        self.verdict_codes.append(VERDICTS.index(row.verdict) if row.verdict in VERDICTS else 0)
+        self.verdict_codes.append(code)
         self.verdicts[row.verdict] += 1
         self.categories.update(row.categories)
         self.languages[row.source_language or "unknown"] += 1
@@ -86,12 +90,12 @@ class _Totals:
             self.flagged += 1
 
     def model(self) -> RunTotals:
-        n = len(self.likelihoods)
+        n, judged = len(self.fluencies), len(self.likelihoods)
         return RunTotals(
             documents=self.documents, reported=n, errors=self.errors, flagged=self.flagged, findings=self.findings,
             verdicts=dict(self.verdicts), categories=dict(sorted(self.categories.items())),
             source_languages=dict(self.languages.most_common()), agencies=dict(self.agencies.most_common()),
-            mean_mt_likelihood=sum(self.likelihoods) / n if n else None,
+            mean_mt_likelihood=sum(self.likelihoods) / judged if judged else None,
             mean_fluency=sum(self.fluencies) / n if n else None,
         )
 
@@ -150,6 +154,7 @@ def write_outputs(store: Store, folder: Path, key: str, signature: str, gate: st
         table.seek(0)
         t = thresholds or Thresholds(0.35, 0.7)
         verdicts = [VERDICTS[c] for c in totals.verdict_codes]
+        judged = [VERDICTS[c] for c in totals.judged_codes]
         marks = [(t.post_edited, f"post-edited {t.post_edited:g}"), (t.machine, f"machine {t.machine:g}")]
         if t.max_mt_likelihood is not None and t.max_mt_likelihood not in (t.post_edited, t.machine):
             marks.append((t.max_mt_likelihood, f"gate {t.max_mt_likelihood:g}"))
@@ -158,7 +163,7 @@ def write_outputs(store: Store, folder: Path, key: str, signature: str, gate: st
             lowest = min(lowest, t.min_fluency)
         fluency_bins = fluency_edges(lowest)
         charts = [histogram(totals.likelihoods, LIKELIHOOD_BINS, "MT likelihood", "MT likelihood (0 human – 1 machine)",
-                            groups=verdicts, colours=VERDICT_COLOURS, marks=marks, filter_key="mt_likelihood"),
+                            groups=judged, colours=VERDICT_COLOURS, marks=marks, filter_key="mt_likelihood"),
                   histogram(totals.fluencies, fluency_bins, "Fluency", "fluency (0–100)", groups=verdicts,
                             colours=VERDICT_COLOURS, filter_key="fluency",
                             marks=[(t.min_fluency, f"gate {t.min_fluency:g}")] if t.min_fluency is not None else [])]

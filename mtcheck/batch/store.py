@@ -25,7 +25,7 @@ from mtcheck.render.report_html import PAGE_FORMAT
 
 # Changes when what the store keeps changes shape (columns, report JSON, page HTML): an older
 # store's tables are dropped and made anew.
-STORE_FORMAT = f"2/page{PAGE_FORMAT}"
+STORE_FORMAT = f"3/page{PAGE_FORMAT}"
 COMMIT_EVERY_ROWS = 500
 COMMIT_EVERY_SECONDS = 2.0
 
@@ -33,7 +33,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS results (
     key TEXT NOT NULL, signature TEXT NOT NULL,
-    verdict TEXT NOT NULL, mt_likelihood REAL NOT NULL, fluency REAL NOT NULL,
+    verdict TEXT NOT NULL, mt_likelihood REAL, fluency REAL NOT NULL,
     errors INTEGER NOT NULL, warnings INTEGER NOT NULL, info INTEGER NOT NULL, categories TEXT NOT NULL,
     source_language TEXT, agency TEXT, date TEXT, failed INTEGER NOT NULL, report BLOB NOT NULL, page BLOB NOT NULL,
     PRIMARY KEY (key, signature));

@@ -36,7 +36,7 @@ class Result:
     """What the store keeps per (content key, signature)."""
 
     verdict: str
-    mt_likelihood: float
+    mt_likelihood: float | None
     fluency: float
     errors: int
     warnings: int

@@ -69,6 +69,9 @@ def add_rule_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--pack", action="append", default=[], metavar="NAME|PATH",
                    help="enable a rule pack: an installed pack's name (`mtcheck packs`) or a pack folder "
                         "(repeatable; added to the config's)")
+    p.add_argument("--model", metavar="PATH|rules",
+                   help="score with this provenance model (a file or a folder `mtcheck train` wrote), or 'rules' "
+                        "for the rule weights alone (default: the config's, else the shipped model)")
     p.add_argument("--select", action="append", default=[], metavar="RULES",
                    help="only these rules: ids, families or categories, comma-separated (repeatable)")
     p.add_argument("--ignore", action="append", default=[], metavar="RULES",
@@ -111,6 +114,7 @@ def overrides_from_args(args: argparse.Namespace) -> Overrides:
         select=tuple(select) if select else None, ignore=tuple(ignore) if ignore else None,
         fail_on=getattr(args, "fail_on", None), max_mt_likelihood=getattr(args, "max_mt_likelihood", None),
         min_fluency=getattr(args, "min_fluency", None), baseline=getattr(args, "baseline", None),
+        model=args.model,
     )
 
 
@@ -156,6 +160,7 @@ class CheckerForFile:
         return options
 
     def checker_for(self, config: Config | None) -> Checker:
+        from mtcheck.core.model.scorer import ModelNotFound
         from mtcheck.core.pairs import PairsError
         from mtcheck.core.rules import RuleSelectionError
         from mtcheck.pipeline import Checker
@@ -168,7 +173,7 @@ class CheckerForFile:
                 self._checkers[key] = Checker(options, self.references)
             except (RuleSelectionError, PairsError) as exc:
                 raise UsageError(f"{_where(config)}{exc}") from None
-            except BaselineError as exc:
+            except (BaselineError, ModelNotFound) as exc:
                 raise UsageError(str(exc)) from None
         return self._checkers[key]
 

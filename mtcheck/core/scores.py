@@ -1,4 +1,8 @@
-"""Fluency and MT likelihood from a document's findings.
+"""Scores of a document: fluency, MT likelihood, verdict and the evidence behind them.
+
+A scorer turns an `Analysis` into `Scores`. Two kinds exist: the learned provenance
+model (`mtcheck.core.model.scorer`, the default), and `RuleScorer` here, which reads the
+rules' findings only:
 
 Fluency (0-100) is subtractive: a sentence starts at 100 and each finding in it takes
 off a fixed penalty for its severity, so more or severer findings never raise it.
@@ -19,10 +23,14 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
-from mtcheck.core.rules import RawFinding, all_rules
+from mtcheck.core.rules import RULES, RawFinding, all_rules
 from mtcheck.core.segment import Document
-from mtcheck.models import Severity, Verdict
+from mtcheck.models.enums import Severity, Verdict
+
+if TYPE_CHECKING:
+    from mtcheck.core.analysis import Analysis
 
 SENTENCE_PENALTY = {Severity.info: 2.0, Severity.warning: 10.0, Severity.error: 25.0}
 EVIDENCE_FACTOR = {Severity.info: 0.2, Severity.warning: 0.6, Severity.error: 1.0}
@@ -113,3 +121,61 @@ def weights_digest() -> str:
     blob = repr((sorted(SENTENCE_PENALTY.items()), sorted(EVIDENCE_FACTOR.items()), WORDS_PER_UNIT, PRIOR_LOG_ODDS,
                  sorted((r.id, r.weight) for r in all_rules()), POST_EDITED, MACHINE))
     return hashlib.sha256(blob.encode()).hexdigest()[:8]
+
+
+# -- what a scorer gives --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceItem:
+    """One reason the likelihood moved: a rule's findings, or a group of style features."""
+
+    kind: str  # "rule" or "style"
+    feature: str  # the rule id, or the feature group
+    description: str  # in an editor's words
+    contribution: float  # log-odds, signed
+    count: int | None = None  # findings, for a rule
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    likelihood: float | None  # calibrated P(MT); None when the document is too short to judge
+    verdict: Verdict
+    evidence: tuple[EvidenceItem, ...]  # largest first, either way
+    fluency: FluencyScore
+    sentence_mt: tuple[float, ...] | None = None  # P(MT) of each sentence, when the scorer has it
+
+
+class Scorer(Protocol):
+    name: str  # what reports and signatures call it
+    digest: str  # changes whenever its numbers would
+
+    @property
+    def thresholds(self) -> tuple[float, float]: ...  # its own (post_edited, machine)
+
+    def score(self, analysis: Analysis, thresholds: tuple[float, float] | None) -> Scores: ...
+
+
+class RuleScorer:
+    """The MT likelihood from rule weights alone, and fixed-penalty fluency: the transparent
+    baseline (`model = "rules"`), measured beside the learned model in `mtcheck eval`."""
+
+    name = "rules"
+    thresholds = (POST_EDITED, MACHINE)
+
+    def __init__(self) -> None:
+        self.digest = weights_digest()
+
+    def score(self, analysis: Analysis, thresholds: tuple[float, float] | None) -> Scores:
+        likelihood = mt_likelihood(analysis.findings, analysis.words)
+        post_edited, machine = thresholds or (POST_EDITED, MACHINE)
+        evidence = tuple(
+            EvidenceItem("rule", e.rule, f"{_findings(e.count)} {RULES[e.rule].message}" if e.rule in RULES
+                         else f"{_findings(e.count)} of {e.rule}", e.contribution, e.count)
+            for e in likelihood.evidence)
+        return Scores(likelihood.value, verdict(likelihood.value, post_edited, machine), evidence,
+                      fluency(analysis.document, analysis.findings))
+
+
+def _findings(n: int) -> str:
+    return f"{n} finding{'s' if n != 1 else ''}:"

@@ -19,7 +19,8 @@ class Signature:
     extra_pairs: int  # pair sources given besides the shipped ones
     entries: int
     rules: str  # "all", or "NofM" rules enabled
-    scores: str  # digest of the scores' weights
+    scores: str  # digest of the rule weights and fixed penalties
+    model: str  # the provenance model: "learned@DIGEST", "rules@DIGEST" or "custom@DIGEST"
     langdetect_seed: int
     severities: str | None = None  # digest of severity overrides, when there are any
     verdict: tuple[float, float] | None = None  # verdict thresholds, when not the defaults
@@ -33,7 +34,7 @@ class Signature:
     def format(self) -> str:
         pairs = self.pairs + (f"+{self.extra_pairs}" if self.extra_pairs else "")
         parts = [f"mtcheck:{self.version}", f"pairs:{pairs}", f"entries:{self.entries}", f"rules:{self.rules}",
-                 f"scores:{self.scores}", f"langdetect:seed{self.langdetect_seed}"]
+                 f"scores:{self.scores}", f"model:{self.model}", f"langdetect:seed{self.langdetect_seed}"]
         if self.severities is not None:
             parts.append(f"severities:{self.severities}")
         if self.verdict is not None:

@@ -13,6 +13,7 @@ share in the newsroom's own copy from the true- and false-positive rates instead
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -94,8 +95,11 @@ def calibrate(points: RocPoints, target: float, mt_share: float | None = None,
                        post_edited=post_edited, reached=machine.reached and informative, notes=notes, snippet="")
 
 
-def snippet(calibration: Calibration, source: str, documents: int, signature: str) -> str:
-    """The calibration.toml text: a [tool.mtcheck.verdict] table `check` and `report` read."""
+def snippet(calibration: Calibration, source: str, documents: int, signature: str, model: str | None = None) -> str:
+    """The calibration.toml text: a [tool.mtcheck.verdict] table `check` and `report` read.
+
+    Thresholds belong to the model whose likelihoods they cut, so a model other than the shipped one
+    is named in the snippet too."""
     lines = [f"# written by mtcheck eval --calibrate --target-precision {calibration.target_precision:g} on {source} "
              f"(n={documents}, signature {signature})",
              f"# precision computed for copy of which {calibration.mt_share:.3g} is MT "
@@ -107,7 +111,15 @@ def snippet(calibration: Calibration, source: str, documents: int, signature: st
                          f"human documents flagged {choice.false_alarm_rate:.1%}")
     lines.extend(f"# note: {note}" for note in calibration.notes)
     if calibration.reached:
-        lines += ["# in mtcheck.toml the table is [verdict]", "[tool.mtcheck.verdict]",
+        lines.append("# in mtcheck.toml, leave out the 'tool.mtcheck' prefix")
+        if model is not None:
+            lines += ["[tool.mtcheck]", f"model = {_toml_string(model)}", ""]
+        lines += ["[tool.mtcheck.verdict]",
                   f"post_edited = {calibration.post_edited.threshold!r}",
                   f"machine = {calibration.machine.threshold!r}"]
     return "\n".join(lines) + "\n"
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string: JSON's escapes are TOML's for these characters."""
+    return json.dumps(text, ensure_ascii=False)

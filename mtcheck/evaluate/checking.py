@@ -18,11 +18,15 @@ from mtcheck.workers import CheckerPool, available_cores
 MIN_TEXTS_FOR_POOL = 200
 
 
+# What a document too short to judge counts as in the figures: it is ranked with neither class.
+NO_OPINION = 0.5
+
+
 @dataclass(frozen=True)
 class Checked:
     """What an evaluation keeps of one report."""
 
-    likelihood: float
+    likelihood: float  # 0.5 (no opinion either way) for a document too short to judge
     verdict: str
     fluency: float
     rules: dict[str, int]  # rule id -> findings
@@ -34,7 +38,7 @@ class Checked:
 def summarise(checker: Checker, text: str) -> Checked:
     report = checker.check(text)
     return Checked(
-        likelihood=report.provenance.mt_likelihood,
+        likelihood=report.provenance.mt_likelihood if report.provenance.mt_likelihood is not None else NO_OPINION,
         verdict=report.provenance.verdict.value,
         fluency=report.fluency.score,
         rules=dict(Counter(f.rule for f in report.findings)),

@@ -41,7 +41,7 @@ from mtcheck.models.evaluate import (
 from mtcheck.pipeline import Checker
 from mtcheck.read import DEFAULT_MAX_BYTES, InputProblem
 
-VERDICTS = ("human", "post-edited", "machine")
+VERDICTS = ("human", "post-edited", "machine", "too-short")
 # Each verdict (or set) read as a prediction of one class: (verdicts, class predicted).
 VERDICT_READINGS = ((("machine",), "mt"), (("post-edited", "machine"), "mt"), (("post-edited",), "mt"),
                     (("human",), "human"))
@@ -119,10 +119,16 @@ def evaluate(path: str | Path, options: EvalOptions, checker: Checker) -> EvalRe
     evidence = evidence_rows(checked, list(is_mt), story, resamples=options.resamples, seed=options.seed)
     calibration = None
     if options.target_precision is not None:
-        points = stats.roc_points([c.likelihood for c in checked], is_mt)
+        # Thresholds are set on documents the model judged; one too short to judge has no likelihood.
+        judged = np.array([c.verdict != "too-short" for c in checked], dtype=bool)
+        points = stats.roc_points([c.likelihood for c, j in zip(checked, judged) if j], is_mt[judged])
         calibration = calibration_mod.calibrate(points, options.target_precision, options.mt_share,
                                                 options.post_edited_precision)
-        text = calibration_mod.snippet(calibration, str(path), len(docs), checker.signature.format())
+        if not judged.all():
+            calibration = calibration.model_copy(update={"notes": [
+                *calibration.notes, f"{int((~judged).sum()):,} documents too short to judge left out"]})
+        text = calibration_mod.snippet(calibration, str(path), int(judged.sum()), checker.signature.format(),
+                                       checker.options.model)
         calibration = calibration.model_copy(update={"snippet": text})
     timer.lap("statistics")
     n_mt = int(is_mt.sum())

@@ -104,7 +104,7 @@ class VersionSummary(ReportModel):
     characters: int
     sentences: int
     findings: int
-    mt_likelihood: float
+    mt_likelihood: float | None
     verdict: Verdict
     fluency: float
 

@@ -7,7 +7,7 @@ the decoded text (end exclusive); lines and columns are 1-based.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
@@ -87,6 +87,10 @@ class SentenceFluency(ReportModel):
     paragraph: int
     score: float = Field(ge=0, le=100)
     findings: int = Field(ge=0, description="Findings starting in this sentence.")
+    mt_probability: float | None = Field(
+        default=None, ge=0, le=1, description="Probability that the sentence reads as machine translation, given its "
+                                              "words and its document (learned model only); it points at the "
+                                              "sentences to look at even where no rule fired.")
     reference: ReferenceMatch | None = Field(
         default=None, description="Closest reference-corpus sentence above the threshold (with --reference-corpus).")
 
@@ -97,11 +101,16 @@ class Fluency(ReportModel):
 
 
 class Evidence(ReportModel):
-    """One rule's share of the MT likelihood, in log-odds."""
+    """One reason the MT likelihood moved, in log-odds: a rule's findings, or a feature of the
+    writing the provenance model weighs (clause structure, function-word pattern, ...)."""
 
-    rule: str
-    count: int
-    contribution: float
+    kind: Literal["rule", "style"] = Field(description="'rule': a rule's findings; 'style': a group of features "
+                                                       "of the writing.")
+    feature: str = Field(description="The rule id, or the feature group (e.g. 'clauses', 'function_ngrams').")
+    rule: str | None = Field(default=None, description="The rule, for kind 'rule'.")
+    count: int | None = Field(default=None, description="Findings of the rule (suppressed ones included).")
+    description: str = Field(description="What was seen, in an editor's words.")
+    contribution: float = Field(description="Log-odds it adds to (positive: towards MT) or takes from the likelihood.")
 
 
 class LanguageGuess(ReportModel):
@@ -139,9 +148,12 @@ class Provenance(ReportModel):
     source_language: LanguageGuess = Field(description="Likely language the copy was translated from.")
     agency: Agency | None = None
     dateline: Dateline | None = None
-    mt_likelihood: float = Field(ge=0, le=1)
+    mt_likelihood: float | None = Field(ge=0, le=1, description="Calibrated probability that the copy is machine "
+                                                                 "translation; null when it is too short to judge.")
     verdict: Verdict
-    evidence: list[Evidence] = Field(description="Rules that moved the likelihood, largest first.")
+    evidence: list[Evidence] = Field(description="What moved the likelihood, largest first (either way).")
+    model: str = Field(description="What scored it: 'learned' (the shipped provenance model), 'rules' (rule "
+                                   "weights only), or the path of a trained model file.")
     signature: str
     references: list[ReferenceDocument] = Field(
         default_factory=list, description="Closest reference-corpus documents, most sentences matched first (with "

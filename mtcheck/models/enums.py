@@ -23,3 +23,4 @@ class Verdict(str, Enum):
     human = "human"
     post_edited = "post-edited"
     machine = "machine"
+    too_short = "too-short"  # too few words to judge: no guess is made

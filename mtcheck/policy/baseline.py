@@ -44,8 +44,9 @@ class BaselineFinding(ReportModel):
 class BaselineDocument(ReportModel):
     path: str = Field(description="Relative to the baseline file's folder, with forward slashes; '-' for stdin.")
     doc_id: str | None = None
-    mt_likelihood: float = Field(ge=0, le=1, description="Accepted: the document fails max_mt_likelihood only above "
-                                                         "this.")
+    mt_likelihood: float | None = Field(
+        ge=0, le=1, description="Accepted: the document fails max_mt_likelihood only above this (null: too short "
+                                "to judge when recorded).")
     fluency: float = Field(ge=0, le=100, description="Accepted: the document fails min_fluency only below this.")
     findings: list[BaselineFinding]
 

@@ -98,6 +98,9 @@ class Config(_Strict):
                                   "them).")
     baseline: str | None = Field(default=None, description="A baseline file (`mtcheck check --write-baseline`), "
                                                            "relative to this file: its findings are not reported.")
+    model: str | None = Field(default=None, description="The provenance model: a model file or a folder `mtcheck "
+                                                        "train` wrote (relative to this file), or \"rules\" for the "
+                                                        "rule weights alone; default: the shipped model.")
 
     @property
     def base_dir(self) -> Path:
@@ -146,7 +149,13 @@ class Config(_Strict):
             max_mt_likelihood=cli.max_mt_likelihood if cli.max_mt_likelihood is not None else self.max_mt_likelihood,
             min_fluency=cli.min_fluency if cli.min_fluency is not None else self.min_fluency,
             baseline=cli.baseline or (str(self.base_dir / self.baseline) if self.baseline else None),
+            model=cli.model or self._model_location(),
         )
+
+    def _model_location(self) -> str | None:
+        if self.model is None or self.model == "rules":
+            return self.model
+        return str(self.base_dir / self.model)
 
 
 def load_config(path: str | Path) -> Config:

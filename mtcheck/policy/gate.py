@@ -53,7 +53,7 @@ class Gate:
         """Whether one finding of this severity fails a document."""
         return self.fail_on != "never" and severity.rank >= Severity(self.fail_on).rank
 
-    def failures(self, findings: Sequence[Finding], mt_likelihood: float, fluency: float,
+    def failures(self, findings: Sequence[Finding], mt_likelihood: float | None, fluency: float,
                  accepted: BaselineDocument | None = None) -> list[GateFailure]:
         """Why a document with these findings and scores fails; empty when it passes."""
         reasons = []
@@ -63,8 +63,11 @@ class Gate:
             message = f"{n} finding{'s' if n != 1 else ''}{level}" + (" not in the baseline" if accepted else "")
             reasons.append(GateFailure(rule="gate.findings", message=message))
         # A document in the baseline fails a threshold only by getting worse than it was accepted at.
-        if (self.max_mt_likelihood is not None and mt_likelihood > self.max_mt_likelihood + _EPSILON
-                and (accepted is None or mt_likelihood > accepted.mt_likelihood + _EPSILON)):
+        # A document too short to judge has no likelihood to fail on.
+        if (self.max_mt_likelihood is not None and mt_likelihood is not None
+                and mt_likelihood > self.max_mt_likelihood + _EPSILON
+                and (accepted is None or accepted.mt_likelihood is None
+                     or mt_likelihood > accepted.mt_likelihood + _EPSILON)):
             message = f"MT likelihood {mt_likelihood:.2f} is above {self.max_mt_likelihood:g}"
             reasons.append(GateFailure(rule="gate.mt-likelihood", message=message))
         if (self.min_fluency is not None and fluency < self.min_fluency - _EPSILON

@@ -36,6 +36,7 @@ class Options:
     max_mt_likelihood: float | None = None
     min_fluency: float | None = None
     baseline: str | None = None  # a baseline file: its findings are left out and not failed on
+    model: str | None = None  # None: the shipped provenance model; "rules": rule weights only; else a model file
 
     def __post_init__(self) -> None:
         if self.fail_on not in FAIL_ON:
@@ -88,3 +89,4 @@ class Overrides:
     max_mt_likelihood: float | None = None
     min_fluency: float | None = None
     baseline: str | None = None
+    model: str | None = None

@@ -44,8 +44,11 @@ class ProvenanceError(Exception):
     """A copy that cannot be written: one line naming the file."""
 
 
-def source_type_uri(verdict: Verdict) -> str:
-    return IPTC_SCHEME + DIGITAL_SOURCE_TYPES[verdict]
+def source_type_uri(verdict: Verdict) -> str | None:
+    """The IPTC digital source type a verdict claims; None for a story too short to judge,
+    which is claimed to be nothing."""
+    term = DIGITAL_SOURCE_TYPES.get(verdict)
+    return IPTC_SCHEME + term if term is not None else None
 
 
 def json_ld(doc: DocumentReport) -> dict:
@@ -57,7 +60,9 @@ def json_ld(doc: DocumentReport) -> dict:
         snippet["headline"] = doc.metadata["headline"]
     if p.document_language.code:
         snippet["inLanguage"] = p.document_language.code
-    snippet["digitalSourceType"] = source_type_uri(p.verdict)
+    uri = source_type_uri(p.verdict)
+    if uri is not None:
+        snippet["digitalSourceType"] = uri
     snippet.update({"mtcheck:verdict": p.verdict.value, "mtcheck:mtLikelihood": p.mt_likelihood,
                     "mtcheck:sourceLanguage": p.source_language.code, "mtcheck:contentHash": p.content_hash,
                     "mtcheck:signature": p.signature})
@@ -150,15 +155,18 @@ def stamp_wire(data: bytes, verdicts: dict[str | None, Verdict], fmt: str) -> by
     edits: list[tuple[int, int, bytes]] = []  # (start, end, replacement) in the original
     if fmt == "nitf":
         story = verdicts.get(None) or next(iter(verdicts.values()))
-        edits.append(_nitf_edit(data, root, source_type_uri(story)))
+        uri = source_type_uri(story)
+        if uri is not None:
+            edits.append(_nitf_edit(data, root, uri))
     else:
         items = [root] if root.name == "newsItem" else [i for s in _children(root, "itemSet")
                                                          for i in _children(s, "newsItem")]
         for item in items:
             guid = (item.attrs or {}).get("guid")
             found = verdicts.get(guid) if guid in verdicts else verdicts.get(None)
-            if found is not None:
-                edits.append(_newsml_edit(data, item, source_type_uri(found)))
+            uri = source_type_uri(found) if found is not None else None
+            if uri is not None:
+                edits.append(_newsml_edit(data, item, uri))
     out = data
     for start, end, replacement in sorted(edits, reverse=True):
         out = out[:start] + replacement + out[end:]

@@ -11,6 +11,7 @@ from html import escape
 from importlib import resources
 
 from mtcheck.models.align import AlignedGroup, AlignReport, FindingChange, FindingStatus, VersionSummary
+from mtcheck.render.words import likelihood_text
 
 _CSS = """
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1400px;
@@ -85,7 +86,7 @@ def palette() -> str:
 def _version(label: str, v: VersionSummary) -> str:
     verdict = escape(v.verdict.value)
     return (f"<tr><th>{label}</th><td>{escape(v.source)}</td><td class='v-{verdict}'>{verdict}</td>"
-            f"<td>{v.mt_likelihood:.2f}</td><td>{v.fluency:.1f}</td><td>{v.sentences}</td><td>{v.findings}</td></tr>")
+            f"<td>{likelihood_text(v.mt_likelihood)}</td><td>{v.fluency:.1f}</td><td>{v.sentences}</td><td>{v.findings}</td></tr>")
 
 
 def _summary(r: AlignReport) -> str:

@@ -16,7 +16,7 @@ import re
 
 from mtcheck.models.align import AlignedGroup, AlignReport, FindingStatus, GroupStatus
 from mtcheck.render.text import Style, display_width
-from mtcheck.render.words import plural
+from mtcheck.render.words import likelihood_text, plural
 
 _WORDS = re.compile(r"\S+")
 STATUS_COLOURS = {GroupStatus.kept: "2", GroupStatus.edited: "33", GroupStatus.added: "32", GroupStatus.dropped: "31"}
@@ -38,8 +38,9 @@ def render_align_text(report: AlignReport, style: Style = Style(), width: int = 
 
 def _header(r: AlignReport, style: Style) -> str:
     def side(label: str, v) -> str:
-        return (f"{label}: {style.bold(v.source)} ({v.verdict.value}, MT likelihood {v.mt_likelihood:.2f}, "
-                f"fluency {v.fluency:.1f}, {plural(v.sentences, 'sentence')}, {plural(v.findings, 'finding')})")
+        return (f"{label}: {style.bold(v.source)} ({v.verdict.value}, "
+                f"MT likelihood {likelihood_text(v.mt_likelihood)}, fluency {v.fluency:.1f}, "
+                f"{plural(v.sentences, 'sentence')}, {plural(v.findings, 'finding')})")
 
     return side("draft", r.draft) + "\n" + side("reference", r.reference)
 

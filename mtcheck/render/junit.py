@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 
 from mtcheck.models import DocumentReport
 from mtcheck.render.ci import Renderer, RunInfo, display_path, document_annotations
-from mtcheck.render.words import plural
+from mtcheck.render.words import likelihood_text, plural
 
 # XML 1.0 cannot hold most C0 controls, even escaped; document text may.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -33,7 +33,8 @@ class JunitRenderer(Renderer):
         lines = [f"{a.path}:{a.line}:{a.column}:{record} {a.severity.value} {a.rule}  {a.headline()}"
                  for a in document_annotations(doc, text)]
         p = doc.provenance
-        summary = (f"{p.verdict.value} (MT likelihood {p.mt_likelihood:.2f}), fluency {doc.fluency.score:.1f}/100, "
+        summary = (f"{p.verdict.value} (MT likelihood {likelihood_text(p.mt_likelihood)}), "
+                   f"fluency {doc.fluency.score:.1f}/100, "
                    f"{plural(len(doc.findings), 'finding')}, {len(doc.suppressed)} suppressed, {len(doc.baselined)} "
                    "in the baseline")
         if doc.failures:

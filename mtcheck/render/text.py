@@ -27,14 +27,15 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from mtcheck.models import CheckReport, DocumentReport, Finding, Severity
-from mtcheck.render.words import plural
+from mtcheck.render.words import likelihood_text, plural
 
 DEFAULT_WIDTH = 80  # columns when the output is not a terminal (a pipe, a file, CI's log)
 MIN_WIDTH = 40
 INDENT = "    "  # excerpt, suggestion and wrapped message lines under a finding's heading
 SEVERITY_COLOURS = {Severity.error: "1;31", Severity.warning: "1;33", Severity.info: "1;36"}
 # Machine is red (warm) and human blue (cool) in every view: terminal, report pages, plots.
-VERDICT_COLOURS = {"machine": "1;31", "post-edited": "33", "human": "34"}
+EVIDENCE_SHOWN = 4  # reasons behind the likelihood printed under a document
+VERDICT_COLOURS = {"machine": "1;31", "post-edited": "33", "human": "34", "too-short": "2"}
 LAYOUTS = ("full", "concise")
 
 
@@ -298,7 +299,8 @@ def severity_counts(doc: DocumentReport) -> str:
 
 def _verdict(doc: DocumentReport) -> str:
     p = doc.provenance
-    return (f"{p.verdict.value}: MT likelihood {p.mt_likelihood:.2f}, fluency {doc.fluency.score:.1f}/100, "
+    return (f"{p.verdict.value}: MT likelihood {likelihood_text(p.mt_likelihood)}, "
+            f"fluency {doc.fluency.score:.1f}/100, "
             f"{severity_counts(doc)} in {plural(doc.sentences, 'sentence')}")
 
 
@@ -340,17 +342,27 @@ def _summary(doc: DocumentReport, style: Style) -> list[str]:
         facts.append((f"not shown: {', '.join(hidden)}", None))
     if doc.failures:
         facts.append(("fails: " + "; ".join(f.message for f in doc.failures), "1;31"))
-    if p.evidence:
-        top = ", ".join(f"{e.rule} ×{e.count} {e.contribution:+.2f}" for e in p.evidence[:5])
-        more = f", and {len(p.evidence) - 5} more" if len(p.evidence) > 5 else ""
-        facts.append((f"evidence (log-odds): {top}{more}", "2"))
     verdict = wrap(_verdict(doc), style.width, first=2, rest=4)
     lines = ["  " + _paint_verdict(verdict[0], doc, style), *verdict[1:]]
     for fact, code in facts:
-        for k, line in enumerate(wrap(fact, style.width, first=2, rest=4)):
-            indent = "  " if k == 0 else ""
-            lines.append(indent + (style.paint(line, code) if code else line))
+        lines += _wrapped(fact, code, style, 2)
+    if p.evidence:
+        lines += _wrapped("why (log-odds: + towards machine translation, - towards a human writer):"
+                          if p.mt_likelihood is not None else "artefacts (log-odds towards machine translation):",
+                          None, style, 2)
+    for e in p.evidence[:EVIDENCE_SHOWN]:  # largest first, either way
+        found = f" ({e.rule} ×{e.count})" if e.rule is not None else ""
+        lines += _wrapped(f"{e.contribution:+.2f} {e.description}{found}", "2", style, 4)
+    if len(p.evidence) > EVIDENCE_SHOWN:
+        lines += _wrapped(f"and {plural(len(p.evidence) - EVIDENCE_SHOWN, 'smaller reason')}", "2", style, 4)
     return lines
+
+
+def _wrapped(text: str, code: str | None, style: Style, indent: int) -> list[str]:
+    """One summary line wrapped under its indent, continuation lines two columns further in."""
+    wrapped = wrap(text, style.width, first=indent, rest=indent + 2)
+    return [(" " * indent if k == 0 else "") + (style.paint(line, code) if code else line)
+            for k, line in enumerate(wrapped)]
 
 
 def _why(evidence: list[str], shown: int = 2) -> str:

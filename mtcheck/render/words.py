@@ -12,6 +12,11 @@ def plural(n: int, noun: str, many: str | None = None) -> str:
     return f"{n:,} {noun if n == 1 else many or _IRREGULAR.get(noun, noun + 's')}"
 
 
+def likelihood_text(value: float | None) -> str:
+    """An MT likelihood as reports print it: two decimals, or "n/a" for a text too short to judge."""
+    return "n/a" if value is None else f"{value:.2f}"
+
+
 def noun(n: int, singular: str, many: str | None = None) -> str:
     """The noun alone, agreeing with `n`: noun(3, "file") == "files"."""
     return singular if n == 1 else many or _IRREGULAR.get(singular, singular + "s")

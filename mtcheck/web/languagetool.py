@@ -107,7 +107,7 @@ class LTVerdict(BaseModel):
     """mtcheck's own addition (LanguageTool clients ignore it): the document's provenance."""
 
     verdict: str
-    mt_likelihood: float
+    mt_likelihood: float | None  # null: too short to judge
     fluency: float
     signature: str
 

@@ -978,11 +978,12 @@
     if (p.evidence && p.evidence.length) {
       parts.push(el("table", { class: "evidence" },
         el("caption", { class: "sr-only" }, "Evidence for the verdict, in log-odds"),
-        el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Rule"), el("th", { scope: "col", class: "num" }, "Count"),
+        el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "What was seen"), el("th", { scope: "col", class: "num" }, "Count"),
           el("th", { scope: "col", class: "num" }, "Log-odds"))),
         el("tbody", {}, p.evidence.map((e) => el("tr", {},
-          el("td", {}, el("code", {}, e.rule), e.description ? el("div", { class: "small description" }, e.description) : null),
-          el("td", { class: "num" }, `×${e.count}`),
+          el("td", {}, el("span", { class: "description" }, e.description || e.feature || e.rule),
+            e.rule ? el("div", { class: "small" }, el("code", {}, e.rule)) : null),
+          el("td", { class: "num" }, e.count === null || e.count === undefined ? "" : `×${e.count}`),
           el("td", { class: "num" }, typeof e.contribution === "number" ? `${e.contribution >= 0 ? "+" : ""}${fixed(e.contribution, 2)}` : "–"))))));
     } else {
       parts.push(el("p", { class: "small" }, "No evidence either way."));

@@ -1,0 +1,786 @@
+"""Typography-blind features of one document for the learned provenance model.
+
+Meant for ``mtcheck/core/model/features.py``: numpy and the standard library only.
+
+What the model sees is a stream of *token classes*. A word is a maximal run of ``\\w``
+characters, lower-cased (exactly the words of ``mtcheck.core.tokens.tokenize``, passed in
+by the pipeline). Function words stay themselves; every other word becomes a coarse
+shape class (``NOM`` for -tion/-ment/..., ``ING``, ``ED``, ``PL``, ``NUM``, ``W``...),
+never its case. Punctuation marks are read from the text between the words through one
+code-point table that maps every typographic variant to one mark: curly and straight
+quotes, guillemets and CJK brackets are ``"``; apostrophes and primes ``'``; en/em dashes,
+``--`` and spaced hyphens are one dash; ``…`` and ``...`` one ellipsis; full-width marks
+their ASCII selves. White space is never read. So a typeset and a typewritten version of
+a text give the same stream, by construction, and no neutralising pass over the text is
+needed.
+
+Everything is computed with a handful of numpy calls per document (one table look-up
+for the punctuation, one dictionary look-up per word, then array operations), so the
+cost is a few microseconds per document plus a fraction of a microsecond per word.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from array import array
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+# --------------------------------------------------------------------------------------
+# Token classes
+# --------------------------------------------------------------------------------------
+
+BOS, EOS = "<s>", "</s>"
+# Punctuation classes after typography is folded away. HYPHEN joins two words ("well-known",
+# "1990-95"); DASH is any other dash (em/en dash, "--", a spaced hyphen).
+PUNCT = (",", ".", ";", ":", "!", "?", '"', "'", "(", ")", "HYPHEN", "DASH", "...", "%", "$", "/", "&")
+SHAPES = ("NUM", "ING", "ED", "PART", "LY", "NOM", "ADJ", "VB", "ER", "PL", "W", "CAPS1", "X")
+
+# Function-word categories (a word may be in several): closed classes of English, reporting
+# verbs and connectives frequent in news, and the pieces a \w+ tokeniser leaves of
+# contractions ("don't" -> "don" "'" "t").
+CATEGORIES: dict[str, str] = {
+    "article_the": "the",
+    "article_a": "a an",
+    "demonstrative": "this that these those",
+    "determiner": "some any each every all both either neither no such another other own several many much "
+                  "more most few fewer less least enough certain various",
+    "pron_12": "i me my mine myself we us our ours ourselves you your yours yourself yourselves",
+    "pron_3": "he him his himself she her hers herself it its itself they them their theirs themselves",
+    "pron_other": "one ones someone something anyone anything everyone everything nobody nothing everybody somebody",
+    "relative": "who whom whose which",
+    "that": "that",
+    "wh": "what where when why how whatever whoever whether",
+    "preposition": "of in on at by for with from to into onto upon about above across after against along among "
+                   "around as before behind below beneath beside besides between beyond despite down during "
+                   "except inside like near off out outside over past per since than through throughout till "
+                   "toward towards under underneath unlike until up via within without amid amongst regarding "
+                   "including following concerning",
+    "of": "of",
+    "coordinator": "and or nor but so yet",
+    "and": "and",
+    "subordinator": "because although though while whereas if unless once whenever wherever since when after "
+                    "before until as whether",
+    "aux_be": "be am is are was were been being",
+    "aux_have": "have has had having",
+    "aux_do": "do does did doing done",
+    "modal": "will would shall should can could may might must ought",
+    "negation": "not never no nor none",
+    "adverb": "also only even just still already very too quite rather again always often usually then there "
+              "here now yet ever almost nearly more most less so",
+    "connective": "however therefore thus moreover furthermore meanwhile instead otherwise indeed hence "
+                  "nevertheless nonetheless besides additionally consequently accordingly similarly likewise "
+                  "finally firstly secondly overall",
+    "reporting": "said says say saying told according stated noted added",
+    "clitic": "s t re ve ll d m don doesn didn isn aren wasn weren couldn wouldn shouldn hasn haven hadn won "
+              "ain mustn needn",
+    "contraction_tail": "t re ve ll d m",
+}
+FUNCTION_WORDS: tuple[str, ...] = tuple(dict.fromkeys(w for ws in CATEGORIES.values() for w in ws.split()))
+
+# Irregular past participles: the content-word half of a passive ("was given", "were held").
+IRREGULAR_PARTICIPLES = frozenset(
+    """given taken made held known shown seen built found sent paid brought thought caught taught kept left led
+    met put set cut hit lost written spoken chosen driven born drawn grown thrown broken stolen forgotten hidden
+    beaten eaten fallen forbidden risen shaken sworn torn worn begun sung drunk run understood stood sold bought
+    fought sought struck hung laid spent lent bent felt heard meant read shut spread split cast cost quit hurt
+    forecast upheld withdrawn undertaken overtaken overseen mistaken awoken woken frozen ridden bitten proven
+    shot dealt fed fled bred bound wound ground sat slept swept wept sprung shrunk stuck stung swung""".split())
+
+CLASSES: tuple[str, ...] = (BOS, EOS, *PUNCT, *SHAPES, *FUNCTION_WORDS)
+CLASS_ID: dict[str, int] = {c: i + 1 for i, c in enumerate(CLASSES)}  # 0 never occurs
+N_CLASSES = len(CLASSES) + 1
+BASE = 512  # n-gram code = ((c1 * BASE) + c2) * BASE + c3
+assert N_CLASSES < BASE
+_BOS, _EOS = CLASS_ID[BOS], CLASS_ID[EOS]
+ORDERS = (1, 2, 3)
+
+_NOM = ("tion", "sion", "ment", "ness", "ity", "ship", "ance", "ence", "ism", "ure", "age", "ery", "dom", "hood")
+_ADJ = ("ous", "ful", "ive", "able", "ible", "al", "ic", "less", "ant", "ent", "ary", "ish", "ory")
+_VB = ("ize", "ise", "ify", "ate", "en")
+
+
+def shape(w: str) -> str:
+    """Shape class of a lower-cased content word (never its case)."""
+    if not w.isascii():
+        if any(ord(c) > 0x2E7F for c in w):
+            return "X"  # CJK and other far scripts: untranslated residue
+        w = unicodedata.normalize("NFKD", w).encode("ascii", "ignore").decode() or "w"
+    if any(c.isdigit() for c in w):
+        return "NUM"
+    if len(w) == 1:
+        return "CAPS1"  # single letters: initials, list markers
+    if w in IRREGULAR_PARTICIPLES:
+        return "PART"
+    if w.endswith("ing") and len(w) > 4:
+        return "ING"
+    if w.endswith("ed") and len(w) > 3:
+        return "ED"
+    if w.endswith("ly") and len(w) > 4:
+        return "LY"
+    if w.endswith(_NOM) and len(w) > 5:
+        return "NOM"
+    if w.endswith(_ADJ) and len(w) > 4:
+        return "ADJ"
+    if w.endswith(_VB) and len(w) > 4:
+        return "VB"
+    if w.endswith(("er", "or", "ist")) and len(w) > 4:
+        return "ER"
+    if w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3:
+        return "PL"
+    return "W"
+
+
+def class_of(word: str) -> int:
+    """Class id of a lower-cased word."""
+    return CLASS_ID.get(word) or CLASS_ID[shape(word)]
+
+
+# --------------------------------------------------------------------------------------
+# Punctuation: one code-point table folds every typographic variant
+# --------------------------------------------------------------------------------------
+
+_DASHES = "-‐‑‒–—―−﹣－⁃"
+_JOINING_DASHES = "-‐‑‒–−－"  # may join two words as a hyphen; em dash and bar never do
+_PUNCT_CHARS: dict[str, str] = {
+    **dict.fromkeys('"“”„‟«»″‶〝〞＂「」『』《》〈〉', '"'),
+    **dict.fromkeys("'‘’‚‛′‹›`´＇", "'"),
+    **dict.fromkeys(",，、﹐", ","),
+    **dict.fromkeys(".。．｡", "."),
+    **dict.fromkeys(";；", ";"),
+    **dict.fromkeys(":：", ":"),
+    **dict.fromkeys("!！", "!"),
+    **dict.fromkeys("?？", "?"),
+    **dict.fromkeys("([{（【〔［｛", "("),
+    **dict.fromkeys(")]}）】〕］｝", ")"),
+    **dict.fromkeys(_DASHES, "DASH"),
+    "…": "...",
+    **dict.fromkeys("%％‰", "%"),
+    **dict.fromkeys("$€£¥￥＄", "$"),
+    **dict.fromkeys("/／", "/"),
+    **dict.fromkeys("&＆", "&"),
+}
+_ASCII_TABLE = np.zeros(128, dtype=np.int16)
+_UNI_TABLE: np.ndarray | None = None  # built on first non-ASCII text
+for _c, _p in _PUNCT_CHARS.items():
+    if ord(_c) < 128:
+        _ASCII_TABLE[ord(_c)] = CLASS_ID[_p]
+_DOT, _ELL, _DASH, _HYPHEN = CLASS_ID["."], CLASS_ID["..."], CLASS_ID["DASH"], CLASS_ID["HYPHEN"]
+_JOINING = frozenset(_JOINING_DASHES)
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+def _unicode_table() -> np.ndarray:
+    global _UNI_TABLE
+    if _UNI_TABLE is None:
+        t = np.zeros(0x110000, dtype=np.int16)
+        for c, p in _PUNCT_CHARS.items():
+            t[ord(c)] = CLASS_ID[p]
+        _UNI_TABLE = t
+    return _UNI_TABLE
+
+
+def punctuation(text: str, word_starts: np.ndarray, word_ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets, class ids) of the punctuation marks of a text, typography folded.
+
+    A run of full stops and ellipses is one mark ('...' when two or more); a run of dashes is one
+    DASH; a single joining dash right between two words is a HYPHEN ("well-known",
+    "1990-95"), whatever dash character it is."""
+    if text.isascii():
+        codes = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+        cls = _ASCII_TABLE[codes]
+        runs_possible = ".." in text or "--" in text
+        dashes_possible = "-" in text
+    else:
+        ucs2 = text.encode("utf-16-le", "surrogatepass")
+        if len(ucs2) == 2 * len(text):  # no astral characters: one 16-bit unit per character
+            codes = np.frombuffer(ucs2, dtype=np.uint16)
+            cls = _unicode_table()[:0x10000][codes]  # a 128 kB table that stays in cache
+        else:
+            codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+            cls = _unicode_table()[codes]
+        runs_possible = ".." in text or "--" in text or "……" in text or "——" in text or "––" in text
+        dashes_possible = "-" in text or any(c in text for c in _DASHES[1:])
+    pos = np.flatnonzero(cls)
+    pc = cls[pos].astype(np.int64)
+    single = None
+    if runs_possible and len(pos) > 1:
+        cont = np.zeros(len(pos), dtype=bool)
+        dots = (pc == _DOT) | (pc == _ELL)
+        dash = pc == _DASH
+        cont[1:] = (pos[1:] == pos[:-1] + 1) & ((dots[1:] & dots[:-1]) | (dash[1:] & dash[:-1]))
+        if cont.any():
+            heads = np.flatnonzero(cont[1:] & ~cont[:-1])
+            pc[heads[dots[heads]]] = _ELL
+            single = np.ones(len(pos), dtype=bool)
+            single[heads] = False
+            keep = ~cont
+            pos, pc, single = pos[keep], pc[keep], single[keep]
+    dash = np.flatnonzero(pc == _DASH) if dashes_possible else _EMPTY
+    if len(dash):
+        if single is not None:
+            dash = dash[single[dash]]
+        dp = pos[dash]
+        joins = _JOINING_CODE[np.minimum(codes[dp].astype(np.int64), 0xFFFF)] & _member(word_ends, dp) \
+            & _member(word_starts, dp + 1)
+        pc[dash[joins]] = _HYPHEN
+    return pos, pc
+
+
+_JOINING_CODE = np.zeros(0x10000, dtype=bool)
+for _c in _JOINING_DASHES:
+    _JOINING_CODE[ord(_c)] = True
+
+
+# --------------------------------------------------------------------------------------
+# Word tokens (the pipeline's definition, for training and for callers without tokens)
+# --------------------------------------------------------------------------------------
+
+def tokenize(text: str) -> tuple[list[str], array, array]:
+    """(lower-cased words, starts, ends): maximal runs of \\w, as `mtcheck.core.tokens.tokenize`."""
+    import re
+    from itertools import accumulate
+
+    parts = re.split(r"(\w+)", text)
+    offsets = list(accumulate(map(len, parts), initial=0))
+    starts, ends = array("q", offsets[1:-1:2]), array("q", offsets[2::2])
+    return list(map(str.lower, parts[1::2])), starts, ends
+
+
+# --------------------------------------------------------------------------------------
+# Lexicon: each distinct word classified once
+# --------------------------------------------------------------------------------------
+
+class Lexicon(dict):
+    """word -> int id, growing; per-id class and content lemma in numpy arrays.
+
+    Bounded: past `limit` distinct words it starts again (ids are only used within
+    one document, so a reset between documents changes nothing)."""
+
+    def __init__(self, limit: int = 300_000):
+        super().__init__()
+        self.limit = limit
+        self.cls = np.zeros(1024, dtype=np.int64)
+        self.lemma = np.zeros(1024, dtype=np.int64)  # 0 = not a content word
+        self._lemmas: dict[str, int] = {}
+
+    def __missing__(self, word: str) -> int:
+        i = len(self)
+        if i >= len(self.cls):
+            self.cls = np.resize(self.cls, 2 * i)
+            self.lemma = np.resize(self.lemma, 2 * i)
+        c = class_of(word)
+        self.cls[i] = c
+        if c in _CONTENT_IDS and len(word) > 2:
+            lem = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+            self.lemma[i] = self._lemmas.setdefault(lem, len(self._lemmas) + 1)
+        else:
+            self.lemma[i] = 0
+        self[word] = i
+        return i
+
+    def reset_if_full(self) -> None:
+        if len(self) > self.limit:
+            self.clear()
+            self._lemmas.clear()
+
+
+_CONTENT_IDS = frozenset(CLASS_ID[s] for s in SHAPES if s not in ("NUM", "CAPS1", "X"))
+
+
+# --------------------------------------------------------------------------------------
+# Per-token indicator columns -> per-sentence counts in one reduction
+# --------------------------------------------------------------------------------------
+
+def _indicator(names: Iterable[str]) -> np.ndarray:
+    t = np.zeros(N_CLASSES)
+    for n in names:
+        t[CLASS_ID[n]] = 1.0
+    return t
+
+
+def _cat(name: str) -> np.ndarray:
+    return _indicator(CATEGORIES[name].split())
+
+
+_WORD = np.zeros(N_CLASSES)
+for _n in SHAPES + FUNCTION_WORDS:
+    _WORD[CLASS_ID[_n]] = 1.0
+COUNT_COLUMNS: dict[str, np.ndarray] = {
+    "word": _WORD,
+    "function": _indicator(FUNCTION_WORDS),
+    "content": _indicator([s for s in SHAPES if s not in ("NUM", "CAPS1", "X")]),
+    "relative": _cat("relative"),
+    "that": _cat("that"),
+    "subordinator": _cat("subordinator"),
+    "and": _cat("and"),
+    "comma": _indicator([","]),
+    "semicolon": _indicator([";"]),
+    "colon": _indicator([":"]),
+    "paren": _indicator(["(", ")"]),
+    "quote": _indicator(['"']),
+    "dash": _indicator(["DASH"]),
+    "question": _indicator(["?", "!"]),
+    "apostrophe": _indicator(["'"]),
+    "hyphen": _indicator(["HYPHEN"]),
+    "connective": _cat("connective"),
+    "personal": np.minimum(_cat("pron_12") + _cat("pron_3"), 1.0),
+    "pron_3": _cat("pron_3"),
+    "pron_12": _cat("pron_12"),
+    "demonstrative": _cat("demonstrative"),
+    "the": _cat("article_the"),
+    "a_an": _cat("article_a"),
+    "modal": _cat("modal"),
+    "preposition": _cat("preposition"),
+    "of": _cat("of"),
+    "nominal": _indicator(["NOM"]),
+    "ly": _indicator(["LY"]),
+    "ing": _indicator(["ING"]),
+    "number": _indicator(["NUM"]),
+    "reporting": _cat("reporting"),
+    "wh": _cat("wh"),
+    "negation": _cat("negation"),
+}
+COUNT_NAMES = tuple(COUNT_COLUMNS)
+_CC = {n: i for i, n in enumerate(COUNT_NAMES)}
+COUNT_TABLE = np.column_stack([COUNT_COLUMNS[n] for n in COUNT_NAMES])  # (N_CLASSES, k)
+
+_IS_BE = _cat("aux_be")
+_IS_PARTICIPLE = _indicator(["ED", "PART"])
+_INITIAL_CONNECTIVE = np.minimum(_cat("connective") + _indicator(["also", "but", "and", "so", "then", "meanwhile"]),
+                                 1.0)
+_INITIAL_ADVERBIAL = np.minimum(_cat("preposition") + _cat("subordinator") + _indicator(["LY", "ING"])
+                                + _cat("connective"), 1.0)
+_CONTRACTION_TAIL = _cat("contraction_tail")
+_S = _indicator(["s"])
+_APOS = CLASS_ID["'"]
+
+# --------------------------------------------------------------------------------------
+# Dense features: (name, group, editor phrase)
+# --------------------------------------------------------------------------------------
+
+DENSE: tuple[tuple[str, str, str], ...] = (
+    ("mean_sentence_words", "sentence_length", "mean sentence length"),
+    ("sd_sentence_words", "sentence_length", "spread of sentence lengths"),
+    ("share_long_sentences", "sentence_length", "share of sentences of 30+ words"),
+    ("share_short_sentences", "sentence_length", "share of sentences of 8 words or fewer"),
+    ("relative_per_sentence", "clauses", "relative pronouns (who/which/whose) per sentence"),
+    ("that_per_sentence", "clauses", "'that' per sentence"),
+    ("subordinators_per_sentence", "clauses", "subordinating conjunctions per sentence"),
+    ("commas_per_sentence", "clauses", "commas per sentence"),
+    ("and_per_sentence", "clauses", "'and' per sentence"),
+    ("initial_connectives", "connectives", "sentences opening with a connective"),
+    ("initial_adverbials", "connectives", "sentences opening with an adverbial"),
+    ("connectives_per_word", "connectives", "connective adverbs per word"),
+    ("ttr_50", "lexical_variety", "distinct words per 50-word window"),
+    ("hapax_50", "lexical_variety", "words used once per 50-word window"),
+    ("mean_word_length", "lexical_variety", "mean word length"),
+    ("long_word_share", "lexical_variety", "share of words of 10+ letters"),
+    ("adjacent_overlap", "repetition", "content words repeated from the previous sentence"),
+    ("pronoun_vs_repeat", "repetition", "pronouns relative to repeated nouns"),
+    ("comma_rate", "punctuation", "commas per word"),
+    ("semicolon_rate", "punctuation", "semicolons per word"),
+    ("colon_rate", "punctuation", "colons per word"),
+    ("paren_rate", "punctuation", "brackets per word"),
+    ("quote_rate", "punctuation", "quotation marks per word"),
+    ("dash_rate", "punctuation", "dashes per word"),
+    ("question_rate", "punctuation", "question and exclamation marks per word"),
+    ("hyphen_rate", "punctuation", "hyphenated compounds per word"),
+    ("passive_per_sentence", "translationese", "passives (was/were/been + participle) per sentence"),
+    ("nominal_rate", "translationese", "nominalisations (-tion, -ment, -ness, -ity) per word"),
+    ("ly_rate", "translationese", "-ly adverbs per word"),
+    ("ing_rate", "translationese", "-ing forms per word"),
+    ("genitive_ratio", "translationese", "'s-genitives relative to 'of'"),
+    ("contraction_rate", "translationese", "contractions per word"),
+    ("modal_rate", "translationese", "modal verbs per word"),
+    ("preposition_rate", "translationese", "prepositions per word"),
+    ("function_word_share", "translationese", "share of function words"),
+    ("personal_pronoun_rate", "pronouns", "personal pronouns per word"),
+    ("demonstrative_rate", "pronouns", "this/that/these/those per word"),
+    ("the_rate", "pronouns", "'the' per word"),
+    ("a_an_rate", "pronouns", "'a/an' per word"),
+    ("number_rate", "pronouns", "numbers per word"),
+    ("reporting_rate", "pronouns", "reporting verbs (said, told, according) per word"),
+)
+DENSE_NAMES = tuple(d[0] for d in DENSE)
+DENSE_GROUP = tuple(d[1] for d in DENSE)
+DENSE_INDEX = {n: i for i, n in enumerate(DENSE_NAMES)}
+# Features that only exist for a whole document (a sentence gets the document's value).
+DOCUMENT_ONLY = frozenset({"sd_sentence_words", "ttr_50", "hapax_50", "share_long_sentences",
+                           "share_short_sentences"})
+
+# group -> (title, says-MT phrasing, says-human phrasing): the words an editor reads.
+GROUPS: dict[str, tuple[str, str, str]] = {
+    "function_ngrams": ("Function-word pattern",
+                        "small words and punctuation in sequences typical of MT",
+                        "small words and punctuation in sequences typical of human writing"),
+    "sentence_model": ("Sentence by sentence",
+                       "many sentences read like machine output on their own",
+                       "few sentences read like machine output on their own"),
+    "sentence_length": ("Sentence lengths",
+                        "sentence lengths are uniform, as in machine output",
+                        "sentence lengths vary the way a writer's do"),
+    "clauses": ("Clause structure",
+                "few relative or subordinate clauses for its length; ideas strung together with commas and 'and'",
+                "relative and subordinate clauses used as a writer would"),
+    "connectives": ("Connectives",
+                    "sentence openers and connectives ('at the same time', 'in addition') used the way MT does",
+                    "connectives used the way a writer would"),
+    "lexical_variety": ("Vocabulary", "a narrow, repetitive vocabulary", "a varied vocabulary"),
+    "repetition": ("Repetition across sentences",
+                   "repeats nouns from the previous sentence where a writer would use a pronoun",
+                   "refers back with pronouns and synonyms rather than repeating nouns"),
+    "punctuation": ("Punctuation (typography ignored)",
+                    "punctuation habits typical of machine output",
+                    "punctuation habits typical of human writing"),
+    "translationese": ("Translationese",
+                       "grammar typical of translated text (passives, nominalisations, few contractions)",
+                       "grammar typical of text written in English"),
+    "pronouns": ("Pronouns and determiners",
+                 "pronoun and article use typical of machine translation",
+                 "pronoun and article use typical of human writing"),
+    "rules": ("Checker findings",
+              "the checker's findings (calques, repetitions, fragments, residue, markers) point to MT",
+              "fewer checker findings than typical"),
+}
+
+
+# --------------------------------------------------------------------------------------
+# Extraction
+# --------------------------------------------------------------------------------------
+
+@dataclass
+class Features:
+    """Everything the scorer needs about one document.
+
+    ``dense``: document dense vector (DENSE order, raw values); ``sent_dense``: per
+    sentence (document-only features carry the document's value); ``seq``/``seq_sent``:
+    the class stream with every sentence framed by <s> ... </s>, and the sentence of each
+    position; ``known``/``known_sent``: vocabulary index (+1, 0 = unknown) of every n-gram
+    occurrence and its sentence (when the extractor has the model's `NgramIndex`);
+    ``codes``/``code_sent``: every n-gram occurrence as an int code (training only);
+    ``n_tokens``/``sent_tokens``: tokens (words + marks) for n-gram rates;
+    ``n_words``/``sent_words``; ``rules``/``sent_rules``: finding counts per model rule."""
+    dense: np.ndarray
+    sent_dense: np.ndarray
+    seq: np.ndarray
+    seq_sent: np.ndarray
+    n_tokens: int
+    sent_tokens: np.ndarray
+    n_words: int
+    sent_words: np.ndarray
+    rules: np.ndarray
+    sent_rules: np.ndarray
+    known: np.ndarray | None = None
+    known_sent: np.ndarray | None = None
+    codes: np.ndarray | None = None
+    code_sent: np.ndarray | None = None
+
+
+Finding = tuple  # (rule id, sentence index[, start, end])
+
+
+class NgramIndex:
+    """Vocabulary position (+1; 0 = not in the vocabulary) of every n-gram of a framed
+    class stream, by direct table look-ups: unigrams and bigrams index flat tables; a
+    trigram's first two classes pick a row of a trigram table (rows only for the
+    prefixes the vocabulary has). No hashing, no search."""
+
+    def __init__(self, codes: Sequence[int]):
+        self.uni = np.zeros(BASE, dtype=np.int32)
+        self.bi = np.zeros(BASE * BASE, dtype=np.int32)
+        self.prefix = np.zeros(BASE * BASE, dtype=np.int32)
+        codes = [int(c) for c in codes]
+        prefixes = sorted({c // BASE for c in codes if c >= BASE * BASE})
+        self.prefix[prefixes] = np.arange(1, len(prefixes) + 1) * BASE
+        self.tri = np.zeros((len(prefixes) + 1) * BASE, dtype=np.int32)
+        for j, c in enumerate(codes):
+            if c < BASE:
+                self.uni[c] = j + 1
+            elif c < BASE * BASE:
+                self.bi[c] = j + 1
+            else:
+                self.tri[self.prefix[c // BASE] + c % BASE] = j + 1
+
+    def lookup(self, seq: np.ndarray, pair: np.ndarray) -> np.ndarray:
+        """Vocabulary index + 1 of the unigrams, then bigrams, then trigrams of seq."""
+        return np.concatenate((self.uni[seq], self.bi[pair], self.tri[self.prefix[pair[:-1]] + seq[2:]]))
+
+
+# Compact "count class" of every token class: classes with the same row of COUNT_TABLE
+# share one, so a per-sentence histogram over a few dozen count classes gives every column.
+_ROWS, _COUNT_CLASS = np.unique(COUNT_TABLE, axis=0, return_inverse=True)
+_COUNT_CLASS = _COUNT_CLASS.ravel().astype(np.int64)
+K_COUNT = len(_ROWS)
+# Features of adjacent tokens in the framed stream, one table over (class, class):
+# 1 passive (be + participle), 2 's-genitive, 3 contraction, and sentence openers
+# (<s> + class): 4 adverbial only, 5 connective and adverbial, 6 connective only.
+K_PAIR = 8
+_PAIR = np.zeros(BASE * BASE, dtype=np.int8)
+for _a in np.flatnonzero(_IS_BE):
+    _PAIR[_a * BASE + np.flatnonzero(_IS_PARTICIPLE)] = 1
+_PAIR[_APOS * BASE + np.flatnonzero(_S)] = 2
+_PAIR[_APOS * BASE + np.flatnonzero(_CONTRACTION_TAIL)] = 3
+for _b in range(N_CLASSES):
+    _conn, _adv = _INITIAL_CONNECTIVE[_b] > 0, _INITIAL_ADVERBIAL[_b] > 0
+    if _conn or _adv:
+        _PAIR[_BOS * BASE + _b] = 5 if (_conn and _adv) else 6 if _conn else 4
+
+# Count matrix columns: the COUNT_TABLE columns, then passive, genitive, contraction,
+# initial connective, initial adverbial, word-length sum, long words.
+_NC = len(COUNT_NAMES)
+_C_PASSIVE, _C_GEN, _C_CONTR, _C_ICONN, _C_IADV, _C_WLEN, _C_LONG = range(_NC, _NC + 7)
+_N_COUNT_COLS = _NC + 7
+# Dense features that are a count per sentence or per word.
+_PER_SENTENCE = (("relative_per_sentence", _CC["relative"]), ("that_per_sentence", _CC["that"]),
+                 ("subordinators_per_sentence", _CC["subordinator"]), ("commas_per_sentence", _CC["comma"]),
+                 ("and_per_sentence", _CC["and"]), ("passive_per_sentence", _C_PASSIVE),
+                 ("initial_connectives", _C_ICONN), ("initial_adverbials", _C_IADV))
+_PER_WORD = (("connectives_per_word", _CC["connective"]), ("comma_rate", _CC["comma"]),
+             ("semicolon_rate", _CC["semicolon"]), ("colon_rate", _CC["colon"]), ("paren_rate", _CC["paren"]),
+             ("quote_rate", _CC["quote"]), ("dash_rate", _CC["dash"]), ("question_rate", _CC["question"]),
+             ("hyphen_rate", _CC["hyphen"]), ("nominal_rate", _CC["nominal"]), ("ly_rate", _CC["ly"]),
+             ("ing_rate", _CC["ing"]), ("modal_rate", _CC["modal"]), ("preposition_rate", _CC["preposition"]),
+             ("function_word_share", _CC["function"]), ("personal_pronoun_rate", _CC["personal"]),
+             ("demonstrative_rate", _CC["demonstrative"]), ("the_rate", _CC["the"]), ("a_an_rate", _CC["a_an"]),
+             ("number_rate", _CC["number"]), ("reporting_rate", _CC["reporting"]),
+             ("contraction_rate", _C_CONTR), ("mean_word_length", _C_WLEN), ("long_word_share", _C_LONG))
+_RATE_DST = np.array([DENSE_INDEX[a] for a, _ in _PER_SENTENCE + _PER_WORD])
+_RATE_SRC = np.array([b for _, b in _PER_SENTENCE + _PER_WORD])
+_PER_WORD_MASK = np.array([0.0] * len(_PER_SENTENCE) + [1.0] * len(_PER_WORD))
+_DOC_ONLY = np.array(sorted(DENSE_INDEX[n] for n in DOCUMENT_ONLY))
+_I = DENSE_INDEX
+
+
+class Extractor:
+    """Turns (text, words, sentences, findings) into `Features`. Keeps a lexicon of the
+    words it has classified, so build one and reuse it."""
+
+    def __init__(self, rules: Sequence[str] = (), orders: Sequence[int] = ORDERS, index: NgramIndex | None = None):
+        self.rules = tuple(rules)
+        self._rule_index = {r: i for i, r in enumerate(self.rules)}
+        self.orders = tuple(orders)
+        self.index = index
+        self.lexicon = Lexicon()
+
+    def extract(self, text: str, words: Sequence[str], starts: Sequence[int], ends: Sequence[int],
+                sentences: Sequence[tuple[int, int]], findings: Iterable[Finding] = (),
+                codes: bool = False) -> Features:
+        """Features of one document.
+
+        ``words``/``starts``/``ends``: the lower-cased \\w+ words of ``text`` and their
+        offsets (`tokenize`, or the pipeline's `Tokens.lower/.starts/.ends`);
+        ``sentences``: (start, end) spans in text order (one span for the whole text if
+        empty); ``findings``: (rule id, sentence index, ...) of the checker's findings
+        (rules the model does not use are ignored); ``codes``: also build the n-gram
+        codes (training)."""
+        lex = self.lexicon
+        lex.reset_if_full()
+        nw = len(words)
+        ns = max(len(sentences), 1)
+        wid = np.fromiter(map(lex.__getitem__, words), dtype=np.int64, count=nw)
+        wpos = _as_int_array(starts)
+        wend = _as_int_array(ends)
+        ppos, pcls = punctuation(text, wpos, wend)
+        n = nw + len(ppos)
+        if len(ppos):
+            ids = np.concatenate((lex.cls[wid], pcls))[np.argsort(np.concatenate((wpos, ppos)), kind="stable")]
+        else:
+            ids = lex.cls[wid]
+        # sentence bounds in the words and in the token stream: tokens before the first
+        # sentence go to it, tokens between sentences to the one before
+        wb = np.empty(ns + 1, dtype=np.int64)  # word bounds
+        tb = np.empty(ns + 1, dtype=np.int64)  # token bounds
+        if len(sentences):
+            sent_start = np.array(sentences, dtype=np.int64).reshape(-1, 2)[:, 0]
+            wb[:ns] = np.searchsorted(wpos, sent_start)
+            tb[:ns] = np.searchsorted(ppos, sent_start)
+            tb[:ns] += wb[:ns]
+            wb[0] = tb[0] = 0
+            if ns > 1:
+                np.maximum.accumulate(wb, out=wb)
+                np.maximum.accumulate(tb, out=tb)
+        else:
+            wb[0] = tb[0] = 0
+        wb[ns], tb[ns] = nw, n
+        cuts = tb[:ns]
+        st_i = tb[1:] - cuts
+        sents = np.arange(ns)
+        wsent = np.repeat(sents, wb[1:] - wb[:ns])
+
+        # the stream framed per sentence: <s> tokens </s> (empty sentences too: "<s> </s>")
+        L = n + 2 * ns
+        seq = np.full(L, _BOS, dtype=np.int64)
+        seq[np.arange(n) + 2 * np.repeat(sents, st_i) + 1] = ids
+        seq[cuts + st_i + 2 * sents + 1] = _EOS
+        seq_sent = np.repeat(sents, st_i + 2)
+        pair = seq[:-1] * BASE + seq[1:]
+
+        # per-sentence counts: one histogram of count classes, one of pair features
+        C = np.empty((ns, _N_COUNT_COLS))
+        C[:, :_NC] = np.bincount(seq_sent * K_COUNT + _COUNT_CLASS[seq], minlength=ns * K_COUNT).reshape(
+            ns, K_COUNT) @ _ROWS
+        P = np.bincount(seq_sent[:-1] * K_PAIR + _PAIR[pair], minlength=ns * K_PAIR).reshape(ns, K_PAIR)
+        C[:, _C_PASSIVE:_C_CONTR + 1] = P[:, 1:4]
+        C[:, _C_ICONN] = P[:, 5] + P[:, 6]
+        C[:, _C_IADV] = P[:, 4] + P[:, 5]
+        wlen = wend - wpos
+        C[:, _C_WLEN] = np.bincount(wsent, weights=wlen, minlength=ns)
+        C[:, _C_LONG] = np.bincount(wsent, weights=wlen >= 10, minlength=ns)
+        sw = C[:, _CC["word"]]
+
+        # repetition: content lemmas already in the previous sentence
+        lem = lex.lemma[wid]
+        content = np.flatnonzero(lem)
+        cs = wsent[content]
+        content_n = np.bincount(cs, minlength=ns)
+        overlap = _overlap(cs, lem[content], ns)
+        pers, of, gen = C[:, _CC["personal"]], C[:, _CC["of"]], C[:, _C_GEN]
+
+        # ----- dense: per sentence and document
+        words_doc = float(sw.sum())
+        nsent = int(np.count_nonzero(sw)) or 1
+        sw1 = np.maximum(sw, 1.0)
+        tot = C.sum(axis=0)
+        D = np.empty((ns, len(DENSE_NAMES)))
+        doc = np.empty(len(DENSE_NAMES))
+        D[:, _RATE_DST] = C[:, _RATE_SRC] / (1.0 + _PER_WORD_MASK * (sw1[:, None] - 1.0))
+        doc[_RATE_DST] = tot[_RATE_SRC] / np.where(_PER_WORD_MASK > 0, max(words_doc, 1.0), nsent)
+        D[:, _I["mean_sentence_words"]] = sw
+        mean_sw = words_doc / nsent
+        doc[_I["mean_sentence_words"]] = mean_sw
+        doc[_I["share_long_sentences"]] = np.count_nonzero(sw >= 30) / nsent
+        doc[_I["share_short_sentences"]] = (np.count_nonzero(sw <= 8) - (ns - np.count_nonzero(sw))) / nsent
+        doc[_I["sd_sentence_words"]] = math.sqrt(max(float(sw @ sw) / nsent - mean_sw * mean_sw, 0.0))
+        gs, osum = tot[_C_GEN], tot[_CC["of"]]
+        doc[_I["genitive_ratio"]] = gs / (gs + osum + 1.0)
+        D[:, _I["genitive_ratio"]] = gen / (gen + of + 1.0)
+        ov, ps = float(overlap.sum()), tot[_CC["personal"]]
+        doc[_I["adjacent_overlap"]] = ov / max(len(content), 1)
+        doc[_I["pronoun_vs_repeat"]] = ps / (ps + ov + 1.0)
+        D[:, _I["adjacent_overlap"]] = overlap / np.maximum(content_n, 1)
+        D[:, _I["pronoun_vs_repeat"]] = pers / (pers + overlap + 1.0)
+        doc[_I["ttr_50"]], doc[_I["hapax_50"]] = _variety(wid)
+        D[:, _DOC_ONLY] = doc[_DOC_ONLY]
+
+        # ----- rule findings
+        R = len(self.rules)
+        if R:
+            ri = self._rule_index
+            hits = [(f[1], ri[f[0]]) for f in findings if f[0] in ri]
+            if hits:
+                sr = np.array(hits, dtype=np.int64)
+                np.clip(sr[:, 0], 0, ns - 1, out=sr[:, 0])
+                sent_rules = np.bincount(sr[:, 0] * R + sr[:, 1], minlength=ns * R).reshape(ns, R).astype(np.float64)
+            else:
+                sent_rules = np.zeros((ns, R))
+        else:
+            sent_rules = np.zeros((ns, 0))
+        f = Features(dense=doc, sent_dense=D, seq=seq, seq_sent=seq_sent, n_tokens=n,
+                     sent_tokens=st_i.astype(np.float64), n_words=int(words_doc), sent_words=sw,
+                     rules=sent_rules.sum(axis=0), sent_rules=sent_rules)
+        if self.index is not None and L >= 3:
+            f.known = self.index.lookup(seq, pair)
+            f.known_sent = np.concatenate((seq_sent, seq_sent[:-1], seq_sent[:-2]))
+        if codes:
+            f.codes, f.code_sent = ngram_codes(seq, seq_sent, self.orders)
+        return f
+
+
+def ngram_codes(seq: np.ndarray, seq_sent: np.ndarray, orders: Sequence[int] = ORDERS):
+    """Every n-gram occurrence inside a sentence as an int code, and its sentence."""
+    parts, sparts = [], []
+    L = len(seq)
+    for order in orders:
+        if order > L:
+            continue
+        if order == 1:
+            ok = (seq != _BOS) & (seq != _EOS)
+            parts.append(seq[ok])
+            sparts.append(seq_sent[ok])
+            continue
+        c = seq[: L - order + 1].copy()
+        for k in range(1, order):
+            c = c * BASE + seq[k: L - order + 1 + k]
+        ok = seq_sent[: L - order + 1] == seq_sent[order - 1:]
+        parts.append(c[ok])
+        sparts.append(seq_sent[: L - order + 1][ok])
+    if not parts:
+        return _EMPTY, _EMPTY
+    return np.concatenate(parts), np.concatenate(sparts)
+
+
+def _overlap(cs: np.ndarray, cl: np.ndarray, ns: int) -> np.ndarray:
+    """Per sentence: content words whose lemma occurs in the previous sentence."""
+    if not len(cs):
+        return np.zeros(ns)
+    k = np.sort(cl * (ns + 1) + cs)  # by lemma, then sentence
+    start = np.empty(len(k), dtype=bool)
+    start[0] = True
+    np.not_equal(k[1:], k[:-1], out=start[1:])
+    hit = np.zeros(len(k), dtype=bool)
+    hit[1:] = (k[1:] - k[:-1]) == 1  # a group that follows the same lemma's group of the sentence before
+    group = np.cumsum(start) - 1
+    hit = hit[np.flatnonzero(start)][group]
+    return np.bincount(k % (ns + 1), weights=hit, minlength=ns)
+
+
+def _variety(wid: np.ndarray, window: int = 50) -> tuple[float, float]:
+    """Mean type-token ratio and hapax share over consecutive 50-word windows (the whole
+    text when shorter)."""
+    nw = len(wid)
+    if nw == 0:
+        return 0.0, 0.0
+    if nw < window:
+        W = np.sort(wid)[None, :]
+    else:
+        k = nw // window
+        W = np.sort(wid[: k * window].reshape(k, window), axis=1)
+    new = np.ones(W.shape, dtype=bool)
+    new[:, 1:] = W[:, 1:] != W[:, :-1]
+    last = np.ones(W.shape, dtype=bool)
+    last[:, :-1] = new[:, 1:]
+    size = W.size
+    return float(new.sum() / size), float((new & last).sum() / size)
+
+
+def _member(sorted_values: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    if not len(sorted_values):
+        return np.zeros(len(queries), dtype=bool)
+    j = np.searchsorted(sorted_values, queries)
+    j[j >= len(sorted_values)] = len(sorted_values) - 1
+    return sorted_values[j] == queries
+
+
+def _as_int_array(seq: Sequence[int]) -> np.ndarray:
+    if isinstance(seq, array):
+        a = np.frombuffer(seq, dtype=np.dtype(seq.typecode)) if len(seq) else np.zeros(0, dtype=np.int64)
+        return a if a.dtype == np.int64 else a.astype(np.int64)
+    if isinstance(seq, np.ndarray):
+        return seq.astype(np.int64, copy=False)
+    return np.fromiter(seq, dtype=np.int64, count=len(seq))
+
+
+def code_to_ngram(code: int) -> str:
+    parts = []
+    while code:
+        parts.append(CLASSES[code % BASE - 1])
+        code //= BASE
+    return " ".join(reversed(parts))
+
+
+def ngram_to_code(ngram: str) -> int:
+    code = 0
+    for p in ngram.split(" "):
+        code = code * BASE + CLASS_ID[p]
+    return code
+
+
+def rule_counts_of(findings: Iterable[Finding]) -> Mapping[str, int]:
+    out: dict[str, int] = {}
+    for f in findings:
+        out[f[0]] = out.get(f[0], 0) + 1
+    return out

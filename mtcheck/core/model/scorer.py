@@ -1,0 +1,140 @@
+"""The learned provenance model as the pipeline's scorer: likelihood, verdict, evidence and
+per-sentence MT probability of one analysed document.
+
+Fluency stays the rule penalties' (core.scores.fluency): a fluency head fitted on MQM ratings
+ranked sentences no better than they do (Kendall tau-b 0.083 against 0.084), and MQM
+ratings exist only in the development set, so it could not be checked on held-out news.
+
+The model file is read on first use, not when the checker is built (a run that never
+checks a document pays nothing); its digest, read at build time, is in every signature.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mtcheck.core.scores import (
+    EvidenceItem,
+    RuleScorer,
+    Scores,
+    fluency,
+)
+from mtcheck.models.enums import Verdict
+
+if TYPE_CHECKING:
+    from mtcheck.core.analysis import Analysis
+    from mtcheck.core.model.model import ProvenanceModel, Result
+
+SHIPPED = Path(__file__).with_name("provenance_model.json")
+MODEL_FILE = "model.json"  # what `mtcheck train --out DIR` writes, beside MODEL_CARD.md
+_MIN_CONTRIBUTION = 0.05  # log-odds: smaller parts are not worth an editor's line
+_FINDING_WORDS = {"calque": "calque", "repetition": "repetition", "fragment": "broken sentence",
+                  "marker": "wire-copy marker", "script": "untranslated text", "number": "malformed number"}
+
+
+class ModelNotFound(ValueError):
+    """A --model path (or config `model`) that holds no model file: one line."""
+
+
+def model_path(location: str | Path) -> Path:
+    """The model file a --model value names: the file itself, or a folder `mtcheck train` wrote."""
+    path = Path(location)
+    candidate = path / MODEL_FILE if path.is_dir() else path
+    if not candidate.is_file():
+        raise ModelNotFound(f"{location}: no model file here (train one with `mtcheck train ... --out DIR`)")
+    return candidate
+
+
+class LearnedScorer:
+    def __init__(self, location: str | Path | None = None):
+        self.path = SHIPPED if location is None else model_path(location)
+        self.name = "learned" if location is None else str(location)
+        try:
+            data = self.path.read_bytes()
+        except OSError as exc:
+            raise ModelNotFound(f"{self.path}: cannot read the model file ({exc.strerror or exc})") from None
+        self.digest = hashlib.sha256(data).hexdigest()[:12]
+        self._model: ProvenanceModel | None = None
+
+    @property
+    def model(self) -> ProvenanceModel:
+        if self._model is None:
+            from mtcheck.core.model.model import ProvenanceModel, default_model
+
+            self._model = default_model() if self.path == SHIPPED else ProvenanceModel.load(self.path)
+        return self._model
+
+    @property
+    def thresholds(self) -> tuple[float, float]:
+        return self.model.thresholds
+
+    def score(self, analysis: Analysis, thresholds: tuple[float, float] | None) -> Scores:
+        doc, text, tokens = analysis.document, analysis.text, analysis.tokens
+        sentence_of = [doc.sentence_at(f.start) for f in analysis.findings] if doc.sentences else []
+        findings = [(f.rule.id, k, f.start, f.end) for f, k in zip(analysis.findings, sentence_of)]
+        result = self.model.score(text, tokens.lower, tokens.starts, tokens.ends,
+                                  [(s.start, s.end) for s in doc.sentences], findings)
+        # A document too short to judge gets no sentence probabilities either: the per-sentence
+        # figures are the document's score shared out, and there is none.
+        sentences = tuple(result.sentence_probability) if result.probability is not None else ()
+        return Scores(result.probability, self._verdict(result, thresholds), self._evidence(result, analysis),
+                      fluency(analysis.document, analysis.findings), sentences)
+
+    def _verdict(self, result: Result, thresholds: tuple[float, float] | None) -> Verdict:
+        if result.probability is None:
+            return Verdict.too_short
+        post_edited, machine = thresholds or self.model.thresholds
+        if result.probability >= machine:
+            return Verdict.machine
+        return Verdict.post_edited if result.probability >= post_edited else Verdict.human
+
+    def _evidence(self, result: Result, analysis: Analysis) -> tuple[EvidenceItem, ...]:
+        """Each rule's findings that moved the score, quoted; then each group of style features,
+        in the model's own words where it explains them."""
+        text = analysis.text
+        by_rule: dict[str, list[str]] = defaultdict(list)
+        for f in analysis.findings:
+            by_rule[f.rule.id].append(text[f.start:f.end].strip())
+        items = []
+        for rule_id, value in result.rules.items():
+            if abs(value) >= _MIN_CONTRIBUTION and by_rule.get(rule_id):
+                quoted = list(dict.fromkeys(q for q in by_rule[rule_id] if q and len(q) <= 60))[:3]
+                what = _FINDING_WORDS.get(rule_id.partition(".")[0], rule_id)
+                shown = ", ".join(f"'{q}'" for q in quoted) if quoted else ""
+                items.append(EvidenceItem("rule", rule_id, f"{what} {shown}".strip(), round(value, 3),
+                                          len(by_rule[rule_id])))
+        # Too short to judge: style measured on a few sentences says nothing, but the artefacts
+        # themselves are still worth the editor's eye.
+        if result.probability is not None:
+            items += self._style_evidence(result)
+        items.sort(key=lambda i: (-abs(i.contribution), i.feature))
+        return tuple(items)
+
+    @staticmethod
+    def _style_evidence(result: Result) -> list[EvidenceItem]:
+        """Each group of style features that moved the score, in the model's own words where it
+        explains them."""
+        from mtcheck.core.model.features import GROUPS
+
+        items = []
+        explained = {e.group: e for e in result.explanation}
+        for group, value in result.groups.items():
+            if group == "rules" or abs(value) < _MIN_CONTRIBUTION:
+                continue
+            if group in explained:
+                e = explained[group]
+                items.append(EvidenceItem("style", group, f"{e.title}: {e.detail}", round(value, 3)))
+            else:
+                title, towards_mt, towards_human = GROUPS.get(group, (group, "", ""))
+                items.append(EvidenceItem("style", group, f"{title}: {towards_mt if value > 0 else towards_human}",
+                                          round(value, 3)))
+        return items
+
+
+def scorer_for(model: str | None) -> LearnedScorer | RuleScorer:
+    """The scorer a `model` option names: None the shipped model, "rules" the rule weights
+    alone, anything else a model file or a folder `mtcheck train` wrote."""
+    return RuleScorer() if model == "rules" else LearnedScorer(model)

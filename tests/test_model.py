@@ -1,0 +1,171 @@
+"""Tests for the learned provenance model (package-ready: move next to mtcheck's tests).
+
+The training path runs on a handful of texts written here, in about a second, so the
+suite exercises `train` -> model file -> `ProvenanceModel.score` end to end."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from mtcheck.core.model.features import DENSE_NAMES, Extractor, punctuation, tokenize
+from mtcheck.core.model.model import TOO_SHORT, ModelFileError, ProvenanceModel
+from mtcheck.evaluate.train import TrainingDoc, TrainingError, TrainSettings, train, write_model
+
+HUMAN = [
+    "The mayor, who took office in January, said the plan wasn't ready. \"We'll look at it again,\" she told "
+    "reporters on Tuesday. Critics, however, say the city can't afford another delay; the bridge is already "
+    "two years behind schedule and its cost has doubled.",
+    "Rain is expected across the region this weekend, forecasters said. Farmers, whose crops have suffered "
+    "through a dry spring, welcomed the news. \"It's about time,\" one grower said, laughing. Still, officials "
+    "warned that flash floods couldn't be ruled out in low-lying towns.",
+    "When the factory closed, hundreds of workers lost their jobs overnight. Many of them had spent decades "
+    "on the line. Some found work in the next county; others, like Maria Lopez, retrained as nurses. She says "
+    "she doesn't regret it, though the first year was hard.",
+    "The museum's new wing, which opens next month, will house the collection that a local family donated. "
+    "Its director called the gift remarkable. Tickets won't cost more, she said, because sponsors have "
+    "covered the extra staff that the larger galleries need.",
+    "After a slow start, the team won four of its last five games. The coach, who was nearly fired in "
+    "March, credits the players. \"They didn't give up,\" he said. Fans who'd stayed away have begun to "
+    "return, and the stadium was almost full on Sunday.",
+    "Scientists have found that the lake's water level fell faster than they had predicted. The study, "
+    "which was published on Monday, blames both drought and the farms that draw water from its rivers. "
+    "Its authors say that they're worried, but that it isn't too late.",
+]
+MT = [
+    "The city government held a meeting. The meeting studied the plan of the bridge. The plan of the bridge "
+    "is important. At the same time, the city government requires to promote the construction of the bridge "
+    "in an all-round way and improve the level of the construction.",
+    "The weather department said that there will be rain in the region. The rain will be beneficial to the "
+    "agricultural production. At the same time, the relevant departments require to do a good job in the "
+    "prevention of the flood and ensure the safety of the people.",
+    "The factory stopped the production. The workers of the factory lost the work. The relevant departments "
+    "organized the training of the workers. At the same time, the workers actively participated in the "
+    "training and improved the ability of the employment.",
+    "The museum will open the new exhibition hall. The exhibition hall will display the collection of the "
+    "donation. The leader of the museum said that the donation is of great significance. At the same time, "
+    "the museum will strengthen the management of the exhibition hall.",
+    "The team achieved the victory in the match. The coach said that the players made the efforts. At the "
+    "same time, the team will continue to strengthen the training and improve the level of the competition "
+    "and strive to achieve the better results in the new season.",
+    "The scientists carried out the research on the lake. The research shows that the water level of the "
+    "lake decreased. At the same time, the scientists said that it is necessary to strengthen the protection "
+    "of the water resources and promote the sustainable development.",
+]
+
+
+def sentences_of(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for i, ch in enumerate(text):
+        if ch in ".!?" and (i + 1 == len(text) or text[i + 1] == " ") and (i + 1 == len(text) or text[i - 1] != '"'):
+            spans.append((start, i + 1))
+            start = i + 2
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def training_docs() -> list[TrainingDoc]:
+    docs = []
+    for k, (h, m) in enumerate(zip(HUMAN, MT)):
+        for text, is_mt in ((h, False), (m, True)):
+            findings = [("calque.phrase", 1)] if "all-round" in text else []
+            docs.append(TrainingDoc(text=text, is_mt=is_mt, group=f"story{k}", source="fixture",
+                                    sentences=sentences_of(text), findings=findings))
+    return docs
+
+
+SMALL = TrainSettings(folds=3, max_ngrams=300, min_df=0.0, min_words=20)
+
+
+@pytest.fixture(scope="module")
+def trained():
+    return train(training_docs(), SMALL)
+
+
+def score(model: ProvenanceModel, text: str, findings=()):
+    words, starts, ends = tokenize(text)
+    return model.score(text, words, starts, ends, sentences_of(text), findings)
+
+
+def test_training_writes_a_model_that_separates_its_classes(trained, tmp_path):
+    spec, report = trained
+    path = tmp_path / "model.json"
+    write_model(spec, path)
+    model = ProvenanceModel.load(path)
+    p_human = [score(model, t).probability for t in HUMAN]
+    p_mt = [score(model, t).probability for t in MT]
+    assert min(p_mt) > max(p_human)
+    assert report["documents"] == 12 and report["stories"] == 6
+
+
+def test_training_is_deterministic(trained, tmp_path):
+    spec2, _ = train(training_docs(), SMALL)
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    assert write_model(trained[0], a) == write_model(spec2, b)
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_one_class_is_refused():
+    docs = [d for d in training_docs() if d.is_mt]
+    with pytest.raises(TrainingError):
+        train(docs, SMALL)
+
+
+def test_typography_does_not_change_the_score(trained):
+    model = ProvenanceModel(trained[0])
+    plain = HUMAN[0]
+    typeset = plain.replace(' "', " \u201c").replace('," ', ",\u201d ").replace("'", "\u2019") \
+        .replace("; ", " \u2014 ")
+    straight_dash = plain.replace("; ", " -- ")
+    a, b, c = score(model, plain.replace("; ", " - ")), score(model, typeset), score(model, straight_dash)
+    assert b.probability == c.probability == a.probability
+    assert b.sentence_probability == a.sentence_probability
+
+
+def test_punctuation_folds_typography():
+    for text in ('He said "no" -- twice...', "He said \u201cno\u201d \u2014 twice\u2026", "He said \u00abno\u00bb \u2013 twice ..."):
+        _, starts, ends = tokenize(text)
+        _, cls = punctuation(text, np.asarray(starts), np.asarray(ends))
+        assert len(cls) == 4  # opening quote, closing quote, dash, ellipsis
+
+
+def test_hyphen_is_not_a_dash():
+    ex = Extractor()
+    for text in ("a well-known case", "a well\u2011known case"):
+        w, s, e = tokenize(text)
+        f = ex.extract(text, w, s, e, [(0, len(text))])
+        assert f.dense[DENSE_NAMES.index("hyphen_rate")] > 0
+        assert f.dense[DENSE_NAMES.index("dash_rate")] == 0
+
+
+def test_short_documents_are_too_short_to_tell(trained):
+    model = ProvenanceModel(trained[0])
+    r = score(model, "Officials met on Monday.")
+    assert r.verdict == TOO_SHORT and r.probability is None
+    assert len(r.sentence_probability) == 1
+
+
+def test_explanation_names_groups_in_plain_words(trained):
+    model = ProvenanceModel(trained[0])
+    r = score(model, MT[0], [("calque.phrase", 1, 190, 209)])
+    assert r.explanation and all("log-odds" in e.line and e.detail for e in r.explanation)
+    assert [abs(e.log_odds) for e in r.explanation] == sorted((abs(e.log_odds) for e in r.explanation), reverse=True)
+    # the groups are the model: their sum is the log-odds less the calibrated bias
+    pa, pb = model.doc.platt
+    assert abs(sum(r.groups.values()) - (r.log_odds - pa * model.doc.bias - pb)) < 1e-3
+
+
+def test_a_model_file_of_another_format_is_refused(tmp_path):
+    bad = tmp_path / "m.json"
+    bad.write_text(json.dumps({"format": "something-else"}))
+    with pytest.raises(ModelFileError):
+        ProvenanceModel.load(bad)
+    with pytest.raises(ModelFileError):
+        ProvenanceModel.load(tmp_path / "missing.json")
+    truncated = tmp_path / "t.json"
+    truncated.write_text(json.dumps({"format": "mtcheck-provenance-model/2", "classes": [], "dense": []}))
+    with pytest.raises(ModelFileError):
+        ProvenanceModel.load(truncated)
