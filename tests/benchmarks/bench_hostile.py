@@ -1,0 +1,312 @@
+"""Hostile and odd input: time and peak memory of whole `mtcheck` processes, shape by shape.
+
+Run from the repository root:
+
+    python tests/benchmarks/bench_hostile.py                     # every shape, text/json/fix
+    python tests/benchmarks/bench_hostile.py --shape md-links --mode json
+    python tests/benchmarks/bench_hostile.py --repo /tmp/before  # another checkout (BEFORE figures)
+    python tests/benchmarks/bench_hostile.py --json              # one JSON object per line
+
+Each shape is written to a file in a temporary folder and run through whole processes
+(`python -m mtcheck check FILE`, `check --format json FILE`, `fix --diff FILE`; some shapes
+have a command of their own, such as `align`), one at a time. For each run it prints the wall
+time, the peak RSS of the process (os.wait4's ru_maxrss), the exit code, and whether stderr
+held a traceback. A run over --timeout seconds or over --mem-cap MiB is killed and shown as
+such. The budget column is what a shape may take: 3x the time of ordinary news of the same
+size in the same mode (news-1mb for shapes up to 1 MB, news-5mb above) plus 3 s, and 250 MiB.
+
+The inputs are built deterministically (random.Random(0)); "ordinary news" is bench_check.py's
+corpus (the example stories, plus ../shared/eval when it is beside the repository).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_check import MB, build_corpus, pool_lines, pool_texts
+
+REPO = Path(__file__).resolve().parents[2]
+KB = 1000
+MEMORY_BUDGET_MIB = 250
+MODES = ("text", "json", "fix")
+
+
+# --------------------------------------------------------------------------- shapes
+
+
+def _news(size: int) -> str:
+    texts, _ = pool_texts()
+    return "\n".join(build_corpus(pool_lines(texts), size))[:size]
+
+
+def _repeat(unit: str, size: int) -> str:
+    return (unit * (size // len(unit) + 1))[:size]
+
+
+def _md_links(size: int) -> str:
+    """One Markdown paragraph of links (no blank line anywhere)."""
+    return _repeat("see [the report](https://example.com/a/b?c=d) and ", size) + "\n"
+
+
+def _md_emphasis(size: int) -> str:
+    """Ordinary prose, one paragraph, *emphasis* about every 70 characters."""
+    rng = random.Random(0)
+    words = "the minister said on monday that plan would be put in place by end of year officials".split()
+    out, length = [], 0
+    while length < size:
+        phrase = " ".join(rng.choice(words) for _ in range(10))
+        piece = f"{phrase} *{rng.choice(words)}*"
+        out.append(piece)
+        length += len(piece) + 1
+    return " ".join(out) + ".\n"
+
+
+def _md_link_lines(count: int) -> str:
+    return "".join(f"- [link {i}](https://example.com/{i}) and more\n" for i in range(count))
+
+
+def _random_punctuation(size: int) -> str:
+    rng = random.Random(0)
+    return "".join(rng.choice(",.;:!?()[]\"'“”‘’-—…") for _ in range(size))
+
+
+def _no_spaces(size: int) -> str:
+    rng = random.Random(0)
+    return "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(size))
+
+
+def _mixed_line_ends(size: int) -> str:
+    rng = random.Random(0)
+    lines = pool_lines(pool_texts()[0])
+    out, length = [], 0
+    while length < size:
+        piece = rng.choice(lines) + rng.choice(("\n", "\r\n", "\r", "\n\n", "\r\n\r\n"))
+        out.append(piece)
+        length += len(piece)
+    return "".join(out)
+
+
+def _rtl_combining(size: int) -> str:
+    unit = ("The minister said \u202eevil\u202c that שלום עולם and مرحبا e\u0301\u0301\u0301 "
+            "a\u0300\u0301\u0302\u0303\u0304 were quoted \u200f\u200e. ")
+    return _repeat(unit, size)
+
+
+def _astral(size: int) -> str:
+    unit = "The minister 😀 said 𝕋𝕙𝕖 plan 𠀋𠀌 would 🇨🇳 go ahead 👩‍👩‍👧. "
+    return _repeat(unit, size)
+
+
+def _html_unterminated(size: int) -> str:
+    return '<html><body><p>The minister said <a href="' + "x" * size
+
+
+def _html_nested(depth: int) -> str:
+    return "<html><body>" + "<div>" * depth + "The minister said so." + "</div>" * depth + "</body></html>\n"
+
+
+def _md_nested(depth: int) -> str:
+    return "> " * depth + "The minister said so.\n"
+
+
+def _jsonl_deep(depth: int) -> str:
+    good = json.dumps({"id": "ok", "text": "The minister said on Monday that the plan would go ahead."})
+    return good + "\n" + '{"id": "deep", "text": "x", "a": ' + "[" * depth + "]" * depth + "}\n" + good + "\n"
+
+
+def _jsonl_huge_line(size: int) -> str:
+    return json.dumps({"id": "huge", "text": _repeat("the minister said that the plan would go ahead and ", size)}) + "\n"
+
+
+def _xml_many_items(items: int) -> str:
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>\n<newsMessage xmlns="http://iptc.org/std/nar/2006-10-01/">'
+             "<itemSet>"]
+    for i in range(items):
+        parts.append(f'<newsItem guid="urn:item:{i}"><contentMeta><headline>Story {i} &amp; more</headline>'
+                     "</contentMeta><contentSet><inlineXML><html><body><p>The minister said the the plan "
+                     f"would go ahead , officials said &amp; agreed {i}.</p></body></html></inlineXML></contentSet>"
+                     "</newsItem>")
+    parts.append("</itemSet></newsMessage>\n")
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class Shape:
+    name: str
+    extension: str
+    build: Callable[[], str]
+    size_class: int = MB  # the news it is compared with (1 MB or 5 MB)
+    modes: tuple[str, ...] = MODES
+    command: tuple[str, ...] | None = None  # instead of the modes: argv after `mtcheck`, {file} replaced
+
+
+SHAPES: tuple[Shape, ...] = (
+    Shape("news-1mb", ".txt", lambda: _news(MB)),
+    Shape("news-5mb", ".txt", lambda: _news(5 * MB), size_class=5 * MB),
+    Shape("md-links-33k", ".md", lambda: _md_links(33 * KB)),
+    Shape("md-links-138k", ".md", lambda: _md_links(138 * KB)),
+    Shape("md-links-278k", ".md", lambda: _md_links(278 * KB)),
+    Shape("md-emphasis-292k", ".md", lambda: _md_emphasis(292 * KB)),
+    Shape("md-link-lines-20000", ".md", lambda: _md_link_lines(20_000)),
+    Shape("md-nested-quotes-5000", ".md", lambda: _md_nested(5_000)),
+    Shape("doubled-the-10k", ".txt", lambda: _repeat("the ", 10 * KB)),
+    Shape("the-the-lines-1mb", ".txt", lambda: _repeat("The the minister said.\n", MB)),
+    # A " ," elsewhere makes the punctuation rules scan the text; the run of spaces is the attack.
+    Shape("spaces-40k", ".txt", lambda: "word" + " " * 40_000 + "word , end )\n"),
+    Shape("spaces-1mb", ".txt", lambda: "word" + " " * MB + "word , end )\n"),
+    Shape("tabs-1mb", ".txt", lambda: "word" + "\t" * MB + "word , end )\n"),
+    Shape("no-break-findings-100k", ".txt", lambda: _repeat("the plan , officials said ( now ) ", 100 * KB) + "\n"),
+    Shape("sentence-1mb", ".txt", lambda: _repeat("the minister said that the plan would go ahead and ", MB) + "\n"),
+    Shape("one-char-lines-200k", ".txt", lambda: "a\n" * 200_000),
+    Shape("quotes-100k", ".txt", lambda: 'He said "' + '"' * 100 * KB + "\n"),
+    Shape("curly-quotes-100k", ".txt", lambda: "He said " + _repeat("“‘(", 100 * KB) + "\n"),
+    Shape("one-char-run-1mb", ".txt", lambda: "a" * MB + "\n"),
+    Shape("no-spaces-1mb", ".txt", lambda: _no_spaces(MB) + "\n"),
+    Shape("punctuation-1mb", ".txt", lambda: _random_punctuation(MB)),
+    Shape("punctuation-5mb", ".txt", lambda: _random_punctuation(5 * MB), size_class=5 * MB),
+    Shape("numbers-5mb", ".txt", lambda: _repeat("1,000,000. ", 5 * MB), size_class=5 * MB),
+    Shape("initials-5mb", ".txt", lambda: _repeat("A. B. C. ", 5 * MB), size_class=5 * MB),
+    Shape("mixed-line-ends-1mb", ".txt", lambda: _mixed_line_ends(MB)),
+    Shape("rtl-combining-1mb", ".txt", lambda: _rtl_combining(MB)),
+    Shape("astral-1mb", ".txt", lambda: _astral(MB)),
+    Shape("html-unterminated-attr-1mb", ".html", lambda: _html_unterminated(MB)),
+    Shape("html-nested-100k", ".html", lambda: _html_nested(100_000)),
+    Shape("newsml-500-items", ".xml", lambda: _xml_many_items(500)),
+    Shape("jsonl-deep-100k", ".jsonl", lambda: _jsonl_deep(100_000), modes=("text", "json")),
+    Shape("jsonl-huge-line-5mb", ".jsonl", lambda: _jsonl_huge_line(5 * MB), size_class=5 * MB,
+          modes=("text", "json")),
+    Shape("align-1mb", ".txt", lambda: _news(MB), command=("align", "{file}", "{other}", "--format", "json")),
+)
+
+
+# --------------------------------------------------------------------------- running
+
+
+@dataclass
+class Run:
+    shape: str
+    mode: str
+    seconds: float
+    peak_mib: float
+    code: int | None  # None: killed
+    killed: str = ""  # why
+    traceback: bool = False
+    stderr: str = ""
+
+
+def run_one(argv: list[str], repo: Path, timeout: float, mem_cap_mib: float) -> tuple[float, float, int | None, str,
+                                                                                       str]:
+    """Run `python -m mtcheck ARGV` with `repo` first on the path; (seconds, peak MiB, exit code
+    or None, why killed, stderr)."""
+    env = {**os.environ, "PYTHONPATH": str(repo), "NO_COLOR": "1"}
+    with tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "mtcheck", *argv], stdout=subprocess.DEVNULL, stderr=err,
+                                stdin=subprocess.DEVNULL, env=env, cwd=repo, start_new_session=True)
+        killed = ""
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            elapsed = time.perf_counter() - started
+            rss = _rss_mib(proc.pid)
+            if not killed and elapsed > timeout:
+                killed = f"over {timeout:g} s"
+            elif not killed and rss > mem_cap_mib:
+                killed = f"over {mem_cap_mib:g} MiB"
+            if killed:
+                os.killpg(proc.pid, signal.SIGKILL)
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.02)
+        seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    code = None if killed else proc.returncode
+    return seconds, usage.ru_maxrss / 1024, code, killed, stderr
+
+
+def _rss_mib(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def argv_for(shape: Shape, mode: str, path: Path, other: Path) -> list[str]:
+    if shape.command is not None:
+        return [a.replace("{file}", str(path)).replace("{other}", str(other)) for a in shape.command]
+    return {"text": ["check", str(path)],
+            "json": ["check", "--format", "json", str(path)],
+            "fix": ["fix", "--diff", str(path)]}[mode]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repo", type=Path, default=REPO, help="the checkout to run (default: this one)")
+    ap.add_argument("--shape", action="append", default=[], help="only shapes whose name contains this (repeatable)")
+    ap.add_argument("--mode", action="append", choices=MODES, default=[], help="only these modes (repeatable)")
+    ap.add_argument("--timeout", type=float, default=60.0, help="kill a run after this many seconds (default 60)")
+    ap.add_argument("--mem-cap", type=float, default=3072.0, help="kill a run above this RSS in MiB (default 3072)")
+    ap.add_argument("--json", action="store_true", help="one JSON object per run")
+    args = ap.parse_args(argv)
+
+    modes = tuple(args.mode) or MODES
+    shapes = [s for s in SHAPES if not args.shape or any(f in s.name for f in args.shape)]
+    news: dict[tuple[int, str], float] = {}  # (size class, mode) -> seconds of ordinary news
+    with tempfile.TemporaryDirectory(prefix="bench-hostile-") as tmp:
+        folder = Path(tmp)
+        if not args.json:
+            print(f"{'shape':28} {'mode':5} {'size':>9} {'seconds':>8} {'peak MiB':>9} {'exit':>5}  budget  notes")
+        for shape in shapes:
+            text = shape.build()
+            path = folder / f"{shape.name}{shape.extension}"
+            path.write_text(text, encoding="utf-8", newline="")
+            other = folder / f"{shape.name}.other{shape.extension}"
+            other.write_text(text.replace("the ", "The "), encoding="utf-8", newline="")
+            size = path.stat().st_size
+            for mode in (("json",) if shape.command is not None else [m for m in shape.modes if m in modes]):
+                seconds, peak, code, killed, stderr = run_one(argv_for(shape, mode, path, other), args.repo,
+                                                              args.timeout, args.mem_cap)
+                if shape.name.startswith("news-"):
+                    news[(shape.size_class, mode)] = seconds
+                reference = news.get((shape.size_class, mode), news.get((shape.size_class, "json")))
+                budget = 3 * reference + 3 if reference is not None else None
+                within = (code in (0, 1, 2) and "Traceback" not in stderr and peak <= MEMORY_BUDGET_MIB
+                          and (budget is None or seconds <= budget))
+                record = {"shape": shape.name, "mode": mode, "bytes": size, "seconds": round(seconds, 2),
+                          "peak_mib": round(peak, 1), "exit": code, "killed": killed,
+                          "traceback": "Traceback" in stderr, "budget_s": round(budget, 1) if budget else None,
+                          "within_budget": within,
+                          "stderr": stderr.strip().splitlines()[-1][:160] if stderr.strip() else ""}
+                if args.json:
+                    print(json.dumps(record, ensure_ascii=False), flush=True)
+                else:
+                    note = killed or ("traceback: " + record["stderr"] if record["traceback"] else record["stderr"])
+                    shown_code = "-" if code is None else str(code)
+                    print(f"{shape.name:28} {mode:5} {size:>9,} {seconds:>8.2f} {peak:>9.1f} {shown_code:>5}  "
+                          f"{'ok' if within else 'OVER':6}  {note[:90]}", flush=True)
+            path.unlink()
+            other.unlink()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
