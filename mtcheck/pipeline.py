@@ -31,6 +31,8 @@ from mtcheck.core.language import LANGDETECT_SEED
 from mtcheck.core.packs import resolve_packs
 from mtcheck.core.provenance import content_hash, document_language, find_agency, source_language
 from mtcheck.core.rules import RULES, RuleSelectionError, resolve_rules
+from mtcheck.core.rules.base import MAX_FINDINGS_PER_RULE
+from mtcheck.core.segment import MAX_SENTENCE_CHARS
 from mtcheck.core.signature import Signature
 from mtcheck.models import (
     Agency,
@@ -148,8 +150,24 @@ class _Report:
             provenance=self._provenance(likelihood, references[1] if references else []),
             suppressed=suppressed, baselined=baselined,
             failures=checker.gate.failures(findings, likelihood.value, fluency.score, self.accepted),
-            warnings=self.suppressions.warnings,
+            warnings=[*self.suppressions.warnings, *self._checked_in_part()],
         )
+
+    def _checked_in_part(self) -> list[str]:
+        """What of the document was checked only in part: runs of text with no sentence end cut
+        into pieces, findings past a rule's cap. One line each, at most one per kind."""
+        doc, out = self.analysis.document, []
+        if doc.long_sentences:
+            start, length = doc.long_sentences[0]
+            more = len(doc.long_sentences) - 1
+            out.append(f"line {self.lines.line(self.span(start, start)[0])}: a run of {length:,} characters with no "
+                       f"sentence end{f' (and {more:,} more)' if more else ''} is checked as sentences of at most "
+                       f"{MAX_SENTENCE_CHARS:,} characters")
+        overflow = self.analysis.overflow
+        if overflow:
+            counts = ", ".join(f"{rule} {n:,}" for rule, n in sorted(overflow.items()))
+            out.append(f"findings past {MAX_FINDINGS_PER_RULE:,} of one rule are not reported: {counts} more")
+        return out
 
     def _findings(self, sentence_spans: list[tuple[int, int]]) -> tuple[list[Finding], list[Finding], list[Finding]]:
         """Every finding placed in the file and fingerprinted; then (reported, suppressed, baselined)."""

@@ -7,6 +7,7 @@ word for both writes "inspection and inspection", "supported and supported".
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 from itertools import islice
 from operator import eq
@@ -89,7 +90,7 @@ _MAX_PHRASE = 8
 _MAX_COORDINATED = 3  # "X Y Z and X Y Z"
 _SAME_LINE_GAP = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?")  # white space short of a blank line
 _IN_PHRASE_GAP = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?|['’-]")
-_BETWEEN_GAP = re.compile(r"[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?")
+_BETWEEN_GAP = re.compile(r"[ \t]*(?:,[ \t]*)?(?:\r?\n[ \t]*)?")  # not "[ \t]*,?[ \t]*": quadratic on long runs
 _CONJUNCTIONS = frozenset(("and", "or"))
 # "The article pointed out that": a reporting formula opening a sentence.
 _OPENER = re.compile(
@@ -120,17 +121,22 @@ class Repetition(Family):
         if not ctx.wants(DOUBLED, COORDINATED, PHRASE):
             return
         scan = _Scan(ctx)
-        found: list[tuple[int, int]] = []  # (first word, last word) of reported spans
+        # (first word, last word) of reported spans, sorted and disjoint: an overlap test is a
+        # bisection, not a pass over every span found (a text of "the the the ..." has thousands).
+        found: list[tuple[int, int]] = []
         for n in range(1, _MAX_PHRASE + 1):
             same = bytes(map(eq, scan.words, islice(scan.words, n, None)))
             # Doubled word: one equal pair; n words "X... and X...": n - 1 equal pairs with
             # the conjunction between the copies; a repeated n-word phrase: n equal pairs.
             needle = b"\x01" * max(1, n - 1)
+            wanted = (DOUBLED,) if n == 1 else (COORDINATED, PHRASE)
             p = same.find(needle)
-            while p != -1:
+            while p != -1 and not ctx.full(*wanted):
                 span = scan.at(p, n, same)
-                if span and not any(a <= span[1] and span[0] <= b for a, b in found):
-                    found.append(span)
+                if span:
+                    k = bisect_left(found, span)
+                    if not ((k and found[k - 1][1] >= span[0]) or (k < len(found) and found[k][0] <= span[1])):
+                        found.insert(k, span)
                 p = same.find(needle, p + 1)
 
 

@@ -41,7 +41,8 @@ NOT_ENGLISH = rule(
 # Letters outside the Latin script; Latin-1, Latin Extended, IPA, super/subscripts and
 # full-width Latin (left to punctuation.full-width) do not count.
 _FOREIGN = "[^\\W\\d_A-Za-z\u00AA-\u00BA\u00C0-\u02FF\u1E00-\u1EFF\u2070-\u218F\uFB00-\uFB06\uFF10-\uFF5A]"
-_RUN = re.compile(_FOREIGN + "+(?:[ \t\u3000·・]*" + _FOREIGN + "+)*")
+# Runs joined by separators; each repetition needs a separator, so the engine has one way only.
+_RUN = re.compile(_FOREIGN + "+(?:[ \t\u3000·・]+" + _FOREIGN + "+)*")
 _SCRIPTS = (
     (0x0370, 0x03FF, "Greek"), (0x0400, 0x052F, "Cyrillic"), (0x0530, 0x058F, "Armenian"),
     (0x0590, 0x05FF, "Hebrew"), (0x0600, 0x06FF, "Arabic"), (0x0750, 0x077F, "Arabic"),
