@@ -44,6 +44,7 @@ from mtcheck.corpus.shingles import (
     words,
     write_segment,
 )
+from mtcheck.files import real_path
 from mtcheck.models import ReferenceDocument, ReferenceMatch
 from mtcheck.read.formats import read_documents
 from mtcheck.read.jsonl import parse_record
@@ -641,7 +642,7 @@ def _list_files(corpus: Path, index_folder: Path) -> list[_CorpusFile]:
     if corpus.is_file():
         st = corpus.stat()
         return [_CorpusFile(corpus.name, corpus, st.st_size, st.st_mtime_ns)]
-    skip = index_folder.resolve()
+    skip = real_path(index_folder)
     found: list[_CorpusFile] = []
 
     def walk(folder: Path) -> None:
@@ -654,7 +655,7 @@ def _list_files(corpus: Path, index_folder: Path) -> list[_CorpusFile]:
                 continue
             path = Path(entry.path)
             if entry.is_dir(follow_symlinks=False):
-                if path.resolve() != skip:
+                if real_path(path) != skip:
                     walk(path)
             elif entry.is_file() and path.suffix.lower() in CORPUS_EXTENSIONS:
                 st = entry.stat()

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field, ValidationError
 
 from mtcheck import __version__
+from mtcheck.files import real_path
 from mtcheck.models import DocumentReport, ReportModel
 from mtcheck.read import STDIN_NAME
 
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
 
 FINGERPRINT_KEY = "mtcheck/v1"  # SARIF partialFingerprints key; bump when the recipe changes
 WINDOW_WORDS = 4  # words of the sentence kept either side of the span
+# A baseline holds a line of JSON per accepted finding: this is some hundreds of thousands of
+# findings. Larger is not a baseline (or is /dev/zero), and would take gigabytes to load.
+MAX_BASELINE_BYTES = 64 << 20
 _WORD = re.compile(r"\w+")
 
 
@@ -104,9 +108,9 @@ def document_key(path: str, base_dir: Path) -> str:
     if path == STDIN_NAME:
         return STDIN_NAME
     try:
-        return Path(os.path.relpath(Path(path).resolve(), base_dir.resolve())).as_posix()
+        return Path(os.path.relpath(real_path(path), real_path(base_dir))).as_posix()
     except ValueError:  # another drive on Windows
-        return Path(path).resolve().as_posix()
+        return real_path(path).as_posix()
 
 
 def record(doc: DocumentReport, path_key: str) -> BaselineDocument:
@@ -137,25 +141,32 @@ class BaselineIndex:
 
     @classmethod
     def load(cls, path: str | Path) -> BaselineIndex:
+        from mtcheck.read.text import InputProblem, read_bytes
+
         path = Path(path)
         try:
-            raw = path.read_bytes()
+            raw, _ = read_bytes(path, MAX_BASELINE_BYTES, str(path), limit_hint=" for a baseline file")
             data = json.loads(raw.decode("utf-8"))
-        except FileNotFoundError:
-            raise BaselineError(f"{path}: no such baseline file (write one with --write-baseline)") from None
-        except IsADirectoryError:
-            raise BaselineError(f"{path}: is a folder, not a baseline file") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise BaselineError(f"{path}: cannot read ({getattr(exc, 'strerror', None) or exc})") from None
+        except InputProblem as problem:
+            message = {"no such file": "no such baseline file (write one with --write-baseline)",
+                       "is a folder, not a file": "is a folder, not a baseline file"}.get(problem.message,
+                                                                                          problem.message)
+            raise BaselineError(f"{path}: {message}") from None
+        except UnicodeDecodeError as exc:
+            raise BaselineError(f"{path}: cannot read ({exc})") from None
         except json.JSONDecodeError as exc:
             raise BaselineError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        except RecursionError:
+            raise BaselineError(f"{path}: not an mtcheck baseline (JSON nested too deeply)") from None
         try:
             baseline = Baseline.model_validate(data)
         except ValidationError as exc:
             err = exc.errors(include_url=False)[0]
             where = ".".join(str(p) for p in err["loc"]) or "file"
             raise BaselineError(f"{path}: not an mtcheck baseline ({where}: {err['msg']})") from None
-        return cls(baseline, path.resolve().parent, hashlib.sha256(raw).hexdigest()[:16])
+        except RecursionError:
+            raise BaselineError(f"{path}: not an mtcheck baseline (JSON nested too deeply)") from None
+        return cls(baseline, real_path(path).parent, hashlib.sha256(raw).hexdigest()[:16])
 
     def accepted(self, source: str, doc_id: str | None) -> BaselineDocument | None:
         """The baseline's entry for a document (its file path or '-', and its id in the file)."""
