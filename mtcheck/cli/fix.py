@@ -24,6 +24,7 @@ from mtcheck.cli.common import (
 from mtcheck.files import FileChanged, real_path, rewrite
 from mtcheck.policy import FAIL_ON
 from mtcheck.read import STDIN_NAME, InputProblem, Source
+from mtcheck.render.terminal import terminal_safe
 
 if TYPE_CHECKING:
     from mtcheck.models import FixReport
@@ -107,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         failed = failed or any(checker.gate.fails_on(f.severity) for f in report.remaining)
         if not args.quiet:
-            print(_summary(name, report, args.write), file=sys.stderr)
+            print(terminal_safe(_summary(name, report, args.write), one_line=True), file=sys.stderr)
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if failed else EXIT_OK

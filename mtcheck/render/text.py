@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from mtcheck.models import CheckReport, DocumentReport, Finding, Severity
+from mtcheck.render.terminal import terminal_safe
 from mtcheck.render.words import plural
 
 DEFAULT_WIDTH = 80  # columns when the output is not a terminal (a pipe, a file, CI's log)
@@ -81,7 +82,7 @@ def terminal_width(tty: bool) -> int:
 
 def document_name(doc: DocumentReport) -> str:
     """The document as the reports name it: its file, and `#id` for one of many (JSONL)."""
-    return doc.source + (f"#{doc.doc_id}" if doc.doc_id is not None else "")
+    return terminal_safe(doc.source + (f"#{doc.doc_id}" if doc.doc_id is not None else ""), one_line=True)
 
 
 def render_check_text(report: CheckReport, texts: Sequence[str | None] = (), style: Style = Style(),
@@ -101,6 +102,7 @@ def render_document_text(doc: DocumentReport, text: str | None = None, style: St
     """One document's block, ending in a blank line. The CLI prints each block as soon as its
     document is checked. `full`: the document's name, each finding with its excerpt and a blank
     line after it, then the summary. `concise`: one line per finding, one line of summary."""
+    text = terminal_safe(text) if text is not None else None  # one for one: offsets hold
     if layout == "concise":
         lines = [] if quiet else [_concise_finding(doc, f, style) for f in doc.findings]
         return "\n".join([*lines, _concise_summary(doc, style)]) + "\n"
@@ -149,7 +151,7 @@ def _finding(doc: DocumentReport, f: Finding, at: str, text: str | None, style: 
            = suggestion: …"""
     indent = " " * (2 + len(at) + 1)
     head = f"  {at} {f.severity.value} {f.rule}  "
-    lines = wrap(f.message, style.width, first=display_width(head), rest=len(indent))
+    lines = wrap(terminal_safe(f.message, one_line=True), style.width, first=display_width(head), rest=len(indent))
     lines[0] = f"  {style.dim(at)} {style.severity(f.severity)} {style.bold(f.rule)}  {lines[0]}".rstrip()
     if text is not None:
         gutter = indent + style.dim("│") + " "
@@ -157,7 +159,7 @@ def _finding(doc: DocumentReport, f: Finding, at: str, text: str | None, style: 
         lines.append(gutter + shown)
         lines.append(gutter + " " * caret_at + style.paint("^" * caret_width, SEVERITY_COLOURS[f.severity]))
     if f.suggestion is not None:
-        advice = f.suggestion if f.suggestion else "(delete)"
+        advice = terminal_safe(f.suggestion, one_line=True) if f.suggestion else "(delete)"
         safe = "  [safe to apply]" if f.fix_safe else ""
         said = wrap(f"= suggestion: {advice}{safe}", style.width, first=len(indent), rest=len(indent) + 2)
         if style.color and len(said) == 1:  # colour the advice when it stands on one line
@@ -170,9 +172,9 @@ def _finding(doc: DocumentReport, f: Finding, at: str, text: str | None, style: 
 def _concise_finding(doc: DocumentReport, f: Finding, style: Style) -> str:
     """`path:line:column: severity rule  message`, the form editors and grep read; a JSONL
     record's id follows the place (`wire.jsonl:2:15: #b error ...`)."""
-    record = f" #{doc.doc_id}" if doc.doc_id is not None else ""
-    return (f"{style.bold(f'{doc.source}:{f.line}:{f.column}:')}{record} {style.severity(f.severity)} "
-            f"{f.rule}  {f.message}")
+    record = terminal_safe(f" #{doc.doc_id}", one_line=True) if doc.doc_id is not None else ""
+    return (f"{style.bold(f'{terminal_safe(doc.source, one_line=True)}:{f.line}:{f.column}:')}{record} "
+            f"{style.severity(f.severity)} {f.rule}  {terminal_safe(f.message, one_line=True)}")
 
 
 def excerpt(doc: DocumentReport, f: Finding, text: str, width: int) -> tuple[str, int, int]:
@@ -347,7 +349,7 @@ def _summary(doc: DocumentReport, style: Style) -> list[str]:
     verdict = wrap(_verdict(doc), style.width, first=2, rest=4)
     lines = ["  " + _paint_verdict(verdict[0], doc, style), *verdict[1:]]
     for fact, code in facts:
-        for k, line in enumerate(wrap(fact, style.width, first=2, rest=4)):
+        for k, line in enumerate(wrap(terminal_safe(fact, one_line=True), style.width, first=2, rest=4)):
             indent = "  " if k == 0 else ""
             lines.append(indent + (style.paint(line, code) if code else line))
     return lines

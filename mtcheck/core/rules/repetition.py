@@ -92,6 +92,7 @@ _SAME_LINE_GAP = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?")  # white space short of a
 _IN_PHRASE_GAP = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?|['’-]")
 _BETWEEN_GAP = re.compile(r"[ \t]*(?:,[ \t]*)?(?:\r?\n[ \t]*)?")  # not "[ \t]*,?[ \t]*": quadratic on long runs
 _CONJUNCTIONS = frozenset(("and", "or"))
+_BLOCK = 256  # gaps whose tightness is worked out together
 # "The article pointed out that": a reporting formula opening a sentence.
 _OPENER = re.compile(
     r"(?:The|This|That) (article|statement|report|document|communiqu[eé]|letter|speech|editorial|commentary|circular|"
@@ -131,12 +132,14 @@ class Repetition(Family):
             needle = b"\x01" * max(1, n - 1)
             wanted = (DOUBLED,) if n == 1 else (COORDINATED, PHRASE)
             p = same.find(needle)
-            while p != -1 and not ctx.full(*wanted):
+            while p != -1:
                 span = scan.at(p, n, same)
                 if span:
                     k = bisect_left(found, span)
                     if not ((k and found[k - 1][1] >= span[0]) or (k < len(found) and found[k][0] <= span[1])):
                         found.insert(k, span)
+                    if ctx.full(*wanted):
+                        break
                 p = same.find(needle, p + 1)
 
 
@@ -170,6 +173,7 @@ class _Scan:
         self.words = tokens.lower
         self.gap = tokens.gap  # gap(k): between word k and word k + 1
         self.starts, self.ends = tokens.starts, tokens.ends
+        self._tight = bytearray(len(self.words))  # per gap: 1 tight, 2 not, 0 not looked at yet
 
     def start(self, k: int) -> int:
         return self.starts[k]
@@ -179,7 +183,14 @@ class _Scan:
 
     def tight(self, lo: int, hi: int) -> bool:
         """Words lo..hi (inclusive) are joined by spaces, hyphens or apostrophes only."""
-        return all(_IN_PHRASE_GAP.fullmatch(self.gap(k)) for k in range(lo, hi))
+        # Each gap is matched once, a block at a time, however many candidates span it (a text
+        # repeating itself makes every word a candidate at several distances).
+        known = self._tight
+        for block in range(lo // _BLOCK, (hi - 1) // _BLOCK + 1 if hi > lo else lo // _BLOCK):
+            if not known[block * _BLOCK]:
+                for k in range(block * _BLOCK, min(len(known), (block + 1) * _BLOCK)):
+                    known[k] = 1 if _IN_PHRASE_GAP.fullmatch(self.gap(k)) else 2
+        return 2 not in known[lo:hi]
 
     def one_paragraph(self, lo: int, hi: int) -> bool:
         """Words lo..hi lie in one paragraph: in one-paragraph-a-line wire copy a line
