@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from mtcheck.budget import checkpoint
 from mtcheck.core.agencies import AgencyRegistry
 from mtcheck.core.datelines import DatelineMatch, find_dateline
 from mtcheck.core.language import LanguageInfo, detect_document
@@ -52,6 +53,7 @@ class Analyzer:
         # A document in another language gets its one finding, not hundreds.
         families = self._language_only if language.code is not None and not language.is_english else self.families
         for family in families:
+            checkpoint()  # a server request out of time stops here
             family.check(ctx)
         return Analysis(text, doc, language, dateline, one_per_defect(ctx.findings), tokens, ctx.overflow)
 

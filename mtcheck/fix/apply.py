@@ -26,6 +26,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from mtcheck.budget import checkpoint
 from mtcheck.core.rules import RULES, resolve_rules
 from mtcheck.models import AppliedFix, DocumentReport, Finding, FixReport
 from mtcheck.pipeline import Checker
@@ -90,6 +91,7 @@ def fix_source(source: Source, checker: Checker, select: Iterable[str] | None = 
     report = analyse(current)
     rounds = 1
     for _ in range(MAX_ROUNDS):
+        checkpoint()
         fixes = _plan(current, report, fixable, ESCAPES[source.format], edits)
         if not fixes:
             break
