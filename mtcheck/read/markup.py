@@ -54,7 +54,9 @@ class TextBuilder:
         stands for original[original_at:original_end] (white space), or for nothing."""
         if not self.parts:
             return
-        if self._pending is None or _STRENGTH[separator] > _STRENGTH[self._pending]:
+        # Of two alike (white space either side of a tag) the later stands for it: the one next to
+        # the text that follows, so " ," after "<b>" is the space and comma as written.
+        if self._pending is None or _STRENGTH[separator] >= _STRENGTH[self._pending]:
             self._pending, self._pending_at, self._pending_end = separator, original_at, original_end
 
     def _flush(self, next_at: int) -> None:
@@ -189,12 +191,28 @@ class _InlineAligner:
                 builder.insert(pos, c, pos + 1)
                 i, self.pos = i + 1, pos + 1
                 continue
-            ahead = text.find(c, pos + 1, min(hi, pos + _CHARACTER_REACH))
+            ahead = self._next_for(piece, i, pos + 1, min(hi, pos + _CHARACTER_REACH))
             if ahead >= 0:
-                self.pos = ahead  # markup before it; the next turn copies it
+                self.pos = ahead  # markup before it; the next turn takes it
             else:
                 builder.insert(pos, c)  # no counterpart in the source
                 i += 1
+
+    def _next_for(self, piece: str, i: int, lo: int, hi: int) -> int:
+        """Where piece[i] stands next in text[lo:hi]: itself, backslash-escaped, or as the start
+        of an entity that decodes to what follows in the piece; -1 when nowhere."""
+        text, c = self.text, piece[i]
+        best = text.find(c, lo, hi)
+        escaped = text.find("\\" + c, lo, hi)
+        if escaped >= 0 and (best < 0 or escaped < best):
+            best = escaped
+        amp = text.find("&", lo, best if best >= 0 else hi)
+        while amp >= 0:
+            m = _REFERENCE.match(text, amp, self.hi)
+            if m and html.unescape(m.group()) != m.group() and piece.startswith(html.unescape(m.group()), i):
+                return amp
+            amp = text.find("&", amp + 1, best if best >= 0 else hi)
+        return best
 
     def _line_break(self) -> None:
         m = _MARKDOWN_LINE_BREAK.search(self.text, self.pos, self.hi)

@@ -140,7 +140,8 @@ class Repetition(Family):
                         found.insert(k, span)
                     if ctx.full(*wanted):
                         break
-                p = same.find(needle, p + 1)
+                # A run of one word ("the the the") is one finding: go on after it.
+                p = same.find(needle, span[1] if span and n == 1 else p + 1)
 
 
     @staticmethod
@@ -226,6 +227,11 @@ class _Scan:
             if (_SAME_LINE_GAP.fullmatch(gap(p)) and self.one_paragraph(p, i)
                     and words[p] not in _DOUBLE_OK and not words[p].isdigit()):
                 # "African African" is a slip; a longer doubled name (Sirhan Sirhan) exists, so a person decides.
+                # The whole run, so that one fix leaves one word (fixing pairs would halve a run
+                # of a thousand words per round, and never settle).
+                while (same[i:i + 1] == b"\x01" and _SAME_LINE_GAP.fullmatch(gaps[i])
+                       and self.one_paragraph(i, i + 1)):
+                    i += 1
                 ctx.report(DOUBLED, self.start(p), self.end(i), message=f"\"{second}\" repeated",
                            suggestion=first, fix_safe=not title, severity="warning" if title else None)
                 return p, i
