@@ -86,8 +86,13 @@ def rewrite(path: str | Path, data: bytes, expected: os.stat_result) -> str:
     contents written and read back first, and left beside it should the overwrite be
     interrupted. Never follows a symbolic link. Returns "replaced" or "overwritten"."""
     path = Path(path)
-    fd = os.open(path, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-                 | getattr(os, "O_NONBLOCK", 0))
+    try:
+        fd = os.open(path, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+                     | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EMLINK):  # O_NOFOLLOW met a symbolic link: swapped in
+            raise FileChanged(str(path)) from None
+        raise
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode) or not same_file(st, expected):

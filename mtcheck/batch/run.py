@@ -131,7 +131,9 @@ def _check_run_folder(out: Path) -> bool:
         entries = set(os.listdir(out))
     except OSError as exc:
         raise RunError(f"{out}: cannot read the run folder ({exc.strerror or exc})") from None
-    if MARKER in entries or not entries or entries <= _OWN_ENTRIES | {e for e in entries if _own_temporary(e)}:
+    own = entries <= _OWN_ENTRIES | {e for e in entries if _own_temporary(e)}
+    # Marker-less: a run folder an older mtcheck wrote has its store; a lock alone is a run starting.
+    if MARKER in entries or not entries or (own and (STORE in entries or entries <= {LOCK})):
         return False
     raise RunError(f"{out}: not an mtcheck report folder (it holds other files, and no {MARKER}); "
                    "name a new or empty folder with --out")

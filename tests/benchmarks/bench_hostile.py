@@ -146,48 +146,55 @@ def _xml_many_items(items: int) -> str:
 class Shape:
     name: str
     extension: str
-    build: Callable[[], str]
+    build: Callable[[float], str]  # the input at a scale (1.0: the size in the name; tests use less)
     size_class: int = MB  # the news it is compared with (1 MB or 5 MB)
     modes: tuple[str, ...] = MODES
     command: tuple[str, ...] | None = None  # instead of the modes: argv after `mtcheck`, {file} replaced
 
 
+def _n(count: float, scale: float) -> int:
+    return max(1, int(count * scale))
+
+
 SHAPES: tuple[Shape, ...] = (
-    Shape("news-1mb", ".txt", lambda: _news(MB)),
-    Shape("news-5mb", ".txt", lambda: _news(5 * MB), size_class=5 * MB),
-    Shape("md-links-33k", ".md", lambda: _md_links(33 * KB)),
-    Shape("md-links-138k", ".md", lambda: _md_links(138 * KB)),
-    Shape("md-links-278k", ".md", lambda: _md_links(278 * KB)),
-    Shape("md-emphasis-292k", ".md", lambda: _md_emphasis(292 * KB)),
-    Shape("md-link-lines-20000", ".md", lambda: _md_link_lines(20_000)),
-    Shape("md-nested-quotes-5000", ".md", lambda: _md_nested(5_000)),
-    Shape("doubled-the-10k", ".txt", lambda: _repeat("the ", 10 * KB)),
-    Shape("the-the-lines-1mb", ".txt", lambda: _repeat("The the minister said.\n", MB)),
+    Shape("news-1mb", ".txt", lambda s: _news(_n(MB, s))),
+    Shape("news-5mb", ".txt", lambda s: _news(_n(5 * MB, s)), size_class=5 * MB),
+    Shape("md-links-33k", ".md", lambda s: _md_links(_n(33 * KB, s))),
+    Shape("md-links-138k", ".md", lambda s: _md_links(_n(138 * KB, s))),
+    Shape("md-links-278k", ".md", lambda s: _md_links(_n(278 * KB, s))),
+    Shape("md-emphasis-292k", ".md", lambda s: _md_emphasis(_n(292 * KB, s))),
+    Shape("md-link-lines-20000", ".md", lambda s: _md_link_lines(_n(20_000, s))),
+    Shape("md-nested-quotes-5000", ".md", lambda s: _md_nested(_n(5_000, s))),
+    Shape("doubled-the-10k", ".txt", lambda s: _repeat("the ", _n(10 * KB, s))),
+    Shape("the-the-lines-1mb", ".txt", lambda s: _repeat("The the minister said.\n", _n(MB, s))),
     # A " ," elsewhere makes the punctuation rules scan the text; the run of spaces is the attack.
-    Shape("spaces-40k", ".txt", lambda: "word" + " " * 40_000 + "word , end )\n"),
-    Shape("spaces-1mb", ".txt", lambda: "word" + " " * MB + "word , end )\n"),
-    Shape("tabs-1mb", ".txt", lambda: "word" + "\t" * MB + "word , end )\n"),
-    Shape("no-break-findings-100k", ".txt", lambda: _repeat("the plan , officials said ( now ) ", 100 * KB) + "\n"),
-    Shape("sentence-1mb", ".txt", lambda: _repeat("the minister said that the plan would go ahead and ", MB) + "\n"),
-    Shape("one-char-lines-200k", ".txt", lambda: "a\n" * 200_000),
-    Shape("quotes-100k", ".txt", lambda: 'He said "' + '"' * 100 * KB + "\n"),
-    Shape("curly-quotes-100k", ".txt", lambda: "He said " + _repeat("“‘(", 100 * KB) + "\n"),
-    Shape("one-char-run-1mb", ".txt", lambda: "a" * MB + "\n"),
-    Shape("no-spaces-1mb", ".txt", lambda: _no_spaces(MB) + "\n"),
-    Shape("punctuation-1mb", ".txt", lambda: _random_punctuation(MB)),
-    Shape("punctuation-5mb", ".txt", lambda: _random_punctuation(5 * MB), size_class=5 * MB),
-    Shape("numbers-5mb", ".txt", lambda: _repeat("1,000,000. ", 5 * MB), size_class=5 * MB),
-    Shape("initials-5mb", ".txt", lambda: _repeat("A. B. C. ", 5 * MB), size_class=5 * MB),
-    Shape("mixed-line-ends-1mb", ".txt", lambda: _mixed_line_ends(MB)),
-    Shape("rtl-combining-1mb", ".txt", lambda: _rtl_combining(MB)),
-    Shape("astral-1mb", ".txt", lambda: _astral(MB)),
-    Shape("html-unterminated-attr-1mb", ".html", lambda: _html_unterminated(MB)),
-    Shape("html-nested-100k", ".html", lambda: _html_nested(100_000)),
-    Shape("newsml-500-items", ".xml", lambda: _xml_many_items(500)),
-    Shape("jsonl-deep-100k", ".jsonl", lambda: _jsonl_deep(100_000), modes=("text", "json")),
-    Shape("jsonl-huge-line-5mb", ".jsonl", lambda: _jsonl_huge_line(5 * MB), size_class=5 * MB,
+    Shape("spaces-40k", ".txt", lambda s: "word" + " " * _n(40_000, s) + "word , end )\n"),
+    Shape("spaces-1mb", ".txt", lambda s: "word" + " " * _n(MB, s) + "word , end )\n"),
+    Shape("tabs-1mb", ".txt", lambda s: "word" + "\t" * _n(MB, s) + "word , end )\n"),
+    Shape("no-break-findings-100k", ".txt",
+          lambda s: _repeat("the plan , officials said ( now ) ", _n(100 * KB, s)) + "\n"),
+    Shape("sentence-1mb", ".txt",
+          lambda s: _repeat("the minister said that the plan would go ahead and ", _n(MB, s)) + "\n"),
+    Shape("one-char-lines-200k", ".txt", lambda s: "a\n" * _n(200_000, s)),
+    Shape("quotes-100k", ".txt", lambda s: 'He said "' + '"' * _n(100 * KB, s) + "\n"),
+    Shape("curly-quotes-100k", ".txt", lambda s: "He said " + _repeat("“‘(", _n(100 * KB, s)) + "\n"),
+    Shape("one-char-run-1mb", ".txt", lambda s: "a" * _n(MB, s) + "\n"),
+    Shape("one-word-run-1mb", ".txt", lambda s: _repeat("the ", _n(MB, s)) + ".\n"),
+    Shape("no-spaces-1mb", ".txt", lambda s: _no_spaces(_n(MB, s)) + "\n"),
+    Shape("punctuation-1mb", ".txt", lambda s: _random_punctuation(_n(MB, s))),
+    Shape("punctuation-5mb", ".txt", lambda s: _random_punctuation(_n(5 * MB, s)), size_class=5 * MB),
+    Shape("numbers-5mb", ".txt", lambda s: _repeat("1,000,000. ", _n(5 * MB, s)), size_class=5 * MB),
+    Shape("initials-5mb", ".txt", lambda s: _repeat("A. B. C. ", _n(5 * MB, s)), size_class=5 * MB),
+    Shape("mixed-line-ends-1mb", ".txt", lambda s: _mixed_line_ends(_n(MB, s))),
+    Shape("rtl-combining-1mb", ".txt", lambda s: _rtl_combining(_n(MB, s))),
+    Shape("astral-1mb", ".txt", lambda s: _astral(_n(MB, s))),
+    Shape("html-unterminated-attr-1mb", ".html", lambda s: _html_unterminated(_n(MB, s))),
+    Shape("html-nested-100k", ".html", lambda s: _html_nested(_n(100_000, s))),
+    Shape("newsml-500-items", ".xml", lambda s: _xml_many_items(_n(500, s))),
+    Shape("jsonl-deep-100k", ".jsonl", lambda s: _jsonl_deep(_n(100_000, s)), modes=("text", "json")),
+    Shape("jsonl-huge-line-5mb", ".jsonl", lambda s: _jsonl_huge_line(_n(5 * MB, s)), size_class=5 * MB,
           modes=("text", "json")),
-    Shape("align-1mb", ".txt", lambda: _news(MB), command=("align", "{file}", "{other}", "--format", "json")),
+    Shape("align-1mb", ".txt", lambda s: _news(_n(MB, s)), command=("align", "{file}", "{other}", "--format", "json")),
 )
 
 
@@ -276,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.json:
             print(f"{'shape':28} {'mode':5} {'size':>9} {'seconds':>8} {'peak MiB':>9} {'exit':>5}  budget  notes")
         for shape in shapes:
-            text = shape.build()
+            text = shape.build(1.0)
             path = folder / f"{shape.name}{shape.extension}"
             path.write_text(text, encoding="utf-8", newline="")
             other = folder / f"{shape.name}.other{shape.extension}"

@@ -7,7 +7,7 @@ word for both writes "inspection and inspection", "supported and supported".
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from itertools import islice
 from operator import eq
@@ -122,8 +122,10 @@ class Repetition(Family):
         if not ctx.wants(DOUBLED, COORDINATED, PHRASE):
             return
         scan = _Scan(ctx)
-        # (first word, last word) of reported spans, sorted and disjoint: an overlap test is a
-        # bisection, not a pass over every span found (a text of "the the the ..." has thousands).
+        # (first word, last word) of reported spans, sorted and disjoint. A candidate starting
+        # inside one is the same repetition seen again at another distance ("a a a a" is one
+        # doubled word, not also a repeated "a a"): skipped, so periodic text ("a\na\na\n...")
+        # gives a finding per repetition, not one per word and distance.
         found: list[tuple[int, int]] = []
         for n in range(1, _MAX_PHRASE + 1):
             same = bytes(map(eq, scan.words, islice(scan.words, n, None)))
@@ -133,6 +135,10 @@ class Repetition(Family):
             wanted = (DOUBLED,) if n == 1 else (COORDINATED, PHRASE)
             p = same.find(needle)
             while p != -1:
+                k = bisect_right(found, (p, len(scan.words))) - 1
+                if k >= 0 and found[k][1] >= p:
+                    p = same.find(needle, found[k][1] + 1)
+                    continue
                 span = scan.at(p, n, same)
                 if span:
                     k = bisect_left(found, span)
@@ -140,8 +146,7 @@ class Repetition(Family):
                         found.insert(k, span)
                     if ctx.full(*wanted):
                         break
-                # A run of one word ("the the the") is one finding: go on after it.
-                p = same.find(needle, span[1] if span and n == 1 else p + 1)
+                p = same.find(needle, p + 1)
 
 
     @staticmethod
@@ -229,7 +234,7 @@ class _Scan:
                 # "African African" is a slip; a longer doubled name (Sirhan Sirhan) exists, so a person decides.
                 # The whole run, so that one fix leaves one word (fixing pairs would halve a run
                 # of a thousand words per round, and never settle).
-                while (same[i:i + 1] == b"\x01" and _SAME_LINE_GAP.fullmatch(gaps[i])
+                while (same[i:i + 1] == b"\x01" and _SAME_LINE_GAP.fullmatch(gap(i))
                        and self.one_paragraph(i, i + 1)):
                     i += 1
                 ctx.report(DOUBLED, self.start(p), self.end(i), message=f"\"{second}\" repeated",
