@@ -19,6 +19,7 @@ text, not what a newsroom chose to accept (see `DocumentReport`).
 from __future__ import annotations
 
 import hashlib
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,6 +54,10 @@ from mtcheck.read import LineIndex, Source
 
 if TYPE_CHECKING:
     from mtcheck.corpus.index import References
+
+# Sentences whose scores a report lists: some six megabytes of news. A document of a million
+# "sentences" ("1,000,000. 1,000,000. ...") would otherwise make a report of gigabytes.
+MAX_LISTED_SENTENCES = 50_000
 
 
 class Checker:
@@ -163,6 +168,9 @@ class _Report:
             out.append(f"line {self.lines.line(self.span(start, start)[0])}: a run of {length:,} characters with no "
                        f"sentence end{f' (and {more:,} more)' if more else ''} is checked as sentences of at most "
                        f"{MAX_SENTENCE_CHARS:,} characters")
+        if len(doc.sentences) > MAX_LISTED_SENTENCES:
+            out.append(f"the scores of the first {MAX_LISTED_SENTENCES:,} of {len(doc.sentences):,} sentences are "
+                       "listed (the document's fluency is of them all)")
         overflow = self.analysis.overflow
         if overflow:
             counts = ", ".join(f"{rule} {n:,}" for rule, n in sorted(overflow.items()))
@@ -205,7 +213,9 @@ class _Report:
     def _fluency(self, fluency: scores.FluencyScore, sentence_spans: list[tuple[int, int]],
                  references: list[ReferenceMatch | None] | None) -> Fluency:
         sentences = []
-        for s, score, (start, end) in zip(self.analysis.document.sentences, fluency.sentences, sentence_spans):
+        listed = islice(zip(self.analysis.document.sentences, fluency.sentences, sentence_spans),
+                        MAX_LISTED_SENTENCES)
+        for s, score, (start, end) in listed:
             line, column = self.place(start)
             sentences.append(SentenceFluency(
                 index=s.index, start=start, end=end, line=line, column=column, paragraph=s.paragraph,

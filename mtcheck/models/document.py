@@ -93,7 +93,9 @@ class SentenceFluency(ReportModel):
 
 class Fluency(ReportModel):
     score: float = Field(ge=0, le=100, description="Document fluency: mean of sentence scores, weighted by length.")
-    sentences: list[SentenceFluency]
+    sentences: list[SentenceFluency] = Field(
+        description="Each sentence's score, in order; of a document of more than 50,000 sentences, the first 50,000 "
+                    "(its warnings say so).")
 
 
 class Evidence(ReportModel):
