@@ -24,6 +24,7 @@ import pytest
 
 from mtcheck.read import InputProblem, decode, read_path
 from mtcheck.read.formats import iter_documents
+from mtcheck.read.text import UnknownEncoding
 
 from ci_helpers import cached_checkers, write  # noqa: F401  (fixture)
 from conftest import PLAIN, REPO
@@ -188,7 +189,7 @@ def test_nul_anywhere_is_binary_and_a_legacy_encoding_can_be_named(tmp_path):
     assert read_path(path, encoding="CP1252").encoding == "cp1252"
     (item,) = iter_documents(path, encoding="cp1252")
     assert not isinstance(item, InputProblem) and "€" in item.text
-    with pytest.raises(InputProblem, match="unknown encoding"):
+    with pytest.raises(UnknownEncoding, match="unknown encoding"):
         decode(cp1252, "legacy.txt", encoding="klingon")
 
 
@@ -359,6 +360,7 @@ def hostile_app():
 @pytest.mark.parametrize("shape", [s for s in SHAPES if s.extension in (".txt", ".md", ".html")],
                          ids=lambda s: s.name)
 def test_each_shape_through_the_api_answers_without_a_server_error(hostile_app, shape):
+    """/v1/check, /v1/fix and LanguageTool's /v2/check."""
     from fastapi.testclient import TestClient
 
     text = shape.build(SMALL)
@@ -367,6 +369,17 @@ def test_each_shape_through_the_api_answers_without_a_server_error(hostile_app, 
         for endpoint in ("/v1/check", "/v1/fix"):
             response = client.post(endpoint, json={"text": text, "format": fmt})
             assert response.status_code in (200, 422), (endpoint, response.text[:300])
+        if fmt == "text":  # LanguageTool's endpoint takes plain text
+            response = client.post("/v2/check", data={"text": text, "language": "en-US"})
+            assert response.status_code == 200, response.text[:300]
+
+
+def test_the_languagetool_endpoint_refuses_json_nested_too_deeply(hostile_app):
+    from fastapi.testclient import TestClient
+
+    with TestClient(hostile_app) as client:
+        response = client.post("/v2/check", data={"data": "[" * 100_000 + "]" * 100_000, "language": "en-US"})
+    assert response.status_code == 400 and "nested too deeply" in response.json()["error"]
 
 
 def test_work_abandoned_at_the_deadline_stops(checker):
