@@ -141,8 +141,7 @@ class _Report:
         doc, text = analysis.document, analysis.text
         fluency = scores.fluency(doc, analysis.findings)
         likelihood = scores.mt_likelihood(analysis.findings, analysis.words)
-        sentence_spans = [self.span(s.start, s.end) for s in doc.sentences]
-        findings, suppressed, baselined = self._findings(sentence_spans)
+        findings, suppressed, baselined = self._findings()
         references = None
         if checker.references is not None and doc.sentences:
             references = checker.references.match([text[s.start:s.end] for s in doc.sentences])
@@ -151,7 +150,7 @@ class _Report:
             line=source.record.line if source.record is not None else None,
             characters=len(text), paragraphs=len(doc.paragraphs), sentences=len(doc.sentences),
             findings=findings,
-            fluency=self._fluency(fluency, sentence_spans, references[0] if references else None),
+            fluency=self._fluency(fluency, references[0] if references else None),
             provenance=self._provenance(likelihood, references[1] if references else []),
             suppressed=suppressed, baselined=baselined,
             failures=checker.gate.failures(findings, likelihood.value, fluency.score, self.accepted),
@@ -177,7 +176,13 @@ class _Report:
             out.append(f"findings past {MAX_FINDINGS_PER_RULE:,} of one rule are not reported: {counts} more")
         return out
 
-    def _findings(self, sentence_spans: list[tuple[int, int]]) -> tuple[list[Finding], list[Finding], list[Finding]]:
+    def sentence_span(self, k: int) -> tuple[int, int]:
+        """Sentence k placed in the file (placed when asked for: a document may have hundreds of
+        thousands)."""
+        s = self.analysis.document.sentences[k]
+        return self.span(s.start, s.end)
+
+    def _findings(self) -> tuple[list[Finding], list[Finding], list[Finding]]:
         """Every finding placed in the file and fingerprinted; then (reported, suppressed, baselined)."""
         checker, source, analysis = self.checker, self.source, self.analysis
         doc, text, file_text = analysis.document, analysis.text, source.file_text
@@ -185,7 +190,7 @@ class _Report:
         placed = [self.span(f.start, f.end) for f in raw]
         sentence_of = [doc.sentence_at(f.start) for f in raw]
         prints = fingerprints(file_text, [
-            (f.rule.id, start, end, sentence_spans[k] if sentence_spans else None)
+            (f.rule.id, start, end, self.sentence_span(k) if doc.sentences else None)
             for f, (start, end), k in zip(raw, placed, sentence_of)],
             tokens=analysis.tokens if self.to_file is None else None)  # the file is the checked text
         baseline, accepted = checker.baseline, self.accepted
@@ -210,12 +215,10 @@ class _Report:
                 findings.append(finding)
         return findings, suppressed, baselined
 
-    def _fluency(self, fluency: scores.FluencyScore, sentence_spans: list[tuple[int, int]],
-                 references: list[ReferenceMatch | None] | None) -> Fluency:
+    def _fluency(self, fluency: scores.FluencyScore, references: list[ReferenceMatch | None] | None) -> Fluency:
         sentences = []
-        listed = islice(zip(self.analysis.document.sentences, fluency.sentences, sentence_spans),
-                        MAX_LISTED_SENTENCES)
-        for s, score, (start, end) in listed:
+        for s, score in islice(zip(self.analysis.document.sentences, fluency.sentences), MAX_LISTED_SENTENCES):
+            start, end = self.span(s.start, s.end)
             line, column = self.place(start)
             sentences.append(SentenceFluency(
                 index=s.index, start=start, end=end, line=line, column=column, paragraph=s.paragraph,

@@ -139,6 +139,9 @@ class Repetition(Family):
                 if k >= 0 and found[k][1] >= p:
                     p = same.find(needle, found[k][1] + 1)
                     continue
+                if n > 1 and not scan.may_start(p, n):
+                    p = same.find(needle, p + 1)
+                    continue
                 span = scan.at(p, n, same)
                 if span:
                     k = bisect_left(found, span)
@@ -194,9 +197,22 @@ class _Scan:
         known = self._tight
         for block in range(lo // _BLOCK, (hi - 1) // _BLOCK + 1 if hi > lo else lo // _BLOCK):
             if not known[block * _BLOCK]:
-                for k in range(block * _BLOCK, min(len(known), (block + 1) * _BLOCK)):
-                    known[k] = 1 if _IN_PHRASE_GAP.fullmatch(self.gap(k)) else 2
+                self._fill(block)
         return 2 not in known[lo:hi]
+
+    def may_start(self, p: int, n: int) -> bool:
+        """Whether copies starting at words p and p + n (n > 1) can be a repetition at all: a
+        repeated phrase is joined tightly after its first word, a coordination has "and"/"or"
+        before its second copy. A cheap test before `at`, for text that repeats itself."""
+        known = self._tight
+        if not known[p]:
+            self._fill(p // _BLOCK)
+        return known[p] == 1 or self.words[p + n - 1] in _CONJUNCTIONS
+
+    def _fill(self, block: int) -> None:
+        known = self._tight
+        for k in range(block * _BLOCK, min(len(known), (block + 1) * _BLOCK)):
+            known[k] = 1 if _IN_PHRASE_GAP.fullmatch(self.gap(k)) else 2
 
     def one_paragraph(self, lo: int, hi: int) -> bool:
         """Words lo..hi lie in one paragraph: in one-paragraph-a-line wire copy a line
