@@ -12,6 +12,7 @@ import contextlib
 import importlib.util
 import json
 import os
+import re
 import signal
 import sqlite3
 import stat
@@ -196,9 +197,7 @@ def test_nul_anywhere_is_binary_and_a_legacy_encoding_can_be_named(tmp_path):
 def test_control_characters_are_shown_escaped_in_the_text_report(tmp_path, cli):
     path = write(tmp_path, "esc\x1b[2J.txt", "The minister said \x1b]0;pwned\x07 the the plan \x1b[2J , he said.\n")
     result = cli("check", "--color", "always", str(path))
-    shown = result.out.replace("\x1b[0m", "")
-    for code in ("1", "2", "1;31", "1;32", "32", "33", "36"):
-        shown = shown.replace(f"\x1b[{code}m", "")
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", result.out)  # the report's own colours; the input's [2J is no colour
     assert "\x1b" not in shown and "\x07" not in shown
     assert "␛]0;pwned␇" in result.out and "␛[2J" in result.out
     excerpt = next(line for line in result.out.splitlines() if "pwned" in line)

@@ -105,7 +105,7 @@ def check_offsets(checker, data: str, name: str, fmt: str) -> None:
         for finding in report.findings:
             assert_offsets_land(document.file_text, finding, fmt)
             line = document.file_text.count("\n", 0, finding.start) + 1
-            if "\r" not in document.file_text:
+            if "\r" not in document.file_text and fmt != "jsonl":  # a record's findings are on its line
                 assert finding.line == line
 
 
