@@ -119,6 +119,8 @@ _MARKUP_REACH = 1024
 # How far a single character may stand past the cursor (an entity, an escape, `**`).
 _CHARACTER_REACH = 64
 _MARKDOWN_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_WORD_CHARACTER = re.compile(r"[^\W_]")
+_ANY_SPACE = re.compile(r"\s")
 
 
 class _InlineAligner:
@@ -156,7 +158,10 @@ class _InlineAligner:
     def _prose(self, piece: str) -> None:
         text, pos = self.text, self.pos
         at = text.find(piece, pos, min(self.hi, pos + len(piece) + _MARKUP_REACH))
-        if at >= 0:
+        # What lies between is markup (`*`, a backtick, a line's "> "), never a letter or a
+        # digit: a piece found past one is found in the wrong place (inline code written across
+        # a line break reads as a space, which stands further on as well).
+        if at >= 0 and _WORD_CHARACTER.search(text, pos, at) is None:
             self.builder.copy(at, piece)
             self.pos = at + len(piece)
         else:
@@ -202,7 +207,11 @@ class _InlineAligner:
         """Where piece[i] stands next in text[lo:hi]: itself, backslash-escaped, or as the start
         of an entity that decodes to what follows in the piece; -1 when nowhere."""
         text, c = self.text, piece[i]
-        best = text.find(c, lo, hi)
+        if c.isspace():  # any white space may stand for it (a line break in inline code)
+            m = _ANY_SPACE.search(text, lo, hi)
+            best = m.start() if m else -1
+        else:
+            best = text.find(c, lo, hi)
         escaped = text.find("\\" + c, lo, hi)
         if escaped >= 0 and (best < 0 or escaped < best):
             best = escaped
