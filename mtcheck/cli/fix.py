@@ -24,7 +24,6 @@ from mtcheck.cli.common import (
 from mtcheck.files import FileChanged, real_path, rewrite
 from mtcheck.policy import FAIL_ON
 from mtcheck.read import STDIN_NAME, InputProblem, Source
-from mtcheck.render.terminal import terminal_safe
 
 if TYPE_CHECKING:
     from mtcheck.models import FixReport
@@ -108,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         failed = failed or any(checker.gate.fails_on(f.severity) for f in report.remaining)
         if not args.quiet:
-            print(terminal_safe(_summary(name, report, args.write), one_line=True), file=sys.stderr)
+            print(_summary(name, report, args.write), file=sys.stderr)
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if failed else EXIT_OK
@@ -156,6 +155,7 @@ def _read(name: str, fmt: str, max_bytes: int, write: bool,
 
 def _summary(name: str, report: FixReport, written: bool) -> str:
     """One line: what was fixed, by rule, and what is left for a person, by severity."""
+    from mtcheck.render.terminal import terminal_safe
     from mtcheck.render.words import plural
 
     by_rule: dict[str, int] = {}
@@ -171,7 +171,7 @@ def _summary(name: str, report: FixReport, written: bool) -> str:
     else:
         done = "nothing to fix"
     left = ", ".join(plural(n, severity) for severity, n in by_severity.items() if n) or "none"
-    return f"{name}: {done}; left for a person: {left}"
+    return terminal_safe(f"{name}: {done}; left for a person: {left}", one_line=True)
 
 
 def _label(name: str) -> str:
