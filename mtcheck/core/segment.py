@@ -49,6 +49,8 @@ _QUOTE_MARK = re.compile('["“”]')
 # one line, a list of names, garbage) is checked in pieces cut at white space, so that the
 # work done per sentence (fluency, context, fingerprints) stays bounded.
 MAX_SENTENCE_CHARS = 4000
+# Words a piece of a long run is not cut after (fragment.dangling-end would report the cut).
+_CONNECTIVES = frozenset("and or but nor the a an of than whose whether".split())
 # How far back from a full stop the token before it is looked for.
 _TOKEN_REACH = 64
 
@@ -186,7 +188,13 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     out = []
     while end - start > MAX_SENTENCE_CHARS:
         limit = start + MAX_SENTENCE_CHARS
-        space = max(text.rfind(c, start + MAX_SENTENCE_CHARS // 2, limit) for c in " \t\n\u3000")
+        half = start + MAX_SENTENCE_CHARS // 2
+        space = _space_before(text, half, limit)
+        for _ in range(8):  # a piece must not end on "and" or "the": it would read as cut off
+            word_at = _space_before(text, half, space) + 1 if space > half else space
+            if space <= half or text[word_at:space].lower() not in _CONNECTIVES:
+                break
+            space = word_at - 1
         if space > start:
             cut, piece_end = space + 1, space
             while piece_end > start and text[piece_end - 1].isspace():
@@ -203,6 +211,11 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if start < end:
         out.append((start, end))
     return out
+
+
+def _space_before(text: str, lo: int, hi: int) -> int:
+    """The last white space of text[lo:hi] (space, tab, line break, ideographic), or -1."""
+    return max(text.rfind(c, lo, hi) for c in " \t\n\u3000")
 
 
 def _leans_on_previous(char: str) -> bool:
