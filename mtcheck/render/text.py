@@ -183,6 +183,10 @@ def excerpt(doc: DocumentReport, f: Finding, text: str, width: int) -> tuple[str
     sentence = doc.fluency.sentences[f.sentence] if f.sentence < len(doc.fluency.sentences) else None
     lo = sentence.start if sentence and sentence.start <= f.start else f.start
     hi = sentence.end if sentence and sentence.end >= f.end else f.end
+    # Context beyond what a line can show is never measured (a sentence of thousands of
+    # characters with thousands of findings would be measured once per finding).
+    reach = 4 * width + 16
+    lo, hi = max(lo, f.start - reach), min(hi, f.end + reach)
     before, span, after = _flat(text[lo:f.start]), _flat(text[f.start:f.end]) or "␣", _flat(text[f.end:hi])
     return fit(before, span, after, width)
 
