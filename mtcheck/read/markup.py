@@ -385,10 +385,18 @@ class _ProseParser(HTMLParser):
         decoded = html.unescape(raw)
         if decoded == raw:
             self.builder.copy(at, raw)
-        elif _WHITESPACE.fullmatch(decoded):
-            self.builder.separate(" ", at, at + len(raw))
+            return
+        # "&ampfoo.." is the entity "&amp" and "foo.." as written: only what was decoded is an
+        # insert, the rest a copy.
+        kept = 0  # characters at the end that came through as written
+        while kept < min(len(raw), len(decoded)) - 1 and raw[-1 - kept] == decoded[-1 - kept]:
+            kept += 1
+        entity, value = raw[:len(raw) - kept], decoded[:len(decoded) - kept]
+        if _WHITESPACE.fullmatch(value):
+            self.builder.separate(" ", at, at + len(entity))
         else:
-            self.builder.insert(at, decoded, at + len(raw))
+            self.builder.insert(at, value, at + len(entity))
+        self.builder.copy(at + len(entity), raw[len(entity):])
 
     def handle_entityref(self, name: str) -> None:
         self._reference(self._consumed("&" + name))
