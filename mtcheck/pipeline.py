@@ -19,6 +19,7 @@ text, not what a newsroom chose to accept (see `DocumentReport`).
 from __future__ import annotations
 
 import hashlib
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,8 @@ from mtcheck.core.model.scorer import scorer_for
 from mtcheck.core.packs import resolve_packs
 from mtcheck.core.provenance import content_hash, document_language, find_agency, source_language
 from mtcheck.core.rules import RULES, RuleSelectionError, resolve_rules
+from mtcheck.core.rules.base import MAX_FINDINGS_PER_RULE
+from mtcheck.core.segment import MAX_SENTENCE_CHARS
 from mtcheck.core.signature import Signature
 from mtcheck.models import (
     Agency,
@@ -52,6 +55,10 @@ from mtcheck.read import LineIndex, Source
 
 if TYPE_CHECKING:
     from mtcheck.corpus.index import References
+
+# Sentences whose scores a report lists: some six megabytes of news. A document of a million
+# "sentences" ("1,000,000. 1,000,000. ...") would otherwise make a report of gigabytes.
+MAX_LISTED_SENTENCES = 50_000
 
 
 class Checker:
@@ -139,8 +146,7 @@ class _Report:
         checker, source, analysis = self.checker, self.source, self.analysis
         doc, text = analysis.document, analysis.text
         scored = checker.scorer.score(analysis, checker.options.verdict_thresholds)
-        sentence_spans = [self.span(s.start, s.end) for s in doc.sentences]
-        findings, suppressed, baselined = self._findings(sentence_spans)
+        findings, suppressed, baselined = self._findings()
         references = None
         if checker.references is not None and doc.sentences:
             references = checker.references.match([text[s.start:s.end] for s in doc.sentences])
@@ -149,14 +155,39 @@ class _Report:
             line=source.record.line if source.record is not None else None,
             characters=len(text), paragraphs=len(doc.paragraphs), sentences=len(doc.sentences),
             findings=findings,
-            fluency=self._fluency(scored, sentence_spans, references[0] if references else None),
+            fluency=self._fluency(scored, references[0] if references else None),
             provenance=self._provenance(scored, references[1] if references else []),
             suppressed=suppressed, baselined=baselined,
             failures=checker.gate.failures(findings, scored.likelihood, scored.fluency.score, self.accepted),
-            warnings=self.suppressions.warnings,
+            warnings=[*self.suppressions.warnings, *self._checked_in_part()],
         )
 
-    def _findings(self, sentence_spans: list[tuple[int, int]]) -> tuple[list[Finding], list[Finding], list[Finding]]:
+    def _checked_in_part(self) -> list[str]:
+        """What of the document was checked only in part: runs of text with no sentence end cut
+        into pieces, findings past a rule's cap. One line each, at most one per kind."""
+        doc, out = self.analysis.document, []
+        if doc.long_sentences:
+            start, length = doc.long_sentences[0]
+            more = len(doc.long_sentences) - 1
+            out.append(f"line {self.lines.line(self.span(start, start)[0])}: a run of {length:,} characters with no "
+                       f"sentence end{f' (and {more:,} more)' if more else ''} is checked as sentences of at most "
+                       f"{MAX_SENTENCE_CHARS:,} characters")
+        if len(doc.sentences) > MAX_LISTED_SENTENCES:
+            out.append(f"the scores of the first {MAX_LISTED_SENTENCES:,} of {len(doc.sentences):,} sentences are "
+                       "listed (the document's fluency is of them all)")
+        overflow = self.analysis.overflow
+        if overflow:
+            counts = ", ".join(f"{rule} {n:,}" for rule, n in sorted(overflow.items()))
+            out.append(f"findings past {MAX_FINDINGS_PER_RULE:,} of one rule are not reported: {counts} more")
+        return out
+
+    def sentence_span(self, k: int) -> tuple[int, int]:
+        """Sentence k placed in the file (placed when asked for: a document may have hundreds of
+        thousands)."""
+        s = self.analysis.document.sentences[k]
+        return self.span(s.start, s.end)
+
+    def _findings(self) -> tuple[list[Finding], list[Finding], list[Finding]]:
         """Every finding placed in the file and fingerprinted; then (reported, suppressed, baselined)."""
         checker, source, analysis = self.checker, self.source, self.analysis
         doc, text, file_text = analysis.document, analysis.text, source.file_text
@@ -164,7 +195,7 @@ class _Report:
         placed = [self.span(f.start, f.end) for f in raw]
         sentence_of = [doc.sentence_at(f.start) for f in raw]
         prints = fingerprints(file_text, [
-            (f.rule.id, start, end, sentence_spans[k] if sentence_spans else None)
+            (f.rule.id, start, end, self.sentence_span(k) if doc.sentences else None)
             for f, (start, end), k in zip(raw, placed, sentence_of)],
             tokens=analysis.tokens if self.to_file is None else None)  # the file is the checked text
         baseline, accepted = checker.baseline, self.accepted
@@ -189,11 +220,11 @@ class _Report:
                 findings.append(finding)
         return findings, suppressed, baselined
 
-    def _fluency(self, scored: scores.Scores, sentence_spans: list[tuple[int, int]],
-                 references: list[ReferenceMatch | None] | None) -> Fluency:
+    def _fluency(self, scored: scores.Scores, references: list[ReferenceMatch | None] | None) -> Fluency:
         sentences = []
         mt = scored.sentence_mt
-        for s, score, (start, end) in zip(self.analysis.document.sentences, scored.fluency.sentences, sentence_spans):
+        for s, score in islice(zip(self.analysis.document.sentences, scored.fluency.sentences), MAX_LISTED_SENTENCES):
+            start, end = self.span(s.start, s.end)
             line, column = self.place(start)
             sentences.append(SentenceFluency(
                 index=s.index, start=start, end=end, line=line, column=column, paragraph=s.paragraph,

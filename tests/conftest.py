@@ -39,13 +39,17 @@ def found(checker):
     return _found
 
 
-def pytest_collection_modifyitems(items) -> None:
+def pytest_collection_modifyitems(config, items) -> None:
     """Tests that drive a browser carry the `browser` marker whoever wrote them (the editor's
     page tests use a `browser` fixture, the report and align page tests `chromium`), so
-    `-m "not browser"` leaves every one of them out."""
+    `-m "not browser"` leaves every one of them out. Tests marked `slow` run only when the -m
+    expression names them (`-m slow`): any other run, marker expression or not, skips them."""
+    slow_asked = "slow" in (config.getoption("markexpr", "") or "")
     for item in items:
         if {"browser", "chromium"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
+        if "slow" in item.keywords and not slow_asked:
+            item.add_marker(pytest.mark.skip(reason="slow: run with python -m pytest -m slow"))
 
 
 def flat(text: str) -> str:

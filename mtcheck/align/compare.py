@@ -9,8 +9,9 @@ in the report is placed in the file (for markup input, the original file), as `c
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sacrebleu
@@ -19,6 +20,7 @@ from rapidfuzz.distance import Levenshtein
 
 from mtcheck.align.dp import AlignSettings, Link, align_sentences
 from mtcheck.align.metrics import Metrics
+from mtcheck.budget import checkpoint
 from mtcheck.core.segment import Document, segment
 from mtcheck.models import DocumentReport, Finding
 from mtcheck.models.align import (
@@ -55,6 +57,12 @@ class _Side:
     doc: Document
     report: DocumentReport  # offsets into the file
     to_file: OffsetMap | None  # extracted text -> file; None when they are the same
+    by_start: list[Finding] = field(init=False)  # the report's findings in file order
+    finding_starts: list[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_start = sorted(self.report.findings, key=lambda f: f.start)
+        self.finding_starts = [f.start for f in self.by_start]
 
     def span(self, first: int, last: int) -> tuple[int, int]:
         """Characters of sentences [first, last) of the checked text; for none, where they would stand."""
@@ -91,6 +99,7 @@ class Aligner:
         links = align_sentences([a.text[s.start:s.end] for s in a.doc.sentences],
                                 [b.text[s.start:s.end] for s in b.doc.sentences], self.settings)
         spans = [(a.span(*link.draft), b.span(*link.reference)) for link in links]
+        checkpoint()
         sentence_scores, corpus = self.metrics.score([a.text[da[0]:da[1]] for da, _ in spans],
                                                      [b.text[db[0]:db[1]] for _, db in spans])
         groups = [self._group(k, link, a, b, da, db, score)
@@ -110,6 +119,7 @@ class Aligner:
         doc = segment(checked.text)
         if not doc.sentences:
             raise AlignInputError(f"{source.name}: no sentences to align")
+        checkpoint()
         report = self.checker.check_source(checked)
         to_file = checked.extraction.offsets if checked.extraction is not None else None
         return _Side(source.name, checked.text, doc, report, to_file)
@@ -131,7 +141,7 @@ class Aligner:
             reference=SideSpan(sentences=list(range(*link.reference)), start=fb[0], end=fb[1], text=reference_text),
             similarity=round(100 * link.similarity, 2), edits=edits,
             scores=SentenceScores(bleu=score.bleu, chrf=score.chrf, ter=score.ter) if score is not None else None,
-            findings=_finding_changes(a.report.findings, fa, b.report.findings, fb, status),
+            findings=_finding_changes(a, fa, b, fb, status),
         )
 
 
@@ -155,15 +165,19 @@ def _word_edits(draft: str, draft_at: int, reference: str, reference_at: int, a:
     return edits
 
 
-def _inside(f: Finding, span: tuple[int, int]) -> bool:
+def _starting_in(findings: list[Finding], starts: list[int], span: tuple[int, int]) -> list[Finding]:
+    """The findings (sorted by start; `starts` their starts) that start inside `span`: a
+    bisection, not a pass over every finding for every group."""
     start, end = span
-    return start <= f.start < end or (start == end == f.start)
+    if end <= start:
+        return []
+    return findings[bisect_left(starts, start):bisect_left(starts, end)]
 
 
-def _finding_changes(draft_findings: list[Finding], da: tuple[int, int], reference_findings: list[Finding],
-                     db: tuple[int, int], status: GroupStatus) -> list[FindingChange]:
-    mine = [f for f in draft_findings if _inside(f, da)] if da[1] > da[0] else []
-    theirs = [f for f in reference_findings if _inside(f, db)] if db[1] > db[0] else []
+def _finding_changes(a: _Side, da: tuple[int, int], b: _Side, db: tuple[int, int],
+                     status: GroupStatus) -> list[FindingChange]:
+    mine = _starting_in(a.by_start, a.finding_starts, da)
+    theirs = _starting_in(b.by_start, b.finding_starts, db)
     unmatched = list(theirs)
     out = []
     for f in mine:

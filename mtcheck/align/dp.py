@@ -12,21 +12,35 @@ unpaired (1-0, 0-1) gains nothing. Groups of more than two sentences pay a small
 
 The full similarity matrix is one rapidfuzz `cdist` call in C; the dynamic programme
 then runs in a band around a rough path through mutual best matches, so two
-1,000-sentence versions align in a fraction of a second.
+1,000-sentence versions align in a fraction of a second. Beyond DENSE_PAIRS sentence
+pairs the matrix is not built (two 1 MB versions would need gigabytes): each draft
+sentence is compared with the few reference sentences sharing most word pairs with it to
+find the anchors, and the band's similarities are computed as the programme reaches them,
+so time and memory grow with the length of the versions, not with its square.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any, Protocol
 
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
-_WORD = re.compile(r"\w+")
+from mtcheck.budget import checkpoint
 
+_WORD = re.compile(r"\w+")
+# Sentence pairs up to which the whole similarity matrix is computed (8 MB of floats).
+DENSE_PAIRS = 1_000_000
+# Above it: reference sentences each draft sentence is compared with to find anchors, and how
+# many sentences a word pair may be in and still say which ones are alike.
+_CANDIDATES = 8
+_MAX_POSTINGS = 32
 
 
 @dataclass(frozen=True)
@@ -64,23 +78,97 @@ def align_sentences(draft: Sequence[str], reference: Sequence[str],
     n, m = len(a), len(b)
     if n == 0 or m == 0:
         return [Link((i, i + 1), (0, 0), 0.0) for i in range(n)] + [Link((n, n), (j, j + 1), 0.0) for j in range(m)]
-    # Threads pay off only on large inputs.
-    workers = -1 if n * m > 40_000 else 1
-    matrix = process.cdist(a, b, scorer=Indel.normalized_similarity, workers=workers)
-    lo, hi = _band(matrix, n, m, settings.band)
-    return _dynamic_programme(a, b, matrix, lo, hi, settings)
+    sim: _Grid
+    if n * m <= DENSE_PAIRS:
+        # Threads pay off only on large inputs.
+        workers = -1 if n * m > 40_000 else 1
+        matrix = process.cdist(a, b, scorer=Indel.normalized_similarity, workers=workers)
+        best_j = matrix.argmax(axis=1)
+        best_i = matrix.argmax(axis=0)
+        anchors = [(i, int(j)) for i, j in enumerate(best_j) if best_i[j] == i and matrix[i, j] >= 0.5]
+        sim = matrix.tolist()
+    else:
+        similarities = _Similarities(a, b)
+        anchors = _sparse_anchors(a, b, similarities)
+        sim = similarities
+    checkpoint()
+    lo, hi = _band(anchors, n, m, settings.band)
+    return _dynamic_programme(a, b, sim, lo, hi, settings)
 
 
-def _band(matrix, n: int, m: int, width: int) -> tuple[list[int], list[int]]:
+class _Grid(Protocol):
+    """sim[i][j]: the similarity of draft sentence i and reference sentence j."""
+
+    def __getitem__(self, i: int, /) -> Any: ...
+
+
+class _Similarities:
+    """sim[i][j] for two long versions, computed when first asked for: the programme asks for
+    the pairs in its band, not for all n x m."""
+
+    def __init__(self, a: list[list[str]], b: list[list[str]]):
+        self._rows = [_Row(tokens_i, b) for tokens_i in a]
+
+    def __getitem__(self, i: int) -> _Row:
+        return self._rows[i]
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
+class _Row:
+    __slots__ = ("_b", "_known", "_tokens")
+
+    def __init__(self, tokens_i: list[str], b: list[list[str]]):
+        self._tokens, self._b = tokens_i, b
+        self._known: dict[int, float] = {}
+
+    def __getitem__(self, j: int) -> float:
+        value = self._known.get(j)
+        if value is None:
+            value = self._known[j] = Indel.normalized_similarity(self._tokens, self._b[j])
+        return value
+
+    def __len__(self) -> int:
+        return len(self._b)
+
+
+def _sparse_anchors(a: list[list[str]], b: list[list[str]], sim: _Similarities) -> list[tuple[int, int]]:
+    """Mutual best matches of at least 0.5, as `align_sentences` takes them from the full matrix,
+    each draft sentence compared only with the reference sentences sharing most word pairs."""
+    postings: dict[str, list[int]] = {}
+    for j, words in enumerate(b):
+        for key in set(_pairs_of(words)):
+            postings.setdefault(key, []).append(j)
+    best_j: dict[int, tuple[float, int]] = {}
+    best_i: dict[int, tuple[float, int]] = {}
+    for i, words in enumerate(a):
+        shared: Counter[int] = Counter()
+        for key in set(_pairs_of(words)):
+            ids = postings.get(key)
+            if ids is not None and len(ids) <= _MAX_POSTINGS:
+                shared.update(ids)
+        for j, _ in shared.most_common(_CANDIDATES):
+            s = sim[i][j]
+            if s > best_j.get(i, (-1.0, 0))[0]:
+                best_j[i] = (s, j)
+            if s > best_i.get(j, (-1.0, 0))[0]:
+                best_i[j] = (s, i)
+    return sorted((i, j) for i, (s, j) in best_j.items() if s >= 0.5 and best_i[j][1] == i)
+
+
+def _pairs_of(words: list[str]) -> list[str]:
+    """A sentence's word pairs (its one word, for a sentence of one)."""
+    return [f"{x} {y}" for x, y in pairwise(words)] or words
+
+
+def _band(anchors: list[tuple[int, int]], n: int, m: int, width: int) -> tuple[list[int], list[int]]:
     """For each draft row i (0..n), the range of reference columns j the DP visits.
 
     The rough path goes through anchors: pairs that are each other's best match and
     clearly similar, kept in order by a longest increasing subsequence. Between anchors
     the path is interpolated; the band is `width` either side, widened wherever the
     path jumps (a block of insertions)."""
-    best_j = matrix.argmax(axis=1)
-    best_i = matrix.argmax(axis=0)
-    anchors = [(i, int(j)) for i, j in enumerate(best_j) if best_i[j] == i and matrix[i, j] >= 0.5]
     anchors = _increasing(anchors)
     points = [(0, 0), *((i, j) for i, j in anchors), (n, m)]
     centre = []
@@ -136,8 +224,8 @@ def _increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out[::-1]
 
 
-def _dynamic_programme(a: list[list[str]], b: list[list[str]], matrix, lo: list[int], hi: list[int],
-                       settings: AlignSettings) -> list[Link]:
+def _dynamic_programme(a: list[list[str]], b: list[list[str]], sim: _Grid, lo: list[int],
+                       hi: list[int], settings: AlignSettings) -> list[Link]:
     n, m = len(a), len(b)
     tau, penalty = settings.min_similarity, settings.merge_penalty
     len_a = [len(t) or 1 for t in a]
@@ -145,13 +233,14 @@ def _dynamic_programme(a: list[list[str]], b: list[list[str]], matrix, lo: list[
     # Token lists of two consecutive sentences, built once for the 2-x and x-2 groups.
     pair_a = [a[i] + a[i + 1] for i in range(n - 1)]
     pair_b = [b[j] + b[j + 1] for j in range(m - 1)]
-    sim = matrix.tolist()
     similarity = Indel.normalized_similarity
     # score[i][j]: best gain aligning a[:i] with b[:j]; back[i][j] = (di, dj, similarity).
     score: list[dict[int, float]] = [{} for _ in range(n + 1)]
     back: list[dict[int, tuple[int, int, float]]] = [{} for _ in range(n + 1)]
     score[0][0] = 0.0
     for i in range(n + 1):
+        if i % 256 == 0:
+            checkpoint()
         here, here_back = score[i], back[i]
         up = score[i - 1] if i >= 1 else {}
         up2 = score[i - 2] if i >= 2 else {}
@@ -210,7 +299,7 @@ def _dynamic_programme(a: list[list[str]], b: list[list[str]], matrix, lo: list[
     return _pair_gaps(links[::-1], sim, tau)
 
 
-def _pair_gaps(links: list[Link], sim: list[list[float]], tau: float) -> list[Link]:
+def _pair_gaps(links: list[Link], sim: _Grid, tau: float) -> list[Link]:
     """A sentence dropped right where one was added is usually the same sentence rewritten
     beyond recognition ("adopts the world's leading technology" -> "uses"): pair the two
     when they share anything at all, as Bleualign fills gaps between its anchors."""

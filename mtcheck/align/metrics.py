@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from sacrebleu.metrics import BLEU, CHRF, TER
 
+_GROUPS_AT_ONCE = 500
+
 
 @dataclass(frozen=True)
 class Scores:
@@ -47,10 +49,16 @@ class Metrics:
     def score(self, drafts: Sequence[str], references: Sequence[str]) -> tuple[list[Scores | None], Scores]:
         """Sentence scores of each (draft, reference) group — None where a side is empty —
         and the corpus scores over all of them."""
-        refs = [list(references)]
-        bleu = self._corpus_bleu._extract_corpus_statistics(drafts, refs)
-        chrf = self._chrf._extract_corpus_statistics(drafts, refs)
-        ter = self._ter._extract_corpus_statistics(drafts, refs)
+        bleu: list = []
+        chrf: list = []
+        ter: list = []
+        # A few hundred groups at a time: sacrebleu prepares every reference of a call at once
+        # (n-gram tables), which for two 1 MB versions took hundreds of megabytes.
+        for at in range(0, len(drafts), _GROUPS_AT_ONCE):
+            some, refs = drafts[at:at + _GROUPS_AT_ONCE], [list(references[at:at + _GROUPS_AT_ONCE])]
+            bleu += self._corpus_bleu._extract_corpus_statistics(some, refs)
+            chrf += self._chrf._extract_corpus_statistics(some, refs)
+            ter += self._ter._extract_corpus_statistics(some, refs)
         sentences: list[Scores | None] = []
         for k, (d, r) in enumerate(zip(drafts, references)):
             if not d or not r:

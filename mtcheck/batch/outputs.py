@@ -12,6 +12,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import tempfile
 import zlib
 from array import array
@@ -27,6 +28,8 @@ from mtcheck.files import atomic_open
 from mtcheck.models.batch import DocumentErrorRow, RunTotals, SummaryRow
 
 DOCUMENTS, SUMMARY, INDEX, PAGES = "documents.jsonl", "summary.csv", "index.html", "docs"
+_PAGE = re.compile(r"[0-9a-f]{24}\.html")  # page_name()
+_PAGE_TEMPORARY = re.compile(r"\.[0-9a-f]{24}\.html\..+\.tmp")  # atomic_open()'s, of a page
 LIKELIHOOD_BINS = [i / 20 for i in range(21)]
 VERDICTS = ("machine", "post-edited", "human", "too-short")
 
@@ -178,6 +181,9 @@ def write_outputs(store: Store, folder: Path, key: str, signature: str, gate: st
 
 
 def _remove_stale_pages(pages: Path, store: Store) -> None:
+    """Remove the pages no document of the run uses, and temporary pages a killed run left:
+    files named as this module names them, never anything else someone put in the folder."""
     for entry in os.scandir(pages):
-        if (entry.name.endswith(".html") and not store.has_page(entry.name)) or entry.name.endswith(".tmp"):
+        if ((_PAGE.fullmatch(entry.name) and not store.has_page(entry.name)) or _PAGE_TEMPORARY.fullmatch(entry.name)) \
+                and entry.is_file(follow_symlinks=False):
             os.unlink(entry.path)

@@ -10,6 +10,7 @@ and the next run over the same inputs reuses them.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import sys
 import time
@@ -41,6 +42,12 @@ if TYPE_CHECKING:
     from mtcheck.pipeline import Checker
 
 STORE, RUN, LOCK = "store.sqlite", "run.json", ".lock"
+# Written into every run folder: a later run writes only into an empty folder or one that holds
+# it, so a mistyped --out never overwrites or prunes someone else's files.
+MARKER = ".mtcheck-report"
+# What a run folder of an mtcheck that wrote no marker held: such a folder is taken as ours.
+_OWN_ENTRIES = frozenset({STORE, f"{STORE}-wal", f"{STORE}-shm", f"{STORE}-journal", RUN, LOCK, DOCUMENTS,
+                          SUMMARY, INDEX, PAGES})
 # Text in flight at most (characters), besides the task-count window: a few huge
 # documents must not pile up in memory either.
 MAX_IN_FLIGHT_CHARS = 64_000_000
@@ -65,42 +72,88 @@ class RunOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     encoding: str | None = None  # of files without a byte-order mark (--encoding); None: UTF-8
     quiet: bool = False
+    follow_symlinks: bool = False  # read files that symbolic links in the folders point to outside them
     title: str = field(default="")
 
 
 def run_report(checker: Checker, options: RunOptions, on_error: Callable[[str], None]) -> RunSummary:
     """Run the report into options.out and return what run.json says. Every document that
-    cannot be read or checked is passed to `on_error` (one line) and becomes an error row."""
+    cannot be read or checked is passed to `on_error` (one line) and becomes an error row.
+    A run that is refused (a folder of other files, an engine that cannot start) leaves
+    nothing behind."""
     started = datetime.now(timezone.utc)
     t0 = time.monotonic()
     out = options.out
+    fresh = _check_run_folder(out)
+    try:
+        engine = make_engine(options.engine, checker, options.jobs, options.scheduler)
+    except EngineError as exc:
+        raise RunError(str(exc)) from None
+    try:
+        _claim_run_folder(out, fresh)
+        with _locked(out):
+            try:
+                store = Store(out / STORE)
+                try:
+                    runner, totals = _run(checker, options, store, engine, on_error)
+                finally:
+                    store.close()
+                summary = RunSummary(
+                    signature=checker.signature.format(), mtcheck=__version__, config=options.config,
+                    inputs=list(options.paths), engine=engine.name, jobs=options.jobs,
+                    fail_on=checker.options.fail_on, started=started.isoformat(timespec="seconds"),
+                    finished=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    seconds=round(time.monotonic() - t0, 3), checked=runner.checked, reused=runner.reused,
+                    totals=totals,
+                    outputs={"documents": DOCUMENTS, "summary": SUMMARY, "index": INDEX, "pages": PAGES + "/",
+                             "store": STORE},
+                )
+                with atomic_open(out / RUN) as fh:
+                    fh.write(summary.model_dump_json(indent=2) + "\n")
+            except StoreError as exc:
+                raise RunError(str(exc)) from None
+            except (OSError, sqlite3.Error) as exc:  # the run folder is full, read-only or gone
+                raise RunError(f"{out}: cannot write the run folder ({getattr(exc, 'strerror', None) or exc})") \
+                    from None
+    finally:
+        engine.close()
+    return summary
+
+
+def _check_run_folder(out: Path) -> bool:
+    """Whether `out` is to be made (True), or is a folder a run may write into: empty, or one an
+    mtcheck report wrote. RunError, naming the folder, otherwise."""
+    try:
+        if not out.exists():
+            return True
+        if not out.is_dir():
+            raise RunError(f"{out}: not a folder")
+        entries = set(os.listdir(out))
+    except OSError as exc:
+        raise RunError(f"{out}: cannot read the run folder ({exc.strerror or exc})") from None
+    own = entries <= _OWN_ENTRIES | {e for e in entries if _own_temporary(e)}
+    # Marker-less: a run folder an older mtcheck wrote has its store; a lock alone is a run starting.
+    if MARKER in entries or not entries or (own and (STORE in entries or entries <= {LOCK})):
+        return False
+    raise RunError(f"{out}: not an mtcheck report folder (it holds other files, and no {MARKER}); "
+                   "name a new or empty folder with --out")
+
+
+def _claim_run_folder(out: Path, fresh: bool) -> None:
+    """Make the run folder (when `fresh`) and mark it as one this tool writes."""
     try:
         out.mkdir(parents=True, exist_ok=True)
+        marker = out / MARKER
+        if not marker.exists():
+            marker.write_text(f"This folder holds the outputs of `mtcheck report` ({__version__}); a later run "
+                              "rewrites them here.\n", encoding="utf-8")
     except OSError as exc:
         raise RunError(f"{out}: cannot create the run folder ({exc.strerror or exc})") from None
-    with _locked(out):
-        try:
-            store = Store(out / STORE)
-            try:
-                runner, engine_name, totals = _run(checker, options, store, on_error)
-            finally:
-                store.close()
-            summary = RunSummary(
-                signature=checker.signature.format(), mtcheck=__version__, config=options.config,
-                inputs=list(options.paths), engine=engine_name, jobs=options.jobs, fail_on=checker.options.fail_on,
-                started=started.isoformat(timespec="seconds"),
-                finished=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                seconds=round(time.monotonic() - t0, 3), checked=runner.checked, reused=runner.reused, totals=totals,
-                outputs={"documents": DOCUMENTS, "summary": SUMMARY, "index": INDEX, "pages": PAGES + "/",
-                         "store": STORE},
-            )
-            with atomic_open(out / RUN) as fh:
-                fh.write(summary.model_dump_json(indent=2) + "\n")
-        except StoreError as exc:
-            raise RunError(str(exc)) from None
-        except (OSError, sqlite3.Error) as exc:  # the run folder is full, read-only or gone
-            raise RunError(f"{out}: cannot write the run folder ({getattr(exc, 'strerror', None) or exc})") from None
-    return summary
+
+
+def _own_temporary(name: str) -> bool:
+    """A temporary file a run writes its outputs through (left by a run that was killed)."""
+    return name.endswith(".tmp") and any(name.startswith(f".{own}.") for own in (DOCUMENTS, SUMMARY, INDEX, RUN))
 
 
 def store_key(checker: Checker) -> str:
@@ -111,31 +164,26 @@ def store_key(checker: Checker) -> str:
     return key + (f"|baseline:{checker.baseline.digest}" if checker.baseline is not None else "")
 
 
-def _run(checker: Checker, options: RunOptions, store: Store,
-         on_error: Callable[[str], None]) -> tuple[_Runner, str, RunTotals]:
+def _run(checker: Checker, options: RunOptions, store: Store, engine: Engine,
+         on_error: Callable[[str], None]) -> tuple[_Runner, RunTotals]:
     """Check what the store lacks, then write the outputs from it."""
     from mtcheck.core.rules import all_rules
     from mtcheck.progress import progress
 
     out = options.out
-    for stale in out.glob(".*.tmp"):  # left by a run killed while writing its outputs
-        stale.unlink(missing_ok=True)
+    for stale in out.iterdir():  # left by a run killed while writing its outputs
+        if _own_temporary(stale.name):
+            stale.unlink(missing_ok=True)
     key = store_key(checker)
     store.start_run(key)
-    discovery = Discovery(options.include, options.exclude, skip=[out], base=options.glob_base)
-    try:
-        engine = make_engine(options.engine, checker, options.jobs, options.scheduler)
-    except EngineError as exc:
-        raise RunError(str(exc)) from None
+    discovery = Discovery(options.include, options.exclude, skip=[out], base=options.glob_base,
+                          follow_symlinks=options.follow_symlinks)
     runner = _Runner(store, engine, key, on_error)
-    try:
-        show_bar = not options.quiet and sys.stderr.isatty()
-        total = count_documents(discovery.files(options.paths)) if show_bar else None
-        for _ in progress(runner.run(_documents(options, discovery)), total=total, desc="report", unit="doc",
-                          quiet=options.quiet):
-            pass
-    finally:
-        engine.close()
+    show_bar = not options.quiet and sys.stderr.isatty()
+    total = count_documents(discovery.files(options.paths)) if show_bar else None
+    for _ in progress(runner.run(_documents(options, discovery)), total=total, desc="report", unit="doc",
+                      quiet=options.quiet):
+        pass
     store.commit()
     categories = sorted({r.category for r in all_rules()})
     title = options.title or "mtcheck report: " + _names(options.paths)
@@ -144,7 +192,7 @@ def _run(checker: Checker, options: RunOptions, store: Store,
     totals = write_outputs(store, out, key, checker.signature.format(), checker.gate.describe(), categories, title,
                            thresholds)
     store.prune(key)
-    return runner, engine.name, totals
+    return runner, totals
 
 
 def _names(paths: Sequence[str], shown: int = 3) -> str:

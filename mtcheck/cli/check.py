@@ -24,6 +24,7 @@ from mtcheck.cli.common import (
     positive_int,
     warning,
 )
+from mtcheck.files import real_path
 from mtcheck.policy import FAIL_ON
 
 if TYPE_CHECKING:
@@ -140,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
     plan = [(name, checkers.config_for(stdin_name if name == "-" and stdin_name else name)) for name in files]
     for _, config in plan:
         checkers.checker_for(config)  # and every checker built: a bad setting stops the run before output
-    recording = Path(args.write_baseline).resolve().parent if args.write_baseline else None
+    recording = real_path(args.write_baseline).parent if args.write_baseline else None
     max_bytes = args.max_bytes or DEFAULT_MAX_BYTES
     renderer = (StatisticsRenderer(args.format == "json") if args.statistics
                 else make_renderer(args.format, Style.for_stream(sys.stdout, args.color), args.quiet, args.layout))

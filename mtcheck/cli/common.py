@@ -23,7 +23,9 @@ class UsageError(Exception):
 
 
 def error(message: str) -> None:
-    print(f"mtcheck: error: {message}", file=sys.stderr)
+    from mtcheck.render.terminal import terminal_safe
+
+    print(f"mtcheck: error: {terminal_safe(message, one_line=True)}", file=sys.stderr)
 
 
 def positive_int(value: str) -> int:
@@ -54,7 +56,9 @@ def number_between(low: float, high: float, above_low: bool = False):
 
 
 def warning(message: str) -> None:
-    print(f"mtcheck: warning: {message}", file=sys.stderr)
+    from mtcheck.render.terminal import terminal_safe
+
+    print(f"mtcheck: warning: {terminal_safe(message, one_line=True)}", file=sys.stderr)
 
 
 def split(items: Sequence[str]) -> list[str]:

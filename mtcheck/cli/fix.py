@@ -21,9 +21,9 @@ from mtcheck.cli.common import (
     error,
     positive_int,
 )
-from mtcheck.files import atomic_write_bytes
+from mtcheck.files import FileChanged, real_path, rewrite
 from mtcheck.policy import FAIL_ON
-from mtcheck.read import STDIN_NAME, InputProblem
+from mtcheck.read import STDIN_NAME, InputProblem, Source
 
 if TYPE_CHECKING:
     from mtcheck.models import FixReport
@@ -44,7 +44,10 @@ def register(sub) -> None:
     fix.add_argument("--diff", action="store_true", help="print a unified diff (patch -p1 / git apply) instead of the "
                                                          "text")
     fix.add_argument("--write", action="store_true",
-                     help="rewrite the files in place, atomically, keeping their encoding and line endings")
+                     help="rewrite the files in place, atomically, keeping their encoding, line endings, owner, mode "
+                          "and hard links; read-only files and symbolic links are refused")
+    fix.add_argument("--follow-symlinks", action="store_true",
+                     help="with --write, rewrite the file a symbolic link points to (default: refuse the link)")
     fix.add_argument("--fail-on", choices=FAIL_ON, default=None,
                      help="exit 1 when a finding left for a person has this severity or higher (default: the "
                           "config's, else never)")
@@ -63,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     from mtcheck.fix.apply import ensure_fixable, fix_source
     from mtcheck.fix.diff import unified_diff
     from mtcheck.read import DEFAULT_MAX_BYTES
-    from mtcheck.read.formats import format_of, read_documents
+    from mtcheck.read.formats import chosen_format
 
     files = args.files or ["-"]
     if files == ["-"] and sys.stdin.isatty():
@@ -72,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("stdin ('-') can be read only once")
     if args.write and "-" in files:
         raise UsageError("--write rewrites files; stdin ('-') has none (leave out --write to print the fixed text)")
+    if args.follow_symlinks and not args.write:
+        raise UsageError("--follow-symlinks goes with --write")
     if len(files) > 1 and not (args.write or args.diff):
         raise UsageError("several files: use --write or --diff (their fixed texts run together on stdout)")
     checkers = CheckerForFile(args, default_fail_on="never")
@@ -82,12 +87,9 @@ def run(args: argparse.Namespace) -> int:
     for name in files:
         try:
             # Refused before reading: a JSONL archive may be gigabytes.
-            ensure_fixable(name, format_of(name) if args.input_format == "auto" else args.input_format)
-            before = _stat(name)
-            documents = list(read_documents(name, max_bytes, args.input_format))
-            if len(documents) != 1:
-                raise InputProblem(name, f"holds {len(documents)} documents; fix takes one a file")
-            source = documents[0]
+            fmt = chosen_format(name, args.input_format)
+            ensure_fixable(name, fmt)
+            source, read = _read(name, fmt, max_bytes, args.write, args.follow_symlinks)
             checker = checkers(name)
             report = fix_source(source, checker)
             original = source.file_text
@@ -96,8 +98,8 @@ def run(args: argparse.Namespace) -> int:
                 sys.stdout.write(unified_diff(original, report.text, f"a/{label}", f"b/{label}"))
             elif not args.write:
                 sys.stdout.write(report.text)
-            if args.write and report.changed:
-                _rewrite(name, report.text, source.encoding, before)
+            if args.write and report.changed and read is not None:
+                _rewrite(name, read, report.text, source.encoding)
         except InputProblem as problem:
             error(str(problem))
             errors = True
@@ -111,8 +113,49 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failed else EXIT_OK
 
 
+class _Read:
+    """The file a document was read from: where it is (a link's target, when following) and
+    its stat when read, which it must still match when it is rewritten."""
+
+    def __init__(self, path: Path, stat: os.stat_result, head: bytes):
+        self.path, self.stat, self.head = path, stat, head
+
+
+def _read(name: str, fmt: str, max_bytes: int, write: bool,
+          follow_symlinks: bool) -> tuple[Source, _Read | None]:
+    """The one document of a file (or stdin), and, for a file, what rewriting it must check.
+    With `write`, a symbolic link (unless followed) and a read-only file are refused first."""
+    from mtcheck.read import decode
+    from mtcheck.read.formats import documents_of, read_documents
+    from mtcheck.read.text import read_bytes
+
+    if name == "-":
+        documents = list(read_documents(name, max_bytes, fmt))
+        read = None
+    else:
+        path = Path(name)
+        if write and not follow_symlinks and path.is_symlink():
+            raise InputProblem(name, "is a symbolic link; not rewritten (--follow-symlinks rewrites the file it "
+                                     "points to)")
+        if write and follow_symlinks:
+            path = real_path(name)
+        data, st = read_bytes(path, max_bytes, name, follow_symlinks=not write)
+        if write and (not st.st_mode & 0o222 or not os.access(path, os.W_OK)):
+            raise InputProblem(name, "is read-only; not rewritten")
+        documents = []
+        for item in documents_of(decode(data, name), fmt):
+            if isinstance(item, InputProblem):
+                raise item
+            documents.append(item)
+        read = _Read(path, st, data[:4])
+    if len(documents) != 1:
+        raise InputProblem(name, f"holds {len(documents)} documents; fix takes one a file")
+    return documents[0], read
+
+
 def _summary(name: str, report: FixReport, written: bool) -> str:
     """One line: what was fixed, by rule, and what is left for a person, by severity."""
+    from mtcheck.render.terminal import terminal_safe
     from mtcheck.render.words import plural
 
     by_rule: dict[str, int] = {}
@@ -128,7 +171,7 @@ def _summary(name: str, report: FixReport, written: bool) -> str:
     else:
         done = "nothing to fix"
     left = ", ".join(plural(n, severity) for severity, n in by_severity.items() if n) or "none"
-    return f"{name}: {done}; left for a person: {left}"
+    return terminal_safe(f"{name}: {done}; left for a person: {left}", one_line=True)
 
 
 def _label(name: str) -> str:
@@ -137,29 +180,17 @@ def _label(name: str) -> str:
         return STDIN_NAME
     path = Path(name)
     with contextlib.suppress(ValueError):
-        path = path.resolve().relative_to(Path.cwd().resolve()) if path.is_absolute() else path
+        path = real_path(path).relative_to(real_path(Path.cwd())) if path.is_absolute() else path
     return path.as_posix().lstrip("/")
 
 
-def _stat(name: str) -> os.stat_result | None:
+def _rewrite(name: str, read: _Read, text: str, encoding: str) -> None:
+    """Write the fixed text over the file that was read: same encoding, byte-order mark,
+    owner, mode and hard links; refused when the file changed (or was replaced) since."""
+    bom = _BOMS.get(encoding, codecs.BOM_UTF8 if read.head.startswith(codecs.BOM_UTF8) else b"")
     try:
-        return os.stat(name) if name != "-" else None
-    except OSError:
-        return None  # reading reports the problem
-
-
-def _rewrite(name: str, text: str, encoding: str, before: os.stat_result | None) -> None:
-    """Replace the file with `text` atomically: same encoding, byte-order mark and mode;
-    refused when the file changed since it was read."""
-    target = Path(os.path.realpath(name))  # a symlink keeps pointing at the rewritten file
-    try:
-        now = os.stat(target)
-        if before is None or (now.st_mtime_ns, now.st_size) != (before.st_mtime_ns, before.st_size):
-            raise InputProblem(name, "changed while it was being fixed; not rewritten")
-        with open(target, "rb") as fh:
-            head = fh.read(4)
-        bom = _BOMS.get(encoding, codecs.BOM_UTF8 if head.startswith(codecs.BOM_UTF8) else b"")
-        data = bom + text.encode(encoding)
-        atomic_write_bytes(target, data, mode=now.st_mode & 0o7777)
+        rewrite(read.path, bom + text.encode(encoding), read.stat)
+    except FileChanged:
+        raise InputProblem(name, "changed (or was replaced) while it was being fixed; not rewritten") from None
     except OSError as exc:
         raise InputProblem(name, f"cannot rewrite ({exc.strerror or exc})") from None

@@ -37,6 +37,9 @@ def register(sub) -> None:
                         "within a folder, '**' across; repeatable; default: the extensions mtcheck reads)")
     p.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                    help="in folders, skip files and folders matching this glob (repeatable)")
+    p.add_argument("--follow-symlinks", action="store_true",
+                   help="in folders, read files that symbolic links point to outside the folder named (default: "
+                        "refuse them, each as an error row)")
     p.add_argument("--jobs", "-j", type=positive_int, default=None, metavar="N",
                    help="worker processes (default: all cores; 1 checks in this process)")
     p.add_argument("--engine", choices=("local", "dask"), default="local",
@@ -107,6 +110,7 @@ def run(args: argparse.Namespace) -> int:
         config=str(config.path) if config is not None and config.path is not None else None,
         engine=args.engine, scheduler=args.scheduler, input_format=args.input_format,
         max_bytes=args.max_bytes or DEFAULT_MAX_BYTES, quiet=args.quiet, encoding=args.encoding,
+        follow_symlinks=args.follow_symlinks,
     )
     try:
         summary = run_report(checker, options, on_error=error)

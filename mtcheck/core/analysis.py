@@ -7,8 +7,9 @@ the file, scoring, filtering and reporting are the pipeline's (`mtcheck.pipeline
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from mtcheck.budget import checkpoint
 from mtcheck.core.agencies import AgencyRegistry
 from mtcheck.core.datelines import DatelineMatch, find_dateline
 from mtcheck.core.language import LanguageInfo, detect_document
@@ -27,6 +28,7 @@ class Analysis:
     dateline: DatelineMatch | None
     findings: tuple[RawFinding, ...]  # by (start, end, rule id); one per rule and span
     tokens: Tokens  # the words every rule read, for the fingerprints and a provenance model's features
+    overflow: dict[str, int] = field(default_factory=dict)  # rule id -> findings past the per-rule cap
 
     @property
     def words(self) -> int:
@@ -51,8 +53,9 @@ class Analyzer:
         # A document in another language gets its one finding, not hundreds.
         families = self._language_only if language.code is not None and not language.is_english else self.families
         for family in families:
+            checkpoint()  # a server request out of time stops here
             family.check(ctx)
-        return Analysis(text, doc, language, dateline, one_per_defect(ctx.findings), tokens)
+        return Analysis(text, doc, language, dateline, one_per_defect(ctx.findings), tokens, ctx.overflow)
 
 
 def one_per_defect(findings: list[RawFinding]) -> tuple[RawFinding, ...]:

@@ -136,15 +136,16 @@ def _by_langdetect(sample: str, share: float, prefer_not_english: bool = False) 
     return LanguageInfo(_short(best[0]), round(best[1], 2), "langdetect", share)
 
 
-def span_language(span: str, script: str) -> str | None:
-    """Language of a foreign-script span such as untranslated Chinese."""
+def span_language(span: str, script: str, detect: bool = True) -> str | None:
+    """Language of a foreign-script span such as untranslated Chinese. Without `detect`, only
+    what the script alone says (no langdetect, which costs milliseconds a span)."""
     if script in SCRIPT_LANGUAGE:
         return SCRIPT_LANGUAGE[script]
     if script == "Han":
         # Japanese writes its grammar in kana; a run of Han characters with none is Chinese.
         # (langdetect said the same at several milliseconds a span, on every MT story.)
         return "ja" if _KANA.search(span) else "zh"
-    if len(span) >= 4:
+    if detect and len(span) >= 4:
         guesses = _langdetect(span)
         if guesses:
             return _short(guesses[0][0])

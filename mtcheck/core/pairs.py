@@ -22,6 +22,7 @@ import ahocorasick
 
 from mtcheck.core.morphology import word_forms
 from mtcheck.models import PairProblem, Severity
+from mtcheck.read.text import InputProblem, read_bytes
 
 # The parser behind re, to find the literals a pattern needs.
 if sys.version_info >= (3, 11):
@@ -29,6 +30,9 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import sre_parse as _sre_parse
 
+# The shipped lists are some hundreds of kilobytes; a pairs file far larger is a mistake (or
+# /dev/zero), and every entry is compiled into the matcher.
+MAX_PAIRS_BYTES = 16 << 20
 HEADER = ("mt_phrase", "reference", "source_term", "source_lang", "category", "severity", "fix", "note")
 CATEGORIES = ("calque", "term", "style")
 # ISO 639-1 language codes (the two-letter ones source_lang takes).
@@ -206,14 +210,13 @@ def load(paths: Iterable[str | Path], check_replacements: bool = True) -> Loaded
         name = pair_file_name(path)
         result.files.append(name)
         try:
-            raw = path.read_bytes()
+            raw, _ = read_bytes(path, MAX_PAIRS_BYTES, name, limit_hint=" for a pairs file")
             text = raw.decode("utf-8-sig")
-        except FileNotFoundError:
-            result.problems.append(PairProblem(path=name, line=0, severity=Severity.error, message="no such file"))
+        except InputProblem as problem:
+            result.problems.append(PairProblem(path=name, line=0, severity=Severity.error, message=problem.message))
             continue
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = "not valid UTF-8" if isinstance(exc, UnicodeDecodeError) else (exc.strerror or str(exc))
-            result.problems.append(PairProblem(path=name, line=0, severity=Severity.error, message=reason))
+        except UnicodeDecodeError:
+            result.problems.append(PairProblem(path=name, line=0, severity=Severity.error, message="not valid UTF-8"))
             continue
         result.digests.append(hashlib.sha256(text.replace("\r\n", "\n").encode()).hexdigest())
         for entry in _parse(text, name, result.problems):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
@@ -38,10 +39,20 @@ _SENTENCE_STARTERS = frozenset(
 )
 
 _TERMINAL = frozenset(".!?:;\"”’)]」』。！？：；…—-")
-_CANDIDATE = re.compile(r"(\.{3}|…|[.!?。！？]+)([\"'”’»)\]」』]*)(?=\s|$)")
+# The lookbehind starts a candidate only at the first mark of a run: a match can start nowhere
+# else, and trying every mark of a long run of them would take quadratic time.
+_CANDIDATE = re.compile(r"(?<![.!?。！？])(\.{3}|…|[.!?。！？]+)([\"'”’»)\]」』]*)(?=\s|$)")
 _NEXT_WORD = re.compile(r"\s*[\"'“‘«(\[]*(\w*)")
 _INDENT = frozenset(" \t\u3000\u00a0")
 _QUOTE_MARK = re.compile('["“”]')
+# A "sentence" longer than this (a run of text with no sentence end: a table flattened into
+# one line, a list of names, garbage) is checked in pieces cut at white space, so that the
+# work done per sentence (fluency, context, fingerprints) stays bounded.
+MAX_SENTENCE_CHARS = 4000
+# Words a piece of a long run is not cut after (fragment.dangling-end would report the cut).
+_CONNECTIVES = frozenset("and or but nor the a an of than whose whether".split())
+# How far back from a full stop the token before it is looked for.
+_TOKEN_REACH = 64
 
 
 @dataclass(slots=True)
@@ -68,6 +79,8 @@ class Document:
     paragraphs: list[Paragraph]
     sentences: list[Sentence]
     lines: LineIndex
+    # (start, length) of each run of text longer than MAX_SENTENCE_CHARS that was cut into pieces
+    long_sentences: list[tuple[int, int]] = field(default_factory=list)
     _sentence_starts: list[int] = field(repr=False, default_factory=list)
     _paragraph_starts: list[int] = field(repr=False, default_factory=list)
     _quotes: list[tuple[int, int]] | None = field(repr=False, default=None)
@@ -156,10 +169,59 @@ def segment(text: str) -> Document:
     lines = LineIndex(text)
     paragraphs = split_paragraphs(text, lines.starts)
     sentences: list[Sentence] = []
+    long_sentences: list[tuple[int, int]] = []
     for para in paragraphs:
         for start, end in split_sentences(text, para.start, para.end):
-            sentences.append(Sentence(len(sentences), start, end, para.index))
-    return Document(text, paragraphs, sentences, lines)
+            if end - start > MAX_SENTENCE_CHARS:
+                long_sentences.append((start, end - start))
+                for piece_start, piece_end in _pieces(text, start, end):
+                    sentences.append(Sentence(len(sentences), piece_start, piece_end, para.index))
+            else:
+                sentences.append(Sentence(len(sentences), start, end, para.index))
+    return Document(text, paragraphs, sentences, lines, long_sentences)
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A run of text too long for one sentence, cut into pieces of at most MAX_SENTENCE_CHARS:
+    after the last white space of each piece's second half, else (no white space) before a
+    character that does not lean on the one before it (a combining mark, a joiner)."""
+    out = []
+    while end - start > MAX_SENTENCE_CHARS:
+        limit = start + MAX_SENTENCE_CHARS
+        half = start + MAX_SENTENCE_CHARS // 2
+        space = _space_before(text, half, limit)
+        for _ in range(8):  # a piece must not end on "and" or "the": it would read as cut off
+            word_at = _space_before(text, half, space) + 1 if space > half else space
+            if space <= half or text[word_at:space].lower() not in _CONNECTIVES:
+                break
+            space = word_at - 1
+        if space > start:
+            cut, piece_end = space + 1, space
+            while piece_end > start and text[piece_end - 1].isspace():
+                piece_end -= 1
+        else:
+            cut = limit
+            while cut > start + 1 and _leans_on_previous(text[cut]):
+                cut -= 1
+            piece_end = cut
+        out.append((start, piece_end))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if start < end:
+        out.append((start, end))
+    return out
+
+
+def _space_before(text: str, lo: int, hi: int) -> int:
+    """The last white space of text[lo:hi] (space, tab, line break, ideographic), or -1."""
+    return max(text.rfind(c, lo, hi) for c in " \t\n\u3000")
+
+
+def _leans_on_previous(char: str) -> bool:
+    """A combining mark, a zero-width (non-)joiner or a variation selector: cut before it and the
+    character it modifies would be parted from it."""
+    return bool(unicodedata.combining(char)) or char in "\u200c\u200d" or "\ufe00" <= char <= "\ufe0f"
 
 
 def split_paragraphs(text: str, line_starts: list[int]) -> list[Paragraph]:
@@ -241,11 +303,11 @@ def _ends_sentence(text: str, sent_start: int, punct_at: int, punct: str, cut: i
         return not nxt.islower()
     if punct[0] == "。":
         return True
-    # A full stop: look at the token before it.
-    ws = max(text.rfind(" ", sent_start, punct_at), text.rfind("\n", sent_start, punct_at), text.rfind("\t",
-                                                                                                       sent_start,
-                                                                                                       punct_at))
-    token = text[(ws + 1 if ws >= 0 else sent_start):punct_at].lstrip("\"'“‘(«[")
+    # A full stop: look at the token before it (within reach: a sentence with no end, such as a
+    # run of initials, must not be searched back to its start at every full stop).
+    reach = max(sent_start, punct_at - _TOKEN_REACH)
+    ws = max(text.rfind(" ", reach, punct_at), text.rfind("\n", reach, punct_at), text.rfind("\t", reach, punct_at))
+    token = text[(ws + 1 if ws >= 0 else reach):punct_at].lstrip("\"'“‘(«[")
     if not token:
         return True
     lower = token.lower()

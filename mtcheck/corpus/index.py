@@ -44,6 +44,7 @@ from mtcheck.corpus.shingles import (
     words,
     write_segment,
 )
+from mtcheck.files import real_path
 from mtcheck.models import ReferenceDocument, ReferenceMatch
 from mtcheck.read.formats import read_documents
 from mtcheck.read.jsonl import parse_record
@@ -565,8 +566,12 @@ def _open_database(folder: Path, stats: IndexStats, warn: Warn) -> sqlite3.Conne
                     db.execute(f"SELECT * FROM {table} LIMIT 1").fetchall()
                 for name, postings in db.execute("SELECT name, postings FROM segments").fetchall():
                     Segment.open(folder, name, postings)
-                return db
-            reason = "was built with other settings or by another version"
+                problem = _inconsistency(db)
+                if problem is None:
+                    return db
+                reason = f"is inconsistent ({problem})"
+            else:
+                reason = "was built with other settings or by another version"
         except (sqlite3.Error, OSError, ValueError) as exc:
             reason = f"is unreadable ({exc})"
         if db is not None:
@@ -580,6 +585,34 @@ def _open_database(folder: Path, stats: IndexStats, warn: Warn) -> sqlite3.Conne
     _set_meta(db, "settings", _settings())
     db.execute("COMMIT")
     return db
+
+
+def _inconsistency(db: sqlite3.Connection) -> str | None:
+    """What does not add up in an index's bookkeeping (a damaged or tampered index), or None.
+    Every sentence id is below `next_sentence`, which is one past the last id any segment
+    holds; documents own exactly the sentence rows there are; tombstones lie below it. Each
+    check is one aggregate query, cheap beside loading the segments."""
+    raw = _meta(db, "next_sentence", "0")
+    if not raw.isdigit() or int(raw) >= 2**32:  # sentence ids are uint32 in the segments
+        return f"next_sentence is {raw[:20]!r}"
+    next_sentence = int(raw)
+    if not _meta(db, "next_segment", "0").isdigit():
+        return "next_segment is not a number"
+    segments, low, high, negative = db.execute(
+        "SELECT COUNT(*), MIN(min_id), MAX(max_id), SUM(postings < 0 OR min_id > max_id) FROM segments").fetchone()
+    if negative or (segments and (low < 0 or high + 1 != next_sentence)) or (not segments and next_sentence):
+        return f"segments cover sentence ids {low}-{high}, next_sentence is {next_sentence}"
+    sentences, top = db.execute("SELECT COUNT(*), MAX(id) FROM sentences").fetchone()
+    owned, reach, bottom = db.execute("SELECT TOTAL(sentences), MAX(first_sentence + sentences), "
+                                      "MIN(MIN(first_sentence, sentences - 1)) FROM documents").fetchone()
+    if int(owned) != sentences or (top is not None and top >= next_sentence) or (reach or 0) > next_sentence \
+            or (bottom is not None and bottom < 0):
+        return f"{sentences} sentence rows, {int(owned)} owned by documents, ids up to {top} of {next_sentence}"
+    bad = db.execute("SELECT COUNT(*) FROM tombstones WHERE first_id < 0 OR end_id < first_id OR end_id > ?",
+                     (next_sentence,)).fetchone()[0]
+    if bad:
+        return f"{bad} tombstones outside the sentence ids"
+    return None
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -641,7 +674,7 @@ def _list_files(corpus: Path, index_folder: Path) -> list[_CorpusFile]:
     if corpus.is_file():
         st = corpus.stat()
         return [_CorpusFile(corpus.name, corpus, st.st_size, st.st_mtime_ns)]
-    skip = index_folder.resolve()
+    skip = real_path(index_folder)
     found: list[_CorpusFile] = []
 
     def walk(folder: Path) -> None:
@@ -654,7 +687,7 @@ def _list_files(corpus: Path, index_folder: Path) -> list[_CorpusFile]:
                 continue
             path = Path(entry.path)
             if entry.is_dir(follow_symlinks=False):
-                if path.resolve() != skip:
+                if real_path(path) != skip:
                     walk(path)
             elif entry.is_file() and path.suffix.lower() in CORPUS_EXTENSIONS:
                 st = entry.stat()

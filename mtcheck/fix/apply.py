@@ -26,6 +26,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from mtcheck.budget import checkpoint
 from mtcheck.core.rules import RULES, resolve_rules
 from mtcheck.models import AppliedFix, DocumentReport, Finding, FixReport
 from mtcheck.pipeline import Checker
@@ -87,15 +88,19 @@ def fix_source(source: Source, checker: Checker, select: Iterable[str] | None = 
     analyse = _analyser(checker, source)
     edits: list[_Edit] = []
     current = original
-    report = analyse(current)
+    report: DocumentReport | None = analyse(current)
     rounds = 1
     for _ in range(MAX_ROUNDS):
-        fixes = _plan(current, report, fixable, ESCAPES[source.format], edits)
+        checkpoint()
+        fixes = _plan(current, report, fixable, ESCAPES[source.format], edits) if report is not None else []
         if not fixes:
             break
         edits = _merge(edits, fixes, current)
         current = _apply(current, fixes)
-        report = analyse(current)
+        try:
+            report = analyse(current)
+        except InputProblem:
+            report = None  # the fixes left nothing to check ("(End)" alone): nothing remains either
         rounds += 1
     lines = LineIndex(original)
     applied = []
@@ -105,7 +110,7 @@ def fix_source(source: Source, checker: Checker, select: Iterable[str] | None = 
                                   original=original[edit.start:edit.end], replacement=edit.replacement))
     chosen = "all" if len(fixable) == len(RULES) else f"{len(fixable)}of{len(RULES)}"
     return FixReport(source=source.name, format=source.format, text=current, changed=current != original,
-                     applied=applied, remaining=report.findings, rounds=rounds,
+                     applied=applied, remaining=report.findings if report is not None else [], rounds=rounds,
                      signature=checker.signature.extended(fixes=chosen).format())
 
 

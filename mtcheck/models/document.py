@@ -97,7 +97,9 @@ class SentenceFluency(ReportModel):
 
 class Fluency(ReportModel):
     score: float = Field(ge=0, le=100, description="Document fluency: mean of sentence scores, weighted by length.")
-    sentences: list[SentenceFluency]
+    sentences: list[SentenceFluency] = Field(
+        description="Each sentence's score, in order; of a document of more than 50,000 sentences, the first 50,000 "
+                    "(its warnings say so).")
 
 
 class Evidence(ReportModel):
@@ -207,8 +209,10 @@ class DocumentReport(ReportModel):
                                           "empty when it passes.")
     warnings: list[str] = Field(
         default_factory=list, description="Problems with the document's own mtcheck-disable directives ('line N: "
-                                          "...'), "
-                                          "e.g. an unknown rule name; such a directive silences nothing.")
+                                          "...'), e.g. an unknown rule name; such a directive silences nothing. Also "
+                                          "what was checked only in part: a run of text with no sentence end, cut "
+                                          "into sentences of bounded length; findings past a rule's per-document "
+                                          "cap.")
 
     @computed_field(description="Findings by severity and by rule category (of `findings` only).")  # type: ignore[prop-decorator]
     @property

@@ -12,6 +12,8 @@ import hashlib
 import json
 import os
 import re
+from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field, ValidationError
 
 from mtcheck import __version__
+from mtcheck.files import real_path
 from mtcheck.models import DocumentReport, ReportModel
 from mtcheck.read import STDIN_NAME
 
@@ -27,6 +30,9 @@ if TYPE_CHECKING:
 
 FINGERPRINT_KEY = "mtcheck/v1"  # SARIF partialFingerprints key; bump when the recipe changes
 WINDOW_WORDS = 4  # words of the sentence kept either side of the span
+# A baseline holds a line of JSON per accepted finding: this is some hundreds of thousands of
+# findings. Larger is not a baseline (or is /dev/zero), and would take gigabytes to load.
+MAX_BASELINE_BYTES = 64 << 20
 _WORD = re.compile(r"\w+")
 
 
@@ -96,8 +102,77 @@ def _digest(text: str, words: Callable[[int, int, slice], list[str]], rule: str,
 
 
 def _words_of(text: str) -> Callable[[int, int, slice], list[str]]:
-    """The words of text[start:end], some of them: like `Tokens.clipped`, for a text not tokenised."""
-    return lambda start, end, pick: _WORD.findall(text, start, end)[pick]
+    """The words of text[start:end], some of them: like `Tokens.clipped`, for a text not tokenised
+    (a file whose checked text was extracted from markup)."""
+    return _Words(text).clipped
+
+
+class _Words:
+    r"""The last and first WINDOW_WORDS words of a stretch of text, as `\w+` finds them in that
+    stretch (a word cut by its edge counts as the part inside). Looked for in a small window
+    that grows while it holds too few words; where words are so sparse that it would grow past
+    _REACH (a run of punctuation), in an index of every word's offsets, built once: a document
+    of thousands of findings costs neither a scan of its sentence per finding nor, in the
+    common case, an index."""
+
+    _REACH = 1024
+
+    def __init__(self, text: str):
+        self.text = text
+        self._starts: array[int] | None = None
+        self._ends: array[int] = array("q")
+
+    def last(self, lo: int, start: int) -> list[str]:
+        window = 64 if self._starts is None else self._REACH + 1  # once indexed, always indexed
+        while window <= self._REACH:
+            at = max(lo, start - window)
+            found = _WORD.findall(self.text, at, start)
+            if at == lo or len(found) > WINDOW_WORDS:
+                return found[-WINDOW_WORDS:]
+            window *= 4
+        if start <= lo:
+            return []
+        starts, ends = self._index()
+        out: list[str] = []
+        k = bisect_left(starts, start) - 1
+        while k >= 0 and ends[k] > lo and len(out) < WINDOW_WORDS:
+            out.append(self.text[max(starts[k], lo):min(ends[k], start)])
+            k -= 1
+        return out[::-1]
+
+    def first(self, end: int, hi: int) -> list[str]:
+        window = 64 if self._starts is None else self._REACH + 1
+        while window <= self._REACH:
+            at = min(hi, end + window)
+            found = _WORD.findall(self.text, end, at)
+            if at == hi or len(found) > WINDOW_WORDS:
+                return found[:WINDOW_WORDS]
+            window *= 4
+        if hi <= end:
+            return []
+        starts, ends = self._index()
+        out: list[str] = []
+        k = bisect_right(ends, end)
+        while k < len(starts) and starts[k] < hi and len(out) < WINDOW_WORDS:
+            out.append(self.text[max(starts[k], end):min(ends[k], hi)])
+            k += 1
+        return out
+
+    def _index(self) -> tuple[array[int], array[int]]:
+        if self._starts is None:
+            self._starts = array("q")
+            for m in _WORD.finditer(self.text):
+                self._starts.append(m.start())
+                self._ends.append(m.end())
+        return self._starts, self._ends
+
+    def clipped(self, start: int, end: int, pick: slice) -> list[str]:
+        """As `Tokens.clipped`: the last or the first WINDOW_WORDS words, or any pick of all."""
+        if pick == _BEFORE:
+            return self.last(start, end)
+        if pick == _AFTER:
+            return self.first(start, end)
+        return _WORD.findall(self.text, start, end)[pick]
 
 
 def document_key(path: str, base_dir: Path) -> str:
@@ -105,9 +180,9 @@ def document_key(path: str, base_dir: Path) -> str:
     if path == STDIN_NAME:
         return STDIN_NAME
     try:
-        return Path(os.path.relpath(Path(path).resolve(), base_dir.resolve())).as_posix()
+        return Path(os.path.relpath(real_path(path), real_path(base_dir))).as_posix()
     except ValueError:  # another drive on Windows
-        return Path(path).resolve().as_posix()
+        return real_path(path).as_posix()
 
 
 def record(doc: DocumentReport, path_key: str) -> BaselineDocument:
@@ -138,25 +213,32 @@ class BaselineIndex:
 
     @classmethod
     def load(cls, path: str | Path) -> BaselineIndex:
+        from mtcheck.read.text import InputProblem, read_bytes
+
         path = Path(path)
         try:
-            raw = path.read_bytes()
+            raw, _ = read_bytes(path, MAX_BASELINE_BYTES, str(path), limit_hint=" for a baseline file")
             data = json.loads(raw.decode("utf-8"))
-        except FileNotFoundError:
-            raise BaselineError(f"{path}: no such baseline file (write one with --write-baseline)") from None
-        except IsADirectoryError:
-            raise BaselineError(f"{path}: is a folder, not a baseline file") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise BaselineError(f"{path}: cannot read ({getattr(exc, 'strerror', None) or exc})") from None
+        except InputProblem as problem:
+            message = {"no such file": "no such baseline file (write one with --write-baseline)",
+                       "is a folder, not a file": "is a folder, not a baseline file"}.get(problem.message,
+                                                                                          problem.message)
+            raise BaselineError(f"{path}: {message}") from None
+        except UnicodeDecodeError as exc:
+            raise BaselineError(f"{path}: cannot read ({exc})") from None
         except json.JSONDecodeError as exc:
             raise BaselineError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        except RecursionError:
+            raise BaselineError(f"{path}: not an mtcheck baseline (JSON nested too deeply)") from None
         try:
             baseline = Baseline.model_validate(data)
         except ValidationError as exc:
             err = exc.errors(include_url=False)[0]
             where = ".".join(str(p) for p in err["loc"]) or "file"
             raise BaselineError(f"{path}: not an mtcheck baseline ({where}: {err['msg']})") from None
-        return cls(baseline, path.resolve().parent, hashlib.sha256(raw).hexdigest()[:16])
+        except RecursionError:
+            raise BaselineError(f"{path}: not an mtcheck baseline (JSON nested too deeply)") from None
+        return cls(baseline, real_path(path).parent, hashlib.sha256(raw).hexdigest()[:16])
 
     def accepted(self, source: str, doc_id: str | None) -> BaselineDocument | None:
         """The baseline's entry for a document (its file path or '-', and its id in the file)."""

@@ -34,6 +34,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from mtcheck.core import scores
+from mtcheck.files import real_path
 from mtcheck.policy.options import Options, Overrides
 
 if sys.version_info >= (3, 11):
@@ -43,6 +44,9 @@ else:  # pragma: no cover - Python 3.10
 
 CONFIG_FILE = "mtcheck.toml"
 PYPROJECT = "pyproject.toml"
+# A config file is a few hundred bytes; a pyproject.toml some kilobytes. Anything near this
+# is not a config file (or is /dev/zero).
+MAX_CONFIG_BYTES = 1 << 20
 
 
 class ConfigError(ValueError):
@@ -162,19 +166,7 @@ def load_config(path: str | Path) -> Config:
     """Read and validate one config file (mtcheck.toml, or pyproject.toml's [tool.mtcheck])."""
     path = Path(path)
     label = _label(path)
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError(f"{label}: no such config file") from None
-    except IsADirectoryError:
-        raise ConfigError(f"{label}: is a folder, not a config file") from None
-    except OSError as exc:
-        raise ConfigError(f"{label}: cannot read ({exc.strerror or exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{label}: not valid TOML ({exc})") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{label}: not valid UTF-8") from None
+    data = _parse_toml(path, label)
     in_pyproject = path.name == PYPROJECT
     table = "[tool.mtcheck] " if in_pyproject else ""
     if in_pyproject:
@@ -192,6 +184,8 @@ def load_config(path: str | Path) -> Config:
         config = Config.model_validate({**settings, "path": path})
     except ValidationError as exc:
         raise ConfigError(f"{label}: {_first_problem(exc, table)}") from None
+    except RecursionError:
+        raise ConfigError(f"{label}: {table}values nested too deeply") from None
     _check_references(config, label, table)
     return config
 
@@ -199,7 +193,7 @@ def load_config(path: str | Path) -> Config:
 def discover_config(start_dir: str | Path) -> Path | None:
     """The nearest config file from `start_dir` upwards: mtcheck.toml, or a pyproject.toml
     that has a [tool.mtcheck] table. None when there is none."""
-    folder = Path(start_dir).resolve()
+    folder = real_path(start_dir)
     if not folder.is_dir():
         folder = folder.parent
     for candidate in (folder, *folder.parents):
@@ -230,7 +224,7 @@ class ConfigCache:
 
     def for_file(self, path: str | Path) -> Config | None:
         """The config that applies to `path` ('-' for stdin: the current folder's)."""
-        return self.for_folder(Path.cwd() if str(path) == "-" else Path(path).resolve().parent)
+        return self.for_folder(Path.cwd() if str(path) == "-" else real_path(path).parent)
 
     def for_folder(self, folder: Path) -> Config | None:
         """The config that applies to files in `folder`."""
@@ -242,28 +236,55 @@ class ConfigCache:
         return self._by_folder[folder]
 
     def _load(self, path: Path) -> Config:
-        key = path.resolve()
+        key = real_path(path)
         if key not in self._by_file:
             self._by_file[key] = load_config(path)
         return self._by_file[key]
 
 
+def _parse_toml(path: Path, label: str) -> dict:
+    """The TOML of a config file, read with a bound on its size; ConfigError, one line, else."""
+    from mtcheck.read.text import InputProblem, read_bytes
+
+    try:
+        raw, _ = read_bytes(path, MAX_CONFIG_BYTES, label, limit_hint=" for a config file")
+    except InputProblem as problem:
+        message = {"no such file": "no such config file",
+                   "is a folder, not a file": "is a folder, not a config file"}.get(problem.message, problem.message)
+        raise ConfigError(f"{label}: {message}") from None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{label}: not valid TOML ({exc})") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{label}: not valid UTF-8") from None
+    except RecursionError:
+        raise ConfigError(f"{label}: not a config file (TOML nested too deeply)") from None
+
+
 def _has_mtcheck_table(pyproject: Path) -> bool:
     try:
-        with pyproject.open("rb") as fh:
-            data = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        data = _parse_toml(pyproject, str(pyproject))
+    except ConfigError:
         # A broken pyproject.toml that might hold our table: load_config reports why.
-        return b"tool.mtcheck" in _read_bytes(pyproject)
+        return b"tool.mtcheck" in _head(pyproject)
     tool = data.get("tool")
     return isinstance(tool, dict) and "mtcheck" in tool
 
 
-def _read_bytes(path: Path) -> bytes:
+def _head(path: Path) -> bytes:
+    """The first MAX_CONFIG_BYTES bytes of a regular file (nothing of a FIFO or a device)."""
+    from mtcheck.read.text import InputProblem, open_regular
+
     try:
-        return path.read_bytes()
-    except OSError:
+        fd, _ = open_regular(path)
+    except InputProblem:
         return b""
+    with open(fd, "rb") as fh:
+        try:
+            return fh.read(MAX_CONFIG_BYTES)
+        except OSError:
+            return b""
 
 
 def _check_references(config: Config, label: str, table: str) -> None:
@@ -329,9 +350,9 @@ def _first_problem(exc: ValidationError, table: str) -> str:
 
 def _relative_posix(path: Path, base: Path) -> str:
     """`path` relative to `base` with forward slashes; the absolute path when outside it."""
-    absolute = path.resolve()
+    absolute = real_path(path)
     try:
-        return absolute.relative_to(base.resolve()).as_posix()
+        return absolute.relative_to(real_path(base)).as_posix()
     except ValueError:
         return absolute.as_posix()
 
@@ -339,6 +360,6 @@ def _relative_posix(path: Path, base: Path) -> str:
 def _label(path: Path) -> str:
     """The config file as messages name it: relative to the current folder when inside it."""
     try:
-        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return real_path(path).relative_to(real_path(Path.cwd())).as_posix()
     except (ValueError, OSError):
         return str(path)

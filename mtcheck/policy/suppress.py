@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from mtcheck.core.rules import RuleSelectionError, resolve_rules
@@ -25,19 +27,45 @@ from mtcheck.read.offsets import LineIndex, OffsetMap
 from mtcheck.read.text import Extraction, Source
 
 _KINDS = r"(?P<kind>disable-next-line|disable|enable)(?![\w-])"
-# In markup: an HTML/XML comment anywhere.
-_COMMENT = re.compile(r"<!--[ \t]*mtcheck-" + _KINDS + r"(?P<args>(?:(?!-->)[^\n])*?)[ \t]*-->")
-# In plain text: a whole line holding only the directive, after # or //, or in [brackets].
-_PLAIN_LINE = re.compile(
-    r"^[ \t]*(?P<open>#+[ \t]*|//[ \t]*|\[[ \t]*)mtcheck-" + _KINDS
-    + r"(?P<args>[^\n\]]*?)[ \t]*(?P<close>\]?)[ \t]*(?:\r\n|\r|\n|$)",
-    re.MULTILINE,
-)
+# In markup: an HTML/XML comment anywhere. The arguments run to the comment's end and are
+# stripped in Python: a pattern with white space both in them and after them would try
+# every way of sharing a long run of spaces between the two.
+_COMMENT = re.compile(r"<!--[ \t]*mtcheck-" + _KINDS + r"(?P<args>(?:(?!-->)[^\n])*)-->")
+# In plain text: a whole line holding only the directive, after # or //, or in [brackets];
+# the rest of the line (`tail`) is checked in Python (see `_plain_directives`).
+_PLAIN_HEAD = re.compile(r"^[ \t]*(?P<open>#+|//|\[)[ \t]*mtcheck-" + _KINDS + r"(?P<tail>[^\n]*)", re.MULTILINE)
 
 
-def _plain_match_ok(m: re.Match) -> bool:
-    """Brackets must pair up: `[mtcheck-enable]` yes, `# mtcheck-enable]` or `[mtcheck-enable` no."""
-    return m.group("open").startswith("[") == bool(m.group("close"))
+@dataclass(frozen=True)
+class _PlainLine:
+    """A plain-text directive line: its kind and arguments, and the span of the whole line
+    (its line break included)."""
+
+    kind: str
+    args: str
+    start: int
+    end: int
+
+
+def _plain_directives(text: str) -> Iterator[_PlainLine]:
+    """The directive lines of plain text. Brackets must pair up: `[mtcheck-enable]` yes,
+    `# mtcheck-enable]` or `[mtcheck-enable` no; the arguments hold no `]`."""
+    for m in _PLAIN_HEAD.finditer(text):
+        tail = m.group("tail")
+        end = m.end()
+        cr = tail.find("\r")
+        if cr >= 0:  # the line ends at its CR (CRLF, or an old Mac line end)
+            end = m.start("tail") + cr + 1
+            tail = tail[:cr]
+        if text.startswith("\n", end):
+            end += 1
+        body = tail.rstrip(" \t")
+        closed = body.endswith("]")
+        if closed:
+            body = body[:-1].rstrip(" \t")
+        if "]" in body or closed != (m.group("open") == "["):
+            continue
+        yield _PlainLine(m.group("kind"), body, m.start(), end)
 
 
 @dataclass(frozen=True)
@@ -58,6 +86,7 @@ class Suppressions:
     lines: dict[int, frozenset[str]] = field(default_factory=dict)
     # unknown rule names and the like, as "line N: problem"
     warnings: list[str] = field(default_factory=list)
+    _by_rule: dict[str, tuple[list[int], list[int]]] | None = field(default=None, repr=False, compare=False)
 
     def __bool__(self) -> bool:
         return bool(self.regions or self.lines)
@@ -66,7 +95,23 @@ class Suppressions:
         """Whether a finding of `rule` starting at file offset `start`, on `line`, is suppressed."""
         if rule in self.lines.get(line, ()):
             return True
-        return any(lo <= start < hi and rule in rules for lo, hi, rules in self.regions)
+        if self._by_rule is None:
+            self._by_rule = self._index()
+        spans = self._by_rule.get(rule)
+        if spans is None:
+            return False
+        k = bisect_right(spans[0], start) - 1
+        return k >= 0 and start < spans[1][k]
+
+    def _index(self) -> dict[str, tuple[list[int], list[int]]]:
+        """Each rule's regions as sorted (starts, ends): a rule's regions never overlap (it is
+        disabled until enabled), so a lookup is one bisection however many regions there are."""
+        by_rule: dict[str, list[tuple[int, int]]] = {}
+        for lo, hi, rules in self.regions:
+            for rule in rules:
+                by_rule.setdefault(rule, []).append((lo, hi))
+        return {rule: ([lo for lo, _ in sorted(spans)], [hi for _, hi in sorted(spans)])
+                for rule, spans in by_rule.items()}
 
 
 def find_suppressions(text: str, markup: bool) -> Suppressions:
@@ -105,24 +150,22 @@ def _directives(text: str, markup: bool) -> tuple[list[Directive], list[str]]:
         return [], []
     lines = LineIndex(text)
     directives, warnings = [], []
-    for m in (_COMMENT if markup else _PLAIN_LINE).finditer(text):
-        if not markup and not _plain_match_ok(m):
-            continue
-        kind = m.group("kind")
-        names = m.group("args").partition(" -- ")[0]  # after " -- ": the reason, for people
+    found = ((m.group("kind"), m.group("args"), m.start(), m.end()) for m in _COMMENT.finditer(text)) if markup \
+        else ((d.kind, d.args, d.start, d.end) for d in _plain_directives(text))
+    for kind, args, start, end in found:
+        names = args.partition(" -- ")[0]  # after " -- ": the reason, for people
         items = [n for n in re.split(r"[\s,]+", names.strip()) if n]
         rules: set[str] = set()
         for item in items or ["all"]:
             try:
                 rules |= resolve_rules([item])
             except RuleSelectionError as exc:
-                warnings.append(f"line {lines.position(m.start())[0]}: mtcheck-{kind}: {exc}")
+                warnings.append(f"line {lines.position(start)[0]}: mtcheck-{kind}: {exc}")
         if items and not rules:
             continue  # names only unknown rules: silencing everything instead would hide real findings
-        end = m.end()
-        while not markup and end > m.start() and text[end - 1] in "\r\n":
+        while not markup and end > start and text[end - 1] in "\r\n":
             end -= 1  # the line break ends the directive's own line
-        directives.append(Directive(kind, frozenset(rules), m.start(), end))
+        directives.append(Directive(kind, frozenset(rules), start, end))
     return directives, warnings
 
 
@@ -132,7 +175,7 @@ def strip_directive_lines(source: Source) -> Source:
     if source.extraction is not None or "mtcheck-" not in source.text:
         return source
     text = source.text
-    spans = [m.span() for m in _PLAIN_LINE.finditer(text) if _plain_match_ok(m)]
+    spans = [(d.start, d.end) for d in _plain_directives(text)]
     if not spans:
         return source
     offsets, parts, at = OffsetMap(), [], 0

@@ -45,13 +45,15 @@ def formats() -> list[str]:
     return ["text", *sorted(READERS)]
 
 
-def read_documents(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, fmt: str = "auto") -> Iterator[Source]:
-    """The documents in a file ('-' for stdin), read with the reader its format needs.
+def read_documents(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, fmt: str = "auto",
+                   encoding: str | None = None) -> Iterator[Source]:
+    """The documents in a file ('-' for stdin), read with the reader its format needs;
+    `encoding` names a legacy encoding (default: UTF-8, or what a byte-order mark says).
 
     Raises InputProblem at the first problem: with the whole file, before anything is
     yielded, or with one record of many (JSONL), naming it. `iter_documents` goes on
     past bad records instead."""
-    for item in iter_documents(path, max_bytes, fmt):
+    for item in iter_documents(path, max_bytes, fmt, encoding):
         if isinstance(item, InputProblem):
             raise item
         yield item
@@ -67,23 +69,35 @@ def iter_documents(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, fmt: st
         yield problem
 
 
+def chosen_format(name: str | Path, fmt: str = "auto") -> str:
+    """The format a file is read as (`fmt`, or by its extension); InputProblem for an unknown one."""
+    _load_readers()
+    chosen = format_of(name) if fmt == "auto" else fmt
+    if chosen != "text" and chosen not in READERS:
+        raise InputProblem(str(name), f"unknown input format {chosen!r} (known: {', '.join(formats())})")
+    return chosen
+
+
+def documents_of(source: Source, fmt: str) -> Iterator[Source | InputProblem]:
+    """The documents of a file already read and decoded, by the reader of format `fmt`."""
+    if fmt == "text":
+        yield source
+        return
+    _load_readers()
+    yield from READERS[fmt](source)
+
+
 def _documents(path: str | Path, max_bytes: int, fmt: str,
                encoding: str | None = None) -> Iterator[Source | InputProblem]:
-    _load_readers()
     name = str(path)
-    chosen = format_of(path) if fmt == "auto" else fmt
-    if chosen != "text" and chosen not in READERS:
-        raise InputProblem(name, f"unknown input format {chosen!r} (known: {', '.join(formats())})")
+    chosen = chosen_format(path, fmt)
     if name != "-" and chosen in STREAM_READERS:
         if encoding is not None and encoding.lower().replace("-", "").replace("_", "") not in ("utf8", "utf8sig"):
             raise InputProblem(name, f"--encoding {encoding} does not apply to {chosen} (it is UTF-8 by definition)")
         yield from STREAM_READERS[chosen](Path(path), max_bytes)
         return
     source = read_stdin(max_bytes, encoding=encoding) if name == "-" else read_path(path, max_bytes, encoding)
-    if chosen == "text":
-        yield source
-        return
-    yield from READERS[chosen](source)
+    yield from documents_of(source, chosen)
 
 
 def _load_readers() -> None:

@@ -23,9 +23,12 @@ from typing import IO
 
 from mtcheck.read.formats import register
 from mtcheck.read.offsets import OffsetMap, RecordPosition
-from mtcheck.read.text import InputProblem, Source, unreadable
+from mtcheck.read.text import InputProblem, Source, open_regular, unreadable
 
 _CHUNK = 1 << 16
+# A record's fields nest a level or two; far deeper is an attack on everything that walks
+# them afterwards (the report's metadata, its JSON).
+MAX_DEPTH = 64
 # A \uXXXX escape of a UTF-16 surrogate: only then can a record hold one unpaired.
 _SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 
@@ -43,11 +46,8 @@ def stream_jsonl(path: Path, max_bytes: int) -> Iterator[Source | InputProblem]:
     name = str(path)
     if path.is_dir():
         raise InputProblem(name, "is a folder, not a JSONL file")
-    try:
-        fh = path.open("rb")
-    except OSError as exc:
-        raise unreadable(name, exc) from None
-    with fh:
+    fd, _ = open_regular(path, name)
+    with open(fd, "rb") as fh:
         head = fh.read(8192)
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             raise InputProblem(name, "JSONL must be UTF-8 (this file is UTF-16)")
@@ -56,7 +56,7 @@ def stream_jsonl(path: Path, max_bytes: int) -> Iterator[Source | InputProblem]:
         if not head.strip(codecs.BOM_UTF8 + b" \t\r\n"):
             raise InputProblem(name, "empty file (no documents)")
         fh.seek(len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0)
-        for number, raw in enumerate(_lines(fh, max_bytes), start=1):
+        for number, raw in enumerate(_lines(fh, max_bytes, name), start=1):
             if raw is None:
                 yield InputProblem(f"{name}:{number}", f"line too large (over {max_bytes:,} bytes, set with "
                                                        "--max-bytes)")
@@ -66,11 +66,14 @@ def stream_jsonl(path: Path, max_bytes: int) -> Iterator[Source | InputProblem]:
                 yield item
 
 
-def _lines(fh: IO[bytes], max_bytes: int) -> Iterator[bytes | None]:
+def _lines(fh: IO[bytes], max_bytes: int, name: str) -> Iterator[bytes | None]:
     """The file's lines without their line break; None for a line over max_bytes, whose
     bytes are skipped rather than read into memory."""
     while True:
-        line = fh.readline(max_bytes + 1)
+        try:
+            line = fh.readline(max_bytes + 1)
+        except OSError as exc:  # a disk error mid-file
+            raise unreadable(name, exc) from None
         if not line:
             return
         if len(line) > max_bytes and not line.endswith(b"\n"):
@@ -103,6 +106,10 @@ def _record(name: str, number: int, line: str, name_by_line: bool = True) -> Sou
         return InputProblem(where, f"not valid JSON ({exc.msg} at column {exc.colno})")
     except ValueError as exc:
         return InputProblem(where, f"not valid JSON ({exc})")
+    except RecursionError:
+        return InputProblem(where, f"JSON nested deeper than {MAX_DEPTH} levels is refused")
+    if _too_deep(record):
+        return InputProblem(where, f"JSON nested deeper than {MAX_DEPTH} levels is refused")
     if _SURROGATE.search(line) and _has_surrogates(record):
         return InputProblem(where, "an unpaired UTF-16 surrogate escape (\\ud800-\\udfff) is not text")
     if not isinstance(record, dict):
@@ -114,6 +121,8 @@ def _record(name: str, number: int, line: str, name_by_line: bool = True) -> Sou
         return InputProblem(where, f'"text" is not a string (a JSON {_json_type(text)})')
     if not text.strip():
         return InputProblem(where, 'empty "text" (nothing to check)')
+    if "\x00" in text:
+        return InputProblem(where, '"text" holds a NUL character: binary data, not text')
     doc_id = record.pop("id", None)
     if isinstance(doc_id, (dict, list)):
         return InputProblem(where, '"id" must be a string or a number')
@@ -141,7 +150,7 @@ def _text_columns(line: str, length: int) -> OffsetMap:
     at = quote + 1
     for m in _ESCAPE.finditer(line, at, end - 1):
         columns.copy(at, m.start() - at)
-        columns.insert(1, m.start())
+        columns.insert(1, m.start(), m.end())  # the character stands for its whole escape
         at = m.end()
     columns.copy(at, end - 1 - at)
     return columns
@@ -168,6 +177,20 @@ def _after_space(line: str, i: int) -> int:
     while i < len(line) and line[i] in " \t\n\r":
         i += 1
     return i
+
+
+def _too_deep(value: object) -> bool:
+    """Whether arrays and objects nest deeper than MAX_DEPTH (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        if depth > MAX_DEPTH:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
 
 
 def _has_surrogates(value: object) -> bool:

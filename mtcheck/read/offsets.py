@@ -16,56 +16,74 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 class OffsetMap:
     """Built run by run while extracting: `copy` for text taken verbatim, `insert` for text
-    that has no counterpart in the original (a paragraph break between two elements, an
-    entity decoded to one character)."""
+    that stands for something else in the original (an entity decoded to one character, a
+    run of white space read as one space) or for nothing (a paragraph break between two
+    elements). The runs tile the extracted text, so every offset maps somewhere."""
 
-    __slots__ = ("_extracted", "_lengths", "_original", "length")
+    __slots__ = ("_extracted", "_lengths", "_original", "_spans", "_verbatim", "length")
 
     def __init__(self) -> None:
-        self._extracted: list[int] = []
-        self._original: list[int] = []
-        self._lengths: list[int] = []
+        self._extracted: list[int] = []  # where each run starts in the extracted text
+        self._original: list[int] = []  # and in the original
+        self._lengths: list[int] = []  # its length in the extracted text
+        self._spans: list[int] = []  # and in the original (a copy: the same; an insert: what it stands for)
+        self._verbatim: list[bool] = []
         self.length = 0  # of the extracted text so far
 
     def copy(self, original_start: int, length: int) -> None:
         """The next `length` extracted characters are original[original_start:original_start+length]."""
         if length <= 0:
             return
-        if (self._lengths and self._extracted[-1] + self._lengths[-1] == self.length
-                and self._original[-1] + self._lengths[-1] == original_start):
+        if (self._verbatim and self._verbatim[-1] and self._original[-1] + self._lengths[-1] == original_start
+                and self._extracted[-1] + self._lengths[-1] == self.length):
             self._lengths[-1] += length  # extends the previous run
+            self._spans[-1] += length
         else:
-            self._extracted.append(self.length)
-            self._original.append(original_start)
-            self._lengths.append(length)
+            self._add(original_start, length, length, True)
         self.length += length
 
-    def insert(self, length: int, original_at: int | None = None) -> None:
-        """The next `length` extracted characters stand for original[original_at] (or for the
-        place after the previous run): an entity, a break between elements."""
+    def insert(self, length: int, original_at: int | None = None, original_end: int | None = None) -> None:
+        """The next `length` extracted characters stand for original[original_at:original_end]
+        (an entity, white space), or for nothing at original_at (no `original_end`: a break
+        between elements), or for nothing after the previous run (no `original_at`)."""
         if length <= 0:
             return
-        if original_at is not None:
-            # A zero-width anchor: offsets inside the inserted text map to original_at.
-            self._extracted.append(self.length)
-            self._original.append(original_at)
-            self._lengths.append(0)
+        if original_at is None:
+            original_at = self._original[-1] + self._spans[-1] if self._original else 0
+        span = max(0, original_end - original_at) if original_end is not None else 0
+        self._add(original_at, length, span, False)
         self.length += length
 
+    def _add(self, original: int, length: int, span: int, verbatim: bool) -> None:
+        self._extracted.append(self.length)
+        self._original.append(original)
+        self._lengths.append(length)
+        self._spans.append(span)
+        self._verbatim.append(verbatim)
+
     def to_original(self, offset: int) -> int:
-        """The original offset of an extracted offset. Inside a copied run it is exact; inside
-        inserted text it is where that text stands in the original (the end of the run before)."""
+        """The original offset of an extracted offset (a span's start). Inside a copied run it is
+        exact; inside inserted text it is where what that text stands for begins."""
         i = bisect_right(self._extracted, offset) - 1
         if i < 0:
             return self._original[0] if self._original else offset
-        return self._original[i] + min(offset - self._extracted[i], self._lengths[i])
+        into = offset - self._extracted[i]
+        if self._verbatim[i]:
+            return self._original[i] + min(into, self._lengths[i])
+        return self._original[i] + (self._spans[i] if into >= self._lengths[i] else 0)
 
     def to_original_end(self, end: int) -> int:
-        """The original offset for an exclusive end: the character before it, plus one, so a span
-        that ends at a run boundary does not swallow the markup after it."""
+        """The original offset for an exclusive end: after the character before it, so a span
+        that ends at a run boundary does not swallow the markup after it, and a span that ends
+        on a decoded entity takes the whole entity."""
         if end <= 0:
             return self.to_original(0)
-        return self.to_original(end - 1) + 1
+        i = bisect_right(self._extracted, end - 1) - 1
+        if i < 0:
+            return self._original[0] if self._original else end
+        if self._verbatim[i]:
+            return self._original[i] + min(end - self._extracted[i], self._lengths[i])
+        return self._original[i] + self._spans[i]
 
 
 class LineIndex:

@@ -3,11 +3,18 @@ legacy encoding (cp1252, GB18030, Big5, ...) when the caller names it (`--encodi
 
 The decoded text keeps its line endings, so offsets and line:column numbers point
 into what the user's editor shows. Only the BOM is dropped.
+
+Only regular files are read: a named pipe, a socket or a device is refused before it is
+read from (a FIFO would block the run forever, /dev/zero never ends), and so is a
+symbolic link loop, each in one line. A NUL byte anywhere means binary.
 """
 
 from __future__ import annotations
 
 import codecs
+import errno
+import os
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,7 +112,7 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> Source:
     encoding = named
     if encoding == "utf-8":
         sample = body[:8192]
-        if b"\x00" in sample or _control_share(sample) > 0.05:
+        if b"\x00" in body or _control_share(sample) > 0.05:
             raise InputProblem(name, "binary file (NUL or control bytes), not text")
         try:
             text = body.decode("utf-8")
@@ -156,24 +163,81 @@ def unreadable(name: str, exc: OSError) -> InputProblem:
         return InputProblem(name, "no such file")
     if isinstance(exc, PermissionError):
         return InputProblem(name, "permission denied")
+    if isinstance(exc, IsADirectoryError):
+        return InputProblem(name, "is a folder, not a file")
+    if exc.errno == errno.ELOOP:
+        return InputProblem(name, "a symbolic link loop (too many levels of symbolic links)")
     return InputProblem(name, f"cannot read ({exc.strerror or exc})")
+
+
+def not_a_file(mode: int) -> str | None:
+    """What a file of this st_mode is when it is not a regular file (None for a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    if stat.S_ISFIFO(mode):
+        return "is a named pipe (FIFO), not a file; save what it carries to a file, or pipe it to stdin"
+    if stat.S_ISSOCK(mode):
+        return "is a socket, not a file"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "is a device, not a file"
+    return "is not a regular file"
+
+
+def open_regular(path: str | Path, name: str | None = None, follow_symlinks: bool = True) -> tuple[int, os.stat_result]:
+    """Open a regular file for reading: its descriptor and its fstat. A FIFO, socket or device
+    is refused before it is opened (opening one can block or have effects) and checked again
+    on the descriptor (the file opened, not the name looked at). Without `follow_symlinks` a
+    symbolic link is refused. Raises InputProblem, one line naming `name` (default: path)."""
+    name = str(path) if name is None else name
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        st = os.stat(path, follow_symlinks=follow_symlinks)
+        if not follow_symlinks and stat.S_ISLNK(st.st_mode):
+            raise InputProblem(name, "is a symbolic link")
+        problem = not_a_file(st.st_mode)
+        if problem is not None:
+            raise InputProblem(name, problem)
+        fd = os.open(path, flags | (0 if follow_symlinks else getattr(os, "O_NOFOLLOW", 0)))
+    except OSError as exc:
+        raise unreadable(name, exc) from None
+    try:
+        st = os.fstat(fd)
+        problem = not_a_file(st.st_mode)
+        if problem is not None:
+            raise InputProblem(name, problem)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, st
+
+
+def read_bytes(path: str | Path, max_bytes: int, name: str | None = None, limit_hint: str = ", set with --max-bytes",
+               follow_symlinks: bool = True) -> tuple[bytes, os.stat_result]:
+    """The bytes of a regular file of at most `max_bytes`, and its fstat; InputProblem otherwise
+    (`limit_hint` follows the limit in the message: how to change it, or what it is for)."""
+    name = str(path) if name is None else name
+    fd, st = open_regular(path, name, follow_symlinks)
+    try:
+        if st.st_size > max_bytes:
+            raise InputProblem(name, f"too large ({st.st_size:,} bytes; the limit is {max_bytes:,}{limit_hint})")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise unreadable(name, exc) from None
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:
+        raise InputProblem(name, f"too large (over {max_bytes:,} bytes{limit_hint})")
+    return data, st
 
 
 def read_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, encoding: str | None = None) -> Source:
     name = str(path)
-    p = Path(path)
-    try:
-        if p.is_dir():
-            raise InputProblem(name, "is a folder; name the files to check (or use `mtcheck report` for folders)")
-        size = p.stat().st_size
-        if size > max_bytes:
-            raise InputProblem(name, f"too large ({size:,} bytes; the limit is {max_bytes:,}, set with --max-bytes)")
-        with p.open("rb") as fh:
-            data = fh.read(max_bytes + 1)
-    except OSError as exc:
-        raise unreadable(name, exc) from None
-    if len(data) > max_bytes:
-        raise InputProblem(name, f"too large (over {max_bytes:,} bytes, set with --max-bytes)")
+    if Path(path).is_dir():
+        raise InputProblem(name, "is a folder; name the files to check (or use `mtcheck report` for folders)")
+    data, _ = read_bytes(path, max_bytes, name)
     return decode(data, name, encoding)
 
 

@@ -38,11 +38,20 @@ MAX_DEPTH = 200
 @dataclass
 class _Run:
     """Character data: `text` stood at `at` in the file, verbatim or (an entity, a
-    normalised line break) not."""
+    normalised line break) not; then it stands for the markup file[at:end]."""
 
     text: str
     at: int
     verbatim: bool
+    end: int = -1
+
+    def __post_init__(self) -> None:
+        if self.end < 0:
+            self.end = self.at + len(self.text) if self.verbatim else self.at
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Where text[start:end] stands in the file (all of the markup, for a run not verbatim)."""
+        return (self.at + start, self.at + end) if self.verbatim else (self.at, self.end)
 
 
 @dataclass
@@ -144,14 +153,23 @@ class _TreeBuilder:
     def _data(self, data: str) -> None:
         if self.stack:
             at = self._offset()
-            self.stack[-1].children.append(_Run(data, at, self.text.startswith(data, at)))
+            verbatim = self.text.startswith(data, at)
+            self.stack[-1].children.append(_Run(data, at, verbatim, -1 if verbatim else self._markup_end(at)))
+
+    def _markup_end(self, at: int) -> int:
+        """The end of what expat decoded at `at`: a reference up to its ";", a CRLF, one character."""
+        if self.text.startswith("&", at):
+            semicolon = self.text.find(";", at, at + 64)
+            return semicolon + 1 if semicolon >= 0 else at + 1
+        return at + 2 if self.text.startswith("\r\n", at) else at + 1
 
     def _skipped(self, name: str, is_parameter: bool) -> None:
         # An entity defined in an external DTD that is not read (NITF's &nbsp;): decode the
         # HTML ones, drop the rest.
         char = html.entities.html5.get(f"{name};")
         if char and self.stack:
-            self.stack[-1].children.append(_Run(char, self._offset(), False))
+            at = self._offset()
+            self.stack[-1].children.append(_Run(char, at, False, self._markup_end(at)))
 
 
 def _local(name: str) -> str:
@@ -203,7 +221,7 @@ def _extract(source: Source, story: _Story, fmt: str) -> Source:
             pos = 0
             for m in _SPACE.finditer(run.text):
                 _piece(builder, run, pos, m.start())
-                builder.separate(" ")
+                builder.separate(" ", *run.span(m.start(), m.end()))
                 pos = m.end()
             _piece(builder, run, pos, len(run.text))
     text = builder.text()
@@ -220,7 +238,7 @@ def _piece(builder: TextBuilder, run: _Run, start: int, end: int) -> None:
         if run.verbatim:
             builder.copy(run.at + start, run.text[start:end])
         else:
-            builder.insert(run.at, run.text[start:end])
+            builder.insert(run.at, run.text[start:end], run.end)
 
 
 # -- NITF --------------------------------------------------------------------------------
@@ -319,7 +337,8 @@ def _plain_paragraphs(runs: list[_Run]) -> list[list[_Run]]:
 
 
 def _slice(run: _Run, start: int, end: int) -> _Run:
-    return _Run(run.text[start:end], run.at + start if run.verbatim else run.at, run.verbatim)
+    return _Run(run.text[start:end], run.at + start if run.verbatim else run.at, run.verbatim,
+                -1 if run.verbatim else run.end)
 
 
 # -- readers -----------------------------------------------------------------------------

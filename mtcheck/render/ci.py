@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mtcheck.files import real_path
 from mtcheck.models import DocumentReport, Finding, InputError, Severity
 from mtcheck.read.text import STDIN_NAME
 
@@ -123,7 +124,7 @@ def display_path(source: str) -> str:
         return STDIN_NAME
     path = Path(source)
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return real_path(path).relative_to(real_path(Path.cwd())).as_posix()
     except (ValueError, OSError):
         return path.as_posix()
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from mtcheck import __version__
+from mtcheck.files import real_path
 from mtcheck.models import DocumentReport, Severity
 from mtcheck.read import STDIN_NAME
 from mtcheck.render.ci import Annotation, Renderer, RunInfo, display_path, document_annotations, rule_table
@@ -121,4 +122,4 @@ def _artifact(shown: str) -> dict:
 
 
 def _folder_uri(folder: Path) -> str:
-    return folder.resolve().as_uri().rstrip("/") + "/"
+    return real_path(folder).as_uri().rstrip("/") + "/"

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from mtcheck.models import CheckReport, DocumentReport, Finding, Severity
+from mtcheck.render.terminal import terminal_safe
 from mtcheck.render.words import likelihood_text, plural
 
 DEFAULT_WIDTH = 80  # columns when the output is not a terminal (a pipe, a file, CI's log)
@@ -82,7 +83,7 @@ def terminal_width(tty: bool) -> int:
 
 def document_name(doc: DocumentReport) -> str:
     """The document as the reports name it: its file, and `#id` for one of many (JSONL)."""
-    return doc.source + (f"#{doc.doc_id}" if doc.doc_id is not None else "")
+    return terminal_safe(doc.source + (f"#{doc.doc_id}" if doc.doc_id is not None else ""), one_line=True)
 
 
 def render_check_text(report: CheckReport, texts: Sequence[str | None] = (), style: Style = Style(),
@@ -102,6 +103,7 @@ def render_document_text(doc: DocumentReport, text: str | None = None, style: St
     """One document's block, ending in a blank line. The CLI prints each block as soon as its
     document is checked. `full`: the document's name, each finding with its excerpt and a blank
     line after it, then the summary. `concise`: one line per finding, one line of summary."""
+    text = terminal_safe(text) if text is not None else None  # one for one: offsets hold
     if layout == "concise":
         lines = [] if quiet else [_concise_finding(doc, f, style) for f in doc.findings]
         return "\n".join([*lines, _concise_summary(doc, style)]) + "\n"
@@ -150,7 +152,7 @@ def _finding(doc: DocumentReport, f: Finding, at: str, text: str | None, style: 
            = suggestion: …"""
     indent = " " * (2 + len(at) + 1)
     head = f"  {at} {f.severity.value} {f.rule}  "
-    lines = wrap(f.message, style.width, first=display_width(head), rest=len(indent))
+    lines = wrap(terminal_safe(f.message, one_line=True), style.width, first=display_width(head), rest=len(indent))
     lines[0] = f"  {style.dim(at)} {style.severity(f.severity)} {style.bold(f.rule)}  {lines[0]}".rstrip()
     if text is not None:
         gutter = indent + style.dim("│") + " "
@@ -158,7 +160,7 @@ def _finding(doc: DocumentReport, f: Finding, at: str, text: str | None, style: 
         lines.append(gutter + shown)
         lines.append(gutter + " " * caret_at + style.paint("^" * caret_width, SEVERITY_COLOURS[f.severity]))
     if f.suggestion is not None:
-        advice = f.suggestion if f.suggestion else "(delete)"
+        advice = terminal_safe(f.suggestion, one_line=True) if f.suggestion else "(delete)"
         safe = "  [safe to apply]" if f.fix_safe else ""
         said = wrap(f"= suggestion: {advice}{safe}", style.width, first=len(indent), rest=len(indent) + 2)
         if style.color and len(said) == 1:  # colour the advice when it stands on one line
@@ -171,9 +173,9 @@ def _finding(doc: DocumentReport, f: Finding, at: str, text: str | None, style: 
 def _concise_finding(doc: DocumentReport, f: Finding, style: Style) -> str:
     """`path:line:column: severity rule  message`, the form editors and grep read; a JSONL
     record's id follows the place (`wire.jsonl:2:15: #b error ...`)."""
-    record = f" #{doc.doc_id}" if doc.doc_id is not None else ""
-    return (f"{style.bold(f'{doc.source}:{f.line}:{f.column}:')}{record} {style.severity(f.severity)} "
-            f"{f.rule}  {f.message}")
+    record = terminal_safe(f" #{doc.doc_id}", one_line=True) if doc.doc_id is not None else ""
+    return (f"{style.bold(f'{terminal_safe(doc.source, one_line=True)}:{f.line}:{f.column}:')}{record} "
+            f"{style.severity(f.severity)} {f.rule}  {terminal_safe(f.message, one_line=True)}")
 
 
 def excerpt(doc: DocumentReport, f: Finding, text: str, width: int) -> tuple[str, int, int]:
@@ -182,6 +184,10 @@ def excerpt(doc: DocumentReport, f: Finding, text: str, width: int) -> tuple[str
     sentence = doc.fluency.sentences[f.sentence] if f.sentence < len(doc.fluency.sentences) else None
     lo = sentence.start if sentence and sentence.start <= f.start else f.start
     hi = sentence.end if sentence and sentence.end >= f.end else f.end
+    # Context beyond what a line can show is never measured (a sentence of thousands of
+    # characters with thousands of findings would be measured once per finding).
+    reach = 4 * width + 16
+    lo, hi = max(lo, f.start - reach), min(hi, f.end + reach)
     before, span, after = _flat(text[lo:f.start]), _flat(text[f.start:f.end]) or "␣", _flat(text[f.end:hi])
     return fit(before, span, after, width)
 
@@ -359,8 +365,9 @@ def _summary(doc: DocumentReport, style: Style) -> list[str]:
 
 
 def _wrapped(text: str, code: str | None, style: Style, indent: int) -> list[str]:
-    """One summary line wrapped under its indent, continuation lines two columns further in."""
-    wrapped = wrap(text, style.width, first=indent, rest=indent + 2)
+    """One summary line wrapped under its indent, continuation lines two columns further in
+    (document text in it made terminal-safe)."""
+    wrapped = wrap(terminal_safe(text, one_line=True), style.width, first=indent, rest=indent + 2)
     return [(" " * indent if k == 0 else "") + (style.paint(line, code) if code else line)
             for k, line in enumerate(wrapped)]
 

@@ -4,18 +4,22 @@ editor's page at /.
 Request and response bodies are the CLI's pydantic models, so the OpenAPI document at
 /openapi.json is generated from the same definitions as `reports/schema/`. Checking is
 CPU work: it runs in worker threads (a few at a time, see ServeSettings.check_threads)
-so the event loop keeps accepting, timing out and answering other requests.
+so the event loop keeps accepting, timing out and answering other requests. Each piece of
+work runs under a time budget (`mtcheck.budget`): when its request is answered at the
+deadline, the work is cancelled and stops at its next checkpoint, so abandoned work never
+piles up and the threads stay bounded.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from importlib import resources
 from typing import Any, TypeVar
 
-import anyio
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
@@ -25,6 +29,7 @@ from starlette.responses import Response
 
 from mtcheck import __version__
 from mtcheck.align import Aligner, AlignInputError, AlignReport, AlignSettings
+from mtcheck.budget import Budget, OutOfTime, checkpoint, running
 from mtcheck.core.rules import RuleSelectionError, rule_infos
 from mtcheck.models import CheckReport, DocumentReport, FixReport, InputError, RuleCatalogue
 from mtcheck.pipeline import Checker
@@ -88,14 +93,29 @@ class Service:
         self.settings = settings
         self.aligner = Aligner(checker)
         self.rules_json = RuleCatalogue(rules=rule_infos()).model_dump_json().encode()
-        self._limiter: anyio.CapacityLimiter | None = None
+        self._workers: ThreadPoolExecutor | None = None
 
     async def run(self, work: Callable[..., T], *args: Any) -> T:
-        """`work(*args)` in a worker thread; at the request deadline the request is answered
-        at once and the thread's result thrown away."""
-        if self._limiter is None:  # made in the running event loop
-            self._limiter = anyio.CapacityLimiter(self.settings.check_threads)
-        return await anyio.to_thread.run_sync(lambda: work(*args), abandon_on_cancel=True, limiter=self._limiter)
+        """`work(*args)` in one of `check_threads` worker threads, under a budget of the request
+        timeout. When the request is answered first (the deadline passed, the client left),
+        work still waiting for a thread is dropped and work running is cancelled: it stops at
+        its next checkpoint and frees its thread."""
+        if self._workers is None:
+            self._workers = ThreadPoolExecutor(self.settings.check_threads, thread_name_prefix="mtcheck-work")
+        budget = Budget(self.settings.request_timeout)
+        future = self._workers.submit(_within, budget, work, args)
+        try:
+            return await asyncio.wrap_future(future)
+        except BaseException:
+            budget.cancel()
+            future.cancel()
+            raise
+
+    def stop(self) -> None:
+        """Drop the work waiting for a thread; the work running stops at its next checkpoint."""
+        if self._workers is not None:
+            self._workers.shutdown(wait=False, cancel_futures=True)
+            self._workers = None
 
     def check(self, request: CheckRequest) -> CheckReport:
         sources, errors = _readable(inputs.documents_from_text(request.text, request.name, request.format),
@@ -104,6 +124,7 @@ class Service:
                            signature=self.checker.signature.format())
 
     def check_document(self, source: Source) -> DocumentReport:
+        checkpoint()  # between the documents of a JSONL body
         return self.checker.check_source(source)
 
     def fix(self, request: FixRequest) -> FixReport:
@@ -147,6 +168,11 @@ class Service:
                              errors=errors)
 
 
+def _within(budget: Budget, work: Callable[..., T], args: tuple[Any, ...]) -> T:
+    with running(budget):
+        return work(*args)
+
+
 def _readable(items: list[inputs.Item], name: str) -> tuple[list[Source], list[InputError]]:
     """The documents that could be read and the records that could not (JSONL); with no
     document at all the first problem is the answer."""
@@ -170,8 +196,8 @@ def create_app(settings: ServeSettings | None = None, checker: Checker | None = 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        service._limiter = None  # a new event loop (a TestClient, a restarted server) gets its own
         yield
+        service.stop()
 
     app = FastAPI(
         title="mtcheck", version=__version__, lifespan=lifespan,
@@ -182,7 +208,7 @@ def create_app(settings: ServeSettings | None = None, checker: Checker | None = 
         # One schema per model, named as in reports/schema/ (not Model-Input / Model-Output).
         separate_input_output_schemas=False,
     )
-    _add_error_handlers(app)
+    _add_error_handlers(app, settings)
 
     def page_file(path: str) -> Callable[[], Awaitable[Response]]:
         body, media = page[path]
@@ -311,7 +337,7 @@ def _error(status: int, message: str, headers: dict[str, str] | None = None) -> 
     return Response(error_body(message), status_code=status, media_type="application/json", headers=headers)
 
 
-def _add_error_handlers(app: FastAPI) -> None:
+def _add_error_handlers(app: FastAPI, settings: ServeSettings) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         message = str(exc.detail)
@@ -332,6 +358,10 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(InputProblem)
     async def input_problem(request: Request, exc: InputProblem) -> Response:
         return _error(422, str(exc))
+
+    @app.exception_handler(OutOfTime)
+    async def out_of_time(request: Request, exc: OutOfTime) -> Response:
+        return _error(503, f"request not answered within {settings.request_timeout:g} seconds; send less text")
 
     @app.exception_handler(RuleSelectionError)
     @app.exception_handler(AlignInputError)

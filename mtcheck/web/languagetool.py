@@ -187,6 +187,8 @@ def _annotated(raw: str) -> tuple[str, str, Extraction]:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise LTRequestError(f"'data' is not JSON ({exc})") from None
+    except RecursionError:
+        raise LTRequestError("'data' is JSON nested too deeply") from None
     items = data.get("annotation") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise LTRequestError("'data' must be an object with an 'annotation' list")
@@ -201,7 +203,7 @@ def _annotated(raw: str) -> tuple[str, str, Extraction]:
         if "text" in item:
             builder.copy(at, piece)
         else:
-            builder.insert(at, interpret)
+            builder.insert(at, interpret, at + len(piece))  # stands for the whole markup
         pieces.append(piece)
         at += len(piece)
     return "".join(pieces), builder.text(), Extraction("".join(pieces), builder.offsets)

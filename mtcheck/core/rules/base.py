@@ -126,6 +126,12 @@ class RawFinding:
     pair: str | None = None
 
 
+# Findings of one rule kept per document: past this a document is garbage or an attack (a
+# megabyte of punctuation), and holding a report of millions of findings would cost gigabytes.
+# The findings past it are counted (`Context.overflow`) and the report says so.
+MAX_FINDINGS_PER_RULE = 20_000
+
+
 @dataclass
 class Context:
     """What a family sees of one document, and where it reports."""
@@ -138,6 +144,8 @@ class Context:
     enabled: frozenset[str]
     tokens: Tokens  # the document's words, shared: read them here rather than splitting the text again
     findings: list[RawFinding] = field(default_factory=list)
+    overflow: dict[str, int] = field(default_factory=dict)  # rule id -> findings past MAX_FINDINGS_PER_RULE
+    _counts: dict[str, int] = field(default_factory=dict, repr=False)
 
     def report(
         self,
@@ -154,6 +162,11 @@ class Context:
             return
         if fix_safe and rule.fix is FixAvailability.never:
             raise AssertionError(f"{rule.id} declares no safe fix but reported one")
+        count = self._counts.get(rule.id, 0)
+        if count >= MAX_FINDINGS_PER_RULE:
+            self.overflow[rule.id] = self.overflow.get(rule.id, 0) + 1
+            return
+        self._counts[rule.id] = count + 1
         self.findings.append(
             RawFinding(
                 rule,
@@ -169,6 +182,11 @@ class Context:
 
     def wants(self, *rules: Rule) -> bool:
         return any(r.id in self.enabled for r in rules)
+
+    def full(self, *rules: Rule) -> bool:
+        """Every one of `rules` has reported as many findings as a document keeps (or is not
+        enabled): a family scanning for them can stop."""
+        return all(r.id not in self.enabled or self._counts.get(r.id, 0) >= MAX_FINDINGS_PER_RULE for r in rules)
 
 
 class Family:

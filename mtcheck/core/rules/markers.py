@@ -82,14 +82,16 @@ _END_PRECEDED_BY = re.compile(r"(?:^|[.!?”\"。！？])[ \t\u3000]*\Z", re.MUL
 _BARE_DAY_DATELINE = re.compile(r"^[ \t\u3000]*[(（](?P<city>[A-Z][A-Za-z.'’ -]{1,30}?)[ \t]+(?P<day>\d{1,2})"
                                 r"(?:st|nd|rd|th)?[)）]", re.MULTILINE)
 # Credit lines: "Responsible editor: Li Si" opens its line; "(Reporter Zhang San)" can stand anywhere.
+# No two unbounded runs of white space stand side by side: on a long run the engine would try
+# every way of sharing it between them.
 _CREDIT_LINE = re.compile(
-    r"[ \t\u3000]*[(（\[【]?[ \t]*(?:responsible editors?|editors? in charge|editor-in-charge|proofread(?:er|ing)|"
+    r"[ \t\u3000]*(?:[(（\[【][ \t]*)?(?:responsible editors?|editors? in charge|editor-in-charge|proofread(?:er|ing)|"
     r"(?:this|the) (?:newspaper|website)'?s? reporters?|reporters?|correspondents?|interns?)[ "
     r"\t]*[:：][^\n]{1,60}?[)）\]】]?[ \t]*$",
     re.MULTILINE | re.IGNORECASE,
 )
 _CREDIT_PAREN = re.compile(
-    r"[(（][ \t]*(?:by[ \t]+)?(?:reporters?|correspondents?)[ \t]*[:：]?[ \t]+[A-Z][^()（）\n]{1,50}[)）]",
+    r"[(（][ \t]*(?:by[ \t]+)?(?:reporters?|correspondents?)(?:[ \t]*[:：])?[ \t]+[A-Z][^()（）\n]{1,50}[)）]",
     re.IGNORECASE,
 )
 _CREDIT_WORDS = frozenset(("reporter", "reporters", "correspondent", "correspondents"))  # one must be there

@@ -92,12 +92,14 @@ MIXED_QUOTES = rule(
     ),
 )
 
-# Patterns start with a character class, not a lookbehind, so the regex engine can skip
-# ahead to candidates; the character before a match is checked in Python (hits are rare).
-_SPACE_BEFORE = re.compile(r"[ \t\u00a0]+([.,;:?!])(?=[\s\"”’)]|$)")
+# A run of white space is matched from its first character only (the lookbehind): tried
+# from every character of a long run, each attempt would scan the rest of it, in quadratic
+# time. The character before a match is checked in Python (hits are rare).
+_SPACE_BEFORE = re.compile(r"(?<![ \t\u00a0])[ \t\u00a0]+([.,;:?!])(?=[\s\"”’)]|$)")
 _SPACE_AFTER_OPENING = re.compile(r"([(\[“‘])[ \t]+(?=\S)")
-_SPACE_BEFORE_CLOSING = re.compile(r"[ \t]+([)\]”])")
-_DOUBLED = re.compile(r"[,;:][ \t]*[,;:.](?![.])|\.\.(?![.])|[!?]{2,}|\(\((?=\w)")
+_SPACE_BEFORE_CLOSING = re.compile(r"(?<![ \t])[ \t]+([)\]”])")
+# A run of marks is one finding (",, ,,," -> ","), so a fix settles in one round.
+_DOUBLED = re.compile(r"[,;:](?:[ \t]*[,;:])*[ \t]*[,;:.](?![.])|\.\.(?![.])|[!?]{2,}|\(\((?=\w)")
 # " ,and": the space before the mark and none after it, the tokeniser's space in the wrong place.
 # The match starts only after a non-space, so a run of spaces is scanned once.
 _SPACE_BEFORE_GLUED = re.compile(r"(?<=[^\s])[ \t]+([,;:])(?=[A-Za-z])")

@@ -7,6 +7,7 @@ word for both writes "inspection and inspection", "supported and supported".
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from itertools import islice
 from operator import eq
@@ -89,8 +90,9 @@ _MAX_PHRASE = 8
 _MAX_COORDINATED = 3  # "X Y Z and X Y Z"
 _SAME_LINE_GAP = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?")  # white space short of a blank line
 _IN_PHRASE_GAP = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?|['’-]")
-_BETWEEN_GAP = re.compile(r"[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?")
+_BETWEEN_GAP = re.compile(r"[ \t]*(?:,[ \t]*)?(?:\r?\n[ \t]*)?")  # not "[ \t]*,?[ \t]*": quadratic on long runs
 _CONJUNCTIONS = frozenset(("and", "or"))
+_BLOCK = 256  # gaps whose tightness is worked out together
 # "The article pointed out that": a reporting formula opening a sentence.
 _OPENER = re.compile(
     r"(?:The|This|That) (article|statement|report|document|communiqu[eé]|letter|speech|editorial|commentary|circular|"
@@ -120,17 +122,33 @@ class Repetition(Family):
         if not ctx.wants(DOUBLED, COORDINATED, PHRASE):
             return
         scan = _Scan(ctx)
-        found: list[tuple[int, int]] = []  # (first word, last word) of reported spans
+        # (first word, last word) of reported spans, sorted and disjoint. A candidate starting
+        # inside one is the same repetition seen again at another distance ("a a a a" is one
+        # doubled word, not also a repeated "a a"): skipped, so periodic text ("a\na\na\n...")
+        # gives a finding per repetition, not one per word and distance.
+        found: list[tuple[int, int]] = []
         for n in range(1, _MAX_PHRASE + 1):
             same = bytes(map(eq, scan.words, islice(scan.words, n, None)))
             # Doubled word: one equal pair; n words "X... and X...": n - 1 equal pairs with
             # the conjunction between the copies; a repeated n-word phrase: n equal pairs.
             needle = b"\x01" * max(1, n - 1)
+            wanted = (DOUBLED,) if n == 1 else (COORDINATED, PHRASE)
             p = same.find(needle)
             while p != -1:
+                k = bisect_right(found, (p, len(scan.words))) - 1
+                if k >= 0 and found[k][1] >= p:
+                    p = same.find(needle, found[k][1] + 1)
+                    continue
+                if n > 1 and not scan.may_start(p, n):
+                    p = same.find(needle, p + 1)
+                    continue
                 span = scan.at(p, n, same)
-                if span and not any(a <= span[1] and span[0] <= b for a, b in found):
-                    found.append(span)
+                if span:
+                    k = bisect_left(found, span)
+                    if not ((k and found[k - 1][1] >= span[0]) or (k < len(found) and found[k][0] <= span[1])):
+                        found.insert(k, span)
+                    if ctx.full(*wanted):
+                        break
                 p = same.find(needle, p + 1)
 
 
@@ -164,6 +182,7 @@ class _Scan:
         self.words = tokens.lower
         self.gap = tokens.gap  # gap(k): between word k and word k + 1
         self.starts, self.ends = tokens.starts, tokens.ends
+        self._tight = bytearray(len(self.words))  # per gap: 1 tight, 2 not, 0 not looked at yet
 
     def start(self, k: int) -> int:
         return self.starts[k]
@@ -173,7 +192,27 @@ class _Scan:
 
     def tight(self, lo: int, hi: int) -> bool:
         """Words lo..hi (inclusive) are joined by spaces, hyphens or apostrophes only."""
-        return all(_IN_PHRASE_GAP.fullmatch(self.gap(k)) for k in range(lo, hi))
+        # Each gap is matched once, a block at a time, however many candidates span it (a text
+        # repeating itself makes every word a candidate at several distances).
+        known = self._tight
+        for block in range(lo // _BLOCK, (hi - 1) // _BLOCK + 1 if hi > lo else lo // _BLOCK):
+            if not known[block * _BLOCK]:
+                self._fill(block)
+        return 2 not in known[lo:hi]
+
+    def may_start(self, p: int, n: int) -> bool:
+        """Whether copies starting at words p and p + n (n > 1) can be a repetition at all: a
+        repeated phrase is joined tightly after its first word, a coordination has "and"/"or"
+        before its second copy. A cheap test before `at`, for text that repeats itself."""
+        known = self._tight
+        if not known[p]:
+            self._fill(p // _BLOCK)
+        return known[p] == 1 or self.words[p + n - 1] in _CONJUNCTIONS
+
+    def _fill(self, block: int) -> None:
+        known = self._tight
+        for k in range(block * _BLOCK, min(len(known), (block + 1) * _BLOCK)):
+            known[k] = 1 if _IN_PHRASE_GAP.fullmatch(self.gap(k)) else 2
 
     def one_paragraph(self, lo: int, hi: int) -> bool:
         """Words lo..hi lie in one paragraph: in one-paragraph-a-line wire copy a line
@@ -209,6 +248,11 @@ class _Scan:
             if (_SAME_LINE_GAP.fullmatch(gap(p)) and self.one_paragraph(p, i)
                     and words[p] not in _DOUBLE_OK and not words[p].isdigit()):
                 # "African African" is a slip; a longer doubled name (Sirhan Sirhan) exists, so a person decides.
+                # The whole run, so that one fix leaves one word (fixing pairs would halve a run
+                # of a thousand words per round, and never settle).
+                while (same[i:i + 1] == b"\x01" and _SAME_LINE_GAP.fullmatch(gap(i))
+                       and self.one_paragraph(i, i + 1)):
+                    i += 1
                 ctx.report(DOUBLED, self.start(p), self.end(i), message=f"\"{second}\" repeated",
                            suggestion=first, fix_safe=not title, severity="warning" if title else None)
                 return p, i

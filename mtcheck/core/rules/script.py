@@ -9,6 +9,7 @@ which then skips the other families), not one per character.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from mtcheck.core.language import span_language
 from mtcheck.core.rules.base import Context, Family, flags, passes, register, rule
@@ -41,7 +42,8 @@ NOT_ENGLISH = rule(
 # Letters outside the Latin script; Latin-1, Latin Extended, IPA, super/subscripts and
 # full-width Latin (left to punctuation.full-width) do not count.
 _FOREIGN = "[^\\W\\d_A-Za-z\u00AA-\u00BA\u00C0-\u02FF\u1E00-\u1EFF\u2070-\u218F\uFB00-\uFB06\uFF10-\uFF5A]"
-_RUN = re.compile(_FOREIGN + "+(?:[ \t\u3000·・]*" + _FOREIGN + "+)*")
+# Runs joined by separators; each repetition needs a separator, so the engine has one way only.
+_RUN = re.compile(_FOREIGN + "+(?:[ \t\u3000·・]+" + _FOREIGN + "+)*")
 _SCRIPTS = (
     (0x0370, 0x03FF, "Greek"), (0x0400, 0x052F, "Cyrillic"), (0x0530, 0x058F, "Armenian"),
     (0x0590, 0x05FF, "Hebrew"), (0x0600, 0x06FF, "Arabic"), (0x0750, 0x077F, "Arabic"),
@@ -50,6 +52,7 @@ _SCRIPTS = (
     (0x4E00, 0x9FFF, "Han"), (0xAC00, 0xD7AF, "Hangul"), (0xF900, 0xFAFF, "Han"),
 )
 _EAST_ASIAN = frozenset({"Han", "Kana", "Hangul"})
+_DETECTED_SPANS = 32  # distinct spans per document whose language is worked out one by one
 LANGUAGE_NAMES = {"zh": "Chinese", "ja": "Japanese", "ko": "Korean", "ru": "Russian", "uk": "Ukrainian",
                   "bg": "Bulgarian", "ar": "Arabic", "fa": "Persian", "ur": "Urdu", "he": "Hebrew", "el": "Greek",
                   "hi": "Hindi", "th": "Thai", "ka": "Georgian", "hy": "Armenian", "mk": "Macedonian",
@@ -88,12 +91,25 @@ class Script(Family):
         text = ctx.doc.text
         if text.isascii():
             return
+        # langdetect costs milliseconds a span: a document of thousands of Arabic or Cyrillic
+        # spans asks it about the first few distinct ones only; the rest take the language
+        # found most often for their script (or what the script alone says).
+        languages: dict[tuple[str, str], str | None] = {}
+        found: dict[str, Counter[str]] = {}
         for m in _RUN.finditer(text):
             span = m.group()
             script = script_of(span[0])
             if script == "Greek" and len(span) == 1:
                 continue  # a symbol such as α or Δ
-            code = span_language(span, script)
+            code = languages.get((span, script), "")
+            if code == "":
+                if len(languages) < _DETECTED_SPANS:
+                    code = span_language(span, script)
+                    found.setdefault(script, Counter())[code or ""] += 1
+                else:
+                    usual = found.get(script)
+                    code = (usual.most_common(1)[0][0] or None) if usual else span_language(span, script, False)
+                languages[(span, script)] = code
             ctx.report(RESIDUE, m.start(), m.end(),
                        message=f"untranslated {language_name(code)} ({script} script)",
                        severity="error" if script in _EAST_ASIAN else "warning",
