@@ -110,8 +110,12 @@ class Checker:
         """Check one read document. Every offset, line and column of the report points into
         the file as decoded (for text extracted from markup, the original file)."""
         source = prepare(source)
-        analysis = self.analyzer.analyse(source.text)
-        return _Report(self, source, analysis).build()
+        return _Report(self, source, self.analyzer.analyse(source.text)).build()
+
+    def analyse(self, text: str) -> Analysis:
+        """The pipeline's steps before scoring, on plain text: what the scorer reads (and what
+        `mtcheck train` trains a model on, so that training and checking see the same)."""
+        return self.analyzer.analyse(prepare(Source(name="<text>", text=text)).text)
 
 
 def prepare(source: Source) -> Source:

@@ -19,6 +19,7 @@ from mtcheck.models import CheckReport, DocumentReport, FixReport, PairsValidati
 from mtcheck.models.align import AlignReport
 from mtcheck.models.batch import ReportLine, RunSummary
 from mtcheck.models.evaluate import EvalReport
+from mtcheck.models.train import TrainingReport
 from mtcheck.policy.baseline import Baseline
 from mtcheck.policy.config import Config
 
@@ -38,6 +39,7 @@ def schema_models() -> dict[str, type[BaseModel]]:
         "fix-report": FixReport,
         "report-line": ReportLine,
         "report-run": RunSummary,
+        "training-report": TrainingReport,
     }
 
 

@@ -62,6 +62,31 @@ def test_kendall_tau_b_by_hand(monkeypatch, cells_per_item):
     assert math.isnan(stats.kendall_tau_b([1, 1, 1], [1, 2, 3]))
 
 
+def test_reliability_bins_by_hand():
+    p = [0.05, 0.15, 0.12, 0.95, 1.0, 0.91]
+    y = [False, False, True, True, True, False]
+    rows = stats.reliability(p, y)
+    assert [(r.low, r.high, r.documents) for r in rows] == [(0.0, 0.1, 1), (0.1, 0.2, 2), (0.9, 1.0, 3)]
+    assert rows[1].mean_probability == pytest.approx(0.135) and rows[1].positive_share == pytest.approx(0.5)
+    assert rows[2].positive_share == pytest.approx(2 / 3) and rows[2].weight == pytest.approx(0.5)
+    # |0.05 - 0| / 6 + 2 |0.135 - 0.5| / 6 + 3 |0.62 - 2/3| / 6 (0.62: the mean of 0.95, 1.0, 0.91)
+    expected = (0.05 + 2 * 0.365 + 3 * abs(2.86 / 3 - 2 / 3)) / 6
+    assert stats.expected_calibration_error(rows) == pytest.approx(expected)
+    # Class-balanced: one positive among three weighs as much as the two negatives together.
+    w = stats.class_balanced_weights([True, False, False])
+    assert list(w) == pytest.approx([1.5, 0.75, 0.75])
+
+
+def test_correlation_within_quantiles_removes_what_length_explains():
+    # Within each length bin the two move together; across bins length alone drives both apart.
+    length = np.array([1, 2, 3, 4, 10, 11, 12, 13], dtype=float)
+    x = np.array([1, 2, 3, 4, 11, 12, 13, 14], dtype=float)
+    y = np.array([11, 12, 13, 14, 1, 2, 3, 4], dtype=float)
+    assert stats.kendall_tau_b(x, y) == pytest.approx((12 - 16) / 28)
+    assert stats.within_quantiles(stats.kendall_tau_b, x, y, length, 2) == pytest.approx(1.0)
+    assert math.isnan(stats.within_quantiles(stats.kendall_tau_b, np.ones(4), y[:4], length[:4], 2))
+
+
 def test_count_inversions():
     assert stats.count_inversions(np.array([3, 1, 2])) == 2
     assert stats.count_inversions(np.array([2, 2, 1])) == 2  # equal values are no inversion
@@ -282,7 +307,8 @@ def run_eval(cli, tmp_path, *extra):
 def test_eval_end_to_end(cli, tmp_path):
     r, out = run_eval(cli, tmp_path)
     assert r.code == 0, r.err
-    assert {p.name for p in out.iterdir()} == {"eval.json", "eval.md", "roc.svg", "fluency_vs_score.svg"}
+    assert {p.name for p in out.iterdir()} == {"eval.json", "eval.md", "roc.svg", "fluency_vs_score.svg",
+                                               "reliability.svg"}
     report = json.loads((out / "eval.json").read_text(encoding="utf-8"))
     jsonschema.validate(report, json.loads(schema_documents()["eval-report.schema.json"]))
     doc = report["document"]
@@ -296,17 +322,24 @@ def test_eval_end_to_end(cli, tmp_path):
     correlation = doc["correlation"]
     assert correlation["n"] == 6 and correlation["expected_sign"] == -1
     assert correlation["kendall_tau_b"]["value"] < 0  # worse MQM, lower fluency
+    assert correlation["kendall_tau_b_within_length"]["value"] is None  # 6 documents: no fifth holds two
+    reliability = doc["reliability"]
+    assert reliability["weighting"] == "class-balanced" and reliability["documents"] == 8
+    assert sum(b["documents"] for b in reliability["bins"]) == 8
+    assert sum(b["weight"] for b in reliability["bins"]) == pytest.approx(1.0)
     segment = report["segment"]
     expected_segments = write_labelled(tmp_path / "..")[2]
     assert segment["segments"] == segment["matched"] == expected_segments
     assert segment["documents_rechecked"] == 0 and segment["correlation"]["kendall_tau_b"]["value"] < 0
+    assert segment["correlation"]["kendall_tau_b_within_length"]["value"] is not None
     fired = {row["rule"]: row for row in report["rules"]["rules"]}
     assert (fired["repetition.coordinated"]["mt_docs"], fired["repetition.coordinated"]["human_docs"]) == (4, 0)
     assert (fired["calque.term"]["mt_docs"], fired["calque.term"]["human_docs"]) == (4, 1)
     assert "ROC AUC of MT likelihood    1.000" in r.out and "not evidence (ratio within [0.8, 1.25])" in r.out
-    for name in ("roc.svg", "fluency_vs_score.svg"):
+    for name in ("roc.svg", "fluency_vs_score.svg", "reliability.svg"):
         xml.dom.minidom.parse(str(out / name))  # well-formed as a file of its own
-    assert "![ROC curve](roc.svg)" in (out / "eval.md").read_text(encoding="utf-8")
+    markdown = (out / "eval.md").read_text(encoding="utf-8")
+    assert "![ROC curve](roc.svg)" in markdown and "![reliability diagram](reliability.svg)" in markdown
     # The plots say n, mark the verdict thresholds on the ROC curve, give the AUC's interval, and
     # colour machine red and human blue as every page does, the few human points on top.
     roc = (out / "roc.svg").read_text(encoding="utf-8")

@@ -1,7 +1,7 @@
-"""Tests for the learned provenance model (package-ready: move next to mtcheck's tests).
+"""The learned provenance model: fitting, the model file, scoring, typography-blindness.
 
-The training path runs on a handful of texts written here, in about a second, so the
-suite exercises `train` -> model file -> `ProvenanceModel.score` end to end."""
+The fitting runs on a handful of texts written here, in about a second, so the suite
+exercises `fit` -> model file -> `ProvenanceModel.score` end to end."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 from mtcheck.core.model.features import DENSE_NAMES, Extractor, punctuation, tokenize
 from mtcheck.core.model.model import TOO_SHORT, ModelFileError, ProvenanceModel
-from mtcheck.evaluate.train import TrainingDoc, TrainingError, TrainSettings, train, write_model
+from mtcheck.evaluate.fit import TrainingDoc, TrainingError, TrainSettings, fit, write_model
 
 HUMAN = [
     "The mayor, who took office in January, said the plan wasn't ready. \"We'll look at it again,\" she told "
@@ -82,7 +82,7 @@ SMALL = TrainSettings(folds=3, max_ngrams=300, min_df=0.0, min_words=20)
 
 @pytest.fixture(scope="module")
 def trained():
-    return train(training_docs(), SMALL)
+    return fit(training_docs(), SMALL)
 
 
 def score(model: ProvenanceModel, text: str, findings=()):
@@ -91,18 +91,18 @@ def score(model: ProvenanceModel, text: str, findings=()):
 
 
 def test_training_writes_a_model_that_separates_its_classes(trained, tmp_path):
-    spec, report = trained
+    spec, figures = trained
     path = tmp_path / "model.json"
     write_model(spec, path)
     model = ProvenanceModel.load(path)
     p_human = [score(model, t).probability for t in HUMAN]
     p_mt = [score(model, t).probability for t in MT]
     assert min(p_mt) > max(p_human)
-    assert report["documents"] == 12 and report["stories"] == 6
+    assert [(f.source, f.human, f.mt) for f in figures.sources] == [("fixture", 6, 6)] and figures.folds == 3
 
 
 def test_training_is_deterministic(trained, tmp_path):
-    spec2, _ = train(training_docs(), SMALL)
+    spec2, _ = fit(training_docs(), SMALL)
     a, b = tmp_path / "a.json", tmp_path / "b.json"
     assert write_model(trained[0], a) == write_model(spec2, b)
     assert a.read_bytes() == b.read_bytes()
@@ -111,7 +111,7 @@ def test_training_is_deterministic(trained, tmp_path):
 def test_one_class_is_refused():
     docs = [d for d in training_docs() if d.is_mt]
     with pytest.raises(TrainingError):
-        train(docs, SMALL)
+        fit(docs, SMALL)
 
 
 def test_typography_does_not_change_the_score(trained):

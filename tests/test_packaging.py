@@ -53,7 +53,7 @@ def test_metadata_declares_licence_python_versions_and_urls():
     assert any(d.startswith("mtcheck[serve") for d in extras["test"])  # the test suite gets the same pin
 
 
-def test_wheel_carries_licence_types_schemas_and_pairs(built):
+def test_wheel_carries_licence_types_schemas_pairs_and_the_model(built):
     wheel, _ = built
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "mtcheck/py.typed" in names
@@ -62,6 +62,7 @@ def test_wheel_carries_licence_types_schemas_and_pairs(built):
     assert schemas == {p.name for p in (REPO / "reports" / "schema").glob("*.schema.json")}
     assert "config.schema.json" in schemas
     assert any(n.startswith("mtcheck/reference_pairs/phrases/") for n in names)
+    assert {"mtcheck/core/model/shipped/model.json", "mtcheck/core/model/shipped/model.training.json"} <= names
     metadata = next(zipfile.ZipFile(wheel).read(n).decode() for n in names if n.endswith(".dist-info/METADATA"))
     assert "License-Expression: Apache-2.0" in metadata
 

@@ -16,11 +16,26 @@ import sys
 from collections.abc import Sequence
 
 from mtcheck import __version__
-from mtcheck.cli import align, check, completion, eval, fix, lsp, packs, pairs, report, rules, schema, serve
+from mtcheck.cli import (
+    align,
+    check,
+    completion,
+    eval,
+    fix,
+    lsp,
+    model,
+    packs,
+    pairs,
+    report,
+    rules,
+    schema,
+    serve,
+    train,
+)
 from mtcheck.cli.common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError, error
 
 # In the order `mtcheck --help` lists them.
-COMMANDS = (check, fix, report, align, eval, rules, pairs, packs, schema, serve, lsp, completion)
+COMMANDS = (check, fix, report, align, eval, train, model, rules, pairs, packs, schema, serve, lsp, completion)
 
 __all__ = ["EXIT_ERROR", "EXIT_FINDINGS", "EXIT_OK", "UsageError", "main"]
 

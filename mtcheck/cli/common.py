@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from mtcheck.corpus.index import References
+    from mtcheck.evaluate.labelled import LabelSpec
     from mtcheck.pipeline import Checker
     from mtcheck.policy.config import Config
     from mtcheck.policy.options import Options, Overrides
@@ -66,20 +67,66 @@ def split(items: Sequence[str]) -> list[str]:
     return [part.strip() for item in items for part in item.split(",") if part.strip()]
 
 
-def add_rule_options(p: argparse.ArgumentParser) -> None:
+def add_rule_options(p: argparse.ArgumentParser, scorer: bool = True) -> None:
+    """The options that choose the rules, the pairs and (with `scorer`) the provenance model;
+    a command that only reads findings (`train`) checks with the rule weights alone."""
     p.add_argument("--pairs", action="append", default=[], metavar="PATH",
                    help="add a reference-pairs file or folder (repeatable)")
     p.add_argument("--no-default-pairs", action="store_true", help="do not load the shipped reference pairs")
     p.add_argument("--pack", action="append", default=[], metavar="NAME|PATH",
                    help="enable a rule pack: an installed pack's name (`mtcheck packs`) or a pack folder "
                         "(repeatable; added to the config's)")
-    p.add_argument("--model", metavar="PATH|rules",
-                   help="score with this provenance model (a file or a folder `mtcheck train` wrote), or 'rules' "
-                        "for the rule weights alone (default: the config's, else the shipped model)")
+    if scorer:
+        p.add_argument("--model", metavar="PATH|rules",
+                       help="score with this provenance model (a file or a folder `mtcheck train` wrote), or 'rules' "
+                            "for the rule weights alone (default: the config's, else the shipped model)")
+    else:
+        p.set_defaults(model="rules")
     p.add_argument("--select", action="append", default=[], metavar="RULES",
                    help="only these rules: ids, families or categories, comma-separated (repeatable)")
     p.add_argument("--ignore", action="append", default=[], metavar="RULES",
                    help="skip these rules: ids, families or categories, comma-separated (repeatable)")
+
+
+def add_label_options(p: argparse.ArgumentParser) -> None:
+    """The options that read labelled JSONL (`eval`, `train`): the label and the text."""
+    p.add_argument("--label", required=True, metavar="FIELD",
+                   help="boolean field that says whether a document is MT or human (e.g. is_human, is_mt)")
+    p.add_argument("--true-means", choices=("mt", "human"), default=None,
+                   help="what a true label means; by default read off the name: is_human/human -> human, "
+                        "is_mt/mt/machine -> mt (a name that says neither is refused)")
+    p.add_argument("--text", default="text", metavar="FIELD", help="field holding the document text (default: text)")
+
+
+def add_labelled_run_options(p: argparse.ArgumentParser, config_help: str) -> None:
+    """How a run over labelled JSONL (`eval`, `train`) works: processes, settings, limits, noise."""
+    p.add_argument("--jobs", type=positive_int, default=None, metavar="N", help="processes (default: one per core)")
+    p.add_argument("--config", metavar="PATH", help=config_help)
+    p.add_argument("--max-bytes", type=positive_int, default=None, metavar="N",
+                   help="refuse input files larger than N bytes (default: 50 MB)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary, only errors")
+
+
+def label_spec(args: argparse.Namespace) -> LabelSpec:
+    """The LabelSpec --label and --true-means give; a label name that says neither class is a UsageError."""
+    from mtcheck.evaluate.labelled import LabelSpec
+
+    try:
+        return LabelSpec.of(args.label, args.true_means)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def checker_of_config_option(args: argparse.Namespace) -> Checker:
+    """The Checker the options ask for: the settings of --config (none are discovered: an
+    evaluation or a training uses what it is told to) under the command line's rule options."""
+    from mtcheck.policy.config import ConfigError, load_config
+
+    try:
+        config = load_config(args.config) if args.config else None
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    return CheckerForFile(args).checker_for(config)
 
 
 def add_encoding_option(p: argparse.ArgumentParser) -> None:
@@ -164,7 +211,7 @@ class CheckerForFile:
         return options
 
     def checker_for(self, config: Config | None) -> Checker:
-        from mtcheck.core.model.scorer import ModelNotFound
+        from mtcheck.core.model.scorer import ModelError
         from mtcheck.core.pairs import PairsError
         from mtcheck.core.rules import RuleSelectionError
         from mtcheck.pipeline import Checker
@@ -177,7 +224,7 @@ class CheckerForFile:
                 self._checkers[key] = Checker(options, self.references)
             except (RuleSelectionError, PairsError) as exc:
                 raise UsageError(f"{_where(config)}{exc}") from None
-            except (BaselineError, ModelNotFound) as exc:
+            except (BaselineError, ModelError) as exc:
                 raise UsageError(str(exc)) from None
         return self._checkers[key]
 

@@ -12,17 +12,20 @@ from mtcheck.cli.common import (
     EXIT_ERROR,
     EXIT_FINDINGS,
     EXIT_OK,
-    CheckerForFile,
     UsageError,
+    add_label_options,
+    add_labelled_run_options,
     add_rule_options,
+    checker_of_config_option,
     error,
+    label_spec,
     number_between,
     positive_int,
     split,
 )
 
 if TYPE_CHECKING:
-    from mtcheck.pipeline import Checker
+    pass
 
 MAX_ERRORS_SHOWN = 20
 
@@ -55,12 +58,7 @@ def register(sub) -> None:
                     "thresholds that reach a target precision. Writes eval.json, eval.md and SVG plots to --out.")
     p.add_argument("file", metavar="LABELLED.jsonl", help="one JSON object a line: the text, a boolean label, and "
                    "optionally a human score and a group")
-    p.add_argument("--label", required=True, metavar="FIELD",
-                   help="boolean field that says whether a document is MT or human (e.g. is_human, is_mt)")
-    p.add_argument("--true-means", choices=("mt", "human"), default=None,
-                   help="what a true label means; by default read off the name: is_human/human -> human, "
-                        "is_mt/mt/machine -> mt (a name that says neither is refused)")
-    p.add_argument("--text", default="text", metavar="FIELD", help="field holding the document text (default: text)")
+    add_label_options(p)
     p.add_argument("--score", metavar="FIELD", help="human quality score to correlate with fluency (e.g. mqm_fluency); "
                    "null values are left out")
     p.add_argument("--higher-score-is", choices=("worse", "better"), default="worse",
@@ -86,24 +84,17 @@ def register(sub) -> None:
                    help="bootstrap resamples for the intervals (default: 1000; 0: no intervals)")
     p.add_argument("--seed", type=int, default=0, metavar="N", help="bootstrap seed (default: 0)")
     p.add_argument("--out", metavar="DIR", help="folder for the report (default: reports/eval-NAME)")
-    p.add_argument("--jobs", type=positive_int, default=None, metavar="N", help="processes (default: one per core)")
-    p.add_argument("--config", metavar="PATH", help="check with the settings of this mtcheck.toml or pyproject.toml")
-    p.add_argument("--max-bytes", type=positive_int, default=None, metavar="N",
-                   help="refuse input files larger than N bytes (default: 50 MB)")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary, only errors")
+    add_labelled_run_options(p, "check with the settings of this mtcheck.toml or pyproject.toml")
     add_rule_options(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from mtcheck.evaluate import EvalOptions, LabelSpec, evaluate
+    from mtcheck.evaluate import EvalOptions, evaluate
     from mtcheck.evaluate.per_rule import NEUTRAL_BAND
     from mtcheck.read import DEFAULT_MAX_BYTES, InputProblem
 
-    try:
-        label = LabelSpec.of(args.label, args.true_means)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
+    label = label_spec(args)
     segment_key = tuple(split([args.segment_key]))
     if args.segments and not segment_key:
         raise UsageError("--segment-key names no field")
@@ -112,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--mt-share and --post-edited-precision need --calibrate")
     if args.mt_share is not None and args.mt_share >= 1:
         raise UsageError("--mt-share must be below 1 (some of the copy must be human)")
-    checker = _checker(args)
+    checker = checker_of_config_option(args)
     options = EvalOptions(
         label=label, text_field=args.text, score_field=args.score, score_higher_is=args.higher_score_is,
         group_field=args.group, segments_path=args.segments, segment_key=segment_key,
@@ -141,18 +132,6 @@ def run(args: argparse.Namespace) -> int:
     if report.calibration is not None and not report.calibration.reached:
         return EXIT_FINDINGS
     return EXIT_OK
-
-
-def _checker(args: argparse.Namespace) -> Checker:
-    """The Checker the options ask for: the settings of --config (none are discovered: an
-    evaluation measures what it is told to) under the command line's rule options."""
-    from mtcheck.policy.config import ConfigError, load_config
-
-    try:
-        config = load_config(args.config) if args.config else None
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
-    return CheckerForFile(args).checker_for(config)
 
 
 def _write(out: Path, report) -> list[Path]:
@@ -190,7 +169,15 @@ def _write(out: Path, report) -> list[Path]:
             series, f"Fluency vs {field} per document", "mtcheck fluency (0-100)", f"{field} ({worse})",
             colours=[svg.VERDICT_COLOURS["machine"], svg.VERDICT_COLOURS["human"]],
             emphasise=f"human (n = {len(human):,})", note=f"{len(mt) + len(human):,} documents with a {field}"))
-    files["eval.md"] = render_eval_markdown(report, roc_file, scatter_file)
+    reliability_file = None
+    if d.reliability.bins:
+        reliability_file = "reliability.svg"
+        r = d.reliability
+        files[reliability_file] = svg.standalone(svg.reliability_diagram(
+            [(b.mean_probability, b.mt_share, b.weight) for b in r.bins], "Reliability of the MT likelihood",
+            x_label="mean MT likelihood in the bin", y_label="share of MT (class-balanced)", width=480,
+            note=f"{r.documents:,} judged documents; dot area: the bin's weight; calibrated = on the diagonal"))
+    files["eval.md"] = render_eval_markdown(report, roc_file, scatter_file, reliability_file)
     if report.calibration is not None:
         files["calibration.toml"] = report.calibration.snippet
     try:

@@ -61,6 +61,7 @@ class LabelledDoc:
     score: float | None = None
     group: str | None = None
     key: tuple[str, ...] | None = None  # matches segments to their document
+    source: str | None = None  # the set it comes from (`mtcheck train --source FIELD`)
 
 
 @dataclass(frozen=True)
@@ -189,15 +190,19 @@ def _load(path: str | Path, max_bytes: int, wanted: Sequence[tuple[str, str | No
 
 def load_documents(path: str | Path, label: LabelSpec, text_field: str = "text", score_field: str | None = None,
                    group_field: str | None = None, key_fields: Sequence[str] = (),
-                   max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[LabelledDoc], list[InputError]]:
+                   max_bytes: int = DEFAULT_MAX_BYTES,
+                   source_field: str | None = None) -> tuple[list[LabelledDoc], list[InputError]]:
     """The labelled documents of a JSONL file and the errors of its malformed records."""
     def parse(line: int, record: dict) -> LabelledDoc:
+        source = _name(record, source_field)
+        if source_field is not None and source is None:
+            raise RecordError(f"source field {source_field!r} is missing")
         return LabelledDoc(line=line, text=_text(record, text_field), is_mt=label.is_mt(_label(record, label.field)),
                            score=_score(record, score_field), group=_name(record, group_field),
-                           key=_key(record, key_fields))
+                           key=_key(record, key_fields), source=source)
 
     wanted = [("--label", label.field), ("--text", text_field), ("--score", score_field), ("--group", group_field),
-              *(("--segment-key", f) for f in key_fields)]
+              ("--source", source_field), *(("--segment-key", f) for f in key_fields)]
     return _load(path, max_bytes, wanted, parse)
 
 

@@ -33,6 +33,8 @@ from mtcheck.models.evaluate import (
     EvalReport,
     Inputs,
     PairwiseAccuracy,
+    Reliability,
+    ReliabilityBin,
     RocPoint,
     ScorePoint,
     SegmentLevel,
@@ -42,6 +44,7 @@ from mtcheck.pipeline import Checker
 from mtcheck.read import DEFAULT_MAX_BYTES, InputProblem
 
 VERDICTS = ("human", "post-edited", "machine", "too-short")
+LENGTH_BINS = 5  # correlations within length quintiles
 # Each verdict (or set) read as a prediction of one class: (verdicts, class predicted).
 VERDICT_READINGS = ((("machine",), "mt"), (("post-edited", "machine"), "mt"), (("post-edited",), "mt"),
                     (("human",), "human"))
@@ -188,11 +191,13 @@ def _document_level(options: EvalOptions, docs: Sequence[LabelledDoc], checked: 
     if options.score_field:
         score = np.array([docs[i].score for i in scored], dtype=float)
         sub_groups = [groups[i] for i in scored] if groups else None
-        correlation = _correlation(options.score_field, options, fluency[scored], score, sub_groups)
+        words = np.array([len(docs[i].text.split()) for i in scored], dtype=float)
+        correlation = _correlation(options.score_field, options, fluency[scored], score, sub_groups, words)
     return DocumentLevel(
         auc=_estimate(values[0], intervals[0]), auc_fluency=_estimate(values[1], intervals[1]),
         auc_score=_estimate(values[2], intervals[2]) if options.score_field else None,
         roc=_roc(likelihood, is_mt), roc_fluency=_roc(-fluency, is_mt),
+        reliability=_reliability(likelihood[verdict != "too-short"], is_mt[verdict != "too-short"]),
         confusion=ConfusionMatrix(rows=["human", "mt"], columns=list(VERDICTS),
                                   counts=stats.confusion_matrix(rows, list(verdict), ["human", "mt"], VERDICTS)),
         verdicts=readings,
@@ -201,6 +206,19 @@ def _document_level(options: EvalOptions, docs: Sequence[LabelledDoc], checked: 
         points=[ScorePoint(fluency=float(fluency[i]), score=float(docs[i].score), is_mt=bool(is_mt[i]))  # type: ignore[arg-type]
                 for i in scored],
     )
+
+
+def _reliability(likelihood: np.ndarray, is_mt: np.ndarray) -> Reliability:
+    """The reliability diagram, class-balanced: the learned model's likelihood is a probability
+    at even prior odds, so each class weighs the same whatever the data's share of MT."""
+    rows = stats.reliability(likelihood, is_mt, stats.class_balanced_weights(is_mt))
+    ece = stats.expected_calibration_error(rows)
+    return Reliability(
+        weighting="class-balanced", documents=len(likelihood),
+        bins=[ReliabilityBin(low=r.low, high=r.high, documents=r.documents, weight=round(r.weight, 6),
+                             mean_probability=round(r.mean_probability, 6), mt_share=round(r.positive_share, 6))
+              for r in rows],
+        expected_calibration_error=None if math.isnan(ece) else round(ece, 6))
 
 
 def _roc(scores: np.ndarray, is_mt: np.ndarray) -> list[RocPoint]:
@@ -243,18 +261,22 @@ def _wins(mt: np.ndarray, human: np.ndarray) -> float:
 
 
 def _correlation(field: str, options: EvalOptions, fluency: np.ndarray, score: np.ndarray,
-                 groups: Sequence[str] | None) -> Correlation:
+                 groups: Sequence[str] | None, words: np.ndarray) -> Correlation:
+    """Fluency against the score: raw, and within length quintiles (so that "longer text has
+    more errors" alone earns nothing)."""
     def figures(idx: np.ndarray) -> list[float]:
-        return [stats.kendall_tau_b(fluency[idx], score[idx]), stats.spearman_rho(fluency[idx], score[idx])]
+        return [stats.kendall_tau_b(fluency[idx], score[idx]), stats.spearman_rho(fluency[idx], score[idx]),
+                stats.within_quantiles(stats.kendall_tau_b, fluency[idx], score[idx], words[idx], LENGTH_BINS)]
 
     values = figures(np.arange(len(score)))
     if len(score) >= 2:
         resampler = stats.Resampler(len(score), groups=groups, seed=options.seed)
         intervals = stats.bootstrap_ci(figures, resampler, options.resamples)
     else:
-        intervals = [(math.nan, math.nan)] * 2
+        intervals = [(math.nan, math.nan)] * 3
     return Correlation(field=field, n=len(score), kendall_tau_b=_estimate(values[0], intervals[0]),
                        spearman_rho=_estimate(values[1], intervals[1]),
+                       kendall_tau_b_within_length=_estimate(values[2], intervals[2]),
                        expected_sign=-1 if options.score_higher_is == "worse" else 1)
 
 
@@ -290,7 +312,7 @@ def _segment_level(options: EvalOptions, docs: Sequence[LabelledDoc], checked: S
                                 options.quiet)
         placed.extend((i, parts, spans, c.sentences) for (i, parts, spans, _), c in zip(recheck, rechecked))
     timer.lap("check")
-    fluency, score, owner = [], [], []
+    fluency, score, owner, words = [], [], [], []
     matched = not_found = 0
     for i, parts, spans, sentences in placed:
         for segment, (start, end) in zip(parts, spans):
@@ -303,10 +325,12 @@ def _segment_level(options: EvalOptions, docs: Sequence[LabelledDoc], checked: S
                 fluency.append(value)
                 score.append(segment.score)
                 owner.append(str(i))
+                words.append(len(segment.text.split()))
     in_documents = sum(len(p[1]) for p in placed)
     correlation = None
     if score_field:
-        correlation = _correlation(score_field, options, np.array(fluency), np.array(score), owner)
+        correlation = _correlation(score_field, options, np.array(fluency), np.array(score), owner,
+                                   np.array(words, dtype=float))
     return SegmentLevel(path=path, segments=len(segments), matched=matched,
                         without_document=len(segments) - in_documents,
                         not_found=not_found, documents_rechecked=len(recheck), method=segments_mod.METHOD,

@@ -176,6 +176,17 @@ def _tau_b_by_sorting(x: np.ndarray, y: np.ndarray) -> float:
     return (total - x_ties - y_ties + joint_ties - 2 * discordant) / denominator
 
 
+def within_quantiles(statistic: Callable[[np.ndarray, np.ndarray], float], x: np.ndarray, y: np.ndarray,
+                     by: np.ndarray, bins: int) -> float:
+    """The mean of `statistic(x, y)` inside each of `bins` equal-count bins of `by` (ranked,
+    ties in rank order): a correlation with `by`'s own effect held roughly constant. Bins where
+    the statistic is undefined are left out of the mean; NaN when all are."""
+    order = np.argsort(by, kind="stable")
+    values = [statistic(x[part], y[part]) for part in np.array_split(order, bins) if len(part) >= 2]
+    defined = [v for v in values if not math.isnan(v)]
+    return float(np.mean(defined)) if defined else math.nan
+
+
 def spearman_rho(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> float:
     """Spearman rho: the Pearson correlation of average ranks."""
     if len(x) < 2:
@@ -184,6 +195,54 @@ def spearman_rho(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarra
     rx, ry = rx - rx.mean(), ry - ry.mean()
     denominator = math.sqrt(float((rx * rx).sum() * (ry * ry).sum()))
     return float((rx * ry).sum() / denominator) if denominator else math.nan
+
+
+class ReliabilityRow(NamedTuple):
+    low: float
+    high: float
+    documents: int
+    weight: float  # the bin's share of the total weight
+    mean_probability: float
+    positive_share: float
+
+
+def reliability(probability: Sequence[float] | np.ndarray, positive: Sequence[bool] | np.ndarray,
+                weights: Sequence[float] | np.ndarray | None = None, bins: int = 10) -> list[ReliabilityRow]:
+    """A reliability table: probabilities cut into `bins` equal-width bins (the last holds 1.0);
+    in each non-empty bin the weighted mean probability and the weighted share of positives.
+    Calibrated probabilities lie on the diagonal."""
+    p = np.asarray(probability, dtype=float)
+    y = np.asarray(positive, dtype=bool)
+    w = np.ones(len(p)) if weights is None else np.asarray(weights, dtype=float)
+    total = w.sum()
+    which = np.minimum((p * bins).astype(int), bins - 1)
+    rows = []
+    for k in range(bins):
+        m = which == k
+        if m.any() and w[m].sum() > 0:
+            rows.append(ReliabilityRow(round(k / bins, 6), round((k + 1) / bins, 6), int(m.sum()),
+                                       float(w[m].sum() / total), float(np.average(p[m], weights=w[m])),
+                                       float(np.average(y[m], weights=w[m]))))
+    return rows
+
+
+def expected_calibration_error(rows: Sequence[ReliabilityRow]) -> float:
+    """The bins' |mean probability - positive share|, weighted by their share of the weight."""
+    if not rows:
+        return math.nan
+    return float(sum(r.weight * abs(r.mean_probability - r.positive_share) for r in rows))
+
+
+def class_balanced_weights(positive: Sequence[bool] | np.ndarray) -> np.ndarray:
+    """Weights under which positives and negatives weigh the same in total (mean weight 1):
+    the even prior odds a class-balanced probability is calibrated to."""
+    y = np.asarray(positive, dtype=bool)
+    w = np.zeros(len(y))
+    for cls in (False, True):
+        m = y == cls
+        if m.any():
+            w[m] = 0.5 * len(y) / m.sum()
+    return w
 
 
 def precision_recall_f1(true_positives: int, false_positives: int, false_negatives: int) -> tuple[float, float, float]:

@@ -1,607 +1,136 @@
-"""Train the learned provenance model from labelled documents (training side only).
+"""`mtcheck train`: labelled JSONL files in, a provenance model, its training report and
+model card out.
 
-Meant for ``mtcheck/evaluate/train.py`` behind the optional ``train`` extra
-(scikit-learn, scipy); inference never imports it. Deterministic: same documents, same
-settings -> byte-identical model file.
-
-    docs = [TrainingDoc(text, is_mt, group, source, words, starts, ends, sentences, findings), ...]
-    spec, report = train(docs, TrainSettings())
-    write_model(spec, "model.json")            # + report for the model card
-
-A document carries what the pipeline computes for it anyway: its words (lower-cased \\w+
-runs and offsets), sentence spans and checker findings (rule id, sentence index).
-``source`` names the set a document comes from (a wire, a language pair, a year): class
-weights balance human and MT inside every source, so a set's own human:MT ratio is not
-learned, and n-grams must occur in every mixed source (a pattern of one source's house
-style is left out). A source with human documents only (English-original copy) gets
-``human_only_weight`` of a source's human share and is the set the "human" threshold is
-set on: at most ``max_nonhuman`` of it may be called post-edited or machine.
+Every document goes through the checker's own analysis (`Checker.analyse`, then
+`model_inputs`), exactly what the scorer reads when it checks, so a model never meets
+inputs made another way. A file is a source (a wire, a language pair, a year) unless
+`--source FIELD` names one per record: human and MT weigh the same inside each source,
+and a human-only source (English written as English) sets the human threshold.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import math
 import time
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
-import numpy as np
-import scipy.sparse as sp
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
+from mtcheck import __version__
+from mtcheck.core.model.scorer import model_inputs
+from mtcheck.evaluate.fit import TrainingDoc, TrainingError, TrainSettings, fit, model_bytes
+from mtcheck.evaluate.labelled import LabelledDoc, LabelSpec, load_documents
+from mtcheck.models import InputError
+from mtcheck.models.train import TrainedModel, TrainingInput, TrainingReport
+from mtcheck.pipeline import Checker
+from mtcheck.progress import progress
+from mtcheck.read import DEFAULT_MAX_BYTES, InputProblem
+from mtcheck.workers import CheckerPool, available_cores
 
-from mtcheck.core.model.features import (
-    CLASSES,
-    DENSE,
-    DENSE_GROUP,
-    DENSE_NAMES,
-    GROUPS,
-    ORDERS,
-    Extractor,
-    Features,
-    code_to_ngram,
-    tokenize,
-)
-from mtcheck.core.model.model import FORMAT
-
-SEED = 20240601
-DEFAULT_RULES = ("calque.phrase", "calque.style", "calque.term", "fragment.dangling-end", "fragment.echo",
-                 "fragment.lowercase-start", "fragment.stray-capital", "marker.credit", "marker.date-suffix",
-                 "marker.dateline", "marker.end", "marker.ordinal-date", "number.malformed", "repetition.coordinated",
-                 "repetition.doubled-word", "repetition.opener", "repetition.phrase", "script.residue")
+MIN_TEXTS_FOR_POOL = 200
 
 
 @dataclass(frozen=True)
-class TrainSettings:
-    C: float = 0.1  # L2 logistic regression, inverse regularisation
-    ngram_weight: float = 0.05  # n-gram block scale (smaller = shrunk harder than the dense features)
-    sentence_ngram_weight: float = 0.01
-    min_df: float = 0.02  # share of the stories of every mixed source an n-gram must occur in
-    max_ngrams: int = 6000
-    groups: tuple[str, ...] = ("sentence_length", "clauses", "connectives", "lexical_variety", "repetition",
-                               "punctuation", "translationese")  # document model
-    sentence_groups: tuple[str, ...] = ("sentence_length", "clauses", "connectives", "lexical_variety", "repetition",
-                                        "punctuation", "translationese", "pronouns")
-    rules: tuple[str, ...] = DEFAULT_RULES
-    aggregates: tuple[str, ...] = ("mean", "max", "top3")  # sentence-model scores fed to the document model
-    human_only_weight: float = 2.0
-    source_weights: tuple[tuple[str, float], ...] = ()  # (source, multiplier) of a source's total weight
-    max_nonhuman: float = 0.05  # share of human-only-source documents allowed above the human threshold
-    machine_probability: float = 0.8  # calibrated odds 4:1 for MT at even prior
-    min_words: int | None = 60  # too short to tell below this; None = set from out-of-fold AUC by length bins
-    min_words_auc: float = 0.75  # (None only) the length from which AUC reaches this in every longer bin
-    min_words_candidates: tuple[int, ...] = (20, 30, 40, 60, 80, 100, 150)
-    folds: int = 5
-    clip: float = 5.0
-    seed: int = SEED
+class TrainOptions:
+    label: LabelSpec
+    text_field: str = "text"
+    group_field: str = "doc_id"
+    source_field: str | None = None  # None: each file is one source, named by its file name
+    settings: TrainSettings = field(default_factory=TrainSettings)
+    jobs: int = 0  # 0: one process per core
+    quiet: bool = False
+    max_bytes: int = DEFAULT_MAX_BYTES
 
 
-@dataclass
-class TrainingDoc:
-    text: str
-    is_mt: bool
-    group: str  # story key: all versions of one story share it (splits never cut a story)
-    source: str = "default"
-    words: Sequence[str] | None = None  # computed with `tokenize` when absent
-    starts: Sequence[int] | None = None
-    ends: Sequence[int] | None = None
-    sentences: Sequence[tuple[int, int]] = ()
-    findings: Sequence[tuple] = ()  # (rule id, sentence index, ...)
+@dataclass(frozen=True)
+class Trained:
+    """A trained model: the file's bytes, its spec and what the training found."""
+
+    model: bytes
+    spec: dict
+    report: TrainingReport
 
 
-class TrainingError(ValueError):
-    """The labelled data cannot train a model (one class only, too few stories)."""
+def source_name(path: str | Path) -> str:
+    """A file's source name: its name without .jsonl (or .json)."""
+    name = Path(path).name
+    for suffix in (".jsonl", ".json"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
 
 
-# ---------------------------------------------------------------------------- matrices
-@dataclass
-class _Table:
-    """Every document's features as matrices, sentences included."""
-    feats: list[Features]
-    y: np.ndarray
-    sources: np.ndarray
-    groups: np.ndarray
-    X: np.ndarray  # documents x (dense + rules)
-    SX: np.ndarray  # sentences x (dense + rules)
-    sent_doc: np.ndarray
-    sent_words: np.ndarray
-    sent_off: np.ndarray
-    codes: np.ndarray
-    code_doc: np.ndarray
-    code_srow: np.ndarray
-    ntok: np.ndarray
-    stok: np.ndarray
-    doc_code_sets: list[np.ndarray]
-
-    def ngrams(self, vocab: np.ndarray, sentences: bool = False) -> sp.csr_matrix:
-        j = np.searchsorted(vocab, self.codes)
-        j[j >= len(vocab)] = 0
-        hit = vocab[j] == self.codes if len(vocab) else np.zeros(len(self.codes), dtype=bool)
-        if sentences:
-            r = self.code_srow[hit]
-            return sp.csr_matrix((1.0 / self.stok[r], (r, j[hit])), shape=(len(self.stok), len(vocab)))
-        r = self.code_doc[hit]
-        return sp.csr_matrix((1.0 / self.ntok[r], (r, j[hit])), shape=(len(self.y), len(vocab)))
-
-
-def rule_rates(counts: np.ndarray, words: np.ndarray) -> np.ndarray:
-    return np.log1p(100.0 * counts / np.maximum(words, 1.0)[:, None])
-
-
-def build_table(docs: Sequence[TrainingDoc], rules: Sequence[str]) -> _Table:
-    ex = Extractor(rules=rules, orders=ORDERS)
-    feats = []
-    for d in docs:
-        if d.words is not None and d.starts is not None and d.ends is not None:
-            words, starts, ends = d.words, d.starts, d.ends
-        else:
-            words, starts, ends = tokenize(d.text)
-        feats.append(ex.extract(d.text, words, starts, ends, d.sentences, d.findings, codes=True))
-    return table_of(feats, [d.is_mt for d in docs], [d.source for d in docs], [d.group for d in docs])
-
-
-def table_of(feats: list[Features], is_mt, sources, groups) -> _Table:
-    """Matrices of extracted features (extract with ``codes=True``)."""
-    if any(f.codes is None or f.code_sent is None for f in feats):
-        raise ValueError("training features need n-gram codes: Extractor.extract(..., codes=True)")
-    nw = np.array([f.n_words for f in feats], float)
-    X = np.hstack([np.vstack([f.dense for f in feats]), rule_rates(np.vstack([f.rules for f in feats]), nw)])
-    sw = np.concatenate([f.sent_words for f in feats])
-    SX = np.hstack([np.vstack([f.sent_dense for f in feats]),
-                    rule_rates(np.vstack([f.sent_rules for f in feats]), sw)])
-    off = np.cumsum([0] + [len(f.sent_words) for f in feats])
-    return _Table(
-        feats=feats, y=np.array(is_mt, dtype=int), sources=np.array(sources), groups=np.array(groups), X=X, SX=SX,
-        sent_doc=np.concatenate([np.full(len(f.sent_words), i) for i, f in enumerate(feats)]), sent_words=sw,
-        sent_off=off, codes=np.concatenate([_codes(f) for f in feats]),
-        code_doc=np.concatenate([np.full(len(_codes(f)), i) for i, f in enumerate(feats)]),
-        code_srow=np.concatenate([_code_sent(f) + off[i] for i, f in enumerate(feats)]),
-        ntok=np.array([max(f.n_tokens, 1) for f in feats], float),
-        stok=np.maximum(np.concatenate([f.sent_tokens for f in feats]), 1.0),
-        doc_code_sets=[np.unique(_codes(f)) for f in feats])
-
-
-def _codes(f: Features) -> np.ndarray:
-    assert f.codes is not None
-    return f.codes
-
-
-def _code_sent(f: Features) -> np.ndarray:
-    assert f.code_sent is not None
-    return f.code_sent
-
-
-# ---------------------------------------------------------------------------- fitting
-def sample_weights(sources: np.ndarray, y: np.ndarray, human_only_weight: float,
-                   source_weights: Sequence[tuple[str, float]] = ()) -> np.ndarray:
-    """Inside each source human and MT get equal total weight; a human-only source gets
-    human_only_weight x one source's human total; source_weights scale a source. Mean weight 1."""
-    w = np.zeros(len(y))
-    scale = dict(source_weights)
-    for src in np.unique(sources):
-        in_src = sources == src
-        mixed = len(np.unique(y[in_src])) == 2
-        for cls in (0, 1):
-            m = in_src & (y == cls)
-            if m.any():
-                w[m] = scale.get(str(src), 1.0) * (0.5 if mixed else human_only_weight * 0.5) / m.sum()
-    return w * len(y) / w.sum()
-
-
-def select_vocab(t: _Table, rows: np.ndarray, s: TrainSettings) -> np.ndarray:
-    """N-grams present in at least min_df of the stories of every mixed source."""
-    rows = np.asarray(rows)
-    srcs = [src for src in np.unique(t.sources[rows]) if len(np.unique(t.y[rows][t.sources[rows] == src])) == 2]
-    srcs = srcs or list(np.unique(t.sources[rows]))
-    cand: set | None = None
-    support: dict[int, float] = defaultdict(float)
-    for src in srcs:
-        stories: dict[str, set] = defaultdict(set)
-        for i in rows[t.sources[rows] == src]:
-            stories[t.groups[i]].update(t.doc_code_sets[i].tolist())
-        count: dict[int, int] = defaultdict(int)
-        for codes in stories.values():
-            for c in codes:
-                count[c] += 1
-        need = max(s.min_df * len(stories), 2 if len(stories) >= 10 else 1)
-        ok = {c for c, n in count.items() if n >= need}
-        for c in ok:
-            support[c] += count[c] / len(stories)
-        cand = ok if cand is None else cand & ok
-    ranked = sorted(cand or (), key=lambda c: (-support[c], c))[: s.max_ngrams]
-    return np.array(sorted(ranked), dtype=np.int64)
-
-
-@dataclass
-class _Fit:
-    mu: np.ndarray
-    sd: np.ndarray
-    mask: np.ndarray
-    scale: np.ndarray
-    ngram_weight: float
-    clip: float
-    coef: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    intercept: float = 0.0
-    ng_mean: np.ndarray = field(default_factory=lambda: np.zeros(0))
-
-    def design(self, X: np.ndarray, N: sp.csr_matrix | None) -> sp.csr_matrix:
-        Z = np.clip((X - self.mu) / self.sd, -self.clip, self.clip) * self.mask
-        parts = [sp.csr_matrix(Z)]
-        if N is not None and N.shape[1]:
-            parts.append(N @ sp.diags(self.ngram_weight / self.scale))
-        return sp.hstack(parts).tocsr()
-
-    def logit(self, X: np.ndarray, N: sp.csr_matrix | None) -> np.ndarray:
-        return self.design(X, N) @ self.coef + self.intercept
-
-
-def fit_linear(X, N, y, w, mask, C: float, ngram_weight: float, clip: float) -> _Fit:
-    mu = np.average(X, axis=0, weights=w)
-    sd = np.sqrt(np.average((X - mu) ** 2, axis=0, weights=w))
-    sd[sd < 1e-9] = 1.0
-    if N is not None and N.shape[1]:
-        m0 = np.asarray((sp.diags(w) @ N).sum(axis=0)).ravel() / w.sum()
-        m1 = np.asarray(N.multiply(sp.diags(w) @ N).sum(axis=0)).ravel() / w.sum()
-        scale = np.sqrt(np.maximum(m1 - m0 ** 2, 0.0)) + 1e-4
-    else:
-        m0, scale = np.zeros(0), np.ones(0)
-    f = _Fit(mu, sd, mask, scale, ngram_weight, clip)
-    clf = LogisticRegression(C=C, solver="lbfgs", max_iter=5000, tol=1e-7)
-    clf.fit(f.design(X, N), y, sample_weight=w)
-    f.coef, f.intercept = clf.coef_[0].copy(), float(clf.intercept_[0])
-    f.coef[: len(mask)] *= mask
-    f.ng_mean = m0 / scale * ngram_weight if len(scale) else m0
-    return f
-
-
-def platt(scores: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, float]:
-    """Platt scaling, class-balanced: probabilities at even prior odds."""
-    w = w.copy()
-    for c in (0, 1):
-        w[y == c] *= 0.5 / w[y == c].sum()
-    lr = LogisticRegression(C=1e6, solver="lbfgs", max_iter=1000, tol=1e-10)
-    lr.fit(np.asarray(scores).reshape(-1, 1), y, sample_weight=w * len(y))
-    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
-
-
-def _context(X: np.ndarray, y: np.ndarray, w: np.ndarray) -> dict:
-    w = w.copy()
-    for c in (0, 1):
-        w[y == c] *= 0.5 / w[y == c].sum()
-    lr = LogisticRegression(C=1e6, solver="lbfgs", max_iter=1000, tol=1e-10)
-    lr.fit(X, y, sample_weight=w * len(y))
-    return {"w_sentence": _g(lr.coef_[0, 0]), "w_document": _g(lr.coef_[0, 1]), "bias": _g(lr.intercept_[0])}
-
-
-def grouped_folds(groups: Sequence[str], k: int, seed: int) -> np.ndarray:
-    uniq = sorted(set(groups))
-    perm = np.random.RandomState(seed).permutation(len(uniq))
-    fold_of = {uniq[i]: r % k for r, i in enumerate(perm)}
-    return np.array([fold_of[g] for g in groups])
-
-
-def dense_mask(groups: Sequence[str], n_rules: int) -> np.ndarray:
-    return np.concatenate([[float(g in groups) for g in DENSE_GROUP], np.ones(n_rules)])
-
-
-def auc(y, s) -> float:
-    y = np.asarray(y)
-    return float(roc_auc_score(y, s)) if len(np.unique(y)) == 2 else float("nan")
-
-
-# ---------------------------------------------------------------------------- the model
-class _Trainer:
-    def __init__(self, t: _Table, s: TrainSettings):
-        self.t, self.s = t, s
-        self.w = sample_weights(t.sources, t.y, s.human_only_weight, s.source_weights)
-        self.mask = dense_mask(s.groups, len(s.rules))
-        self.sentence_mask = dense_mask(s.sentence_groups, len(s.rules))
-
-    def sentence_fit(self, rows: np.ndarray, vocab: np.ndarray) -> _Fit:
-        t, s = self.t, self.s
-        srows = np.flatnonzero(np.isin(t.sent_doc, rows) & (t.sent_words > 0))
-        y = t.y[t.sent_doc[srows]]
-        w = sample_weights(t.sources[t.sent_doc[srows]], y, s.human_only_weight, s.source_weights)
-        N = t.ngrams(vocab, sentences=True)[srows]
-        return fit_linear(t.SX[srows], N, y, w, self.sentence_mask, s.C, s.sentence_ngram_weight, s.clip)
-
-    def sentence_logits(self, f: _Fit, vocab: np.ndarray, docs: np.ndarray) -> np.ndarray:
-        t = self.t
-        srows = np.flatnonzero(np.isin(t.sent_doc, docs))
-        out = np.full(len(t.sent_words), np.nan)
-        out[srows] = f.logit(t.SX[srows], t.ngrams(vocab, sentences=True)[srows])
-        return out
-
-    def aggregates(self, slog: np.ndarray) -> np.ndarray:
-        t, kinds = self.t, self.s.aggregates
-        A = np.zeros((len(t.y), len(kinds)))
-        for i in range(len(t.y)):
-            a, b = t.sent_off[i], t.sent_off[i + 1]
-            v = slog[a:b][t.sent_words[a:b] > 0]
-            if len(v):
-                v = np.sort(v)[::-1]
-                vals = {"mean": v.mean(), "max": v[0], "top3": v[:3].mean()}
-                A[i] = [vals[k] for k in kinds]
-        return A
-
-    def doc_fit(self, rows: np.ndarray, agg: np.ndarray, vocab: np.ndarray) -> _Fit:
-        t, s = self.t, self.s
-        X = np.hstack([t.X, agg])
-        mask = np.concatenate([self.mask, np.ones(agg.shape[1])])
-        N = t.ngrams(vocab)[rows]
-        return fit_linear(X[rows], N, t.y[rows], self.w[rows], mask, s.C, s.ngram_weight, s.clip)
-
-    def doc_logits(self, f: _Fit, agg: np.ndarray, vocab: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        return f.logit(np.hstack([self.t.X, agg])[rows], self.t.ngrams(vocab)[rows])
-
-
-def train(docs: Sequence[TrainingDoc], settings: TrainSettings | None = None, *, table: _Table | None = None,
-          log=None) -> tuple[dict, dict]:
-    """Fit the document and sentence models, calibrate, set thresholds; return the model
-    spec (write it with `write_model`) and a report of cross-validated figures.
-
-    Cross-validation: `settings.folds` folds grouped by story. Sentence-model scores that
-    feed the document model are out-of-fold (stacking); calibration and thresholds use
-    out-of-fold document scores."""
-    s = settings or TrainSettings()
-    say = log or (lambda *_: None)
-    t0 = time.time()
-    t = table if table is not None else build_table(docs, s.rules)
-    if len(np.unique(t.y)) < 2:
-        raise TrainingError("the labelled documents must include both human and machine-translated copy")
-    n_groups = len(set(t.groups.tolist()))
-    k = min(s.folds, n_groups)
-    if k < 2:
-        raise TrainingError("at least two stories (groups) are needed for cross-validation")
-    tr = _Trainer(t, s)
-    folds = grouped_folds(list(t.groups), k, s.seed)
-    all_rows = np.arange(len(t.y))
-    say(f"{len(t.y)} documents, {n_groups} stories, {k} folds; features in {time.time() - t0:.1f}s")
-
-    # sentence model: out-of-fold sentence logits, then the final fit
-    s_oof = np.full(len(t.sent_words), np.nan)
-    for f in range(k):
-        tr_rows, te_rows = all_rows[folds != f], all_rows[folds == f]
-        if len(np.unique(t.y[tr_rows])) < 2:
+def train_model(paths: Sequence[str | Path], options: TrainOptions, checker: Checker,
+                model_file: str = "model.json") -> Trained:
+    """Read the labelled files, analyse every document, fit; raises InputProblem when no file
+    holds a usable record and fit.TrainingError when the data cannot train a model."""
+    docs: list[tuple[LabelledDoc, str, str]] = []  # (document, its source, its story)
+    inputs, errors = [], []
+    for path in paths:
+        try:
+            found, bad = load_documents(path, options.label, options.text_field, group_field=options.group_field,
+                                        max_bytes=options.max_bytes, source_field=options.source_field)
+        except InputProblem as problem:
+            errors.append(InputError(source=problem.source, message=problem.message))
             continue
-        vocab = select_vocab(t, tr_rows, s)
-        sf = tr.sentence_fit(tr_rows, vocab)
-        v = tr.sentence_logits(sf, vocab, te_rows)
-        s_oof[~np.isnan(v)] = v[~np.isnan(v)]
-    s_oof = np.nan_to_num(s_oof)
-    agg = tr.aggregates(s_oof) if s.aggregates else np.zeros((len(t.y), 0))
-
-    # document model: out-of-fold logits
-    oof = np.zeros(len(t.y))
-    for f in range(k):
-        tr_rows, te_rows = all_rows[folds != f], all_rows[folds == f]
-        if len(np.unique(t.y[tr_rows])) < 2:
-            continue
-        vocab = select_vocab(t, tr_rows, s)
-        df = tr.doc_fit(tr_rows, agg, vocab)
-        oof[te_rows] = tr.doc_logits(df, agg, vocab, te_rows)
-    pa, pb = platt(oof, t.y, tr.w)
-    p_oof = 1.0 / (1.0 + np.exp(-(pa * oof + pb)))
-    srows = np.flatnonzero(t.sent_words > 0)
-    spa, spb = platt(s_oof[srows], t.y[t.sent_doc[srows]],
-                     sample_weights(t.sources[t.sent_doc[srows]], t.y[t.sent_doc[srows]], s.human_only_weight,
-                                    s.source_weights))
-    # a sentence's probability in its document: sentence log-odds and document log-odds
-    # (both out-of-fold), class-balanced logistic regression
-    ctx = _context(np.column_stack([spa * s_oof[srows] + spb, pa * oof[t.sent_doc[srows]] + pb]),
-                   t.y[t.sent_doc[srows]], sample_weights(t.sources[t.sent_doc[srows]], t.y[t.sent_doc[srows]],
-                                                          s.human_only_weight, s.source_weights))
-    say(f"cross-validated in {time.time() - t0:.1f}s")
-
-    # too short to tell, thresholds
-    min_words, length_auc = _min_words(t, oof, s)
-    if s.min_words is not None:
-        min_words = s.min_words
-    nw = np.array([f.n_words for f in t.feats])
-    human_only = np.array([len(np.unique(t.y[t.sources == src])) == 1 for src in t.sources])
-    ref = (t.y == 0) & (human_only if human_only.any() else True) & (nw >= min_words)
-    grid = np.round(np.arange(0.5, 0.99, 0.01), 2)
-    t_h = float(next((g for g in grid if np.mean(p_oof[ref] >= g) <= s.max_nonhuman), grid[-1])) if ref.any() \
-        else 0.5
-    t_m = float(max(s.machine_probability, t_h + 0.1))
-
-    # final fits on everything
-    vocab = select_vocab(t, all_rows, s)
-    sf = tr.sentence_fit(all_rows, vocab)
-    df = tr.doc_fit(all_rows, agg, vocab)
-    spec = _spec(s, vocab, df, sf, (pa, pb), (spa, spb), min_words, (t_h, t_m))
-    spec["sentence_context"] = ctx
-    report = _report(t, s, oof, p_oof, s_oof, folds, min_words, length_auc, (t_h, t_m), human_only, spec)
-    say(f"trained in {time.time() - t0:.1f}s")
-    return spec, report
+        errors.extend(bad)
+        default = source_name(path)
+        # A record without a story is a story of its own.
+        docs.extend((d, d.source or default, d.group if d.group is not None else f"\0{path}:{d.line}") for d in found)
+        counts = Counter(d.is_mt for d in found)
+        named = sorted({d.source or default for d in found})
+        inputs.append(TrainingInput(path=str(path), source=", ".join(named), documents=len(found),
+                                    human=counts[False], mt=counts[True]))
+    if not docs:
+        first = errors[0] if errors else None
+        raise InputProblem(str(paths[0]) if len(paths) == 1 else "the inputs",
+                           "no usable record" + (f" (the first problem, {first.source}: {first.message})"
+                                                 if first else ""))
+    sources = {source for _, source, _ in docs}
+    unknown = sorted({name for name, _ in options.settings.source_weights} - sources)
+    if unknown:
+        raise TrainingError(f"a source weight names no source of the data: {', '.join(unknown)} (the sources: "
+                            f"{', '.join(sorted(sources))})")
+    analysed = _analyse(checker, [d.text for d, _, _ in docs], options)
+    training = [TrainingDoc(text=d.text, is_mt=d.is_mt, group=story, source=source, words=words, starts=starts,
+                            ends=ends, sentences=sentences, findings=findings)
+                for (d, source, story), (words, starts, ends, sentences, findings) in zip(docs, analysed)]
+    settings = options.settings
+    spec, figures = fit(training, settings)
+    by_source = Counter((t.source, t.is_mt) for t in training)
+    spec["training_data"] = {src: {"human": by_source[(src, False)], "mt": by_source[(src, True)]}
+                             for src in sorted({t.source for t in training})}
+    spec["checker"] = checker.signature.format()
+    data = model_bytes(spec)
+    report = TrainingReport(
+        version=__version__, created=time.strftime("%Y-%m-%d"), signature=checker.signature.format(),
+        label=options.label.field, label_rule=options.label.rule, text_field=options.text_field,
+        group_field=options.group_field, inputs=inputs, documents=len(training),
+        stories=len({t.group for t in training}), settings=spec["settings"],
+        model=TrainedModel(file=model_file, sha256=hashlib.sha256(data).hexdigest(), bytes=len(data),
+                           rules=list(spec["rules"]), ngrams=len(spec["ngrams"]), min_words=spec["min_words"],
+                           thresholds=(spec["thresholds"][0], spec["thresholds"][1])),
+        cross_validated=figures, errors=errors)
+    return Trained(model=data, spec=spec, report=report)
 
 
-def _min_words(t: _Table, oof: np.ndarray, s: TrainSettings) -> tuple[int, dict]:
-    """Smallest length from which out-of-fold AUC (within mixed sources) holds min_words_auc,
-    for that length bin and every longer one."""
-    nw = np.array([f.n_words for f in t.feats])
-    cands = s.min_words_candidates
-    res = {}
-    for lo, hi in zip(cands, (*cands[1:], 10 ** 9)):
-        aucs = []
-        for src in np.unique(t.sources):
-            m = (t.sources == src) & (nw >= lo) & (nw < hi)
-            if m.sum() >= 30 and len(np.unique(t.y[m])) == 2:
-                aucs.append(auc(t.y[m], oof[m]))
-        res[lo] = float(np.mean(aucs)) if aucs else float("nan")
-    ok = [lo for lo in cands if all(not (res[c] < s.min_words_auc) for c in cands if c >= lo)]
-    return (ok[0] if ok else cands[-1]), res
+Analysed = tuple[list[str], Sequence[int], Sequence[int], list[tuple[int, int]], list[tuple[str, int, int, int]]]
 
 
-def _g(x: float) -> float:
-    return float(f"{float(x):.7g}")
+def analyse_for_model(checker: Checker, text: str) -> Analysed:
+    """What the scorer would read of `text` (its words, sentences and findings; not the text,
+    which the caller has)."""
+    _, words, starts, ends, sentences, findings = model_inputs(checker.analyse(text))
+    return list(words), starts, ends, sentences, findings
 
 
-def _linear_spec(f: _Fit, pl: tuple[float, float], n_agg: int, aggregates: Sequence[str]) -> dict:
-    nx = len(f.mu)
-    wx = f.coef[:nx]
-    wn = f.coef[nx:]
-    eff = wn * f.ngram_weight / f.scale if len(wn) else wn
-    return {"bias": _g(f.intercept), "mu": [_g(v) for v in f.mu], "sd": [_g(v) for v in f.sd],
-            "w": [_g(v) for v in wx], "clip": f.clip, "ngram_w": [_g(v) for v in eff],
-            "ngram_offset": _g(float(wn @ f.ng_mean)) if len(wn) else 0.0, "platt": [_g(pl[0]), _g(pl[1])],
-            "aggregates": list(aggregates)[:n_agg]}
-
-
-def _spec(s, vocab, df, sf, pl, spl, min_words, thresholds) -> dict:
-    return {
-        "format": FORMAT,
-        "classes": list(CLASSES),
-        "dense": list(DENSE_NAMES),
-        "feature_words": {n: w for n, _, w in DENSE},
-        "groups": {g: {"title": a, "mt": b, "human": c} for g, (a, b, c) in GROUPS.items()},
-        "rules": list(s.rules),
-        "orders": list(ORDERS),
-        "ngrams": [code_to_ngram(int(c)) for c in vocab],
-        "document": _linear_spec(df, pl, len(s.aggregates), s.aggregates),
-        "sentence": _linear_spec(sf, spl, 0, ()),
-        "min_words": int(min_words),
-        "thresholds": [thresholds[0], thresholds[1]],
-        "settings": {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(s).items()},
-    }
-
-
-def _report(t, s, oof, p_oof, s_oof, folds, min_words, length_auc, thr, human_only, spec) -> dict:
-    rep: dict = {"documents": len(t.y), "stories": len(set(t.groups.tolist())),
-                 "sources": {str(src): {"human": int(((t.sources == src) & (t.y == 0)).sum()),
-                                        "mt": int(((t.sources == src) & (t.y == 1)).sum())}
-                             for src in np.unique(t.sources)},
-                 "min_words": min_words, "auc_by_length": length_auc, "thresholds": list(thr)}
-    for src in np.unique(t.sources):
-        m = t.sources == src
-        if len(np.unique(t.y[m])) == 2:
-            rep[f"cv_auc[{src}]"] = auc(t.y[m], oof[m])
-            sr = np.flatnonzero(np.isin(np.arange(len(t.sent_words)), np.flatnonzero(t.sent_words > 0))
-                                & m[t.sent_doc])
-            rep[f"cv_sentence_auc[{src}]"] = auc(t.y[t.sent_doc[sr]], s_oof[sr])
-        else:
-            mm = m | (t.y == 1)
-            rep[f"cv_auc[{src} vs all MT]"] = auc(t.y[mm], oof[mm])
-            rep[f"cv_nonhuman_rate[{src}]"] = float(np.mean(p_oof[m] >= thr[0]))
-    nw = np.array([f.n_words for f in t.feats])
-    ok = nw >= min_words
-    # the threshold rule itself cross-validated: each fold's human-only documents judged by
-    # a threshold set on the other folds' (honest estimate of the non-human rate)
-    ref = np.flatnonzero(human_only & (t.y == 0) & ok)
-    if len(ref) >= 10:
-        grid = np.round(np.arange(0.5, 0.99, 0.01), 2)
-        hits = 0
-        for f in np.unique(folds[ref]):
-            inner, outer = ref[folds[ref] != f], ref[folds[ref] == f]
-            th = next((g for g in grid if np.mean(p_oof[inner] >= g) <= s.max_nonhuman), grid[-1])
-            hits += int(np.sum(p_oof[outer] >= th))
-        rep["cv_nonhuman_rate_threshold_cross_validated"] = hits / len(ref)
-    rep["cv_verdicts"] = {
-        f"{src}/{'mt' if c else 'human'}": {
-            "human": float(np.mean(p_oof[m] < thr[0])),
-            "post-edited": float(np.mean((p_oof[m] >= thr[0]) & (p_oof[m] < thr[1]))),
-            "machine": float(np.mean(p_oof[m] >= thr[1]))}
-        for src in np.unique(t.sources) for c in (0, 1)
-        for m in [(t.sources == src) & (t.y == c) & ok] if m.any()}
-    # reliability table (class-balanced weights, i.e. at the calibration's even prior)
-    w = sample_weights(t.sources, t.y, s.human_only_weight, s.source_weights)
-    for c in (0, 1):
-        w[t.y == c] *= 0.5 / w[t.y == c].sum()
-    rows = []
-    for lo in np.arange(0, 1, 0.1):
-        m = (p_oof >= lo) & (p_oof < lo + 0.1 + (1e-9 if lo >= 0.9 else 0))
-        if m.any():
-            rows.append([round(float(lo), 1), round(float(lo) + 0.1, 1), int(m.sum()),
-                         round(float(np.average(p_oof[m], weights=w[m])), 3),
-                         round(float(np.average(t.y[m], weights=w[m])), 3)])
-    rep["reliability"] = rows
-    rep["oof_logit"] = [round(float(v), 5) for v in oof]
-    rep["folds"] = folds.tolist()
-    return rep
-
-
-def write_model(spec: dict, path) -> str:
-    """Write the model file (sorted keys, compact, ASCII: byte-identical for identical
-    inputs); returns its sha256 prefix. Atomic: a temporary file renamed into place."""
-    import os
-    import tempfile
-
-    blob = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=True) + "\n"
-    folder = os.path.dirname(os.path.abspath(str(path)))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".model-", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(blob)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
-    return hashlib.sha256(blob.encode()).hexdigest()[:16]
-
-
-def training_docs(records: Iterable[tuple[str, bool, str, str]],
-                  analyse: Callable[[str], tuple]) -> list[TrainingDoc]:
-    """TrainingDocs from (text, is_mt, group, source) records, each text analysed by the
-    pipeline: ``analyse(text) -> (words, starts, ends, sentences, findings)`` (what
-    `mtcheck train` passes: the checker's own words, sentence spans and findings)."""
-    out = []
-    for text, is_mt, group, source in records:
-        words, starts, ends, sentences, findings = analyse(text)
-        out.append(TrainingDoc(text=text, is_mt=bool(is_mt), group=str(group), source=str(source), words=words,
-                               starts=starts, ends=ends, sentences=sentences, findings=findings))
-    return out
-
-
-def model_card(spec: dict, report: dict, sha256: str, data_description: str = "") -> str:
-    """A model card (Markdown) for a trained model: data, settings, cross-validated figures,
-    reliability table. `mtcheck train` writes it next to the model file."""
-    st = spec["settings"]
-    sources = "; ".join(f"{k}: {v['human']} human / {v['mt']} MT" for k, v in report["sources"].items())
-    figs = "\n".join(f"| {k} | {v:.4f} |" for k, v in sorted(report.items())
-                     if k.startswith("cv_") and isinstance(v, float))
-    verdicts = "\n".join(f"| {k} | {v['human']:.3f} | {v['post-edited']:.3f} | {v['machine']:.3f} |"
-                         for k, v in sorted(report["cv_verdicts"].items()))
-    return f"""# Model card: mtcheck learned provenance model
-
-- Format `{spec['format']}`, sha256 prefix `{sha256}`, built {time.strftime('%Y-%m-%d')}; seed {st['seed']}
-  (deterministic: the same documents and settings give a byte-identical file).
-- Task: P(machine translation) of English copy per document and per sentence (in its document), a verdict
-  (human / post-edited / machine / too short to tell) and the evidence in editor words.
-
-## Data
-{report['documents']} documents in {report['stories']} stories; by source: {sources}.
-{data_description}
-
-## Settings
-L2 logistic regression (C={st['C']}) over standardised dense features (groups: {', '.join(st['groups'])}),
-finding rates of {len(spec['rules'])} rules, sentence-model aggregates ({', '.join(st['aggregates']) or 'none'};
-out-of-fold) and {len(spec['ngrams'])} function-word/shape n-grams (orders 1-3, in >= {st['min_df']:.0%} of the
-stories of every mixed source; block weight {st['ngram_weight']}). Sentence model: same features per sentence
-(groups: {', '.join(st['sentence_groups'])}), n-gram weight {st['sentence_ngram_weight']}. Human and MT weigh
-the same inside each source; a human-only source weighs {st['human_only_weight']} x a source's human share.
-Calibration: Platt scaling on {st['folds']}-fold out-of-fold scores (folds grouped by story), class-balanced:
-probabilities at even prior odds. Verdicts: human < {spec['thresholds'][0]:.2f} <= post-edited <
-{spec['thresholds'][1]:.2f} <= machine; under {spec['min_words']} words: too short to tell.
-
-## Cross-validated figures
-| figure | value |
-|---|---|
-{figs}
-
-| source / class | human | post-edited | machine |
-|---|---|---|---|
-{verdicts}
-
-## Calibration (out-of-fold reliability)
-{reliability_markdown(report)}
-"""
-
-
-def reliability_markdown(report: dict) -> str:
-    lines = ["| P bin | docs | mean P | MT share |", "|---|---|---|---|"]
-    lines += [f"| {a:.1f}-{b:.1f} | {n} | {mp:.3f} | {fr:.3f} |" for a, b, n, mp, fr in report["reliability"]]
-    return "\n".join(lines)
-
-
-def is_finite(x) -> bool:
-    return isinstance(x, (int, float)) and math.isfinite(x)
+def _analyse(checker: Checker, texts: list[str], options: TrainOptions) -> list[Analysed]:
+    jobs = options.jobs or available_cores()
+    if jobs == 1 or len(texts) < MIN_TEXTS_FOR_POOL:
+        return [analyse_for_model(checker, t)
+                for t in progress(texts, total=len(texts), desc="analysing", quiet=options.quiet)]
+    # Findings do not depend on the scorer: the workers need not load any model.
+    with CheckerPool(replace(checker.options, model="rules"), jobs) as pool:
+        results = pool.map(analyse_for_model, texts, window=jobs * 32)
+        return list(progress(results, total=len(texts), desc="analysing", quiet=options.quiet))

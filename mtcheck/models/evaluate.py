@@ -88,8 +88,31 @@ class Correlation(ReportModel):
     n: int = Field(description="Items with a score (null scores are left out).")
     kendall_tau_b: Estimate = Field(description="Raw Kendall tau-b of fluency with the score.")
     spearman_rho: Estimate = Field(description="Raw Spearman rho of fluency with the score.")
+    kendall_tau_b_within_length: Estimate = Field(
+        description="Mean Kendall tau-b inside each fifth of the items by length in words: agreement that "
+                    "'longer text has more errors' alone does not earn.")
     expected_sign: int = Field(description="-1 when a higher score is worse (MQM), +1 when it is better: the sign of "
                                            "agreement.")
+
+
+class ReliabilityBin(ReportModel):
+    low: float = Field(description="Likelihoods from `low` up to `high` (the last bin holds 1.0).")
+    high: float
+    documents: int
+    weight: float = Field(description="The bin's share of the total weight.")
+    mean_probability: float = Field(description="Weighted mean MT likelihood of the bin's documents.")
+    mt_share: float = Field(description="Weighted share of MT among them: on the diagonal when calibrated.")
+
+
+class Reliability(ReportModel):
+    """MT likelihood read as a probability: in each bin, how much of the copy is MT."""
+
+    weighting: str = Field(description="How documents are weighted: 'class-balanced' (human and MT weigh the same in "
+                                       "total: the even prior odds the learned model is calibrated to).")
+    documents: int = Field(description="Documents with a likelihood (those too short to judge are left out).")
+    bins: list[ReliabilityBin]
+    expected_calibration_error: float | None = Field(
+        description="|mean likelihood - MT share| of the bins, weighted by their weight; null without documents.")
 
 
 class DocumentLevel(ReportModel):
@@ -99,6 +122,7 @@ class DocumentLevel(ReportModel):
                                           "on the scored documents: how separable the classes are at all, for scale.")
     roc: list[RocPoint]
     roc_fluency: list[RocPoint] = Field(description="ROC of -fluency (thresholds are -fluency).")
+    reliability: Reliability = Field(description="Calibration of the MT likelihood (the reliability diagram).")
     confusion: ConfusionMatrix
     verdicts: list[VerdictFigures]
     pairwise: PairwiseAccuracy | None = None

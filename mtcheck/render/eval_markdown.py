@@ -12,7 +12,7 @@ def _cell(text: object) -> str:
 
 
 def render_eval_markdown(report: EvalReport, roc_file: str | None = "roc.svg",
-                         scatter_file: str | None = None) -> str:
+                         scatter_file: str | None = None, reliability_file: str | None = None) -> str:
     i, d, b = report.inputs, report.document, report.bootstrap
     out = [f"# mtcheck eval: {_cell(i.path)}", "",
            f"{i.documents:,} documents: {i.human:,} human, {i.mt:,} MT. Label `{_cell(i.label)}`: {i.label_rule}. "
@@ -49,6 +49,7 @@ def render_eval_markdown(report: EvalReport, roc_file: str | None = "roc.svg",
     out += [f"| {_cell(verdict_reading(v))} | {v.predicted:,} | {v.support:,} | {estimate(v.precision)} | "
             f"{estimate(v.recall)} | {estimate(v.f1)} |" for v in d.verdicts]
     out += ["", "Precision depends on the share of MT in the data; the calibration below can assume another share.", ""]
+    out += _reliability(report, reliability_file)
     if d.correlation is not None:
         out += ["### Fluency and the human score", "", *_correlation(d.correlation), ""]
         if scatter_file:
@@ -75,9 +76,29 @@ def render_eval_markdown(report: EvalReport, roc_file: str | None = "roc.svg",
 
 
 def _correlation(c: Correlation) -> list[str]:
-    return ["| fluency vs | n | Kendall tau-b | Spearman rho |", "|---|---:|---|---|",
-            f"| `{_cell(c.field)}` | {c.n:,} | {estimate(c.kendall_tau_b)} | {estimate(c.spearman_rho)} |", "",
-            f"Raw correlations, sign kept: {agreement(c)}. Items without a score are left out."]
+    return ["| fluency vs | n | Kendall tau-b | Spearman rho | Kendall tau-b within length quintiles |",
+            "|---|---:|---|---|---|",
+            f"| `{_cell(c.field)}` | {c.n:,} | {estimate(c.kendall_tau_b)} | {estimate(c.spearman_rho)} | "
+            f"{estimate(c.kendall_tau_b_within_length)} |", "",
+            f"Raw correlations, sign kept: {agreement(c)}. Items without a score are left out. Within length "
+            "quintiles: the mean tau-b inside each fifth of the items by length in words, so that 'longer text has "
+            "more errors' alone earns nothing."]
+
+
+def _reliability(report: EvalReport, reliability_file: str | None) -> list[str]:
+    r = report.document.reliability
+    ece = f"{r.expected_calibration_error:.3f}" if r.expected_calibration_error is not None else "n/a"
+    out = ["### Is the likelihood a probability?", "",
+           f"Reliability of the MT likelihood on the {r.documents:,} documents judged (too short to judge: left out), "
+           f"{r.weighting}: human and MT weigh the same in total, the even odds the learned model's probability is "
+           f"calibrated to. Expected calibration error {ece} (the bins' distance from the diagonal, weighted).", "",
+           "| likelihood | documents | mean likelihood | MT share |", "|---|---:|---:|---:|"]
+    out += [f"| {b.low:.1f}–{b.high:.1f} | {b.documents:,} | {b.mean_probability:.3f} | {b.mt_share:.3f} |"
+            for b in r.bins]
+    out.append("")
+    if reliability_file:
+        out += [f"![reliability diagram]({reliability_file})", ""]
+    return out
 
 
 def _rules(report: EvalReport) -> list[str]:
@@ -85,8 +106,9 @@ def _rules(report: EvalReport) -> list[str]:
     lo, hi = table.band
     out = ["## Per rule", "",
            "Documents each rule fires in, by class; likelihood ratio = MT rate / human rate, each rate with add-half "
-           "smoothing ((k + 0.5) / (n + 1)), 95% interval by Katz's log method. Weight: the rule's log-odds weight in "
-           "the MT likelihood (`mtcheck/scores.py`).", "",
+           "smoothing ((k + 0.5) / (n + 1)), 95% interval by Katz's log method. Weight: the rule's declared "
+           "log-odds weight (`mtcheck rule ID`), what `--model rules` scores with; the learned model fits its own.",
+           "",
            "| rule | weight | human docs | MT docs | human hits | MT hits | ratio [95%] | evidence |",
            "|---|---:|---:|---:|---:|---:|---|---|"]
     out += [f"| `{r.rule}` | {r.weight:.1f} | {r.human_docs:,} ({pct(r.human_rate)}) | {r.mt_docs:,} "

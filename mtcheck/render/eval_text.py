@@ -72,6 +72,11 @@ def render_eval_text(report: EvalReport, written: Sequence[str] = ()) -> str:
     for v in d.verdicts:
         out.append(f"    {verdict_reading(v):<28} {estimate(v.precision):<22} {estimate(v.recall):<22} "
                    f"{estimate(v.f1)}")
+    reliability = d.reliability
+    if reliability.expected_calibration_error is not None:
+        out.append(f"  calibration: expected calibration error {reliability.expected_calibration_error:.3f} on "
+                   f"{reliability.documents:,} judged documents ({reliability.weighting}; the reliability table is in "
+                   "eval.md)")
     if d.correlation is not None:
         out.append(_correlation_line("fluency vs", d.correlation))
     s = report.segment
@@ -93,7 +98,7 @@ def render_eval_text(report: EvalReport, written: Sequence[str] = ()) -> str:
     weighted_but_weak = [r.rule for r in report.rules.rules if r.weight > 0 and r.evidence in ("not evidence",
                                                                                                "against MT")]
     if weighted_but_weak:
-        out.append(f"  weighted in the MT likelihood but not evidence for MT here: {', '.join(weighted_but_weak)}")
+        out.append(f"  weighted in the rule likelihood but not evidence for MT here: {', '.join(weighted_but_weak)}")
     if report.calibration is not None:
         out.extend(_calibration_lines(report))
     if report.errors:
@@ -107,8 +112,9 @@ def render_eval_text(report: EvalReport, written: Sequence[str] = ()) -> str:
 
 
 def _correlation_line(prefix: str, c: Correlation) -> str:
-    return (f"  {prefix} {c.field} (n={c.n:,}): Kendall tau-b {estimate(c.kendall_tau_b)}, Spearman rho "
-            f"{estimate(c.spearman_rho)}: {agreement(c)}")
+    return (f"  {prefix} {c.field} (n={c.n:,}): Kendall tau-b {estimate(c.kendall_tau_b)} (within length "
+            f"quintiles {estimate(c.kendall_tau_b_within_length)}), Spearman rho {estimate(c.spearman_rho)}: "
+            f"{agreement(c)}")
 
 
 def _calibration_lines(report: EvalReport) -> list[str]:

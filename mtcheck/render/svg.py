@@ -155,6 +155,29 @@ def roc_curve(curves: Mapping[str, Sequence[tuple[float, float]]], title: str, *
     return "".join(parts)
 
 
+def reliability_diagram(bins: Sequence[tuple[float, float, float]], title: str, *, x_label: str, y_label: str,
+                        width: int = 400, height: int = 360, note: str = "", colour: str = MARK) -> str:
+    """A reliability diagram: one dot per bin at (mean predicted probability, observed share),
+    its area in proportion to the bin's weight (`bins`: (mean, share, weight)), joined in order,
+    over the dashed diagonal a calibrated probability lies on."""
+    frame = Frame(width, height, 0.0, 1.0, 0.0, 1.0)
+    unit = ticks(0, 1)
+    parts = [_open(frame, title, note), _axes(frame, unit, unit, x_label, y_label),
+             f'<line x1="{frame.x(0):.1f}" y1="{frame.y(0):.1f}" x2="{frame.x(1):.1f}" y2="{frame.y(1):.1f}" '
+             'stroke="#bbb" stroke-dasharray="4 3"/>']
+    if bins:
+        path = " ".join(f"{frame.x(p):.1f},{frame.y(q):.1f}" for p, q, _ in bins)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="1.5"/>')
+        heaviest = max(w for _, _, w in bins) or 1.0
+        for p, q, w in bins:
+            radius = 2.5 + 6.5 * math.sqrt(w / heaviest)
+            tip = _text(f"likelihood {p:.2f}, MT share {q:.2f}, {w:.0%} of the weight")
+            parts.append(f'<circle cx="{frame.x(p):.1f}" cy="{frame.y(q):.1f}" r="{radius:.1f}" fill="{colour}" '
+                         f'fill-opacity="0.75"><title>{tip}</title></circle>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
 def scatter(series: Mapping[str, Sequence[tuple[float, float]]], title: str, x_label: str, y_label: str, *,
             width: int = WIDTH, height: int = HEIGHT, colours: Sequence[str] | None = None,
             emphasise: str | None = None, note: str = "") -> str:

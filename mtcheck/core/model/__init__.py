@@ -3,5 +3,5 @@ over them and the rules' findings, its calibration, and its explanation in edito
 
 `scorer.scorer_for(options.model)` is what the pipeline uses; `model.ProvenanceModel` reads
 a model file; `features.Extractor` turns a document into features. Training lives in
-`mtcheck.evaluate.train` (the `train` extra), never imported by `check`.
+`mtcheck.evaluate.train` and `.fit` (the `train` extra), never imported by `check`.
 """

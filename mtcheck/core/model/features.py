@@ -29,6 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mtcheck.core.tokens import tokenize as pipeline_tokenize
+
 # --------------------------------------------------------------------------------------
 # Token classes
 # --------------------------------------------------------------------------------------
@@ -240,14 +242,10 @@ for _c in _JOINING_DASHES:
 # --------------------------------------------------------------------------------------
 
 def tokenize(text: str) -> tuple[list[str], array, array]:
-    """(lower-cased words, starts, ends): maximal runs of \\w, as `mtcheck.core.tokens.tokenize`."""
-    import re
-    from itertools import accumulate
-
-    parts = re.split(r"(\w+)", text)
-    offsets = list(accumulate(map(len, parts), initial=0))
-    starts, ends = array("q", offsets[1:-1:2]), array("q", offsets[2::2])
-    return list(map(str.lower, parts[1::2])), starts, ends
+    """(lower-cased words, starts, ends): the pipeline's own words (`mtcheck.core.tokens`), so
+    training reads exactly what inference is given."""
+    tokens = pipeline_tokenize(text)
+    return tokens.lower, tokens.starts, tokens.ends
 
 
 # --------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 its sentences, explain the score in editor words.
 
 Numpy and the standard library only; the file is read on first use (`default_model`),
-so start-up pays nothing. Trained by `mtcheck train` (mtcheck/evaluate/train.py).
+so start-up pays nothing. Trained by `mtcheck train` (mtcheck/evaluate/train.py, fit.py).
 
     model = default_model()                       # or ProvenanceModel.load(path)
     result = model.score(text, words, starts, ends, sentences, findings)
@@ -38,7 +38,6 @@ from mtcheck.core.model.features import (
 )
 
 FORMAT = "mtcheck-provenance-model/2"
-DEFAULT_PATH = Path(__file__).with_name("provenance_model.json")
 TOO_SHORT = "too short to tell"
 VERDICTS = ("human", "post-edited", "machine")
 
@@ -149,16 +148,24 @@ class ProvenanceModel:
     @classmethod
     def load(cls, path: str | Path) -> ProvenanceModel:
         try:
-            with open(path, encoding="utf-8") as fh:
-                spec = json.load(fh)
-        except (OSError, ValueError) as exc:
+            data = Path(path).read_bytes()
+        except OSError as exc:
             raise ModelFileError(f"{path}: cannot read the model file: {exc}") from exc
+        return cls.from_bytes(data, str(path))
+
+    @classmethod
+    def from_bytes(cls, data: bytes, name: str) -> ProvenanceModel:
+        """The model a file's bytes hold (`name` says which file in an error)."""
+        try:
+            spec = json.loads(data)
+        except ValueError as exc:
+            raise ModelFileError(f"{name}: not a model file (not JSON: {exc})") from exc
         try:
             return cls(spec)
         except ModelFileError as exc:
-            raise ModelFileError(f"{path}: {exc}") from exc
+            raise ModelFileError(f"{name}: {exc}") from exc
         except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
-            raise ModelFileError(f"{path}: malformed model file ({exc!r})") from exc
+            raise ModelFileError(f"{name}: malformed model file ({exc!r})") from exc
 
     # ------------------------------------------------------------------ scoring
     def score(self, text: str, words: Sequence[str], starts: Sequence[int], ends: Sequence[int],
@@ -334,4 +341,6 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 @lru_cache(maxsize=1)
 def default_model() -> ProvenanceModel:
     """The shipped model, read on first use."""
-    return ProvenanceModel.load(DEFAULT_PATH)
+    from mtcheck.core.model.scorer import SHIPPED
+
+    return ProvenanceModel.load(SHIPPED)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,19 +25,28 @@ from mtcheck.core.scores import (
 )
 from mtcheck.models.enums import Verdict
 
+# (text, words, starts, ends, sentence spans, findings): ProvenanceModel.score's arguments
+ModelInputs = tuple[str, Sequence[str], Sequence[int], Sequence[int], list[tuple[int, int]],
+                    list[tuple[str, int, int, int]]]
+
 if TYPE_CHECKING:
     from mtcheck.core.analysis import Analysis
     from mtcheck.core.model.model import ProvenanceModel, Result
 
-SHIPPED = Path(__file__).with_name("provenance_model.json")
+SHIPPED = Path(__file__).with_name("shipped") / "model.json"  # built by the command in docs/model.md
 MODEL_FILE = "model.json"  # what `mtcheck train --out DIR` writes, beside MODEL_CARD.md
 _MIN_CONTRIBUTION = 0.05  # log-odds: smaller parts are not worth an editor's line
 _FINDING_WORDS = {"calque": "calque", "repetition": "repetition", "fragment": "broken sentence",
                   "marker": "wire-copy marker", "script": "untranslated text", "number": "malformed number"}
 
 
-class ModelNotFound(ValueError):
-    """A --model path (or config `model`) that holds no model file: one line."""
+def training_report_path(model_file: Path) -> Path:
+    """Where a model's training report lies: beside it, `<name>.training.json`."""
+    return model_file.with_name(model_file.stem + ".training.json")
+
+
+class ModelError(ValueError):
+    """A --model path (or config `model`) that holds no usable model file: one line."""
 
 
 def model_path(location: str | Path) -> Path:
@@ -44,8 +54,19 @@ def model_path(location: str | Path) -> Path:
     path = Path(location)
     candidate = path / MODEL_FILE if path.is_dir() else path
     if not candidate.is_file():
-        raise ModelNotFound(f"{location}: no model file here (train one with `mtcheck train ... --out DIR`)")
+        raise ModelError(f"{location}: no model file here (train one with `mtcheck train ... --out DIR`)")
     return candidate
+
+
+def model_inputs(analysis: Analysis) -> ModelInputs:
+    """What the model reads of an analysed document: the text, its words (lower-cased, with
+    offsets), sentence spans and findings (rule id, sentence index, start, end). Training
+    (`mtcheck train`) reads the same, so a model never meets inputs made another way."""
+    doc, tokens = analysis.document, analysis.tokens
+    sentence_of = [doc.sentence_at(f.start) for f in analysis.findings] if doc.sentences else []
+    findings = [(f.rule.id, k, f.start, f.end) for f, k in zip(analysis.findings, sentence_of)]
+    return (analysis.text, tokens.lower, tokens.starts, tokens.ends, [(s.start, s.end) for s in doc.sentences],
+            findings)
 
 
 class LearnedScorer:
@@ -55,16 +76,25 @@ class LearnedScorer:
         try:
             data = self.path.read_bytes()
         except OSError as exc:
-            raise ModelNotFound(f"{self.path}: cannot read the model file ({exc.strerror or exc})") from None
+            raise ModelError(f"{self.path}: cannot read the model file ({exc.strerror or exc})") from None
         self.digest = hashlib.sha256(data).hexdigest()[:12]
         self._model: ProvenanceModel | None = None
+        if location is not None:
+            # A model given by the user is read now, so a damaged one is a one-line error before
+            # any document is checked; the shipped one waits for the first check (start-up).
+            from mtcheck.core.model.model import ModelFileError, ProvenanceModel
+
+            try:
+                self._model = ProvenanceModel.from_bytes(data, str(self.path))
+            except ModelFileError as exc:
+                raise ModelError(str(exc)) from None
 
     @property
     def model(self) -> ProvenanceModel:
         if self._model is None:
-            from mtcheck.core.model.model import ProvenanceModel, default_model
+            from mtcheck.core.model.model import default_model
 
-            self._model = default_model() if self.path == SHIPPED else ProvenanceModel.load(self.path)
+            self._model = default_model()
         return self._model
 
     @property
@@ -72,11 +102,7 @@ class LearnedScorer:
         return self.model.thresholds
 
     def score(self, analysis: Analysis, thresholds: tuple[float, float] | None) -> Scores:
-        doc, text, tokens = analysis.document, analysis.text, analysis.tokens
-        sentence_of = [doc.sentence_at(f.start) for f in analysis.findings] if doc.sentences else []
-        findings = [(f.rule.id, k, f.start, f.end) for f, k in zip(analysis.findings, sentence_of)]
-        result = self.model.score(text, tokens.lower, tokens.starts, tokens.ends,
-                                  [(s.start, s.end) for s in doc.sentences], findings)
+        result = self.model.score(*model_inputs(analysis))
         # A document too short to judge gets no sentence probabilities either: the per-sentence
         # figures are the document's score shared out, and there is none.
         sentences = tuple(result.sentence_probability) if result.probability is not None else ()
