@@ -411,6 +411,27 @@ def test_highlight_splits_overlaps_marks_empty_spans_and_escapes(check):
                     '<sup class="n">3</sup>three')
 
 
+def test_highlight_shades_sentences_by_mt_probability_around_the_marks():
+    from mtcheck.models import Finding, Severity
+    from mtcheck.models.document import SentenceFluency
+    from mtcheck.render.report_html import highlight
+
+    def sentence(index, start, end, p):
+        return SentenceFluency(index=index, start=start, end=end, line=1, column=start + 1, paragraph=0, score=100.0,
+                               findings=0, mt_probability=p)
+
+    text = "Aa bb. Cc dd. Ee."
+    mark = Finding(rule="r", category="x", severity=Severity.info, start=3, end=9, line=1, column=4, end_line=1,
+                   end_column=10, text="bb. Cc", message="m", suggestion=None, sentence=0, fingerprint="r:0")
+    html = str(highlight(text, [mark], [sentence(0, 0, 6, 0.95), sentence(1, 7, 13, 0.1), sentence(2, 14, 17, None)]))
+    # A mark that crosses a sentence end is cut there, so every span closes where it opened.
+    assert html == ('<span class="sent mt-4" title="sentence 1: MT probability 0.95">Aa '
+                    '<a class="hl cat-x sev-info" id="f0" href="#r0" title="info r: m">bb.</a><sup class="n">1</sup>'
+                    '</span><a class="hl cat-x sev-info" href="#r0" title="info r: m"> </a>'
+                    '<span class="sent mt-0" title="sentence 2: MT probability 0.10">'
+                    '<a class="hl cat-x sev-info" href="#r0" title="info r: m">Cc</a> dd.</span> Ee.')
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("width", WIDTHS)
 def test_index_page_in_a_browser(reference, chromium, width):

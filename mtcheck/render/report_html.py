@@ -23,6 +23,7 @@ from typing import IO, TYPE_CHECKING
 from markupsafe import Markup
 
 from mtcheck.models import DocumentReport, Finding, Severity
+from mtcheck.models.document import SentenceFluency
 from mtcheck.render.text import severity_counts
 
 if TYPE_CHECKING:
@@ -58,8 +59,10 @@ def render_document_body(report: DocumentReport, text: str) -> str:
     report's offsets point into (for markup, the original file)."""
     template = _environment().get_template("report_document_body.html.j2")
     categories = sorted({f.category for f in report.findings})
+    sentences = report.fluency.sentences
     return template.render(report=report, p=report.provenance, counts=severity_counts(report),
-                           highlighted=highlight(text, report.findings), categories=categories)
+                           highlighted=highlight(text, report.findings, sentences), categories=categories,
+                           shaded=any(s.mt_probability is not None for s in sentences))
 
 
 def render_document_page(source: str, doc_id: str | None, fmt: str, metadata: dict, body: str) -> str:
@@ -101,13 +104,16 @@ def _column(key: str) -> int:
     return next(i for i, (k, _, _, _) in enumerate(INDEX_COLUMNS) if k == key)
 
 
-def highlight(text: str, findings: Sequence[Finding]) -> Markup:
+def highlight(text: str, findings: Sequence[Finding], sentences: Sequence[SentenceFluency] = ()) -> Markup:
     """`text` escaped, each finding's span in a <mark>: coloured by the rule category of the
     severest finding covering it (the palette every page shares), underlined by that
     severity, with the findings as its tooltip. Overlapping spans are split into pieces, and
     an empty span is shown as a caret. The first piece of finding i has the anchor id f{i},
     which the findings table links to, and links to its row (r{i}) in the table, where the
-    finding's message and suggestion are; its number follows it."""
+    finding's message and suggestion are; its number follows it.
+
+    Each sentence with an MT probability is a <span class="sent mt-K"> around its pieces
+    (K: the probability in fifths, as on the editor's page), which the page shades."""
     starts: dict[int, list[int]] = {}
     ends: dict[int, list[int]] = {}
     points: dict[int, list[int]] = {}
@@ -118,18 +124,32 @@ def highlight(text: str, findings: Sequence[Finding]) -> Markup:
             ends.setdefault(end, []).append(i)
         else:
             points.setdefault(start, []).append(i)
-    cuts = sorted({0, len(text), *starts, *ends, *points})
+    shaded = {s.start: s for s in sentences if s.mt_probability is not None and 0 <= s.start < s.end <= len(text)}
+    sentence_ends = {s.end for s in shaded.values()}
+    cuts = sorted({0, len(text), *starts, *ends, *points, *shaded, *sentence_ends})
     out: list[str] = []
     active: list[int] = []
     anchored: set[int] = set()
+    open_until = -1  # the end of the sentence whose span is open
     for at, nxt in zip(cuts, [*cuts[1:], None]):
         active = [i for i in active if i not in ends.get(at, ())] + starts.get(at, [])
+        if at == open_until:
+            out.append("</span>")
+            open_until = -1
+        if open_until < 0 and at in shaded:
+            s = shaded[at]
+            p = s.mt_probability or 0.0
+            out.append(f'<span class="sent mt-{min(4, int(p * 5))}" title="sentence {s.index + 1}: MT probability '
+                       f'{p:.2f}">')
+            open_until = s.end
         for i in points.get(at, ()):
             out.append(_mark([i], findings, anchored, "‸", "point "))
         if nxt is None:
             break
         piece = text[at:nxt]
         out.append(_mark(active, findings, anchored, piece) if active else html.escape(piece, quote=False))
+    if open_until >= 0:
+        out.append("</span>")
     return Markup("".join(out))
 
 
