@@ -60,7 +60,7 @@ def _regenerate(out: str) -> None:  # pragma: no cover - a maintenance step, run
     import gzip
     from pathlib import Path
 
-    import lemminflect  # type: ignore[import-untyped]
+    import lemminflect
 
     lexicon = Path(lemminflect.__file__).parent / "resources" / "infl_lu.csv.gz"
     rows: dict[str, set[str]] = {}
