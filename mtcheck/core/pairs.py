@@ -20,6 +20,7 @@ from pathlib import Path
 
 import ahocorasick
 
+from mtcheck import cache
 from mtcheck.core.morphology import word_forms
 from mtcheck.models import PairProblem, Severity
 from mtcheck.read.text import InputProblem, read_bytes
@@ -497,10 +498,11 @@ class _Group:
     compiled on first use (a run over a few thousand stories meets a fraction of them, and
     compiling all costs more than most short runs)."""
 
-    def __init__(self, entries: list[PairEntry], ids: list[int]):
+    def __init__(self, entries: list[PairEntry], ids: list[int], patterns: list[str] | None = None):
         order = sorted(range(len(ids)), key=lambda k: (entries[k].is_regex, -len(entries[k].mt_phrase)))
         self.entries = [entries[k] for k in order]
         self.ids = tuple(ids[k] for k in order)
+        self._sources = [patterns[k] for k in order] if patterns is not None else None
         # endpos hides the rest of the text from lookaheads ("party central(?! committee)"),
         # so a window is scanned a margin further and keeps the matches ending inside it.
         self.margin = _LOOKAHEAD_MARGIN if any("(?=" in e.mt_phrase or "(?!" in e.mt_phrase
@@ -510,22 +512,26 @@ class _Group:
     @property
     def pattern(self) -> re.Pattern[str]:
         if self._pattern is None:
-            self._pattern = re.compile(_BOUNDED.format("|".join("(" + e.pattern() + ")" for e in self.entries)),
-                                       re.IGNORECASE)
+            sources = self._sources if self._sources is not None else [e.pattern() for e in self.entries]
+            self._pattern = re.compile(_BOUNDED.format("|".join(f"({p})" for p in sources)), re.IGNORECASE)
         return self._pattern
 
 
 class PairSet:
     """Loaded entries plus the automaton and patterns that find them."""
 
-    def __init__(self, entries: list[PairEntry], digest: str, files: list[str]):
+    def __init__(self, entries: list[PairEntry], digest: str, files: list[str],
+                 anchors: list[_Anchor | None] | None = None, patterns: list[str] | None = None):
+        """`anchors` and `patterns` (each entry's, in order) are worked out from the entries
+        when not given: a cached matcher passes them (see `build`)."""
         self.entries = entries
         self.digest = digest
         self.files = files
+        self.anchors = anchors if anchors is not None else [_anchor(e) for e in entries]
+        self._patterns = patterns
         by_anchor: dict[str, list[tuple[int, _Anchor]]] = {}
         unanchored: list[int] = []
-        for i, e in enumerate(entries):
-            anchor = _anchor(e)
+        for i, anchor in enumerate(self.anchors):
             if anchor is None:
                 unanchored.append(i)
                 continue
@@ -551,7 +557,8 @@ class PairSet:
         self.unanchored = [entries[i] for i in unanchored]
 
     def _group(self, ids: list[int]) -> _Group:
-        return _Group([self.entries[i] for i in ids], ids)
+        patterns = self._patterns
+        return _Group([self.entries[i] for i in ids], ids, [patterns[i] for i in ids] if patterns is not None else None)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -602,11 +609,68 @@ class PairSet:
 
 
 def build(paths: Iterable[str | Path]) -> PairSet:
-    """Load pair files for checking: any error-level problem is fatal (one line, file:line)."""
-    loaded = load(paths, check_replacements=False)
+    """Load pair files for checking: any error-level problem is fatal (one line, file:line).
+
+    What loading works out (every entry validated, its anchor and pattern, the safe pairs'
+    replacements checked) depends on the files and this module's code only, so it is kept
+    in the user's cache (`mtcheck.cache`) under a key made of both: a run on one story then
+    reads it back instead of parsing a thousand regular expressions. Without a usable
+    cache everything is worked out here, as the first time."""
+    files = pair_files(paths)
+    key = _cache_key(files)
+    name = "pairs-" + hashlib.sha256("\0".join(map(str, files)).encode()).hexdigest()[:16] + ".json"
+    if key is not None:
+        cached = cache.read(name, key)
+        if cached is not None:
+            with contextlib.suppress(KeyError, TypeError, ValueError, IndexError):
+                return _from_cache(cached)
+    loaded = load(files, check_replacements=False)
     digest = hashlib.sha256("\n".join(loaded.digests).encode()).hexdigest()[:12]
     pair_set = PairSet(loaded.entries, digest, loaded.files)
     for p in loaded.problems + replacement_loops(pair_set):
         if p.severity == Severity.error and not p.message.startswith("conflicts with"):
             raise PairsError(f"{p.path}:{p.line}: {p.message}")
+    if key is not None:
+        cache.write(name, key, _to_cache(pair_set))
     return pair_set
+
+
+# What the matcher is made of besides the pair files: a change to any of these makes a new key.
+_CACHE_FORMAT = "pairs-1"
+_CODE = (Path(__file__), Path(__file__).with_name("morphology.py"),
+         Path(__file__).parent / "data" / "irregular_forms.tsv")
+
+
+def _cache_key(files: list[Path]) -> str | None:
+    """The key of the matcher built from these files by this code and Python (its regex
+    parser finds the anchors); None when a file cannot be read (loading then says why)."""
+    h = hashlib.sha256(f"{_CACHE_FORMAT}|{sys.version_info[0]}.{sys.version_info[1]}".encode())
+    try:
+        for name, path in [*((p.name, p) for p in _CODE), *((pair_file_name(p), p) for p in files)]:
+            h.update(name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def _to_cache(pairs: PairSet) -> dict:
+    return {
+        "digest": pairs.digest,
+        "files": pairs.files,
+        "entries": [[e.mt_phrase, list(e.references), e.source_term, e.source_lang, e.category, e.severity.value,
+                     e.fix, e.note, e.path, e.line] for e in pairs.entries],
+        "anchors": [None if a is None else [sorted(a.literals), a.before, a.after, a.word_start, list(a.companions)]
+                    for a in pairs.anchors],
+        "patterns": [e.pattern() for e in pairs.entries],
+    }
+
+
+def _from_cache(stored: dict) -> PairSet:
+    entries = [PairEntry(mt, tuple(refs), term, lang, category, Severity(severity), fix, note, path, line)
+               for mt, refs, term, lang, category, severity, fix, note, path, line in stored["entries"]]
+    anchors = [None if a is None else _Anchor(frozenset(a[0]), a[1], a[2], a[3], tuple(a[4]))
+               for a in stored["anchors"]]
+    patterns = stored["patterns"]
+    if not (len(anchors) == len(patterns) == len(entries)) or not all(isinstance(p, str) for p in patterns):
+        raise ValueError("a cached matcher that does not fit together")
+    return PairSet(entries, stored["digest"], list(stored["files"]), anchors, patterns)
