@@ -17,13 +17,17 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import ahocorasick
 
 from mtcheck import cache
 from mtcheck.core.morphology import word_forms
-from mtcheck.models import PairProblem, Severity
+from mtcheck.models import Severity
 from mtcheck.read.text import InputProblem, read_bytes
+
+if TYPE_CHECKING:
+    from mtcheck.models import PairProblem
 
 # The parser behind re, to find the literals a pattern needs.
 if sys.version_info >= (3, 11):
@@ -205,6 +209,8 @@ class Loaded:
 def load(paths: Iterable[str | Path], check_replacements: bool = True) -> Loaded:
     """Parse pair files, collecting every problem as file:line instead of stopping.
     `check_replacements` also builds the matcher to find safe replacements that loop."""
+    from mtcheck.models import PairProblem  # the report model: checking with a cached matcher does without
+
     result = Loaded()
     seen: dict[str, PairEntry] = {}
     for path in pair_files(paths):
@@ -246,6 +252,8 @@ _ADVICE = re.compile(r"[<>…]|\.\.\.| or |\be\.g\.")
 def replacement_loops(pairs: PairSet) -> list[PairProblem]:
     """Safe pairs whose replacement a safe pair would rewrite again: `mtcheck fix` could
     then never settle on a text."""
+    from mtcheck.models import PairProblem
+
     problems = []
     for entry in pairs.entries:
         if entry.fix != "safe":
@@ -267,6 +275,8 @@ def _difference(a: PairEntry, b: PairEntry) -> str:
 
 
 def _parse(text: str, name: str, problems: list[PairProblem]) -> Iterator[PairEntry]:
+    from mtcheck.models import PairProblem
+
     def problem(line: int, message: str, severity: Severity = Severity.error) -> None:
         problems.append(PairProblem(path=name, line=line, severity=severity, message=message))
 

@@ -19,7 +19,7 @@ from mtcheck.core.agencies import AgencyRegistry
 from mtcheck.core.datelines import DatelineMatch
 from mtcheck.core.language import LanguageInfo
 from mtcheck.core.rules import RawFinding
-from mtcheck.models import LanguageGuess
+from mtcheck.models.plain import LanguageGuess
 
 # Votes for the source language, per finding or per clue.
 VOTE_CALQUE = {"error": 1.0, "warning": 0.6, "info": 0.2}
