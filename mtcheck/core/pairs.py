@@ -379,8 +379,15 @@ def _pattern_problem(entry: PairEntry) -> str | None:
 # the parsed pattern). Only entries whose anchor occurs are then matched in a window
 # around it. Python's regex engine tries a big alternation at every position of the
 # text; the automaton keeps the cost proportional to the text, whatever the list size.
+# Before a window is scanned, substring tests look for the other literals a match needs
+# (`_Anchor.clauses`): most anchor hits in news copy ("according to", "polic") come to
+# nothing, and a test that fails only where no match can be skips only scans that would
+# find nothing, so what is found does not change.
 
 _REGEX_REACH = 300  # characters either side of its anchor a regex entry's match may reach
+# The characters that match an ASCII letter when case is ignored but do not lower-case to it
+# (re's case folding: "İ" and "ı" match "i", "ſ" matches "s", the Kelvin sign "k").
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 _MIN_ANCHOR = 3
 _LOOKAHEAD_MARGIN = 80
 _BOUNDED = r"(?<![\w'’])(?:{})(?![\w’]|'\w)"
@@ -428,6 +435,11 @@ class _Anchor:
     # Other stems of a phrase, all of which must occur near the anchor: a substring test
     # that rules out most anchor hits before any regex runs. Empty for a regex.
     companions: tuple[str, ...] = ()
+    # Every literal set a match needs besides the anchor (a phrase's other words, a regex's
+    # other required literals), each an any-of: ASCII only, so that in a text free of the
+    # few characters that case-fold onto ASCII letters (_FOLDS_TO_ASCII) a match's literals
+    # are in the lower-cased text. The stronger test behind `companions` (see `find`).
+    clauses: tuple[tuple[str, ...], ...] = ()
 
 
 def _anchor(entry: PairEntry) -> _Anchor | None:
@@ -440,7 +452,7 @@ def _anchor(entry: PairEntry) -> _Anchor | None:
         if not best or not _usable(best):
             return None
         reach = min(parsed.getwidth()[1], _REGEX_REACH)
-        return _Anchor(best, reach, reach, False)
+        return _Anchor(best, reach, reach, False, (), _clause_tuple(_clauses(parsed), best))
     words = entry.mt_phrase.split(" ")
     literals = [_literals(word) for word in words]
     usable = [i for i, lits in enumerate(literals) if _usable(lits)]
@@ -452,7 +464,16 @@ def _anchor(entry: PairEntry) -> _Anchor | None:
     # A word whose forms share no stem (run/ran) can be no companion: the test is one substring.
     companions = tuple(next(iter(lits)) for i, lits in enumerate(literals)
                        if i != k and len(lits) == 1 and len(next(iter(lits))) >= _MIN_ANCHOR)
-    return _Anchor(literals[k], sum(room[:k]), sum(room[k:]), True, companions)
+    clauses = _clause_tuple([lits for i, lits in enumerate(literals) if i != k], literals[k])
+    return _Anchor(literals[k], sum(room[:k]), sum(room[k:]), True, companions, clauses)
+
+
+def _clause_tuple(sets: list[frozenset[str]], anchor: frozenset[str]) -> tuple[tuple[str, ...], ...]:
+    """The literal sets worth a substring test: not the anchor's, every literal ASCII and
+    long enough to be rare, longest (likeliest to be missing) first."""
+    kept = {tuple(sorted(lits)) for lits in sets
+            if lits != anchor and all(len(a) >= _MIN_ANCHOR and a.isascii() for a in lits)}
+    return tuple(sorted(kept, key=lambda c: (-min(map(len, c)), c)))
 
 
 def _stem(word: str) -> str:
@@ -468,6 +489,37 @@ def _literals(word: str) -> frozenset[str]:
     if "-" in word or "'" in word or "’" in word:
         return frozenset([stem])
     return frozenset([stem, *(form for form in word_forms(word) if not form.startswith(stem))])
+
+
+def _clauses(seq) -> list[frozenset[str]]:
+    """Every literal set a match of the parsed pattern needs (one of each set occurs in it):
+    its runs of literals, and what its groups, repeats of at least one and alternations
+    need, as `_required` finds them."""
+    out: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def close() -> None:
+        if run:
+            out.append(frozenset(["".join(run)]))
+            run.clear()
+
+    for op, av in seq:
+        if op is _sre_parse.LITERAL:
+            run.append(chr(av).lower())
+            continue
+        if op in (_sre_parse.AT, _sre_parse.ASSERT, _sre_parse.ASSERT_NOT):
+            continue  # zero-width: the literal run goes on
+        close()
+        if op is _sre_parse.SUBPATTERN:
+            out.extend(_clauses(av[-1]))
+        elif op is _sre_parse.BRANCH:
+            subs = [_required(branch) for branch in av[1]]
+            if all(subs):
+                out.append(frozenset().union(*(s for s in subs if s)))
+        elif op in (_sre_parse.MAX_REPEAT, _sre_parse.MIN_REPEAT) and av[0] >= 1:
+            out.extend(_clauses(av[2]))
+    close()
+    return out
 
 
 def _required(seq) -> frozenset[str] | None:
@@ -558,6 +610,8 @@ class PairSet:
                 # The window is worth a scan when some member's companions are all in it; a
                 # member without companions always is, so the group then needs no test (None).
                 tuple(a.companions for _, a in members) if all(a.companions for _, a in members) else None,
+                # The same with each member's clauses (None: a member has none).
+                tuple(a.clauses for _, a in members) if all(a.clauses for _, a in members) else None,
                 self._group([i for i, _ in members]),
             ))
         if by_anchor:
@@ -587,22 +641,41 @@ class PairSet:
             lowered = text.lower()
             if len(lowered) != len(text):  # a few characters ("İ") lower-case to two
                 lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+            # Clauses decide only in a text where a match's ASCII literals are sure to be in
+            # the lower-cased text (no "ſ" matching "s"): there they pass every window that
+            # holds a match, so they leave out only scans that find nothing.
+            use_clauses = _FOLDS_TO_ASCII.search(text) is None
+            find = lowered.find
             n = len(text)
-            covered: dict[int, int] = {}  # group -> end of the last window scanned with it
-            for end, (length, word_start, before, after, companions, group) in self._automaton.iter(lowered):
+            covered: dict[_Group, int] = {}  # group -> end of the last window scanned with it
+            for end, (length, word_start, before, after, companions, clauses, group) in self._automaton.iter(lowered):
                 start = end + 1 - length
                 if word_start and start and lowered[start - 1].isalnum():
                     continue
-                lo, hi = max(0, start - before), min(n, start + after)
-                key = id(group)
-                if covered.get(key, -1) >= hi:
+                lo = start - before if start > before else 0
+                hi = start + after if start + after < n else n
+                if covered.get(group, -1) >= hi:
                     continue  # anchors arrive in text order: this window was scanned already
-                if companions is not None:
+                if use_clauses and clauses is not None:
+                    # any member whose every clause has a literal in the window (loops, not
+                    # generators: this runs for every anchor hit)
+                    for member in clauses:
+                        for clause in member:
+                            for literal in clause:
+                                if find(literal, lo, hi) >= 0:
+                                    break
+                            else:
+                                break  # a clause with no literal in the window: not this member
+                        else:
+                            break  # every clause holds: scan
+                    else:
+                        continue
+                elif companions is not None:
                     window = lowered[lo:hi]
                     if not any(all(c in window for c in member) for member in companions):
                         continue
                 scan(group, lo, hi)
-                covered[key] = hi
+                covered[group] = hi
         if self._unanchored is not None:
             scan(self._unanchored, 0, len(text))
         out: list[Match] = []
@@ -646,7 +719,7 @@ def build(paths: Iterable[str | Path]) -> PairSet:
 
 
 # What the matcher is made of besides the pair files: a change to any of these makes a new key.
-_CACHE_FORMAT = "pairs-1"
+_CACHE_FORMAT = "pairs-2"
 _CODE = (Path(__file__), Path(__file__).with_name("morphology.py"),
          Path(__file__).parent / "data" / "irregular_forms.tsv")
 
@@ -669,7 +742,8 @@ def _to_cache(pairs: PairSet) -> dict:
         "files": pairs.files,
         "entries": [[e.mt_phrase, list(e.references), e.source_term, e.source_lang, e.category, e.severity.value,
                      e.fix, e.note, e.path, e.line] for e in pairs.entries],
-        "anchors": [None if a is None else [sorted(a.literals), a.before, a.after, a.word_start, list(a.companions)]
+        "anchors": [None if a is None else [sorted(a.literals), a.before, a.after, a.word_start, list(a.companions),
+                                            [list(c) for c in a.clauses]]
                     for a in pairs.anchors],
         "patterns": [e.pattern() for e in pairs.entries],
     }
@@ -678,7 +752,8 @@ def _to_cache(pairs: PairSet) -> dict:
 def _from_cache(stored: dict) -> PairSet:
     entries = [PairEntry(mt, tuple(refs), term, lang, category, Severity(severity), fix, note, path, line)
                for mt, refs, term, lang, category, severity, fix, note, path, line in stored["entries"]]
-    anchors = [None if a is None else _Anchor(frozenset(a[0]), a[1], a[2], a[3], tuple(a[4]))
+    anchors = [None if a is None else _Anchor(frozenset(a[0]), a[1], a[2], a[3], tuple(a[4]),
+                                              tuple(tuple(c) for c in a[5]))
                for a in stored["anchors"]]
     patterns = stored["patterns"]
     if not (len(anchors) == len(patterns) == len(entries)) or not all(isinstance(p, str) for p in patterns):
