@@ -54,10 +54,9 @@ def find_agency(text: str, dateline: DatelineMatch | None, registry: AgencyRegis
     m = _CREDIT.search(text, 0, AGENCY_SEARCH_CHARS * 4)
     if m:
         candidates.append((m.group("name"), m.start("name")))
-    if registry.pattern is not None:
-        m = registry.pattern.search(text, 0, AGENCY_SEARCH_CHARS)
-        if m:
-            candidates.append((m.group(), m.start()))
+    named = registry.first_name(text, AGENCY_SEARCH_CHARS)
+    if named is not None:
+        candidates.append(named)
     for written, start in candidates:
         info = registry.lookup(written)
         if info is not None:
