@@ -118,9 +118,8 @@ def run(args: argparse.Namespace) -> int:
     from mtcheck.read import DEFAULT_MAX_BYTES, InputProblem
     from mtcheck.read.formats import format_of, formats, iter_documents
     from mtcheck.render import Style
-    from mtcheck.render.ci import RunInfo
+    from mtcheck.render.ci import Renderer, RunInfo
     from mtcheck.render.formats import make_renderer
-    from mtcheck.render.statistics import StatisticsRenderer
     from mtcheck.render.words import plural
 
     files = args.files or ["-"]
@@ -149,8 +148,12 @@ def run(args: argparse.Namespace) -> int:
     if recording is not None:
         from mtcheck.policy.baseline import document_key, record, write_baseline  # (pydantic) only to record
     max_bytes = args.max_bytes or DEFAULT_MAX_BYTES
-    renderer = (StatisticsRenderer(args.format == "json") if args.statistics
-                else make_renderer(args.format, Style.for_stream(sys.stdout, args.color), args.quiet, args.layout))
+    if args.statistics:
+        from mtcheck.render.statistics import StatisticsRenderer
+
+        renderer: Renderer = StatisticsRenderer(args.format == "json")
+    else:
+        renderer = make_renderer(args.format, Style.for_stream(sys.stdout, args.color), args.quiet, args.layout)
     run_info = RunInfo(signature="", exit_code=EXIT_OK, arguments=list(files), baseline=args.baseline)
     recorded, failed = [], False
     checked: list[plain.DocumentReport] = []  # for --provenance-out

@@ -557,26 +557,29 @@ def _required(seq) -> frozenset[str] | None:
 
 class _Group:
     """Entries sharing an anchor, tried together: one pattern, a capturing group per entry,
-    compiled on first use (a run over a few thousand stories meets a fraction of them, and
-    compiling all costs more than most short runs)."""
+    made on first use (a run over a few thousand stories meets a fraction of the groups, and
+    compiling all costs more than most short runs; even ordering them is a cost a one-story
+    run need not pay)."""
 
-    def __init__(self, entries: list[PairEntry], ids: list[int], patterns: list[str] | None = None):
-        order = sorted(range(len(ids)), key=lambda k: (entries[k].is_regex, -len(entries[k].mt_phrase)))
-        self.entries = [entries[k] for k in order]
-        self.ids = tuple(ids[k] for k in order)
-        self._sources = [patterns[k] for k in order] if patterns is not None else None
-        # endpos hides the rest of the text from lookaheads ("party central(?! committee)"),
-        # so a window is scanned a margin further and keeps the matches ending inside it.
-        self.margin = _LOOKAHEAD_MARGIN if any("(?=" in e.mt_phrase or "(?!" in e.mt_phrase
-                                               for e in self.entries) else 3
-        self._pattern: re.Pattern[str] | None = None
+    __slots__ = ("_compiled", "_ids", "_owner")
 
-    @property
-    def pattern(self) -> re.Pattern[str]:
-        if self._pattern is None:
-            sources = self._sources if self._sources is not None else [e.pattern() for e in self.entries]
-            self._pattern = re.compile(_BOUNDED.format("|".join(f"({p})" for p in sources)), re.IGNORECASE)
-        return self._pattern
+    def __init__(self, owner: PairSet, ids: list[int]):
+        self._owner, self._ids = owner, ids
+        self._compiled: tuple[re.Pattern[str], tuple[int, ...], int] | None = None
+
+    def compiled(self) -> tuple[re.Pattern[str], tuple[int, ...], int]:
+        """(pattern, the entry id of each capturing group, margin)."""
+        if self._compiled is None:
+            entries, patterns = self._owner.entries, self._owner._patterns
+            ids = sorted(self._ids, key=lambda i: (entries[i].is_regex, -len(entries[i].mt_phrase)))
+            sources = [patterns[i] if patterns is not None else entries[i].pattern() for i in ids]
+            # endpos hides the rest of the text from lookaheads ("party central(?! committee)"),
+            # so a window is scanned a margin further and keeps the matches ending inside it.
+            margin = _LOOKAHEAD_MARGIN if any("(?=" in entries[i].mt_phrase or "(?!" in entries[i].mt_phrase
+                                              for i in ids) else 3
+            pattern = re.compile(_BOUNDED.format("|".join(f"({p})" for p in sources)), re.IGNORECASE)
+            self._compiled = (pattern, tuple(ids), margin)
+        return self._compiled
 
 
 class PairSet:
@@ -621,8 +624,7 @@ class PairSet:
         self.unanchored = [entries[i] for i in unanchored]
 
     def _group(self, ids: list[int]) -> _Group:
-        patterns = self._patterns
-        return _Group([self.entries[i] for i in ids], ids, [patterns[i] for i in ids] if patterns is not None else None)
+        return _Group(self, ids)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -632,8 +634,8 @@ class PairSet:
         found: set[tuple[int, int, int]] = set()
 
         def scan(group: _Group, lo: int, hi: int) -> None:
-            ids = group.ids
-            for m in group.pattern.finditer(text, lo, hi + group.margin):
+            pattern, ids, margin = group.compiled()
+            for m in pattern.finditer(text, lo, hi + margin):
                 if m.end() <= hi and m.lastindex is not None:  # every member is a group: one always took part
                     found.add((m.start(), m.end(), ids[m.lastindex - 1]))
 

@@ -20,7 +20,6 @@ lines are the record's line in the file.
 from __future__ import annotations
 
 import os
-import shutil
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -81,6 +80,8 @@ def terminal_width(tty: bool) -> int:
         return max(MIN_WIDTH, int(columns))
     if not tty:
         return DEFAULT_WIDTH
+    import shutil  # (bz2, lzma, ...) only on a terminal
+
     return max(MIN_WIDTH, shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns)
 
 
