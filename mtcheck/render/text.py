@@ -243,6 +243,8 @@ def _cut_right(s: str, columns: int) -> str:
 
 def take_columns(s: str, columns: int) -> str:
     """The longest start of `s` that fits in `columns` terminal columns."""
+    if s.isascii():  # every ASCII character takes one column
+        return s[:max(columns, 0)]
     used = 0
     for i, c in enumerate(s):
         used += char_width(c)
@@ -253,6 +255,8 @@ def take_columns(s: str, columns: int) -> str:
 
 def take_last_columns(s: str, columns: int) -> str:
     """The longest end of `s` that fits in `columns` terminal columns."""
+    if s.isascii():
+        return s if columns >= len(s) else s[len(s) - columns:] if columns > 0 else ""
     used = 0
     for i in range(len(s) - 1, -1, -1):
         used += char_width(s[i])
@@ -275,8 +279,15 @@ def char_width(c: str) -> int:
 
 
 def display_width(s: str) -> int:
-    """Terminal columns `s` takes."""
-    return sum(map(char_width, s))
+    """Terminal columns `s` takes: one a character, but for the few that are not ASCII and
+    take two or none (counted once each, then by str.count: excerpts and wrapping measure
+    every word and sentence, and a call a character was most of printing a report)."""
+    width = len(s)
+    if not s.isascii():
+        for c in set(s):
+            if not c.isascii():
+                width += (char_width(c) - 1) * s.count(c)
+    return width
 
 
 def wrap(text: str, width: int, first: int = 0, rest: int = 0) -> list[str]:
