@@ -156,6 +156,25 @@ def test_the_characters_that_fold_onto_ascii_letters_are_all_known():
     assert pairs._FOLDS_TO_ASCII.search("a Kelvin \u212a sign") and not pairs._FOLDS_TO_ASCII.search("plain café")
 
 
+def test_a_long_text_is_lower_cased_and_scanned_in_pieces_as_if_whole(monkeypatch):
+    """Long texts are lower-cased and fed to the automaton piece by piece (to bound memory);
+    the result must be what doing it whole gives: the same string, the same hits in the
+    same order. Pieces are made tiny here so that every boundary case comes up."""
+    pair_set = build([pairs.default_pairs_dir() / "phrases"])
+    rng = random.Random(11)
+    literals = list(pair_set._automaton.keys())
+    pieces = [" ", "", "x", "Σ", "ΑΣ ", " Σα", "İ", "’", "\n", "\u3000"]
+    texts = ["".join(rng.choice(literals) + rng.choice(pieces) for _ in range(rng.randint(0, 400)))
+             for _ in range(40)]
+    texts += ["ΑΣ " * 200, "İstanbul " * 100, "a" * 1000]
+    monkeypatch.setattr(pairs, "_LOWER_PIECE", 37)
+    monkeypatch.setattr(pairs, "_HIT_PIECE", 41)
+    for text in texts:
+        assert pairs._lower(text) == text.lower()
+        lowered = text.lower()
+        assert list(pair_set._hits(lowered)) == list(pair_set._automaton.iter(lowered))
+
+
 def test_user_pairs_add_to_the_shipped_ones(tmp_path, checker):
     from mtcheck.pipeline import Checker
     from mtcheck.policy.options import Options

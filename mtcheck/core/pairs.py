@@ -385,6 +385,8 @@ def _pattern_problem(entry: PairEntry) -> str | None:
 # find nothing, so what is found does not change.
 
 _REGEX_REACH = 300  # characters either side of its anchor a regex entry's match may reach
+_LOWER_PIECE = _HIT_PIECE = 1 << 16  # characters a long text is lower-cased and scanned for anchors by
+_SPACE = re.compile(r"\s")
 # The characters that match an ASCII letter when case is ignored but do not lower-case to it
 # (re's case folding: "İ" and "ı" match "i", "ſ" matches "s", the Kelvin sign "k").
 _FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
@@ -619,12 +621,28 @@ class PairSet:
             ))
         if by_anchor:
             self._automaton.make_automaton()
+        self._longest_anchor = max(map(len, by_anchor), default=0)
         self._has_anchors = bool(by_anchor)
         self._unanchored = self._group(unanchored) if unanchored else None
         self.unanchored = [entries[i] for i in unanchored]
 
     def _group(self, ids: list[int]) -> _Group:
         return _Group(self, ids)
+
+    def _hits(self, lowered: str) -> Iterator[tuple[int, tuple]]:
+        """The automaton's hits on the text, in its order (by end, the longest first): on a
+        long text piece by piece, because the automaton copies what it scans into 4 bytes a
+        character (40 MB for a 10 MB document). A piece starts the longest anchor back, and
+        gives the hits that end in it beyond that overlap: each once, in the same order."""
+        if len(lowered) <= _HIT_PIECE:
+            yield from self._automaton.iter(lowered)
+            return
+        overlap = self._longest_anchor - 1
+        for at in range(0, len(lowered), _HIT_PIECE):
+            begin = max(0, at - overlap)
+            for end, value in self._automaton.iter(lowered[begin:at + _HIT_PIECE]):
+                if begin + end >= at:
+                    yield begin + end, value
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -640,7 +658,7 @@ class PairSet:
                     found.add((m.start(), m.end(), ids[m.lastindex - 1]))
 
         if self._has_anchors:
-            lowered = text.lower()
+            lowered = _lower(text)
             if len(lowered) != len(text):  # a few characters ("İ") lower-case to two
                 lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
             # Clauses decide only in a text where a match's ASCII literals are sure to be in
@@ -650,7 +668,7 @@ class PairSet:
             find = lowered.find
             n = len(text)
             covered: dict[_Group, int] = {}  # group -> end of the last window scanned with it
-            for end, (length, word_start, before, after, companions, clauses, group) in self._automaton.iter(lowered):
+            for end, (length, word_start, before, after, companions, clauses, group) in self._hits(lowered):
                 start = end + 1 - length
                 if word_start and start and lowered[start - 1].isalnum():
                     continue
@@ -691,6 +709,23 @@ class PairSet:
             out.append(Match(self.entries[i], start, end))
             last_end = end
         return out
+
+
+def _lower(text: str) -> str:
+    """text.lower(), made in pieces: lower() of a text with characters beyond Latin-1 takes
+    a scratch buffer of 12 bytes a character (120 MB for a 10 MB document), a piece's is
+    small. Pieces are cut before white space, which no lower-casing looks across (the Greek
+    final sigma looks at its neighbours, skipping only characters white space is not)."""
+    if len(text) <= _LOWER_PIECE or text.isascii():
+        return text.lower()
+    pieces = []
+    at, n = 0, len(text)
+    while at < n:
+        space = _SPACE.search(text, at + _LOWER_PIECE) if n - at > _LOWER_PIECE else None
+        cut = space.start() if space is not None else n
+        pieces.append(text[at:cut].lower())
+        at = cut
+    return "".join(pieces)
 
 
 def build(paths: Iterable[str | Path]) -> PairSet:
