@@ -71,7 +71,7 @@ def test_a_bad_pair_file_is_an_error_even_when_its_good_version_is_cached(tmp_pa
 
 @pytest.mark.parametrize("damage", [
     b"", b"{", b"\xff\xfe not json", b"[1, 2, 3]", b'{"key": 1}',
-    "truncated", "wrong shapes", "entries of another length",
+    "truncated", "wrong shapes", "entries of another length", "wrong types",
 ])
 def test_a_corrupt_cache_file_is_rebuilt(tmp_path, cache_home, damage):
     sources = shipped_and(tmp_path, row("sanctions club"))
@@ -79,11 +79,14 @@ def test_a_corrupt_cache_file_is_rebuilt(tmp_path, cache_home, damage):
     (stored,) = cache_home.iterdir()
     if damage == "truncated":
         stored.write_bytes(stored.read_bytes()[:5000])
-    elif damage in ("wrong shapes", "entries of another length"):
+    elif damage in ("wrong shapes", "entries of another length", "wrong types"):
         data = json.loads(stored.read_text(encoding="utf-8"))
         if damage == "wrong shapes":
             data["value"]["entries"][3] = [1, 2]
             data["value"]["anchors"][0] = "x"
+        elif damage == "wrong types":  # right shapes: would break checking, not loading
+            anchor = next(a for a in data["value"]["anchors"] if a is not None)
+            anchor[1] = "12"
         else:
             data["value"]["patterns"].pop()
         stored.write_text(json.dumps(data), encoding="utf-8")

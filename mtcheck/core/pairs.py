@@ -787,12 +787,23 @@ def _to_cache(pairs: PairSet) -> dict:
 
 
 def _from_cache(stored: dict) -> PairSet:
+    """The matcher a cache file holds; ValueError (or KeyError, TypeError, IndexError) when
+    its parts are not of the shapes and types `_to_cache` writes: it is then built anew."""
     entries = [PairEntry(mt, tuple(refs), term, lang, category, Severity(severity), fix, note, path, line)
                for mt, refs, term, lang, category, severity, fix, note, path, line in stored["entries"]]
     anchors = [None if a is None else _Anchor(frozenset(a[0]), a[1], a[2], a[3], tuple(a[4]),
                                               tuple(tuple(c) for c in a[5]))
                for a in stored["anchors"]]
     patterns = stored["patterns"]
-    if not (len(anchors) == len(patterns) == len(entries)) or not all(isinstance(p, str) for p in patterns):
+    texts = [*patterns, stored["digest"], *stored["files"]]
+    for e in entries:
+        texts += [e.mt_phrase, *e.references, e.source_term, e.source_lang, e.category, e.fix, e.note, e.path]
+    for a in anchors:
+        if a is not None:
+            texts += [*a.literals, *a.companions, *(literal for clause in a.clauses for literal in clause)]
+    numbers = [e.line for e in entries] + [n for a in anchors if a is not None for n in (a.before, a.after)]
+    if (not (len(anchors) == len(patterns) == len(entries)) or not all(type(t) is str for t in texts)
+            or not all(type(n) is int for n in numbers)
+            or not all(type(a.word_start) is bool for a in anchors if a is not None)):
         raise ValueError("a cached matcher that does not fit together")
     return PairSet(entries, stored["digest"], list(stored["files"]), anchors, patterns)
