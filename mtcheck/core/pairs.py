@@ -493,10 +493,21 @@ def _literals(word: str) -> frozenset[str]:
     return frozenset([stem, *(form for form in word_forms(word) if not form.startswith(stem))])
 
 
+def _required(seq) -> frozenset[str] | None:
+    """The most distinctive literal set a match of the parsed pattern needs: its anchor."""
+    candidates = _needed(seq, nested=False)
+    return max(candidates, key=_anchor_score) if candidates else None
+
+
 def _clauses(seq) -> list[frozenset[str]]:
-    """Every literal set a match of the parsed pattern needs (one of each set occurs in it):
-    its runs of literals, and what its groups, repeats of at least one and alternations
-    need, as `_required` finds them."""
+    """Every literal set a match of the parsed pattern needs: its clauses."""
+    return _needed(seq, nested=True)
+
+
+def _needed(seq, nested: bool) -> list[frozenset[str]]:
+    """Literal sets one of each of which a match of the parsed pattern contains: its runs of
+    literals, what an alternation needs in every branch, and what a group or a repeat of at
+    least one needs: all of it (`nested`), or only the most distinctive set (`_required`)."""
     out: list[frozenset[str]] = []
     run: list[str] = []
 
@@ -512,49 +523,21 @@ def _clauses(seq) -> list[frozenset[str]]:
         if op in (_sre_parse.AT, _sre_parse.ASSERT, _sre_parse.ASSERT_NOT):
             continue  # zero-width: the literal run goes on
         close()
-        if op is _sre_parse.SUBPATTERN:
-            out.extend(_clauses(av[-1]))
+        inner = (av[-1] if op is _sre_parse.SUBPATTERN
+                 else av[2] if op in (_sre_parse.MAX_REPEAT, _sre_parse.MIN_REPEAT) and av[0] >= 1 else None)
+        if inner is not None:
+            if nested:
+                out.extend(_needed(inner, nested))
+            else:
+                best = _required(inner)
+                if best:
+                    out.append(best)
         elif op is _sre_parse.BRANCH:
             subs = [_required(branch) for branch in av[1]]
             if all(subs):
                 out.append(frozenset().union(*(s for s in subs if s)))
-        elif op in (_sre_parse.MAX_REPEAT, _sre_parse.MIN_REPEAT) and av[0] >= 1:
-            out.extend(_clauses(av[2]))
     close()
     return out
-
-
-def _required(seq) -> frozenset[str] | None:
-    candidates: list[frozenset[str]] = []
-    run: list[str] = []
-
-    def close() -> None:
-        if run:
-            candidates.append(frozenset(["".join(run)]))
-            run.clear()
-
-    for op, av in seq:
-        if op is _sre_parse.LITERAL:
-            run.append(chr(av).lower())
-            continue
-        if op in (_sre_parse.AT, _sre_parse.ASSERT, _sre_parse.ASSERT_NOT):
-            continue  # zero-width: the literal run goes on
-        close()
-        if op is _sre_parse.SUBPATTERN:
-            sub = _required(av[-1])
-        elif op is _sre_parse.BRANCH:
-            subs = [_required(branch) for branch in av[1]]
-            sub = frozenset().union(*(s for s in subs if s)) if all(subs) else None
-        elif op in (_sre_parse.MAX_REPEAT, _sre_parse.MIN_REPEAT) and av[0] >= 1:
-            sub = _required(av[2])
-        else:
-            sub = None
-        if sub:
-            candidates.append(sub)
-    close()
-    if not candidates:
-        return None
-    return max(candidates, key=_anchor_score)
 
 
 class _Group:
