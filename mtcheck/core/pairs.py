@@ -13,6 +13,7 @@ import contextlib
 import dataclasses
 import hashlib
 import re
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -750,6 +751,11 @@ def _cache_key(files: list[Path]) -> str | None:
     h = hashlib.sha256(f"{_CACHE_FORMAT}|{sys.version_info[0]}.{sys.version_info[1]}".encode())
     try:
         for name, path in [*((p.name, p) for p in _CODE), *((pair_file_name(p), p) for p in files)]:
+            # Only regular files of a pair file's size: a device (/dev/zero) or a huge file is
+            # for `load` to refuse, never to be read whole here.
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_PAIRS_BYTES:
+                return None
             h.update(name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     except OSError:
         return None
