@@ -39,9 +39,9 @@ def atomic_open(path: str | Path, binary: bool = False, sync: bool = True,
         raise
 
 
-def atomic_write(path: str | Path, text: str) -> None:
+def atomic_write(path: str | Path, text: str, sync: bool = True) -> None:
     """Write `text` (UTF-8) to a temporary file beside `path`, then rename it into place."""
-    with atomic_open(path) as fh:
+    with atomic_open(path, sync=sync) as fh:
         fh.write(text)
 
 

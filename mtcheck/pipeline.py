@@ -36,18 +36,8 @@ from mtcheck.core.rules import RULES, RuleSelectionError, resolve_rules
 from mtcheck.core.rules.base import MAX_FINDINGS_PER_RULE
 from mtcheck.core.segment import MAX_SENTENCE_CHARS
 from mtcheck.core.signature import Signature
-from mtcheck.models import (
-    Agency,
-    Dateline,
-    DocumentReport,
-    Evidence,
-    Finding,
-    Fluency,
-    Provenance,
-    ReferenceMatch,
-    SentenceFluency,
-)
-from mtcheck.policy.baseline import BaselineIndex, fingerprints
+from mtcheck.models import plain
+from mtcheck.policy.fingerprints import fingerprints
 from mtcheck.policy.gate import Gate
 from mtcheck.policy.options import Options
 from mtcheck.policy.suppress import strip_directive_lines, suppressions_of
@@ -55,6 +45,8 @@ from mtcheck.read import LineIndex, Source
 
 if TYPE_CHECKING:
     from mtcheck.corpus.index import References
+    from mtcheck.models import DocumentReport
+    from mtcheck.policy.baseline import BaselineIndex
 
 # Sentences whose scores a report lists: some six megabytes of news. A document of a million
 # "sentences" ("1,000,000. 1,000,000. ...") would otherwise make a report of gigabytes.
@@ -82,7 +74,11 @@ class Checker:
         self.scorer = scorer_for(options.model)
         self.analyzer = Analyzer(self.pairs, self.enabled, default_registry())
         self.gate = Gate.from_options(options)
-        self.baseline = BaselineIndex.load(options.baseline) if options.baseline else None
+        self.baseline: BaselineIndex | None = None
+        if options.baseline:
+            from mtcheck.policy.baseline import BaselineIndex  # (pydantic) only with a baseline
+
+            self.baseline = BaselineIndex.load(options.baseline)
         self.references = references
         self.signature = Signature(
             version=__version__, pairs=self.pairs.digest, extra_pairs=len(options.pairs) + len(self.packs),
@@ -109,6 +105,14 @@ class Checker:
     def check_source(self, source: Source) -> DocumentReport:
         """Check one read document. Every offset, line and column of the report points into
         the file as decoded (for text extracted from markup, the original file)."""
+        from mtcheck.models.document import to_model
+
+        return to_model(self.check_plain(source))
+
+    def check_plain(self, source: Source) -> plain.DocumentReport:
+        """`check_source`'s report as plain classes, not validated models: what a command that
+        prints text, or renders pages, needs (the renderers read either). Cheaper to build,
+        and it needs no pydantic: `to_model` makes the model when the report leaves as data."""
         source = prepare(source)
         return _Report(self, source, self.analyzer.analyse(source.text)).build()
 
@@ -146,7 +150,7 @@ class _Report:
             return start, end
         return self.to_file.to_original(start), self.to_file.to_original_end(end)
 
-    def build(self) -> DocumentReport:
+    def build(self) -> plain.DocumentReport:
         checker, source, analysis = self.checker, self.source, self.analysis
         doc, text = analysis.document, analysis.text
         scored = checker.scorer.score(analysis, checker.options.verdict_thresholds)
@@ -154,7 +158,7 @@ class _Report:
         references = None
         if checker.references is not None and doc.sentences:
             references = checker.references.match([text[s.start:s.end] for s in doc.sentences])
-        return DocumentReport(
+        return plain.DocumentReport(
             source=source.name, doc_id=source.doc_id, format=source.format, metadata=dict(source.metadata),
             line=source.record.line if source.record is not None else None,
             characters=len(text), paragraphs=len(doc.paragraphs), sentences=len(doc.sentences),
@@ -191,7 +195,7 @@ class _Report:
         s = self.analysis.document.sentences[k]
         return self.span(s.start, s.end)
 
-    def _findings(self) -> tuple[list[Finding], list[Finding], list[Finding]]:
+    def _findings(self) -> tuple[list[plain.Finding], list[plain.Finding], list[plain.Finding]]:
         """Every finding placed in the file and fingerprinted; then (reported, suppressed, baselined)."""
         checker, source, analysis = self.checker, self.source, self.analysis
         doc, text, file_text = analysis.document, analysis.text, source.file_text
@@ -203,13 +207,13 @@ class _Report:
             for f, (start, end), k in zip(raw, placed, sentence_of)],
             tokens=analysis.tokens if self.to_file is None else None)  # the file is the checked text
         baseline, accepted = checker.baseline, self.accepted
-        findings: list[Finding] = []
-        suppressed: list[Finding] = []
-        baselined: list[Finding] = []
+        findings: list[plain.Finding] = []
+        suppressed: list[plain.Finding] = []
+        baselined: list[plain.Finding] = []
         for f, (start, end), k, fingerprint in zip(raw, placed, sentence_of, prints):
             line, column = self.place(start)
             end_line, end_column = self.place(end)
-            finding = Finding(
+            finding = plain.Finding(
                 rule=f.rule.id, category=f.rule.category, severity=checker.severities.get(f.rule.id, f.severity),
                 start=start, end=end, line=line, column=column, end_line=end_line, end_column=end_column,
                 text=text[f.start:f.end], message=f.message, suggestion=f.suggestion, fix_safe=f.fix_safe,
@@ -224,20 +228,21 @@ class _Report:
                 findings.append(finding)
         return findings, suppressed, baselined
 
-    def _fluency(self, scored: scores.Scores, references: list[ReferenceMatch | None] | None) -> Fluency:
+    def _fluency(self, scored: scores.Scores, references: list[plain.ReferenceMatch | None] | None
+                 ) -> plain.Fluency:
         sentences = []
         mt = scored.sentence_mt
         for s, score in islice(zip(self.analysis.document.sentences, scored.fluency.sentences), MAX_LISTED_SENTENCES):
             start, end = self.span(s.start, s.end)
             line, column = self.place(start)
-            sentences.append(SentenceFluency(
+            sentences.append(plain.SentenceFluency(
                 index=s.index, start=start, end=end, line=line, column=column, paragraph=s.paragraph,
                 score=score.score, findings=score.findings,
                 mt_probability=mt[s.index] if mt is not None and s.index < len(mt) else None,
                 reference=references[s.index] if references is not None else None))
-        return Fluency(score=scored.fluency.score, sentences=sentences)
+        return plain.Fluency(score=scored.fluency.score, sentences=sentences)
 
-    def _provenance(self, scored: scores.Scores, references: list) -> Provenance:
+    def _provenance(self, scored: scores.Scores, references: list[plain.ReferenceDocument]) -> plain.Provenance:
         checker, analysis = self.checker, self.analysis
         text, dl = analysis.text, analysis.dateline
         registry = checker.analyzer.agencies
@@ -245,14 +250,15 @@ class _Report:
         agency_model = None
         if agency is not None:
             start, end = self.span(agency.start, agency.end)
-            agency_model = Agency(as_written=agency.as_written, normalised=agency.normalised, short=agency.short,
-                                  language=agency.language, start=start, end=end)
+            agency_model = plain.Agency(as_written=agency.as_written, normalised=agency.normalised,
+                                        short=agency.short, language=agency.language, start=start, end=end)
         dateline_model = None
         if dl is not None:
             start, end = self.span(dl.start, dl.end)
-            dateline_model = Dateline(as_written=text[dl.start:dl.end], style=dl.style, city=dl.city, date=dl.date,
-                                      date_normalised=dl.date_normalised, agency=dl.agency, start=start, end=end)
-        return Provenance(
+            dateline_model = plain.Dateline(as_written=text[dl.start:dl.end], style=dl.style, city=dl.city,
+                                            date=dl.date, date_normalised=dl.date_normalised, agency=dl.agency,
+                                            start=start, end=end)
+        return plain.Provenance(
             content_hash=content_hash(text),
             document_language=document_language(analysis.language),
             source_language=source_language(text, analysis.findings, dl, agency, registry),
@@ -260,8 +266,8 @@ class _Report:
             dateline=dateline_model,
             mt_likelihood=scored.likelihood,
             verdict=scored.verdict,
-            evidence=[Evidence(kind=e.kind, feature=e.feature, rule=e.feature if e.kind == "rule" else None,
-                               count=e.count, description=e.description, contribution=e.contribution)
+            evidence=[plain.Evidence(kind=e.kind, feature=e.feature, rule=e.feature if e.kind == "rule" else None,
+                                     count=e.count, description=e.description, contribution=e.contribution)
                       for e in scored.evidence],
             model=checker.scorer.name,
             signature=checker.signature.format(),

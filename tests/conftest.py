@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import atexit
 import io
+import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 import mtcheck
 from mtcheck.cli import main
+
+# The suite keeps what mtcheck caches (the compiled reference pairs) in a folder of its own,
+# never the user's: set before anything runs, so the CLI run in subprocesses inherits it.
+os.environ["XDG_CACHE_HOME"] = _CACHE_HOME = tempfile.mkdtemp(prefix="mtcheck-tests-cache-")
+atexit.register(shutil.rmtree, _CACHE_HOME, ignore_errors=True)
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

@@ -83,6 +83,26 @@ def test_provenance_names_agency_dateline_and_source_language():
     assert (e.agency.short, e.dateline.city, e.dateline.date, e.dateline.style) == ("CNS", "BEIJING", "March 3", "wire")
 
 
+def test_an_agency_named_near_the_top_is_found_as_the_pattern_finds_it():
+    """The automaton behind `first_name` finds what the registry's pattern finds: the leftmost
+    name standing alone (not inside a word or a hyphenated one), the longest there."""
+    import random
+
+    from mtcheck.core.agencies import default_registry
+
+    registry = default_registry()
+    rng = random.Random(5)
+    pieces = ["Xinhua", "Xinhua News Agency", "AP", "Reuters", "AFP", "Kyodo", "China News Service", "CNS", "APx",
+              "-AP", "AP-", "Xinhuanet", "(AP)", "_AP", "é", "the", "\n", ",", "Yonhap News Agency", "x"]
+    texts = ["".join(rng.choice([" ", "", "\n"]) + rng.choice(pieces) for _ in range(rng.randint(1, 10)))
+             for _ in range(2000)]
+    texts += [MT_STORY, EDITED_STORY, PLAIN, ""]
+    for text in texts:
+        for end in (800, 20, 3):
+            m = registry.pattern.search(text, 0, end)
+            assert registry.first_name(text, end) == ((m.group(), m.start()) if m else None), (text, end)
+
+
 def test_signature_names_version_pairs_and_settings():
     sig = mtcheck.check(PLAIN).provenance.signature
     assert sig.startswith(f"mtcheck:{mtcheck.__version__}|pairs:") and "|rules:all|" in sig and "langdetect:seed0" in sig

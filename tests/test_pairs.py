@@ -1,5 +1,6 @@
 """Reference pairs: the file format, validation as file:line, and the one-pass matcher."""
 
+import pathlib
 import random
 import re
 
@@ -131,6 +132,47 @@ def test_the_automaton_finds_exactly_what_each_pattern_finds_alone():
     got = [(m.start, m.end, index[id(m.entry)]) for m in pair_set.find(text)]
     assert len(got) > 300
     assert got == _brute_force(pair_set, text)
+
+
+def test_the_clause_tests_only_skip_scans_that_find_nothing(monkeypatch):
+    """Clauses (the other literals a match needs) decide which windows are scanned; with them
+    switched off every window the companions pass is scanned, and the matches are the same."""
+    pair_set = build([pairs.default_pairs_dir() / "phrases"])
+    examples = pairs.default_pairs_dir() / "examples"
+    golden = pathlib.Path(__file__).parent / "data" / "golden" / "texts"
+    texts = [p.read_text(encoding="utf-8") for p in [*examples.glob("*.txt"), *golden.iterdir()]]
+    texts += [" ".join(f"He said the {e.mt_phrase} came first." for e in pair_set.entries if not e.is_regex)]
+    with_clauses = [[(m.entry, m.start, m.end) for m in pair_set.find(t)] for t in texts]
+    monkeypatch.setattr(pairs, "_FOLDS_TO_ASCII", re.compile(""))  # every text "needs" the companions' test
+    assert [[(m.entry, m.start, m.end) for m in pair_set.find(t)] for t in texts] == with_clauses
+    assert sum(map(len, with_clauses)) > 500
+
+
+def test_the_characters_that_fold_onto_ascii_letters_are_all_known():
+    # In a text without them, a match's ASCII literals are in the lower-cased text.
+    letter = re.compile("[a-z]", re.IGNORECASE)
+    folds = "".join(chr(c) for c in range(0x80, 0x110000) if letter.fullmatch(chr(c)))
+    assert pairs._FOLDS_TO_ASCII.sub("", folds) == ""
+    assert pairs._FOLDS_TO_ASCII.search("a Kelvin \u212a sign") and not pairs._FOLDS_TO_ASCII.search("plain café")
+
+
+def test_a_long_text_is_lower_cased_and_scanned_in_pieces_as_if_whole(monkeypatch):
+    """Long texts are lower-cased and fed to the automaton piece by piece (to bound memory);
+    the result must be what doing it whole gives: the same string, the same hits in the
+    same order. Pieces are made tiny here so that every boundary case comes up."""
+    pair_set = build([pairs.default_pairs_dir() / "phrases"])
+    rng = random.Random(11)
+    literals = list(pair_set._automaton.keys())
+    pieces = [" ", "", "x", "Σ", "ΑΣ ", " Σα", "İ", "’", "\n", "\u3000"]
+    texts = ["".join(rng.choice(literals) + rng.choice(pieces) for _ in range(rng.randint(0, 400)))
+             for _ in range(40)]
+    texts += ["ΑΣ " * 200, "İstanbul " * 100, "a" * 1000]
+    monkeypatch.setattr(pairs, "_LOWER_PIECE", 37)
+    monkeypatch.setattr(pairs, "_HIT_PIECE", 41)
+    for text in texts:
+        assert pairs._lower(text) == text.lower()
+        lowered = text.lower()
+        assert list(pair_set._hits(lowered)) == list(pair_set._automaton.iter(lowered))
 
 
 def test_user_pairs_add_to_the_shipped_ones(tmp_path, checker):

@@ -112,6 +112,41 @@ def test_fit_keeps_the_whole_span_and_cuts_at_words():
     assert display_width(wide) <= 21 and display_width(wide[:wide.index("新冠肺炎")]) == at and width == 8
 
 
+def test_widths_are_counted_as_character_by_character():
+    """display_width and the column cutters take shortcuts (ASCII, each other character once);
+    they must give what adding up every character's width gives."""
+    import random
+
+    from mtcheck.render.text import char_width, take_columns, take_last_columns
+
+    def take(s, columns):
+        used = 0
+        for i, c in enumerate(s):
+            used += char_width(c)
+            if used > columns:
+                return s[:i]
+        return s
+
+    def take_last(s, columns):
+        used = 0
+        for i in range(len(s) - 1, -1, -1):
+            used += char_width(s[i])
+            if used > columns:
+                return s[i + 1:]
+        return s
+
+    rng = random.Random(2)
+    alphabet = "ab XZ\t\n.,“”’新华社\u0301\u3000é한ｱＡ"
+    for _ in range(3000):
+        s = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 20)))
+        if rng.random() < 0.4:
+            s = "".join(c for c in s if c.isascii())
+        assert display_width(s) == sum(map(char_width, s)), s
+        for columns in (-1, 0, 1, 2, 7, 19, 20, 21, 40):
+            assert take_columns(s, columns) == take(s, columns), (s, columns)
+            assert take_last_columns(s, columns) == take_last(s, columns), (s, columns)
+
+
 def test_findings_are_grouped_under_their_file_with_a_blank_line_between(cli, tmp_path):
     story = tmp_path / "story.txt"
     story.write_text(MT, encoding="utf-8")

@@ -13,6 +13,7 @@ import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from mtcheck.models.document import to_model
 from mtcheck.read import Source
 from mtcheck.render.report_html import render_document_body
 
@@ -72,7 +73,9 @@ def content_key(source: Source) -> str:
 def check_document(checker: Checker, task: Task) -> Outcome:
     """Check one document. Any failure becomes the document's error, never the run's."""
     try:
-        report = checker.check_source(task.source)
+        # The page and the columns are made from the plain report; the validated model only
+        # for the JSON the store keeps.
+        report = checker.check_plain(task.source)
         p = report.provenance
         counts = report.counts
         sev = counts.by_severity
@@ -83,7 +86,7 @@ def check_document(checker: Checker, task: Task) -> Outcome:
             categories=json.dumps(counts.by_category, sort_keys=True),
             source_language=p.source_language.code, agency=p.agency.normalised if p.agency else None,
             date=(p.dateline.date_normalised or p.dateline.date) if p.dateline else None, failed=bool(report.failures),
-            report=zlib.compress(report.model_dump_json(exclude=set(IDENTITY_FIELDS)).encode("utf-8"), 1),
+            report=zlib.compress(to_model(report).model_dump_json(exclude=set(IDENTITY_FIELDS)).encode("utf-8"), 1),
             page=zlib.compress(body.encode("utf-8"), 1),
         )
     except Exception as exc:

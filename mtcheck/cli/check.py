@@ -29,7 +29,7 @@ from mtcheck.policy import FAIL_ON
 
 if TYPE_CHECKING:
     from mtcheck.corpus.index import References
-    from mtcheck.models import DocumentReport
+    from mtcheck.models import InputError, plain
     from mtcheck.read import InputProblem, Source
 
 OUTPUT_FORMATS = ("text", "json", "jsonl", "sarif", "junit", "github", "rdjson", "csv", "gitlab")
@@ -94,6 +94,12 @@ def _renamed(item: Source | InputProblem, name: str) -> Source | InputProblem:
     return dataclasses.replace(item, name=name)
 
 
+def _input_error(source: str, message: str) -> InputError:
+    from mtcheck.models import InputError  # the report models, only when there is an error to report
+
+    return InputError(source=source, message=message)
+
+
 def _open_references(args: argparse.Namespace) -> References | None:
     if args.reference_corpus is None:
         if args.index or args.reference_threshold is not None:
@@ -109,14 +115,11 @@ def _open_references(args: argparse.Namespace) -> References | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mtcheck.models import InputError
-    from mtcheck.policy.baseline import document_key, record, write_baseline
     from mtcheck.read import DEFAULT_MAX_BYTES, InputProblem
     from mtcheck.read.formats import format_of, formats, iter_documents
     from mtcheck.render import Style
-    from mtcheck.render.ci import RunInfo
+    from mtcheck.render.ci import Renderer, RunInfo
     from mtcheck.render.formats import make_renderer
-    from mtcheck.render.statistics import StatisticsRenderer
     from mtcheck.render.words import plural
 
     files = args.files or ["-"]
@@ -142,12 +145,18 @@ def run(args: argparse.Namespace) -> int:
     for _, config in plan:
         checkers.checker_for(config)  # and every checker built: a bad setting stops the run before output
     recording = real_path(args.write_baseline).parent if args.write_baseline else None
+    if recording is not None:
+        from mtcheck.policy.baseline import document_key, record, write_baseline  # (pydantic) only to record
     max_bytes = args.max_bytes or DEFAULT_MAX_BYTES
-    renderer = (StatisticsRenderer(args.format == "json") if args.statistics
-                else make_renderer(args.format, Style.for_stream(sys.stdout, args.color), args.quiet, args.layout))
+    if args.statistics:
+        from mtcheck.render.statistics import StatisticsRenderer
+
+        renderer: Renderer = StatisticsRenderer(args.format == "json")
+    else:
+        renderer = make_renderer(args.format, Style.for_stream(sys.stdout, args.color), args.quiet, args.layout)
     run_info = RunInfo(signature="", exit_code=EXIT_OK, arguments=list(files), baseline=args.baseline)
     recorded, failed = [], False
-    checked: list[DocumentReport] = []  # for --provenance-out
+    checked: list[plain.DocumentReport] = []  # for --provenance-out
 
     for name, config in plan:
         shown = stdin_name if name == "-" and stdin_name else name
@@ -161,10 +170,10 @@ def run(args: argparse.Namespace) -> int:
             if shown != name:
                 item = _renamed(item, shown)
             if isinstance(item, InputProblem):
-                run_info.errors.append(InputError(source=item.source, message=item.message))
+                run_info.errors.append(_input_error(item.source, item.message))
                 error(str(item))
                 continue
-            doc = checker.check_source(item)
+            doc = checker.check_plain(item)
             if args.provenance_out:
                 checked.append(doc)
             for problem in doc.warnings:
@@ -184,7 +193,7 @@ def run(args: argparse.Namespace) -> int:
             write_provenance(Path(args.provenance_out), checked)
         except ProvenanceError as exc:
             error(f"provenance not written: {exc}")
-            run_info.errors.append(InputError(source=args.provenance_out, message=str(exc)))
+            run_info.errors.append(_input_error(args.provenance_out, str(exc)))
     run_info.signature = checkers.signature()
     run_info.exit_code = EXIT_ERROR if run_info.errors else EXIT_FINDINGS if failed else EXIT_OK
     sys.stdout.write(renderer.finish(run_info))

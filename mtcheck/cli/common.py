@@ -177,7 +177,7 @@ class CheckerForFile:
     def __init__(self, args: argparse.Namespace, default_fail_on: str = "error",
                  references: References | None = None, overrides: Overrides | None = None,
                  missing_baseline_ok: bool = False):
-        from mtcheck.policy.config import ConfigCache
+        from mtcheck.policy.config_files import ConfigCache
 
         self.configs = ConfigCache(args.config)
         self.overrides = overrides if overrides is not None else overrides_from_args(args)
@@ -191,7 +191,7 @@ class CheckerForFile:
 
     def config_for(self, name: str) -> Config | None:
         """The config that applies to file `name` ('-': the current folder's), or None."""
-        from mtcheck.policy.config import ConfigError
+        from mtcheck.policy.config_files import ConfigError
 
         try:
             return self.configs.for_file(name)
@@ -199,11 +199,11 @@ class CheckerForFile:
             raise UsageError(str(exc)) from None
 
     def options_for(self, config: Config | None) -> Options:
-        from mtcheck.policy.config import Config
-        from mtcheck.policy.options import OptionsError
+        from mtcheck.policy.options import OptionsError, merge
 
         try:
-            options = (config or Config()).merge(self.overrides, self.default_fail_on)
+            options = (config.merge(self.overrides, self.default_fail_on) if config is not None
+                       else merge(self.overrides, self.default_fail_on))
         except OptionsError as exc:
             raise UsageError(f"{_where(config)}{exc}") from None
         if self.missing_baseline_ok and options.baseline is not None and not Path(options.baseline).exists():
@@ -215,7 +215,7 @@ class CheckerForFile:
         from mtcheck.core.pairs import PairsError
         from mtcheck.core.rules import RuleSelectionError
         from mtcheck.pipeline import Checker
-        from mtcheck.policy.baseline import BaselineError
+        from mtcheck.policy import BaselineError
 
         key = config.path if config is not None else None
         if key not in self._checkers:

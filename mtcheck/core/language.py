@@ -73,12 +73,20 @@ class LanguageInfo:
 
 def detect_document(text: str) -> LanguageInfo:
     sample = _sample(text)
-    found = _WORD.findall(sample)
-    words = [w.lower() for w in found]
+    lowered = sample.lower()
+    if len(lowered) == len(sample):
+        # The words of the lower-cased sample are its words lower-cased (lower() keeps every
+        # character a letter or not; only the Greek final sigma differs, in no word list).
+        words = _WORD.findall(lowered)
+        latin = letters = sum(map(len, words))
+    else:  # "İ" lower-cases to two characters, the second no letter
+        found = _WORD.findall(sample)
+        words = [w.lower() for w in found]
+        letters = sum(map(len, words))
+        latin = sum(map(len, found))
     if not words:
         return LanguageInfo(None, 0.0, "no words", 0.0)
-    letters = sum(map(len, words))
-    latin = sum(map(len, found)) - len(_OTHER_LETTER.findall(sample)) + sample.count("×") + sample.count("÷")
+    latin += sample.count("×") + sample.count("÷") - len(_OTHER_LETTER.findall(sample))
     share = round(sum(map(_FUNCTION_WORDS.__contains__, words)) / len(words), 3)
     if latin < letters * 0.5:
         # Mostly another script: langdetect tells the languages written in it apart.
@@ -104,14 +112,19 @@ def detect_document(text: str) -> LanguageInfo:
 # one-story run), so the two tests above and below settle what they can without it.
 ENGLISH_SHARE_LIKELY = 0.12
 SCRIPT_SHARE_SETTLES = 0.8
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_HANGUL = re.compile("[\u1100-\u11ff\uac00-\ud7af]")
+
+
+@lru_cache(maxsize=1)
+def _han_and_hangul() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    # Compiled for the texts that need them: wide ranges take milliseconds to compile.
+    return re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"), re.compile("[\u1100-\u11ff\uac00-\ud7af]")
 
 
 def _by_east_asian_script(sample: str, letters: int, share: float) -> LanguageInfo | None:
     """A text written mostly in Han, Kana or Hangul: Korean by Hangul, Japanese by kana (which
     writes its grammar), else Chinese. None when the script does not settle it."""
-    han, kana, hangul = (len(p.findall(sample)) for p in (_HAN, _KANA, _HANGUL))
+    han_pattern, hangul_pattern = _han_and_hangul()
+    han, kana, hangul = (len(p.findall(sample)) for p in (han_pattern, _KANA, hangul_pattern))
     east_asian = han + kana + hangul
     if east_asian < letters * SCRIPT_SHARE_SETTLES:
         return None

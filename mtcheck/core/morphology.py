@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import sys
 from functools import lru_cache
-from importlib import resources
 
 _VOWELS = frozenset("aeiou")
 _NO_DOUBLING = frozenset("hwxy")  # final letters never doubled before -ed/-ing
@@ -40,6 +39,8 @@ def regular_forms(word: str) -> set[str]:
 @lru_cache(maxsize=1)
 def irregular_table() -> dict[str, tuple[str, ...]]:
     """Base word -> its forms that no regular rule makes (lower case)."""
+    from importlib import resources  # (a few milliseconds) only when the table is read
+
     table: dict[str, tuple[str, ...]] = {}
     text = (resources.files("mtcheck.core") / "data" / "irregular_forms.tsv").read_text(encoding="utf-8")
     for line in text.splitlines():
@@ -82,5 +83,7 @@ def _regenerate(out: str) -> None:  # pragma: no cover - a maintenance step, run
 
 
 if __name__ == "__main__":  # pragma: no cover
+    from importlib import resources
+
     _regenerate(sys.argv[1] if len(sys.argv) > 1 else str(resources.files("mtcheck.core") / "data" /
                                                           "irregular_forms.tsv"))

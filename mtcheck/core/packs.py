@@ -27,36 +27,22 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from types import ModuleType
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing import TYPE_CHECKING
 
 from mtcheck.core.pairs import PairsError, is_language_code, pair_files
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+if TYPE_CHECKING:
+    from mtcheck.core.pack_manifest import PackManifest
 
 ENTRY_POINT_GROUP = "mtcheck.packs"
 MANIFEST = "mtcheck-pack.toml"
-_NAME = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+NAME_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
 class PackError(PairsError):
     """A pack that cannot be used: unknown, or its manifest is wrong. One line."""
-
-
-class PackManifest(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    name: str = Field(pattern=_NAME, description="What configs and --pack enable it by.")
-    version: str = Field(min_length=1)
-    description: str = ""
-    source_languages: list[str] = Field(default_factory=list,
-                                        description="ISO 639 codes of the languages its pairs translate from.")
 
 
 @dataclass(frozen=True)
@@ -83,6 +69,11 @@ class Pack:
 
 def read_pack(folder: Path, origin: str) -> Pack:
     """The pack in `folder`, its manifest validated."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+
     manifest_path = folder / MANIFEST
     try:
         data = tomllib.loads(manifest_path.read_text(encoding="utf-8"))
@@ -92,6 +83,10 @@ def read_pack(folder: Path, origin: str) -> Pack:
         raise PackError(f"{manifest_path}: cannot read ({exc})") from None
     except tomllib.TOMLDecodeError as exc:
         raise PackError(f"{manifest_path}: not valid TOML ({exc})") from None
+    from pydantic import ValidationError  # the manifest's model, only when a pack is enabled
+
+    from mtcheck.core.pack_manifest import PackManifest
+
     try:
         manifest = PackManifest.model_validate(data)
     except ValidationError as exc:
@@ -109,6 +104,8 @@ def read_pack(folder: Path, origin: str) -> Pack:
 
 def installed_packs() -> dict[str, Pack]:
     """Packs declared by installed packages (entry-point group `mtcheck.packs`), by name."""
+    from importlib import metadata  # (tens of milliseconds) only when an installed pack is asked for
+
     found: dict[str, Pack] = {}
     for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
         dist = f" ({entry.dist.name} {entry.dist.version})" if entry.dist is not None else ""
@@ -139,7 +136,7 @@ def _folder_of(target: object, origin: str) -> Path:
 
 def is_path(spec: str) -> bool:
     """Whether a `packs` entry is a folder path rather than a pack name."""
-    return not re.fullmatch(_NAME, spec)
+    return not re.fullmatch(NAME_PATTERN, spec)
 
 
 def resolve_packs(specs: tuple[str, ...] | list[str]) -> list[Pack]:

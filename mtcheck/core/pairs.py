@@ -13,16 +13,22 @@ import contextlib
 import dataclasses
 import hashlib
 import re
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import ahocorasick
 
+from mtcheck import cache
 from mtcheck.core.morphology import word_forms
-from mtcheck.models import PairProblem, Severity
+from mtcheck.models import Severity
 from mtcheck.read.text import InputProblem, read_bytes
+
+if TYPE_CHECKING:
+    from mtcheck.models import PairProblem
 
 # The parser behind re, to find the literals a pattern needs.
 if sys.version_info >= (3, 11):
@@ -204,6 +210,8 @@ class Loaded:
 def load(paths: Iterable[str | Path], check_replacements: bool = True) -> Loaded:
     """Parse pair files, collecting every problem as file:line instead of stopping.
     `check_replacements` also builds the matcher to find safe replacements that loop."""
+    from mtcheck.models import PairProblem  # the report model: checking with a cached matcher does without
+
     result = Loaded()
     seen: dict[str, PairEntry] = {}
     for path in pair_files(paths):
@@ -245,6 +253,8 @@ _ADVICE = re.compile(r"[<>…]|\.\.\.| or |\be\.g\.")
 def replacement_loops(pairs: PairSet) -> list[PairProblem]:
     """Safe pairs whose replacement a safe pair would rewrite again: `mtcheck fix` could
     then never settle on a text."""
+    from mtcheck.models import PairProblem
+
     problems = []
     for entry in pairs.entries:
         if entry.fix != "safe":
@@ -266,6 +276,8 @@ def _difference(a: PairEntry, b: PairEntry) -> str:
 
 
 def _parse(text: str, name: str, problems: list[PairProblem]) -> Iterator[PairEntry]:
+    from mtcheck.models import PairProblem
+
     def problem(line: int, message: str, severity: Severity = Severity.error) -> None:
         problems.append(PairProblem(path=name, line=line, severity=severity, message=message))
 
@@ -368,8 +380,17 @@ def _pattern_problem(entry: PairEntry) -> str | None:
 # the parsed pattern). Only entries whose anchor occurs are then matched in a window
 # around it. Python's regex engine tries a big alternation at every position of the
 # text; the automaton keeps the cost proportional to the text, whatever the list size.
+# Before a window is scanned, substring tests look for the other literals a match needs
+# (`_Anchor.clauses`): most anchor hits in news copy ("according to", "polic") come to
+# nothing, and a test that fails only where no match can be skips only scans that would
+# find nothing, so what is found does not change.
 
 _REGEX_REACH = 300  # characters either side of its anchor a regex entry's match may reach
+_LOWER_PIECE = _HIT_PIECE = 1 << 16  # characters a long text is lower-cased and scanned for anchors by
+_SPACE = re.compile(r"\s")
+# The characters that match an ASCII letter when case is ignored but do not lower-case to it
+# (re's case folding: "İ" and "ı" match "i", "ſ" matches "s", the Kelvin sign "k").
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 _MIN_ANCHOR = 3
 _LOOKAHEAD_MARGIN = 80
 _BOUNDED = r"(?<![\w'’])(?:{})(?![\w’]|'\w)"
@@ -417,6 +438,11 @@ class _Anchor:
     # Other stems of a phrase, all of which must occur near the anchor: a substring test
     # that rules out most anchor hits before any regex runs. Empty for a regex.
     companions: tuple[str, ...] = ()
+    # Every literal set a match needs besides the anchor (a phrase's other words, a regex's
+    # other required literals), each an any-of: ASCII only, so that in a text free of the
+    # few characters that case-fold onto ASCII letters (_FOLDS_TO_ASCII) a match's literals
+    # are in the lower-cased text. The stronger test behind `companions` (see `find`).
+    clauses: tuple[tuple[str, ...], ...] = ()
 
 
 def _anchor(entry: PairEntry) -> _Anchor | None:
@@ -429,7 +455,7 @@ def _anchor(entry: PairEntry) -> _Anchor | None:
         if not best or not _usable(best):
             return None
         reach = min(parsed.getwidth()[1], _REGEX_REACH)
-        return _Anchor(best, reach, reach, False)
+        return _Anchor(best, reach, reach, False, (), _clause_tuple(_clauses(parsed), best))
     words = entry.mt_phrase.split(" ")
     literals = [_literals(word) for word in words]
     usable = [i for i, lits in enumerate(literals) if _usable(lits)]
@@ -441,7 +467,16 @@ def _anchor(entry: PairEntry) -> _Anchor | None:
     # A word whose forms share no stem (run/ran) can be no companion: the test is one substring.
     companions = tuple(next(iter(lits)) for i, lits in enumerate(literals)
                        if i != k and len(lits) == 1 and len(next(iter(lits))) >= _MIN_ANCHOR)
-    return _Anchor(literals[k], sum(room[:k]), sum(room[k:]), True, companions)
+    clauses = _clause_tuple([lits for i, lits in enumerate(literals) if i != k], literals[k])
+    return _Anchor(literals[k], sum(room[:k]), sum(room[k:]), True, companions, clauses)
+
+
+def _clause_tuple(sets: list[frozenset[str]], anchor: frozenset[str]) -> tuple[tuple[str, ...], ...]:
+    """The literal sets worth a substring test: not the anchor's, every literal ASCII and
+    long enough to be rare, longest (likeliest to be missing) first."""
+    kept = {tuple(sorted(lits)) for lits in sets
+            if lits != anchor and all(len(a) >= _MIN_ANCHOR and a.isascii() for a in lits)}
+    return tuple(sorted(kept, key=lambda c: (-min(map(len, c)), c)))
 
 
 def _stem(word: str) -> str:
@@ -460,12 +495,26 @@ def _literals(word: str) -> frozenset[str]:
 
 
 def _required(seq) -> frozenset[str] | None:
-    candidates: list[frozenset[str]] = []
+    """The most distinctive literal set a match of the parsed pattern needs: its anchor."""
+    candidates = _needed(seq, nested=False)
+    return max(candidates, key=_anchor_score) if candidates else None
+
+
+def _clauses(seq) -> list[frozenset[str]]:
+    """Every literal set a match of the parsed pattern needs: its clauses."""
+    return _needed(seq, nested=True)
+
+
+def _needed(seq, nested: bool) -> list[frozenset[str]]:
+    """Literal sets one of each of which a match of the parsed pattern contains: its runs of
+    literals, what an alternation needs in every branch, and what a group or a repeat of at
+    least one needs: all of it (`nested`), or only the most distinctive set (`_required`)."""
+    out: list[frozenset[str]] = []
     run: list[str] = []
 
     def close() -> None:
         if run:
-            candidates.append(frozenset(["".join(run)]))
+            out.append(frozenset(["".join(run)]))
             run.clear()
 
     for op, av in seq:
@@ -475,57 +524,65 @@ def _required(seq) -> frozenset[str] | None:
         if op in (_sre_parse.AT, _sre_parse.ASSERT, _sre_parse.ASSERT_NOT):
             continue  # zero-width: the literal run goes on
         close()
-        if op is _sre_parse.SUBPATTERN:
-            sub = _required(av[-1])
+        inner = (av[-1] if op is _sre_parse.SUBPATTERN
+                 else av[2] if op in (_sre_parse.MAX_REPEAT, _sre_parse.MIN_REPEAT) and av[0] >= 1 else None)
+        if inner is not None:
+            if nested:
+                out.extend(_needed(inner, nested))
+            else:
+                best = _required(inner)
+                if best:
+                    out.append(best)
         elif op is _sre_parse.BRANCH:
             subs = [_required(branch) for branch in av[1]]
-            sub = frozenset().union(*(s for s in subs if s)) if all(subs) else None
-        elif op in (_sre_parse.MAX_REPEAT, _sre_parse.MIN_REPEAT) and av[0] >= 1:
-            sub = _required(av[2])
-        else:
-            sub = None
-        if sub:
-            candidates.append(sub)
+            if all(subs):
+                out.append(frozenset().union(*(s for s in subs if s)))
     close()
-    if not candidates:
-        return None
-    return max(candidates, key=_anchor_score)
+    return out
 
 
 class _Group:
     """Entries sharing an anchor, tried together: one pattern, a capturing group per entry,
-    compiled on first use (a run over a few thousand stories meets a fraction of them, and
-    compiling all costs more than most short runs)."""
+    made on first use (a run over a few thousand stories meets a fraction of the groups, and
+    compiling all costs more than most short runs; even ordering them is a cost a one-story
+    run need not pay)."""
 
-    def __init__(self, entries: list[PairEntry], ids: list[int]):
-        order = sorted(range(len(ids)), key=lambda k: (entries[k].is_regex, -len(entries[k].mt_phrase)))
-        self.entries = [entries[k] for k in order]
-        self.ids = tuple(ids[k] for k in order)
-        # endpos hides the rest of the text from lookaheads ("party central(?! committee)"),
-        # so a window is scanned a margin further and keeps the matches ending inside it.
-        self.margin = _LOOKAHEAD_MARGIN if any("(?=" in e.mt_phrase or "(?!" in e.mt_phrase
-                                               for e in self.entries) else 3
-        self._pattern: re.Pattern[str] | None = None
+    __slots__ = ("_compiled", "_ids", "_owner")
 
-    @property
-    def pattern(self) -> re.Pattern[str]:
-        if self._pattern is None:
-            self._pattern = re.compile(_BOUNDED.format("|".join("(" + e.pattern() + ")" for e in self.entries)),
-                                       re.IGNORECASE)
-        return self._pattern
+    def __init__(self, owner: PairSet, ids: list[int]):
+        self._owner, self._ids = owner, ids
+        self._compiled: tuple[re.Pattern[str], tuple[int, ...], int] | None = None
+
+    def compiled(self) -> tuple[re.Pattern[str], tuple[int, ...], int]:
+        """(pattern, the entry id of each capturing group, margin)."""
+        if self._compiled is None:
+            entries, patterns = self._owner.entries, self._owner._patterns
+            ids = sorted(self._ids, key=lambda i: (entries[i].is_regex, -len(entries[i].mt_phrase)))
+            sources = [patterns[i] if patterns is not None else entries[i].pattern() for i in ids]
+            # endpos hides the rest of the text from lookaheads ("party central(?! committee)"),
+            # so a window is scanned a margin further and keeps the matches ending inside it.
+            margin = _LOOKAHEAD_MARGIN if any("(?=" in entries[i].mt_phrase or "(?!" in entries[i].mt_phrase
+                                              for i in ids) else 3
+            pattern = re.compile(_BOUNDED.format("|".join(f"({p})" for p in sources)), re.IGNORECASE)
+            self._compiled = (pattern, tuple(ids), margin)
+        return self._compiled
 
 
 class PairSet:
     """Loaded entries plus the automaton and patterns that find them."""
 
-    def __init__(self, entries: list[PairEntry], digest: str, files: list[str]):
+    def __init__(self, entries: list[PairEntry], digest: str, files: list[str],
+                 anchors: list[_Anchor | None] | None = None, patterns: list[str] | None = None):
+        """`anchors` and `patterns` (each entry's, in order) are worked out from the entries
+        when not given: a cached matcher passes them (see `build`)."""
         self.entries = entries
         self.digest = digest
         self.files = files
+        self.anchors = anchors if anchors is not None else [_anchor(e) for e in entries]
+        self._patterns = patterns
         by_anchor: dict[str, list[tuple[int, _Anchor]]] = {}
         unanchored: list[int] = []
-        for i, e in enumerate(entries):
-            anchor = _anchor(e)
+        for i, anchor in enumerate(self.anchors):
             if anchor is None:
                 unanchored.append(i)
                 continue
@@ -542,16 +599,34 @@ class PairSet:
                 # The window is worth a scan when some member's companions are all in it; a
                 # member without companions always is, so the group then needs no test (None).
                 tuple(a.companions for _, a in members) if all(a.companions for _, a in members) else None,
+                # The same with each member's clauses (None: a member has none).
+                tuple(a.clauses for _, a in members) if all(a.clauses for _, a in members) else None,
                 self._group([i for i, _ in members]),
             ))
         if by_anchor:
             self._automaton.make_automaton()
+        self._longest_anchor = max(map(len, by_anchor), default=0)
         self._has_anchors = bool(by_anchor)
         self._unanchored = self._group(unanchored) if unanchored else None
         self.unanchored = [entries[i] for i in unanchored]
 
     def _group(self, ids: list[int]) -> _Group:
-        return _Group([self.entries[i] for i in ids], ids)
+        return _Group(self, ids)
+
+    def _hits(self, lowered: str) -> Iterator[tuple[int, tuple]]:
+        """The automaton's hits on the text, in its order (by end, the longest first): on a
+        long text piece by piece, because the automaton copies what it scans into 4 bytes a
+        character (40 MB for a 10 MB document). A piece starts the longest anchor back, and
+        gives the hits that end in it beyond that overlap: each once, in the same order."""
+        if len(lowered) <= _HIT_PIECE:
+            yield from self._automaton.iter(lowered)
+            return
+        overlap = self._longest_anchor - 1
+        for at in range(0, len(lowered), _HIT_PIECE):
+            begin = max(0, at - overlap)
+            for end, value in self._automaton.iter(lowered[begin:at + _HIT_PIECE]):
+                if begin + end >= at:
+                    yield begin + end, value
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -561,31 +636,50 @@ class PairSet:
         found: set[tuple[int, int, int]] = set()
 
         def scan(group: _Group, lo: int, hi: int) -> None:
-            ids = group.ids
-            for m in group.pattern.finditer(text, lo, hi + group.margin):
+            pattern, ids, margin = group.compiled()
+            for m in pattern.finditer(text, lo, hi + margin):
                 if m.end() <= hi and m.lastindex is not None:  # every member is a group: one always took part
                     found.add((m.start(), m.end(), ids[m.lastindex - 1]))
 
         if self._has_anchors:
-            lowered = text.lower()
+            lowered = _lower(text)
             if len(lowered) != len(text):  # a few characters ("İ") lower-case to two
                 lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+            # Clauses decide only in a text where a match's ASCII literals are sure to be in
+            # the lower-cased text (no "ſ" matching "s"): there they pass every window that
+            # holds a match, so they leave out only scans that find nothing.
+            use_clauses = _FOLDS_TO_ASCII.search(text) is None
+            find = lowered.find
             n = len(text)
-            covered: dict[int, int] = {}  # group -> end of the last window scanned with it
-            for end, (length, word_start, before, after, companions, group) in self._automaton.iter(lowered):
+            covered: dict[_Group, int] = {}  # group -> end of the last window scanned with it
+            for end, (length, word_start, before, after, companions, clauses, group) in self._hits(lowered):
                 start = end + 1 - length
                 if word_start and start and lowered[start - 1].isalnum():
                     continue
-                lo, hi = max(0, start - before), min(n, start + after)
-                key = id(group)
-                if covered.get(key, -1) >= hi:
+                lo = start - before if start > before else 0
+                hi = start + after if start + after < n else n
+                if covered.get(group, -1) >= hi:
                     continue  # anchors arrive in text order: this window was scanned already
-                if companions is not None:
+                if use_clauses and clauses is not None:
+                    # any member whose every clause has a literal in the window (loops, not
+                    # generators: this runs for every anchor hit)
+                    for member in clauses:
+                        for clause in member:
+                            for literal in clause:
+                                if find(literal, lo, hi) >= 0:
+                                    break
+                            else:
+                                break  # a clause with no literal in the window: not this member
+                        else:
+                            break  # every clause holds: scan
+                    else:
+                        continue
+                elif companions is not None:
                     window = lowered[lo:hi]
                     if not any(all(c in window for c in member) for member in companions):
                         continue
                 scan(group, lo, hi)
-                covered[key] = hi
+                covered[group] = hi
         if self._unanchored is not None:
             scan(self._unanchored, 0, len(text))
         out: list[Match] = []
@@ -601,12 +695,104 @@ class PairSet:
         return out
 
 
+def _lower(text: str) -> str:
+    """text.lower(), made in pieces: lower() of a text with characters beyond Latin-1 takes
+    a scratch buffer of 12 bytes a character (120 MB for a 10 MB document), a piece's is
+    small. Pieces are cut before white space, which no lower-casing looks across (the Greek
+    final sigma looks at its neighbours, skipping only characters white space is not)."""
+    if len(text) <= _LOWER_PIECE or text.isascii():
+        return text.lower()
+    pieces = []
+    at, n = 0, len(text)
+    while at < n:
+        space = _SPACE.search(text, at + _LOWER_PIECE) if n - at > _LOWER_PIECE else None
+        cut = space.start() if space is not None else n
+        pieces.append(text[at:cut].lower())
+        at = cut
+    return "".join(pieces)
+
+
 def build(paths: Iterable[str | Path]) -> PairSet:
-    """Load pair files for checking: any error-level problem is fatal (one line, file:line)."""
-    loaded = load(paths, check_replacements=False)
+    """Load pair files for checking: any error-level problem is fatal (one line, file:line).
+
+    What loading works out (every entry validated, its anchor and pattern, the safe pairs'
+    replacements checked) depends on the files and this module's code only, so it is kept
+    in the user's cache (`mtcheck.cache`) under a key made of both: a run on one story then
+    reads it back instead of parsing a thousand regular expressions. Without a usable
+    cache everything is worked out here, as the first time."""
+    files = pair_files(paths)
+    key = _cache_key(files)
+    name = "pairs-" + hashlib.sha256("\0".join(map(str, files)).encode()).hexdigest()[:16] + ".json"
+    if key is not None:
+        cached = cache.read(name, key)
+        if cached is not None:
+            with contextlib.suppress(KeyError, TypeError, ValueError, IndexError):
+                return _from_cache(cached)
+    loaded = load(files, check_replacements=False)
     digest = hashlib.sha256("\n".join(loaded.digests).encode()).hexdigest()[:12]
     pair_set = PairSet(loaded.entries, digest, loaded.files)
     for p in loaded.problems + replacement_loops(pair_set):
         if p.severity == Severity.error and not p.message.startswith("conflicts with"):
             raise PairsError(f"{p.path}:{p.line}: {p.message}")
+    if key is not None:
+        cache.write(name, key, _to_cache(pair_set))
     return pair_set
+
+
+# What the matcher is made of besides the pair files: a change to any of these makes a new key.
+_CACHE_FORMAT = "pairs-2"
+_CODE = (Path(__file__), Path(__file__).with_name("morphology.py"),
+         Path(__file__).parent / "data" / "irregular_forms.tsv")
+
+
+def _cache_key(files: list[Path]) -> str | None:
+    """The key of the matcher built from these files by this code and Python (its regex
+    parser finds the anchors); None when a file cannot be read (loading then says why)."""
+    h = hashlib.sha256(f"{_CACHE_FORMAT}|{sys.version_info[0]}.{sys.version_info[1]}".encode())
+    try:
+        for name, path in [*((p.name, p) for p in _CODE), *((pair_file_name(p), p) for p in files)]:
+            # Only regular files of a pair file's size: a device (/dev/zero) or a huge file is
+            # for `load` to refuse, never to be read whole here.
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_PAIRS_BYTES:
+                return None
+            h.update(name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def _to_cache(pairs: PairSet) -> dict:
+    return {
+        "digest": pairs.digest,
+        "files": pairs.files,
+        "entries": [[e.mt_phrase, list(e.references), e.source_term, e.source_lang, e.category, e.severity.value,
+                     e.fix, e.note, e.path, e.line] for e in pairs.entries],
+        "anchors": [None if a is None else [sorted(a.literals), a.before, a.after, a.word_start, list(a.companions),
+                                            [list(c) for c in a.clauses]]
+                    for a in pairs.anchors],
+        "patterns": [e.pattern() for e in pairs.entries],
+    }
+
+
+def _from_cache(stored: dict) -> PairSet:
+    """The matcher a cache file holds; ValueError (or KeyError, TypeError, IndexError) when
+    its parts are not of the shapes and types `_to_cache` writes: it is then built anew."""
+    entries = [PairEntry(mt, tuple(refs), term, lang, category, Severity(severity), fix, note, path, line)
+               for mt, refs, term, lang, category, severity, fix, note, path, line in stored["entries"]]
+    anchors = [None if a is None else _Anchor(frozenset(a[0]), a[1], a[2], a[3], tuple(a[4]),
+                                              tuple(tuple(c) for c in a[5]))
+               for a in stored["anchors"]]
+    patterns = stored["patterns"]
+    texts = [*patterns, stored["digest"], *stored["files"]]
+    for e in entries:
+        texts += [e.mt_phrase, *e.references, e.source_term, e.source_lang, e.category, e.fix, e.note, e.path]
+    for a in anchors:
+        if a is not None:
+            texts += [*a.literals, *a.companions, *(literal for clause in a.clauses for literal in clause)]
+    numbers = [e.line for e in entries] + [n for a in anchors if a is not None for n in (a.before, a.after)]
+    if (not (len(anchors) == len(patterns) == len(entries)) or not all(type(t) is str for t in texts)
+            or not all(type(n) is int for n in numbers)
+            or not all(type(a.word_start) is bool for a in anchors if a is not None)):
+        raise ValueError("a cached matcher that does not fit together")
+    return PairSet(entries, stored["digest"], list(stored["files"]), anchors, patterns)

@@ -19,7 +19,7 @@ from mtcheck.core.agencies import AgencyRegistry
 from mtcheck.core.datelines import DatelineMatch
 from mtcheck.core.language import LanguageInfo
 from mtcheck.core.rules import RawFinding
-from mtcheck.models import LanguageGuess
+from mtcheck.models.plain import LanguageGuess
 
 # Votes for the source language, per finding or per clue.
 VOTE_CALQUE = {"error": 1.0, "warning": 0.6, "info": 0.2}
@@ -54,10 +54,9 @@ def find_agency(text: str, dateline: DatelineMatch | None, registry: AgencyRegis
     m = _CREDIT.search(text, 0, AGENCY_SEARCH_CHARS * 4)
     if m:
         candidates.append((m.group("name"), m.start("name")))
-    if registry.pattern is not None:
-        m = registry.pattern.search(text, 0, AGENCY_SEARCH_CHARS)
-        if m:
-            candidates.append((m.group(), m.start()))
+    named = registry.first_name(text, AGENCY_SEARCH_CHARS)
+    if named is not None:
+        candidates.append(named)
     for written, start in candidates:
         info = registry.lookup(written)
         if info is not None:

@@ -23,7 +23,7 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from mtcheck.core.rules import RULES, RawFinding, all_rules
 from mtcheck.core.segment import Document
@@ -130,7 +130,7 @@ def weights_digest() -> str:
 class EvidenceItem:
     """One reason the likelihood moved: a rule's findings, or a group of style features."""
 
-    kind: str  # "rule" or "style"
+    kind: Literal["rule", "style"]
     feature: str  # the rule id, or the feature group
     description: str  # in an editor's words
     contribution: float  # log-odds, signed

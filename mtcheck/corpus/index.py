@@ -45,7 +45,7 @@ from mtcheck.corpus.shingles import (
     write_segment,
 )
 from mtcheck.files import real_path
-from mtcheck.models import ReferenceDocument, ReferenceMatch
+from mtcheck.models.plain import ReferenceDocument, ReferenceMatch
 from mtcheck.read.formats import read_documents
 from mtcheck.read.jsonl import parse_record
 from mtcheck.read.text import DEFAULT_MAX_BYTES, InputProblem

@@ -6,8 +6,11 @@ the applications built on it (align, batch, eval) have modules of their own here
 renderers depend on models only and never on the applications that fill them.
 
 The models are loaded on first use (`from mtcheck.models import Finding` loads them):
-building them costs pydantic tens of milliseconds, which `mtcheck --help`, `--version`
-and `mtcheck rules` do without. The enumerations are plain and always here.
+building them costs pydantic tens of milliseconds, which `mtcheck --help`, `--version`,
+`mtcheck rules` and `mtcheck check --format text` do without. The enumerations are plain
+and always here. The pipeline builds the document report as plain classes (`plain`,
+generated from these models by `python -m mtcheck.models.generate`) and makes the model
+(`document.to_model`) only where a report leaves the program as data.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import TYPE_CHECKING
 from mtcheck.models.enums import Severity, Verdict
 
 if TYPE_CHECKING:
+    from mtcheck.models import plain
     from mtcheck.models.document import (
         Agency,
         AppliedFix,
@@ -43,6 +47,12 @@ if TYPE_CHECKING:
         RuleInfo,
         SentenceFluency,
     )
+
+    # A document report as the pipeline builds it (`plain`) or as the validated model: the
+    # renderers read either, field for field.
+    AnyDocumentReport = DocumentReport | plain.DocumentReport
+    AnyFinding = Finding | plain.Finding
+    AnySentenceFluency = SentenceFluency | plain.SentenceFluency
 
 __all__ = [
     "Agency", "AppliedFix", "CheckReport", "Counts", "Dateline", "DocumentReport", "Evidence", "Finding", "FixReport",

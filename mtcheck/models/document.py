@@ -7,11 +7,14 @@ the decoded text (end exclusive); lines and columns are 1-based.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from mtcheck.models.enums import Severity, Verdict
+
+if TYPE_CHECKING:
+    from mtcheck.models import plain
 
 
 class ReportModel(BaseModel):
@@ -315,3 +318,11 @@ class FixReport(ReportModel):
     rounds: int = Field(ge=1, description="Checks run: the first, and one after each pass of fixes (a fix can expose "
                                           "another).")
     signature: str
+
+
+def to_model(report: DocumentReport | plain.DocumentReport) -> DocumentReport:
+    """The validated model of a report the pipeline built as plain classes (`plain.py`), for
+    where it leaves the program as data (JSON, the API); a model is returned as it is."""
+    if isinstance(report, DocumentReport):
+        return report
+    return DocumentReport.model_validate(report, from_attributes=True)

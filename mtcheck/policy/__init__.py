@@ -7,3 +7,8 @@ config (settings files), options (config merged with the command line), suppress
 
 # What `fail_on` takes, lowest first; kept here, free of imports, so that `--help` stays light.
 FAIL_ON = ("info", "warning", "error", "never")
+
+
+class BaselineError(ValueError):
+    """A baseline file that cannot be used; the message is one line naming it. (Raised by
+    `baseline`; defined here so that a command can catch it without loading pydantic.)"""

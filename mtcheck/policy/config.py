@@ -27,7 +27,6 @@ Every problem is a `ConfigError`: one line naming the file and the key.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Literal
 
@@ -35,23 +34,21 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from mtcheck.core import scores
 from mtcheck.files import real_path
-from mtcheck.policy.options import Options, Overrides
+from mtcheck.policy.config_files import (
+    CONFIG_FILE,
+    MAX_CONFIG_BYTES,
+    PYPROJECT,
+    ConfigCache,
+    ConfigError,
+    discover_config,
+    find_config,
+    parse_toml,
+)
+from mtcheck.policy.options import Options, Overrides, merge
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
-CONFIG_FILE = "mtcheck.toml"
-PYPROJECT = "pyproject.toml"
-# A config file is a few hundred bytes; a pyproject.toml some kilobytes. Anything near this
-# is not a config file (or is /dev/zero).
-MAX_CONFIG_BYTES = 1 << 20
-
-
-class ConfigError(ValueError):
-    """A config file that cannot be used; the message is one line naming the file and key."""
-
+# Finding the file is `config_files`' (no pydantic there); its names are this module's too.
+__all__ = ["CONFIG_FILE", "MAX_CONFIG_BYTES", "PYPROJECT", "Config", "ConfigCache", "ConfigError", "VerdictThresholds",
+           "discover_config", "find_config", "load_config"]
 
 class _Strict(BaseModel):
     # strict: TOML already has types, so "60" for a number is a mistake, not something to coerce.
@@ -141,19 +138,13 @@ class Config(_Strict):
         """The options these settings and a command line give together: a value the command
         line gives wins, except pairs, which are added to the file's. `default_fail_on` is the
         command's own default when neither says (`check` fails on errors, `report` never)."""
-        return Options(
-            pairs=(*(str(p) for p in self.pair_paths), *cli.pairs),
-            packs=tuple(dict.fromkeys((*self.pack_specs, *cli.packs))),
-            default_pairs=self.default_pairs if cli.default_pairs is None else cli.default_pairs,
-            select=cli.select if cli.select is not None else (tuple(self.select) if self.select is not None else None),
-            ignore=cli.ignore if cli.ignore is not None else tuple(self.ignore),
-            severities=tuple(sorted(self.severity.items())),
-            verdict_thresholds=self.verdict_thresholds,
-            fail_on=cli.fail_on or self.fail_on or default_fail_on,
-            max_mt_likelihood=cli.max_mt_likelihood if cli.max_mt_likelihood is not None else self.max_mt_likelihood,
-            min_fluency=cli.min_fluency if cli.min_fluency is not None else self.min_fluency,
-            baseline=cli.baseline or (str(self.base_dir / self.baseline) if self.baseline else None),
-            model=cli.model or self._model_location(),
+        return merge(
+            cli, default_fail_on, pairs=tuple(str(p) for p in self.pair_paths), packs=tuple(self.pack_specs),
+            default_pairs=self.default_pairs, select=tuple(self.select) if self.select is not None else None,
+            ignore=tuple(self.ignore), severities=tuple(sorted(self.severity.items())),
+            verdict_thresholds=self.verdict_thresholds, fail_on=self.fail_on,
+            max_mt_likelihood=self.max_mt_likelihood, min_fluency=self.min_fluency,
+            baseline=str(self.base_dir / self.baseline) if self.baseline else None, model=self._model_location(),
         )
 
     def _model_location(self) -> str | None:
@@ -166,7 +157,7 @@ def load_config(path: str | Path) -> Config:
     """Read and validate one config file (mtcheck.toml, or pyproject.toml's [tool.mtcheck])."""
     path = Path(path)
     label = _label(path)
-    data = _parse_toml(path, label)
+    data = parse_toml(path, label)
     in_pyproject = path.name == PYPROJECT
     table = "[tool.mtcheck] " if in_pyproject else ""
     if in_pyproject:
@@ -188,103 +179,6 @@ def load_config(path: str | Path) -> Config:
         raise ConfigError(f"{label}: {table}values nested too deeply") from None
     _check_references(config, label, table)
     return config
-
-
-def discover_config(start_dir: str | Path) -> Path | None:
-    """The nearest config file from `start_dir` upwards: mtcheck.toml, or a pyproject.toml
-    that has a [tool.mtcheck] table. None when there is none."""
-    folder = real_path(start_dir)
-    if not folder.is_dir():
-        folder = folder.parent
-    for candidate in (folder, *folder.parents):
-        own = candidate / CONFIG_FILE
-        if own.is_file():
-            return own
-        pyproject = candidate / PYPROJECT
-        if pyproject.is_file() and _has_mtcheck_table(pyproject):
-            return pyproject
-    return None
-
-
-def find_config(explicit: str | Path | None, start_dir: str | Path) -> Config | None:
-    """The config to use: `explicit` (--config) if given, else the one discovered from `start_dir`."""
-    if explicit is not None:
-        return load_config(explicit)
-    found = discover_config(start_dir)
-    return load_config(found) if found is not None else None
-
-
-class ConfigCache:
-    """Configs by folder, so checking many files discovers and parses each config once."""
-
-    def __init__(self, explicit: str | Path | None = None):
-        self.explicit = explicit
-        self._by_folder: dict[Path, Config | None] = {}
-        self._by_file: dict[Path, Config] = {}
-
-    def for_file(self, path: str | Path) -> Config | None:
-        """The config that applies to `path` ('-' for stdin: the current folder's)."""
-        return self.for_folder(Path.cwd() if str(path) == "-" else real_path(path).parent)
-
-    def for_folder(self, folder: Path) -> Config | None:
-        """The config that applies to files in `folder`."""
-        if self.explicit is not None:
-            return self._load(Path(self.explicit))
-        if folder not in self._by_folder:
-            found = discover_config(folder)
-            self._by_folder[folder] = self._load(found) if found is not None else None
-        return self._by_folder[folder]
-
-    def _load(self, path: Path) -> Config:
-        key = real_path(path)
-        if key not in self._by_file:
-            self._by_file[key] = load_config(path)
-        return self._by_file[key]
-
-
-def _parse_toml(path: Path, label: str) -> dict:
-    """The TOML of a config file, read with a bound on its size; ConfigError, one line, else."""
-    from mtcheck.read.text import InputProblem, read_bytes
-
-    try:
-        raw, _ = read_bytes(path, MAX_CONFIG_BYTES, label, limit_hint=" for a config file")
-    except InputProblem as problem:
-        message = {"no such file": "no such config file",
-                   "is a folder, not a file": "is a folder, not a config file"}.get(problem.message, problem.message)
-        raise ConfigError(f"{label}: {message}") from None
-    try:
-        return tomllib.loads(raw.decode("utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{label}: not valid TOML ({exc})") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{label}: not valid UTF-8") from None
-    except RecursionError:
-        raise ConfigError(f"{label}: not a config file (TOML nested too deeply)") from None
-
-
-def _has_mtcheck_table(pyproject: Path) -> bool:
-    try:
-        data = _parse_toml(pyproject, str(pyproject))
-    except ConfigError:
-        # A broken pyproject.toml that might hold our table: load_config reports why.
-        return b"tool.mtcheck" in _head(pyproject)
-    tool = data.get("tool")
-    return isinstance(tool, dict) and "mtcheck" in tool
-
-
-def _head(path: Path) -> bytes:
-    """The first MAX_CONFIG_BYTES bytes of a regular file (nothing of a FIFO or a device)."""
-    from mtcheck.read.text import InputProblem, open_regular
-
-    try:
-        fd, _ = open_regular(path)
-    except InputProblem:
-        return b""
-    with open(fd, "rb") as fh:
-        try:
-            return fh.read(MAX_CONFIG_BYTES)
-        except OSError:
-            return b""
 
 
 def _check_references(config: Config, label: str, table: str) -> None:

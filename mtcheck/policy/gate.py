@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mtcheck.models import Finding, GateFailure, Severity
+from mtcheck.models import Severity
+from mtcheck.models.plain import Finding, GateFailure
 from mtcheck.policy import FAIL_ON
 
 if TYPE_CHECKING:

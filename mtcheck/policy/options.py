@@ -1,7 +1,8 @@
 """The options a checker is built from: a config file merged with the command line, once.
 
 `Options` is frozen and complete: every entry point (check, report, fix, serve, eval,
-align, the Python API) builds one, by `Config.merge(Overrides(...))` or directly, and
+align, the Python API) builds one, by `Config.merge(Overrides(...))` (`merge(Overrides(...))`
+when there is no config file), or directly, and
 hands it to `mtcheck.pipeline.Checker`. `Overrides` is what a command line (or a server's
 settings) says; a field left at None was not given, and the config's value stands.
 """
@@ -90,3 +91,29 @@ class Overrides:
     min_fluency: float | None = None
     baseline: str | None = None
     model: str | None = None
+
+
+def merge(cli: Overrides, default_fail_on: str = "error", *, pairs: tuple[str, ...] = (),
+          packs: tuple[str, ...] = (), default_pairs: bool = True, select: tuple[str, ...] | None = None,
+          ignore: tuple[str, ...] = (), severities: tuple[tuple[str, str], ...] = (),
+          verdict_thresholds: tuple[float, float] | None = None, fail_on: str | None = None,
+          max_mt_likelihood: float | None = None, min_fluency: float | None = None,
+          baseline: str | None = None, model: str | None = None) -> Options:
+    """The options a config file's settings (the keywords, paths already made absolute; the
+    defaults when there is no file) and a command line give together: a value the command
+    line gives wins, except pairs and packs, which are added to the file's. `default_fail_on`
+    is the command's own default when neither says (`check` fails on errors, `report` never)."""
+    return Options(
+        pairs=(*pairs, *cli.pairs),
+        packs=tuple(dict.fromkeys((*packs, *cli.packs))),
+        default_pairs=default_pairs if cli.default_pairs is None else cli.default_pairs,
+        select=cli.select if cli.select is not None else select,
+        ignore=cli.ignore if cli.ignore is not None else ignore,
+        severities=severities,
+        verdict_thresholds=verdict_thresholds,
+        fail_on=cli.fail_on or fail_on or default_fail_on,
+        max_mt_likelihood=cli.max_mt_likelihood if cli.max_mt_likelihood is not None else max_mt_likelihood,
+        min_fluency=cli.min_fluency if cli.min_fluency is not None else min_fluency,
+        baseline=cli.baseline or baseline,
+        model=cli.model or model,
+    )

@@ -22,10 +22,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.parsers import expat
 
 from mtcheck.files import atomic_write, atomic_write_bytes
-from mtcheck.models import DocumentReport, Verdict
+from mtcheck.models import Verdict
+
+if TYPE_CHECKING:
+    from mtcheck.models import AnyDocumentReport
 
 IPTC_SCHEME = "http://cv.iptc.org/newscodes/digitalsourcetype/"
 DIGITAL_SOURCE_TYPES = {
@@ -51,7 +55,7 @@ def source_type_uri(verdict: Verdict) -> str | None:
     return IPTC_SCHEME + term if term is not None else None
 
 
-def json_ld(doc: DocumentReport) -> dict:
+def json_ld(doc: AnyDocumentReport) -> dict:
     """A schema.org NewsArticle snippet with the document's digital source type and verdict."""
     p = doc.provenance
     snippet: dict = {"@context": JSONLD_CONTEXT, "@type": "NewsArticle",
@@ -220,7 +224,7 @@ def _safe_part(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text)[:120] or "_"
 
 
-def write_provenance(out: Path, documents: Iterable[DocumentReport]) -> list[Path]:
+def write_provenance(out: Path, documents: Iterable[AnyDocumentReport]) -> list[Path]:
     """JSON-LD for every document, and a stamped copy of every NITF and NewsML-G2 file, under
     `out`. Returns the files written. Raises ProvenanceError for a copy that cannot be made."""
     written: list[Path] = []

@@ -10,10 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mtcheck.files import real_path
-from mtcheck.models import DocumentReport, Finding, InputError, Severity
+from mtcheck.models import Severity
 from mtcheck.read.text import STDIN_NAME
+
+if TYPE_CHECKING:
+    from mtcheck.models import AnyDocumentReport, AnyFinding, InputError
 
 
 @dataclass
@@ -34,7 +38,7 @@ class Renderer:
     """Output of one run, written as it goes: `document` once per checked document (its
     text is the file the offsets point into), then `finish` once. Each returns what to print."""
 
-    def document(self, doc: DocumentReport, text: str) -> str:
+    def document(self, doc: AnyDocumentReport, text: str) -> str:
         raise NotImplementedError
 
     def finish(self, run: RunInfo) -> str:
@@ -82,7 +86,7 @@ class Annotation:
         return out
 
 
-def document_annotations(doc: DocumentReport, text: str, suppressed: bool = False) -> Iterator[Annotation]:
+def document_annotations(doc: AnyDocumentReport, text: str, suppressed: bool = False) -> Iterator[Annotation]:
     """The document's findings (and its suppressed ones when asked), then its threshold
     failures, which have no span of their own and stand at the start of the file."""
     path = display_path(doc.source)
@@ -97,7 +101,7 @@ def document_annotations(doc: DocumentReport, text: str, suppressed: bool = Fals
                          in_record=doc.line is not None)
 
 
-def _from_finding(path: str, doc: DocumentReport, f: Finding, text: str, is_suppressed: bool) -> Annotation:
+def _from_finding(path: str, doc: AnyDocumentReport, f: AnyFinding, text: str, is_suppressed: bool) -> Annotation:
     if doc.line is None:
         bytes_at = byte_column(text, f.start, f.column), byte_column(text, f.end, f.end_column)
     else:

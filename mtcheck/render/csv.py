@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import TYPE_CHECKING
 
-from mtcheck.models import DocumentReport
 from mtcheck.render.ci import Renderer, RunInfo, display_path, document_annotations
+
+if TYPE_CHECKING:
+    from mtcheck.models import AnyDocumentReport
 
 COLUMNS = ("kind", "path", "doc_id", "line", "column", "end_line", "end_column", "byte_column", "end_byte_column",
            "severity", "rule", "category", "text", "message", "suggestion", "fix_safe", "fingerprint")
@@ -34,7 +37,7 @@ class CsvRenderer(Renderer):
     def __init__(self) -> None:
         self.started = False
 
-    def document(self, doc: DocumentReport, text: str) -> str:
+    def document(self, doc: AnyDocumentReport, text: str) -> str:
         rows = [("suppressed" if a.suppressed else "gate" if a.is_gate else "finding", a.path, a.doc_id, a.line,
                  a.column, a.end_line, a.end_column, a.byte_column, a.end_byte_column, a.severity.value, a.rule,
                  a.category, a.text, a.message, a.suggestion, a.fix_safe, a.fingerprint)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
-from mtcheck.models import CheckReport, DocumentReport
 from mtcheck.render.ci import Renderer, RunInfo
 from mtcheck.render.json import CheckJsonStream
 from mtcheck.render.text import Style, Totals, render_document_text, render_footer_text
 from mtcheck.render.words import plural
+
+if TYPE_CHECKING:
+    from mtcheck.models import AnyDocumentReport
 
 
 class TextRenderer(Renderer):
@@ -18,7 +21,7 @@ class TextRenderer(Renderer):
     def __init__(self, style: Style = Style(), quiet: bool = False, layout: str = "full"):
         self.style, self.quiet, self.layout, self.totals = style, quiet, layout, Totals()
 
-    def document(self, doc: DocumentReport, text: str) -> str:
+    def document(self, doc: AnyDocumentReport, text: str) -> str:
         self.totals.add(doc)
         return render_document_text(doc, text, self.style, self.quiet, self.layout)
 
@@ -37,10 +40,14 @@ class JsonRenderer(Renderer):
     def __init__(self) -> None:
         self.stream = CheckJsonStream()
 
-    def document(self, doc: DocumentReport, text: str) -> str:
-        return self.stream.document(doc)
+    def document(self, doc: AnyDocumentReport, text: str) -> str:
+        from mtcheck.models.document import to_model
+
+        return self.stream.document(to_model(doc))
 
     def finish(self, run: RunInfo) -> str:
+        from mtcheck.models import CheckReport
+
         return self.stream.finish(CheckReport(documents=[], errors=run.errors, signature=run.signature,
                                               suppressed=run.suppressed, baselined=run.baselined,
                                               skipped=run.skipped))

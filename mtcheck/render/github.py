@@ -3,8 +3,13 @@ pull request (`::error file=…,line=…,col=…,endColumn=…,title=…::messag
 
 from __future__ import annotations
 
-from mtcheck.models import DocumentReport, Severity
+from typing import TYPE_CHECKING
+
+from mtcheck.models import Severity
 from mtcheck.render.ci import Annotation, Renderer, RunInfo, display_path, document_annotations
+
+if TYPE_CHECKING:
+    from mtcheck.models import AnyDocumentReport
 
 _COMMANDS = {Severity.error: "error", Severity.warning: "warning", Severity.info: "notice"}
 # GitHub shows at most this many annotations of each type per step (and 50 per job).
@@ -28,7 +33,7 @@ class GithubRenderer(Renderer):
     def __init__(self) -> None:
         self.counts = dict.fromkeys(_COMMANDS.values(), 0)
 
-    def document(self, doc: DocumentReport, text: str) -> str:
+    def document(self, doc: AnyDocumentReport, text: str) -> str:
         return "".join(self._line(a) + "\n" for a in document_annotations(doc, text))
 
     def _line(self, a: Annotation) -> str:

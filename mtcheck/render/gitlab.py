@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import TYPE_CHECKING
 
-from mtcheck.models import DocumentReport, Severity
+from mtcheck.models import Severity
 from mtcheck.render.ci import Annotation, Renderer, RunInfo, display_path, document_annotations
+
+if TYPE_CHECKING:
+    from mtcheck.models import AnyDocumentReport
 
 # GitLab's scale is info, minor, major, critical, blocker.
 _SEVERITIES = {Severity.error: "major", Severity.warning: "minor", Severity.info: "info"}
@@ -19,7 +23,7 @@ class GitlabRenderer(Renderer):
     def __init__(self) -> None:
         self.issues: list[dict] = []
 
-    def document(self, doc: DocumentReport, text: str) -> str:
+    def document(self, doc: AnyDocumentReport, text: str) -> str:
         self.issues.extend(_issue(a) for a in document_annotations(doc, text))
         return ""
 

@@ -3,13 +3,18 @@ documents), then one `{"source": ..., "message": ...}` line per input error."""
 
 from __future__ import annotations
 
-from mtcheck.models import DocumentReport
+from typing import TYPE_CHECKING
+
+from mtcheck.models.document import to_model
 from mtcheck.render.ci import Renderer, RunInfo
+
+if TYPE_CHECKING:
+    from mtcheck.models import AnyDocumentReport
 
 
 class JsonlRenderer(Renderer):
-    def document(self, doc: DocumentReport, text: str) -> str:
-        return doc.model_dump_json() + "\n"
+    def document(self, doc: AnyDocumentReport, text: str) -> str:
+        return to_model(doc).model_dump_json() + "\n"
 
     def finish(self, run: RunInfo) -> str:
         return "".join(e.model_dump_json() + "\n" for e in run.errors)

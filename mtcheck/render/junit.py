@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING
 
-from mtcheck.models import DocumentReport
 from mtcheck.render.ci import Renderer, RunInfo, display_path, document_annotations
 from mtcheck.render.words import likelihood_text, plural
+
+if TYPE_CHECKING:
+    from mtcheck.models import AnyDocumentReport
 
 # XML 1.0 cannot hold most C0 controls, even escaped; document text may.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -25,7 +28,7 @@ class JunitRenderer(Renderer):
         self.cases: list[ET.Element] = []
         self.failures = 0
 
-    def document(self, doc: DocumentReport, text: str) -> str:
+    def document(self, doc: AnyDocumentReport, text: str) -> str:
         path = display_path(doc.source)
         name = path + (f"#{doc.doc_id}" if doc.doc_id is not None else "")
         case = ET.Element("testcase", classname="mtcheck", name=_clean(name), file=_clean(path))

@@ -4,9 +4,13 @@ suggested changes. Its columns count UTF-8 bytes, 1-based, end exclusive."""
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-from mtcheck.models import DocumentReport, Severity
+from mtcheck.models import Severity
 from mtcheck.render.ci import Annotation, Renderer, RunInfo, display_path, document_annotations
+
+if TYPE_CHECKING:
+    from mtcheck.models import AnyDocumentReport
 
 SOURCE = {"name": "mtcheck"}
 _SEVERITIES = {Severity.error: "ERROR", Severity.warning: "WARNING", Severity.info: "INFO"}
@@ -16,7 +20,7 @@ class RdjsonRenderer(Renderer):
     def __init__(self) -> None:
         self.diagnostics: list[dict] = []
 
-    def document(self, doc: DocumentReport, text: str) -> str:
+    def document(self, doc: AnyDocumentReport, text: str) -> str:
         self.diagnostics.extend(_diagnostic(a) for a in document_annotations(doc, text))
         return ""
 

@@ -22,11 +22,11 @@ from typing import IO, TYPE_CHECKING
 
 from markupsafe import Markup
 
-from mtcheck.models import DocumentReport, Finding, Severity
-from mtcheck.models.document import SentenceFluency
+from mtcheck.models import Severity
 from mtcheck.render.text import severity_counts
 
 if TYPE_CHECKING:
+    from mtcheck.models import AnyDocumentReport, AnyFinding, AnySentenceFluency
     from mtcheck.models.batch import RunTotals
 
 # Bump when a page's HTML changes: stored page bodies are then rendered again.
@@ -53,7 +53,7 @@ def _environment():
                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
-def render_document_body(report: DocumentReport, text: str) -> str:
+def render_document_body(report: AnyDocumentReport, text: str) -> str:
     """The part of a document's page that depends on its content only: verdict,
     provenance, findings and the text with every finding highlighted. `text` is what the
     report's offsets point into (for markup, the original file)."""
@@ -104,7 +104,7 @@ def _column(key: str) -> int:
     return next(i for i, (k, _, _, _) in enumerate(INDEX_COLUMNS) if k == key)
 
 
-def highlight(text: str, findings: Sequence[Finding], sentences: Sequence[SentenceFluency] = ()) -> Markup:
+def highlight(text: str, findings: Sequence[AnyFinding], sentences: Sequence[AnySentenceFluency] = ()) -> Markup:
     """`text` escaped, each finding's span in a <mark>: coloured by the rule category of the
     severest finding covering it (the palette every page shares), underlined by that
     severity, with the findings as its tooltip. Overlapping spans are split into pieces, and
@@ -153,7 +153,7 @@ def highlight(text: str, findings: Sequence[Finding], sentences: Sequence[Senten
     return Markup("".join(out))
 
 
-def _mark(indexes: list[int], findings: Sequence[Finding], anchored: set[int], piece: str, extra: str = "") -> str:
+def _mark(indexes: list[int], findings: Sequence[AnyFinding], anchored: set[int], piece: str, extra: str = "") -> str:
     worst = max(indexes, key=lambda i: Severity(findings[i].severity).rank)
     f = findings[worst]
     title = "\n".join(_tooltip(findings[i]) for i in indexes)
@@ -167,6 +167,6 @@ def _mark(indexes: list[int], findings: Sequence[Finding], anchored: set[int], p
             f'href="#r{worst}" title="{html.escape(title)}">{html.escape(piece, quote=False)}</a>{numbers}')
 
 
-def _tooltip(f: Finding) -> str:
+def _tooltip(f: AnyFinding) -> str:
     advice = "" if f.suggestion is None else f" → {f.suggestion or '(delete)'}"
     return f"{f.severity.value} {f.rule}: {f.message}{advice}"

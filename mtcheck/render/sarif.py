@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from mtcheck import __version__
 from mtcheck.files import real_path
-from mtcheck.models import DocumentReport, Severity
+from mtcheck.models import Severity
 from mtcheck.read import STDIN_NAME
 from mtcheck.render.ci import Annotation, Renderer, RunInfo, display_path, document_annotations, rule_table
+
+if TYPE_CHECKING:
+    from mtcheck.models import AnyDocumentReport
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {Severity.error: "error", Severity.warning: "warning", Severity.info: "note"}
@@ -24,7 +28,7 @@ class SarifRenderer(Renderer):
         self.rule_index = {row[0]: i for i, row in enumerate(self.rules)}
         self.results: list[dict] = []
 
-    def document(self, doc: DocumentReport, text: str) -> str:
+    def document(self, doc: AnyDocumentReport, text: str) -> str:
         self.results.extend(self._result(a) for a in document_annotations(doc, text, suppressed=True))
         return ""
 

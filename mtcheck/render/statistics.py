@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from typing import TYPE_CHECKING
 
-from mtcheck.models import DocumentReport
 from mtcheck.render.ci import Renderer, RunInfo, rule_table
+
+if TYPE_CHECKING:
+    from mtcheck.models import AnyDocumentReport
 
 
 class StatisticsRenderer(Renderer):
@@ -17,7 +20,7 @@ class StatisticsRenderer(Renderer):
         self.counts: Counter[str] = Counter()
         self.fixable: Counter[str] = Counter()
 
-    def document(self, doc: DocumentReport, text: str) -> str:
+    def document(self, doc: AnyDocumentReport, text: str) -> str:
         for f in doc.findings:
             self.counts[f.rule] += 1
             self.fixable[f.rule] += f.fix_safe

@@ -20,15 +20,17 @@ lines are the record's line in the file.
 from __future__ import annotations
 
 import os
-import shutil
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from mtcheck.models import CheckReport, DocumentReport, Finding, Severity
+from mtcheck.models import Severity
 from mtcheck.render.terminal import terminal_safe
 from mtcheck.render.words import likelihood_text, plural
+
+if TYPE_CHECKING:
+    from mtcheck.models import AnyDocumentReport, AnyFinding, CheckReport
 
 DEFAULT_WIDTH = 80  # columns when the output is not a terminal (a pipe, a file, CI's log)
 MIN_WIDTH = 40
@@ -78,10 +80,12 @@ def terminal_width(tty: bool) -> int:
         return max(MIN_WIDTH, int(columns))
     if not tty:
         return DEFAULT_WIDTH
+    import shutil  # (bz2, lzma, ...) only on a terminal
+
     return max(MIN_WIDTH, shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns)
 
 
-def document_name(doc: DocumentReport) -> str:
+def document_name(doc: AnyDocumentReport) -> str:
     """The document as the reports name it: its file, and `#id` for one of many (JSONL)."""
     return terminal_safe(doc.source + (f"#{doc.doc_id}" if doc.doc_id is not None else ""), one_line=True)
 
@@ -98,7 +102,7 @@ def render_check_text(report: CheckReport, texts: Sequence[str | None] = (), sty
     return "".join(out)
 
 
-def render_document_text(doc: DocumentReport, text: str | None = None, style: Style = Style(),
+def render_document_text(doc: AnyDocumentReport, text: str | None = None, style: Style = Style(),
                          quiet: bool = False, layout: str = "full") -> str:
     """One document's block, ending in a blank line. The CLI prints each block as soon as its
     document is checked. `full`: the document's name, each finding with its excerpt and a blank
@@ -109,9 +113,10 @@ def render_document_text(doc: DocumentReport, text: str | None = None, style: St
         return "\n".join([*lines, _concise_summary(doc, style)]) + "\n"
     out = [style.bold(document_name(doc))]
     if not quiet:
-        where = [f"{f.line}:{f.column}" for f in doc.findings]
+        findings: Sequence[AnyFinding] = doc.findings
+        where = [f"{f.line}:{f.column}" for f in findings]
         pad = max(map(len, where), default=0)
-        for f, at in zip(doc.findings, where):
+        for f, at in zip(findings, where):
             out.extend(_finding(doc, f, at.ljust(pad), text, style))
             out.append("")
     out.extend(_summary(doc, style))
@@ -127,7 +132,7 @@ class Totals:
     findings: int = 0
     verdicts: dict[str, int] = field(default_factory=dict)
 
-    def add(self, doc: DocumentReport) -> None:
+    def add(self, doc: AnyDocumentReport) -> None:
         self.documents += 1
         self.findings += len(doc.findings)
         verdict = doc.provenance.verdict.value
@@ -145,7 +150,7 @@ def render_footer_text(totals: Totals, signature: str, style: Style = Style()) -
 
 # --- one finding ------------------------------------------------------------------
 
-def _finding(doc: DocumentReport, f: Finding, at: str, text: str | None, style: Style) -> list[str]:
+def _finding(doc: AnyDocumentReport, f: AnyFinding, at: str, text: str | None, style: Style) -> list[str]:
     """  3:99 error calque.term  message, wrapped under the severity
            │ …the sentence, cut to the width…
            │        ^^^^^^
@@ -170,7 +175,7 @@ def _finding(doc: DocumentReport, f: Finding, at: str, text: str | None, style: 
     return lines
 
 
-def _concise_finding(doc: DocumentReport, f: Finding, style: Style) -> str:
+def _concise_finding(doc: AnyDocumentReport, f: AnyFinding, style: Style) -> str:
     """`path:line:column: severity rule  message`, the form editors and grep read; a JSONL
     record's id follows the place (`wire.jsonl:2:15: #b error ...`)."""
     record = terminal_safe(f" #{doc.doc_id}", one_line=True) if doc.doc_id is not None else ""
@@ -178,7 +183,7 @@ def _concise_finding(doc: DocumentReport, f: Finding, style: Style) -> str:
             f"{style.severity(f.severity)} {f.rule}  {terminal_safe(f.message, one_line=True)}")
 
 
-def excerpt(doc: DocumentReport, f: Finding, text: str, width: int) -> tuple[str, int, int]:
+def excerpt(doc: AnyDocumentReport, f: AnyFinding, text: str, width: int) -> tuple[str, int, int]:
     """The finding's sentence on one line of at most `width` columns, cut around the span with
     an ellipsis where it goes on; and where the caret line starts and how wide it is."""
     sentence = doc.fluency.sentences[f.sentence] if f.sentence < len(doc.fluency.sentences) else None
@@ -238,6 +243,8 @@ def _cut_right(s: str, columns: int) -> str:
 
 def take_columns(s: str, columns: int) -> str:
     """The longest start of `s` that fits in `columns` terminal columns."""
+    if s.isascii():  # every ASCII character takes one column
+        return s[:max(columns, 0)]
     used = 0
     for i, c in enumerate(s):
         used += char_width(c)
@@ -248,6 +255,8 @@ def take_columns(s: str, columns: int) -> str:
 
 def take_last_columns(s: str, columns: int) -> str:
     """The longest end of `s` that fits in `columns` terminal columns."""
+    if s.isascii():
+        return s if columns >= len(s) else s[len(s) - columns:] if columns > 0 else ""
     used = 0
     for i in range(len(s) - 1, -1, -1):
         used += char_width(s[i])
@@ -270,8 +279,15 @@ def char_width(c: str) -> int:
 
 
 def display_width(s: str) -> int:
-    """Terminal columns `s` takes."""
-    return sum(map(char_width, s))
+    """Terminal columns `s` takes: one a character, but for the few that are not ASCII and
+    take two or none (counted once each, then by str.count: excerpts and wrapping measure
+    every word and sentence, and a call a character was most of printing a report)."""
+    width = len(s)
+    if not s.isascii():
+        for c in set(s):
+            if not c.isascii():
+                width += (char_width(c) - 1) * s.count(c)
+    return width
 
 
 def wrap(text: str, width: int, first: int = 0, rest: int = 0) -> list[str]:
@@ -293,7 +309,7 @@ def wrap(text: str, width: int, first: int = 0, rest: int = 0) -> list[str]:
 
 # --- the document's summary -----------------------------------------------------------
 
-def severity_counts(doc: DocumentReport) -> str:
+def severity_counts(doc: AnyDocumentReport) -> str:
     """'43 findings (18 errors, 13 warnings, 12 info)'; '1 finding (1 warning)'; 'no findings'."""
     if not doc.findings:
         return "no findings"
@@ -303,24 +319,24 @@ def severity_counts(doc: DocumentReport) -> str:
     return f"{plural(len(doc.findings), 'finding')} ({', '.join(parts)})"
 
 
-def _verdict(doc: DocumentReport) -> str:
+def _verdict(doc: AnyDocumentReport) -> str:
     p = doc.provenance
     return (f"{p.verdict.value}: MT likelihood {likelihood_text(p.mt_likelihood)}, "
             f"fluency {doc.fluency.score:.1f}/100, "
             f"{severity_counts(doc)} in {plural(doc.sentences, 'sentence')}")
 
 
-def _paint_verdict(line: str, doc: DocumentReport, style: Style) -> str:
+def _paint_verdict(line: str, doc: AnyDocumentReport, style: Style) -> str:
     verdict = doc.provenance.verdict.value
     return style.paint(verdict, VERDICT_COLOURS[verdict]) + line[len(verdict):]
 
 
-def _concise_summary(doc: DocumentReport, style: Style) -> str:
+def _concise_summary(doc: AnyDocumentReport, style: Style) -> str:
     failing = style.paint(" (fails the gate)", "1;31") if doc.failures else ""
     return f"{style.bold(document_name(doc))}: {_paint_verdict(_verdict(doc), doc, style)}{failing}"
 
 
-def _summary(doc: DocumentReport, style: Style) -> list[str]:
+def _summary(doc: AnyDocumentReport, style: Style) -> list[str]:
     """The verdict and the facts behind it, each wrapped to the width under the document."""
     p = doc.provenance
     facts: list[tuple[str, str | None]] = []

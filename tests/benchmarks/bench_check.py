@@ -11,7 +11,10 @@ Run from the repository root:
 Each run is a fresh process, as a user or a pre-commit hook starts it:
 `python -m mtcheck check --format text FILE...` (output to /dev/null) with PYTHONPATH set to
 the checkout measured, and `python -m proselint check FILE...` on the same files. Start-up,
-reading, checking and rendering are all in the figures. For each scenario and tool it prints
+reading, checking and rendering are all in the figures. As an installed package has them,
+each checkout's bytecode is compiled first (compileall) and each tool is run once before
+the timed runs, so mtcheck's cache of compiled reference pairs (`mtcheck.cache`) is filled;
+what the first run after an install costs, with an empty cache folder, is printed apart. For each scenario and tool it prints
 the CPU time (user + system of the finished process, from wait4: other processes on a busy
 machine barely change it), the wall time, the peak RSS, and MB/s and the speed relative to
 proselint computed from the median CPU times. Runs of the tools alternate within each
@@ -25,7 +28,8 @@ Scenarios (MB = 10**6 bytes of UTF-8):
 Then the warm in-process figure: a child process builds the default checker, warms it up and
 times `Checker.check` (CPU time, best of 3 passes) over the 1 MB of stories: what a
 long-running process (`serve`, `report`'s workers) gets per document, without start-up,
-reading or rendering.
+reading or rendering; and `Checker.check_plain` (the report as plain classes, not validated
+models: what `check` renders from) where the checkout has it.
 
 The stories are the English texts of ../shared/eval/wmt21_zhen_docs.jsonl (news, human and
 machine translations, about 2.5 KB each) when that folder is beside the repository (or named
@@ -219,6 +223,21 @@ def run_once(tool: Tool, files: list[Path], runs: Runs) -> None:
         raise SystemExit(f"{tool.name} failed with exit code {proc.returncode}:\n{err.decode(errors='replace')[-2000:]}")
 
 
+def compile_bytecode(checkout: Path) -> None:
+    """Write the checkout's .pyc files, as installing a package does: a run then does not
+    compile the modules it imports (nor does PYTHONDONTWRITEBYTECODE make every run do it)."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(checkout / "mtcheck")], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def first_run(tool: Tool, files: list[Path]) -> Runs:
+    """One run with an empty cache folder: what the first check after an install costs."""
+    runs = Runs()
+    with tempfile.TemporaryDirectory(prefix="mtcheck-bench-cache-") as empty:
+        run_once(Tool(tool.name, tool.command, {**tool.env, "XDG_CACHE_HOME": empty}, tool.cwd), files, runs)
+    return runs
+
+
 def mtcheck_tool(name: str, checkout: Path, fmt: str) -> Tool:
     return Tool(name, [sys.executable, "-m", "mtcheck", "check", "--format", fmt],
                 {"PYTHONPATH": str(checkout.resolve())}, checkout.resolve())
@@ -247,19 +266,27 @@ _WARM = r"""
 import json, sys, time
 from pathlib import Path
 import mtcheck
+from mtcheck.read import Source
 texts = [Path(p).read_text(encoding="utf-8") for p in sys.argv[1:]]
 t0 = time.process_time()
 checker = mtcheck.default_checker()
 build = time.process_time() - t0
 for text in texts[:20]:
     checker.check(text, "warm-up")
-best = float("inf")
-for _ in range(3):
-    t0 = time.process_time()
-    for i, text in enumerate(texts):
-        checker.check(text, f"doc-{i}")
-    best = min(best, time.process_time() - t0)
-print(json.dumps({"build_cpu_s": build, "check_cpu_s": best}))
+
+def best_of_3(check):
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.process_time()
+        for i, text in enumerate(texts):
+            check(text, f"doc-{i}")
+        best = min(best, time.process_time() - t0)
+    return best
+
+out = {"build_cpu_s": build, "check_cpu_s": best_of_3(checker.check)}
+if hasattr(checker, "check_plain"):  # the report as plain classes, not validated models
+    out["check_plain_cpu_s"] = best_of_3(lambda text, name: checker.check_plain(Source(name=name, text=text)))
+print(json.dumps(out))
 """
 
 
@@ -312,6 +339,9 @@ def main(argv: list[str] | None = None) -> int:
     if proselint is not None:
         tools.append(proselint)
 
+    compile_bytecode(REPO)
+    for checkout in args.before:
+        compile_bytecode(checkout)
     docs, source = stories(args.shared / "eval" / SHARED_DOCS.name)
     out: dict[str, object] = {
         "stories": source, "stories_digest": corpus_digest(docs), "format": args.format, "repeat": args.repeat,
@@ -322,6 +352,11 @@ def main(argv: list[str] | None = None) -> int:
     }
     work = Path(tempfile.mkdtemp(prefix="mtcheck-bench-"))
     try:
+        story = scenario_files("story-1.5k", docs, work / "first-run")
+        for tool in tools:
+            run_once(tool, story, Runs())  # fills the cache (mtcheck) and the page cache, untimed
+        out["first_run"] = {t.name: summarise(first_run(t, story), sum(p.stat().st_size for p in story))
+                            for t in tools if t is not proselint}
         for name in chosen:
             files = scenario_files(name, docs, work / name)
             nbytes = sum(p.stat().st_size for p in files)
@@ -350,6 +385,8 @@ def main(argv: list[str] | None = None) -> int:
                                    "check_cpu_s": round(w["check_cpu_s"], 3),
                                    "mb_per_cpu_s": round(nbytes / MB / w["check_cpu_s"], 3),
                                    "docs": len(files), "mb": round(nbytes / MB, 3)}
+                if "check_plain_cpu_s" in w:
+                    warm[tool.name]["plain_mb_per_cpu_s"] = round(nbytes / MB / w["check_plain_cpu_s"], 3)
             out["warm_in_process"] = warm
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -372,10 +409,16 @@ def print_scenario(name: str, s: dict, flush: bool = False) -> None:
 
 
 def print_tail(out: dict) -> None:
+    for tool, f in (out.get("first_run") or {}).items():
+        print(f"first run after an install ({tool}, empty cache folder, story-1.5k): cpu {f['cpu_s_min']:.3f} s, "
+              f"wall {f['wall_s_min']:.3f} s, peak RSS {f['peak_rss_mib']:.1f} MiB")
     warm = out.get("warm_in_process") or {}
     for tool, w in warm.items():
+        plain = (f"; {w['plain_mb_per_cpu_s']:.3f} MB/cpu-s as plain reports (Checker.check_plain)"
+                 if "plain_mb_per_cpu_s" in w else "")
         print(f"warm in-process ({tool}): {w['docs']} docs, {w['mb']:.3f} MB checked in {w['check_cpu_s']:.3f} cpu-s "
-              f"= {w['mb_per_cpu_s']:.3f} MB/cpu-s (checker built in {w['checker_build_cpu_s']:.3f} cpu-s)")
+              f"= {w['mb_per_cpu_s']:.3f} MB/cpu-s as report models{plain} (checker built in "
+              f"{w['checker_build_cpu_s']:.3f} cpu-s)")
     print(f"stories: {out['stories']} (digest {out['stories_digest']}); mtcheck --format {out['format']}; "
           f"proselint {out['proselint']}; {out['repeat']} run(s) each; python {out['python']}, {out['cpus']} CPUs")
     before, after = out["load_before"], out["load_after"]

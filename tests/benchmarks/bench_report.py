@@ -1,10 +1,12 @@
-"""Benchmark for `mtcheck report`: documents/s with --jobs 1 and --jobs 2, and peak RSS.
+"""Benchmark for `mtcheck report`: documents/s with --jobs 1 and --jobs 2, peak RSS, and what
+a report costs beside `mtcheck check` on the same documents.
 
 Run from the repository root:
 
     python tests/benchmarks/bench_report.py                    # 50 MB archive, --jobs 1 and 2
     python tests/benchmarks/bench_report.py --size 100MB
     python tests/benchmarks/bench_report.py --size 1GB --jobs 2
+    python tests/benchmarks/bench_report.py --size 10MB --before /tmp/mtcheck-main   # side by side
     python tests/benchmarks/bench_report.py --json             # the figures as one JSON object
 
 The archive is generated deterministically (the document generator of bench_check.py,
@@ -20,6 +22,14 @@ of the largest process (the report's main process or one worker, from getrusage 
 finished process tree) and the peak of the whole tree's summed RSS (sampled every 0.2 s;
 needs psutil). With --rerun, a second run over the same folder shows the incremental
 case (every document reused from the store).
+
+Then `report` against `check`: `python -m mtcheck check --format text FILE...` over every
+file of the archive (output to /dev/null) and `report --jobs 1` in a fresh folder, both
+whole processes, by CPU time (user + system of the process tree, from getrusage: other load
+on the machine barely changes it), and their ratio: what the store, the pages, the JSON
+and the index cost on top of checking. With --before CHECKOUT (repeatable) every figure
+is also measured for that checkout (an export of main, say), on the same archive; each
+checkout's bytecode is compiled first and its cache filled, as bench_check does.
 """
 
 from __future__ import annotations
@@ -27,6 +37,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
@@ -39,16 +50,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import contextlib
 
-from bench_check import MB, REPO, build_corpus, pool_lines, pool_texts
+from bench_check import MB, REPO, build_corpus, compile_bytecode, pool_lines, pool_texts
 
 SHARD_BYTES = 10 * MB
 FILES_PER_FOLDER = 1000
 # Runs the report in a grandchild so that getrusage(RUSAGE_CHILDREN) covers just this run.
 _MEASURE = """
 import json, resource, subprocess, sys
-code = subprocess.call(sys.argv[1:])
-rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"code": code, "max_rss_kb": rss // 1024 if sys.platform == "darwin" else rss}))
+code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+rss = usage.ru_maxrss
+print(json.dumps({"code": code, "max_rss_kb": rss // 1024 if sys.platform == "darwin" else rss,
+                  "cpu_s": usage.ru_utime + usage.ru_stime}))
 """
 
 
@@ -107,11 +120,33 @@ def _write(path: Path, body: str, digest) -> None:
     path.write_bytes(data)
 
 
-def run_report(archive: Path, out: Path, jobs: int) -> dict:
+def _measured(command: list[str], checkout: Path) -> tuple[dict, float]:
+    """Run `python -m mtcheck COMMAND` of `checkout` in a grandchild; its rusage and wall time."""
+    cmd = [sys.executable, "-c", _MEASURE, sys.executable, "-m", "mtcheck", *command]
+    env = {**os.environ, "PYTHONPATH": str(checkout)}
+    t0 = time.perf_counter()
+    out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=checkout, env=env,
+                         check=True).stdout
+    return json.loads(out.decode().strip().splitlines()[-1]), time.perf_counter() - t0
+
+
+def check_against_report(archive: Path, work: Path, checkout: Path) -> dict:
+    """CPU of `check` over every file of the archive, and of `report --jobs 1` over it."""
+    files = sorted(str(p) for p in archive.rglob("*") if p.is_file())
+    check, check_wall = _measured(["check", "--format", "text", *files], checkout)
+    report, report_wall = _measured(["report", str(archive), "--out", str(work), "--jobs", "1", "--quiet"], checkout)
+    return {"check_cpu_s": round(check["cpu_s"], 2), "check_wall_s": round(check_wall, 2),
+            "report_cpu_s": round(report["cpu_s"], 2), "report_wall_s": round(report_wall, 2),
+            "report_over_check": round(report["cpu_s"] / check["cpu_s"], 3),
+            "check_exit": check["code"], "report_exit": report["code"]}
+
+
+def run_report(archive: Path, out: Path, jobs: int, checkout: Path = REPO) -> dict:
     cmd = [sys.executable, "-c", _MEASURE, sys.executable, "-m", "mtcheck", "report", str(archive),
            "--out", str(out), "--jobs", str(jobs), "--quiet"]
     t0 = time.perf_counter()
-    child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=REPO)
+    child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=checkout,
+                             env={**os.environ, "PYTHONPATH": str(checkout)})
     sampler = _TreeSampler(child.pid)
     sampler.start()
     stdout, _ = child.communicate()
@@ -120,7 +155,8 @@ def run_report(archive: Path, out: Path, jobs: int) -> dict:
     measured = json.loads(stdout.decode().strip().splitlines()[-1])
     run = json.loads((out / "run.json").read_text()) if (out / "run.json").exists() else {}
     totals = run.get("totals", {})
-    return {"jobs": jobs, "exit_code": measured["code"], "seconds": round(seconds, 2),
+    return {"checkout": str(checkout), "jobs": jobs, "exit_code": measured["code"], "seconds": round(seconds, 2),
+            "cpu_s": round(measured["cpu_s"], 2),
             "documents": totals.get("documents"), "checked": run.get("checked"), "reused": run.get("reused"),
             "docs_per_s": round(totals.get("documents", 0) / seconds, 1),
             "peak_rss_largest_process_mb": round(measured["max_rss_kb"] / 1024, 1),
@@ -168,30 +204,55 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, help="folder for the archive and the runs (default: a temporary one)")
     ap.add_argument("--rerun", action="store_true", help="also time a re-run over the last run folder")
     ap.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    ap.add_argument("--before", type=Path, metavar="CHECKOUT", action="append", default=[],
+                    help="also measure the mtcheck in this checkout, side by side; repeatable")
+    ap.add_argument("--no-check", action="store_true", help="leave out the report-against-check comparison")
     args = ap.parse_args(argv)
     jobs = [int(j) for j in args.jobs.split(",") if j.strip()]
+    checkouts = [REPO, *(b.resolve() for b in args.before)]
+    for checkout in checkouts:
+        if not (checkout / "mtcheck" / "__init__.py").is_file():
+            ap.error(f"--before {checkout}: not an mtcheck checkout")
+        compile_bytecode(checkout)
+    load_before = os.getloadavg()
 
     with tempfile.TemporaryDirectory(prefix="bench-report-", dir=args.work) as tmp:
         work = Path(tmp)
         t0 = time.perf_counter()
         archive = generate(work / "archive", args.size)
         archive["generate_s"] = round(time.perf_counter() - t0, 1)
+        story = next(p for p in sorted((work / "archive").rglob("*.txt")))
+        for checkout in checkouts:  # fills each checkout's cache of compiled reference pairs, untimed
+            _measured(["check", str(story)], checkout)
         runs = []
-        for n in jobs:
-            runs.append(run_report(work / "archive", work / f"run-j{n}", n))
-            _progress(runs[-1], args.json)
-        if args.rerun and jobs:
-            again = run_report(work / "archive", work / f"run-j{jobs[-1]}", jobs[-1])
-            again["rerun"] = True
-            runs.append(again)
-            _progress(again, args.json)
+        for i, checkout in enumerate(checkouts):
+            for n in jobs:
+                runs.append(run_report(work / "archive", work / f"run-{i}-j{n}", n, checkout))
+                _progress(runs[-1], args.json)
+            if args.rerun and jobs:
+                again = run_report(work / "archive", work / f"run-{i}-j{jobs[-1]}", jobs[-1], checkout)
+                again["rerun"] = True
+                runs.append(again)
+                _progress(again, args.json)
+        against = {}
+        if not args.no_check:
+            for i, checkout in enumerate(checkouts):
+                against[str(checkout)] = check_against_report(work / "archive", work / f"against-{i}", checkout)
+                if not args.json:
+                    a = against[str(checkout)]
+                    print(f"{checkout}: check {a['check_cpu_s']} cpu-s, report --jobs 1 {a['report_cpu_s']} cpu-s: "
+                          f"report = {a['report_over_check']:.2f} x check (wall {a['check_wall_s']} / "
+                          f"{a['report_wall_s']} s)", flush=True)
     out = {"archive_mb": round(archive["bytes"] / MB, 1), "archive": archive, "runs": runs,
-           "python": sys.version.split()[0]}
+           "report_against_check": against, "python": sys.version.split()[0], "cpus": os.cpu_count(),
+           "load_before": load_before, "load_after": os.getloadavg()}
     if args.json:
         print(json.dumps(out))
     else:
         print(f"archive: {out['archive_mb']} MB, {archive['documents']:,} documents, sha256 {archive['sha256']}, "
               f"generated in {archive['generate_s']} s (pool: {'; '.join(archive['pool'])})")
+        print(f"load average before {' '.join(f'{x:.2f}' for x in load_before)}, "
+              f"after {' '.join(f'{x:.2f}' for x in out['load_after'])}; python {out['python']}, {out['cpus']} CPUs")
     return 0 if all(r["exit_code"] == 0 for r in runs) else 1
 
 
@@ -199,7 +260,8 @@ def _progress(run: dict, quiet: bool) -> None:
     if quiet:
         return
     what = "re-run" if run.get("rerun") else "run"
-    print(f"{what} --jobs {run['jobs']}: {run['seconds']} s, {run['documents']:,} documents ({run['checked']:,} "
+    print(f"{Path(run['checkout']).name}: {what} --jobs {run['jobs']}: {run['seconds']} s, {run['cpu_s']} cpu-s, "
+          f"{run['documents']:,} documents ({run['checked']:,} "
           f"checked, {run['reused']:,} reused), {run['docs_per_s']} docs/s; peak RSS: largest process "
           f"{run['peak_rss_largest_process_mb']} MB, whole tree {run['peak_rss_tree_mb']} MB (exit {run['exit_code']})",
           flush=True)

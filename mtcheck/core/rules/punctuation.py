@@ -8,6 +8,7 @@ turned into ASCII.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -113,10 +114,22 @@ _SINGLE_CLOSE_SPACED = re.compile(r"(?<=[^\s'‘’])[ \t]+(['’])(?=[ \t]*(?:[
 _SPACED_MARKS = (" .", " ,", " ;", " :", " ?", " !")
 _SPACED_CLOSERS = (" )", " ]", " ”")
 _WIDE = re.compile(r"[\u3000-\uffff]")
-_FULL_WIDTH = re.compile(
-    r"[\uFF01-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF40\uFF5B-\uFF65\u3001\u3002\u3008-\u3011\u3014-\u301F]+")
 _CJK = r"\u3400-\u4DBF\u4E00-\u9FFF\u3040-\u30FF\uAC00-\uD7AF"
-_CJK_QUOTES = re.compile(r"(?<=[" + _CJK + r"])[“”‘’]|[“”‘’](?=[" + _CJK + r"])")
+
+
+# Compiled when a text has wide characters: their wide ranges cost milliseconds to compile,
+# which a run over English copy never needs.
+@functools.cache
+def _full_width() -> re.Pattern[str]:
+    return re.compile(r"[\uFF01-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF40\uFF5B-\uFF65\u3001\u3002\u3008-\u3011"
+                      r"\u3014-\u301F]+")
+
+
+@functools.cache
+def _cjk_quotes() -> re.Pattern[str]:
+    return re.compile(r"(?<=[" + _CJK + r"])[“”‘’]|[“”‘’](?=[" + _CJK + r"])")
+
+
 _STRAIGHT_DQ = re.compile(r'"')
 _CURLY_DQ = re.compile(r"[“”]")
 _STRAIGHT_APOS = re.compile(r"'(?=\w)")
@@ -171,14 +184,14 @@ class Punctuation(Family):
                        suggestion=marks.replace(" ", "")[-1] if not marks.startswith(("!", "?")) else marks[0],
                        fix_safe=same)
         if _WIDE.search(text):  # skip the CJK scans on plain Western text
-            for m in _FULL_WIDTH.finditer(text):
+            for m in _full_width().finditer(text):
                 marks = m.group()
                 suggestion = ascii_punctuation(marks, text[m.end():m.end() + 1])
                 # Safe only when every mark has an ASCII form (some, like 〝, have none).
                 safe = not any(c in "《》〈〉「」『』【】〔〕〖〗" for c in marks) and not _WIDE.search(suggestion)
                 ctx.report(FULL_WIDTH, m.start(), m.end(), message=f"full-width punctuation \"{marks}\"",
                            suggestion=suggestion, fix_safe=safe)
-            for m in _CJK_QUOTES.finditer(text):
+            for m in _cjk_quotes().finditer(text):
                 ctx.report(FULL_WIDTH, m.start(), m.end(), message=f"quotation mark \"{m.group()}\" belongs to Chinese "
                                                                    "text")
             indents = {p.indent_start for p in ctx.doc.paragraphs}
@@ -216,13 +229,17 @@ class Punctuation(Family):
     @staticmethod
     def _padded_single_quotes(ctx: Context) -> None:
         text = ctx.doc.text
-        for m in _SINGLE_OPEN_GLUED.finditer(text):
-            at = m.start(1)
-            ctx.report(SPACE_INSIDE, at, m.end(), message="opening single quote glued to the word before it",
-                       suggestion=" " + m.group(1))
-        for m in _SINGLE_CLOSE_SPACED.finditer(text):
-            ctx.report(SPACE_INSIDE, m.start(), m.end(), message="closing single quote with a space before it",
-                       suggestion=m.group(1))
+        # Each pattern tries an alternation at every character; a match needs a quote with a
+        # space or tab after it (glued) or before it (spaced), which few stories have.
+        if any(f"{quote}{space}" in text for quote in "'‘’" for space in " \t"):
+            for m in _SINGLE_OPEN_GLUED.finditer(text):
+                at = m.start(1)
+                ctx.report(SPACE_INSIDE, at, m.end(), message="opening single quote glued to the word before it",
+                           suggestion=" " + m.group(1))
+        if any(f"{space}{quote}" in text for quote in "'’" for space in " \t"):
+            for m in _SINGLE_CLOSE_SPACED.finditer(text):
+                ctx.report(SPACE_INSIDE, m.start(), m.end(), message="closing single quote with a space before it",
+                           suggestion=m.group(1))
 
     @staticmethod
     def _mixed(ctx: Context, straight: re.Pattern, curly: re.Pattern, what: str) -> None:

@@ -1,0 +1,67 @@
+"""The pipeline's plain reports: generated from the pydantic models, never out of step with
+them, and read by the renderers exactly as the models are."""
+
+import pytest
+
+from mtcheck.models import DocumentReport, plain
+from mtcheck.models import generate as generate_plain
+from mtcheck.models.document import to_model
+from mtcheck.read import Source
+from mtcheck.render.ci import RunInfo
+from mtcheck.render.formats import make_renderer
+from mtcheck.render.report_html import render_document_body
+from mtcheck.render.text import Style, render_document_text
+
+import golden
+
+
+def test_plain_py_is_what_the_models_generate():
+    assert generate_plain.PLAIN.read_text(encoding="utf-8") == generate_plain.source(), \
+        "mtcheck/models/plain.py is out of step with the models: run python -m mtcheck.models.generate"
+
+
+def test_every_plain_class_has_its_models_fields_in_order():
+    for model in generate_plain.models():
+        assert getattr(plain, model.__name__).__slots__ == tuple(model.model_fields), model.__name__
+
+
+@pytest.fixture(scope="module")
+def reports(checker):
+    """(plain report, model, text) for each golden fixture that is one document."""
+    out = []
+    for path in sorted(golden.TEXTS.iterdir()):
+        if path.suffix in (".txt", ".md") and path.stat().st_size:
+            text = path.read_text(encoding="utf-8")
+            report = checker.check_plain(Source(name=path.name, text=text))
+            out.append((report, checker.check(text, path.name), text))
+    return out
+
+
+def test_a_plain_report_becomes_the_model_checking_gives(reports):
+    for report, model, _ in reports:
+        assert isinstance(report, plain.DocumentReport)
+        assert to_model(report) == model
+        assert report.counts.by_severity == model.counts.by_severity
+        assert report.counts.by_category == model.counts.by_category
+    assert to_model(model) is model  # a model is already one
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "jsonl", "sarif", "junit", "github", "rdjson", "csv", "gitlab"])
+def test_every_format_prints_a_plain_report_as_it_prints_the_model(reports, fmt):
+    for report, model, text in reports:
+        outputs = []
+        for doc in (report, model):
+            renderer = make_renderer(fmt, Style(color=True, width=72))
+            outputs.append(renderer.document(doc, text) + renderer.finish(RunInfo(signature="sig", exit_code=0)))
+        assert outputs[0] == outputs[1], f"{fmt} of {report.source}"
+
+
+def test_pages_and_concise_text_read_either(reports):
+    for report, model, text in reports:
+        assert render_document_body(report, text) == render_document_body(model, text)
+        assert render_document_text(report, text, layout="concise") == render_document_text(model, text,
+                                                                                             layout="concise")
+
+
+def test_the_model_is_still_what_check_returns(checker):
+    assert isinstance(checker.check("The minister said so."), DocumentReport)
