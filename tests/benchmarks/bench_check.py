@@ -5,6 +5,7 @@ Run from the repository root:
     python tests/benchmarks/bench_check.py                        # every scenario, 3 runs of each
     python tests/benchmarks/bench_check.py --repeat 5 --scenarios story-1.5k,story-5k
     python tests/benchmarks/bench_check.py --before /tmp/mtcheck-main   # another checkout, side by side
+    python tests/benchmarks/bench_check.py --also-model rules     # the shipped model against the rule weights
     python tests/benchmarks/bench_check.py --json                 # the figures as one JSON object
     python tests/benchmarks/bench_check.py --shared /work/shared  # stories from a shared folder elsewhere
 
@@ -238,9 +239,10 @@ def first_run(tool: Tool, files: list[Path]) -> Runs:
     return runs
 
 
-def mtcheck_tool(name: str, checkout: Path, fmt: str) -> Tool:
-    return Tool(name, [sys.executable, "-m", "mtcheck", "check", "--format", fmt],
-                {"PYTHONPATH": str(checkout.resolve())}, checkout.resolve())
+def mtcheck_tool(name: str, checkout: Path, fmt: str, model: str | None = None) -> Tool:
+    command = [sys.executable, "-m", "mtcheck", "check", "--format", fmt, *(["--model", model] if model else [])]
+    env = {"PYTHONPATH": str(checkout.resolve()), **({"MTCHECK_BENCH_MODEL": model} if model else {})}
+    return Tool(name, command, env, checkout.resolve())
 
 
 def proselint_tool() -> Tool | None:
@@ -263,13 +265,18 @@ def proselint_version() -> str:
 # --------------------------------------------------------------------------- warm, in process
 
 _WARM = r"""
-import json, sys, time
+import json, os, sys, time
 from pathlib import Path
 import mtcheck
 from mtcheck.read import Source
 texts = [Path(p).read_text(encoding="utf-8") for p in sys.argv[1:]]
 t0 = time.process_time()
-checker = mtcheck.default_checker()
+if os.environ.get("MTCHECK_BENCH_MODEL"):
+    from mtcheck.pipeline import Checker
+    from mtcheck.policy.options import Options
+    checker = Checker(Options(model=os.environ["MTCHECK_BENCH_MODEL"]))
+else:
+    checker = mtcheck.default_checker()
 build = time.process_time() - t0
 for text in texts[:20]:
     checker.check(text, "warm-up")
@@ -319,6 +326,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--before", type=Path, metavar="CHECKOUT", action="append", default=[],
                     help="also measure the mtcheck in this checkout (e.g. an export of main), side by side; "
                          "repeatable")
+    ap.add_argument("--also-model", metavar="rules|PATH", action="append", default=[],
+                    help="also measure this checkout with `--model rules|PATH`, e.g. to price the shipped "
+                         "model against the rule weights; repeatable")
     ap.add_argument("--no-proselint", action="store_true", help="leave proselint out")
     ap.add_argument("--no-warm", action="store_true", help="leave the warm in-process figure out")
     ap.add_argument("--json", action="store_true", help="print the figures as one JSON object")
@@ -331,6 +341,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"unknown scenario(s) {', '.join(unknown)} (known: {', '.join(SCENARIOS)})")
 
     tools = [mtcheck_tool("mtcheck", REPO, args.format)]
+    tools += [mtcheck_tool(f"mtcheck --model {m}", REPO, args.format, m) for m in args.also_model]
     for checkout in args.before:
         if not (checkout / "mtcheck" / "__init__.py").is_file():
             ap.error(f"--before {checkout}: not an mtcheck checkout")
