@@ -10,8 +10,17 @@ import json
 import numpy as np
 import pytest
 
-from mtcheck.core.model.features import DENSE_NAMES, Extractor, punctuation, tokenize
-from mtcheck.core.model.model import TOO_SHORT, ModelFileError, ProvenanceModel
+from mtcheck.core.model import features
+from mtcheck.core.model.features import BASE, DENSE_NAMES, Extractor, punctuation, tokenize
+from mtcheck.core.model.model import (
+    TOO_SHORT,
+    ModelFileError,
+    ProvenanceModel,
+    _Ngrams,
+    _sentence_sums,
+    _weight_sum,
+    default_model,
+)
 from mtcheck.evaluate.fit import TrainingDoc, TrainingError, TrainSettings, fit, write_model
 
 HUMAN = [
@@ -156,6 +165,63 @@ def test_explanation_names_groups_in_plain_words(trained):
     # the groups are the model: their sum is the log-odds less the calibrated bias
     pa, pb = model.doc.platt
     assert abs(sum(r.groups.values()) - (r.log_odds - pa * model.doc.bias - pb)) < 1e-3
+
+
+def long_text() -> str:
+    """Some 100,000 characters of the stories above, with typographic marks and other scripts."""
+    extras = ["Prices rose 3.5% \u2014 the most since 1990\u201395\u2026 \u201cIt\u2019s well\u2011known,\u201d he "
+              "said... \u201cWe\u2019ll see.\u201d",
+              "\u5171\u540c\u5bcc\u88d5 was the slogan -- again!! (Twice.)",
+              "Astral characters \U0001f600 \u2014 \U00020000\u2026 take four bytes."]
+    return " ".join([*HUMAN, *MT, *extras] * 40)
+
+
+def test_a_long_document_read_in_blocks_gives_the_same_numbers(monkeypatch):
+    """A long document's features and n-gram sums are built a block of sentences at a time (a
+    10 MB text's per-token arrays would be hundreds of MB): the block size changes no number,
+    to the last bit, and the sums are those of the whole arrays."""
+    model = default_model()
+    text = long_text()
+    words, starts, ends = tokenize(text)
+    spans = sentences_of(text)
+    findings = [(rule, k, spans[k][0], spans[k][0] + 5) for k in range(0, len(spans), 7) for rule in model.rules[:2]]
+
+    def extract_and_score():
+        f = model.extractor.extract(text, words, starts, ends, spans, findings)
+        return f, model.score(text, words, starts, ends, spans, findings)
+
+    f, whole = extract_and_score()
+    assert len(f.seq) > 20_000  # one block at the default size
+    monkeypatch.setattr(features, "BLOCK", 200)
+    monkeypatch.setattr(features, "_TEXT_CHUNK", 777)
+    monkeypatch.setattr(features, "_ROWS_AT_ONCE", 7)
+    g, blocked = extract_and_score()
+    for name in ("dense", "sent_dense", "seq", "sent_tokens", "sent_words", "rules", "sent_rules"):
+        assert np.array_equal(getattr(f, name), getattr(g, name)), name
+    assert (blocked.probability, blocked.log_odds, blocked.groups, blocked.rules) == \
+        (whole.probability, whole.log_odds, whole.groups, whole.rules)
+    assert blocked.sentence_probability == whole.sentence_probability
+    assert blocked.explanation == whole.explanation
+
+    # the n-gram sums, taken in blocks, against the same sums over the whole arrays
+    seq, L = g.seq.astype(np.int64), len(g.seq)
+    pair = seq[:-1] * BASE + seq[1:]
+    ix = model.index
+    known = np.concatenate((ix.uni[seq], ix.bi[pair], ix.tri[ix.prefix[pair[:-1]] + seq[2:]]))
+    assert np.array_equal(ix.known(g.seq, 0, ix.size(g.seq)), known)
+    ngrams = _Ngrams(ix, g.seq)
+    assert ngrams.whole is None  # read a range at a time
+    w = model._doc_ngram_w
+    assert _weight_sum(w, ngrams, 0, len(known)) == float(w[known].sum())
+    rng = np.random.default_rng(0)  # weights on which another order of adding gives another last bit
+    v = len(w)
+    for w in (rng.uniform(0, 1, v), np.pi / np.sqrt(np.arange(1, v + 1)), rng.standard_normal(v) * 10.0 ** rng.uniform(-3, 3, v)):
+        assert _weight_sum(w, ngrams, 0, len(known)) == float(w[known].sum())
+    seq_sent = np.repeat(np.arange(len(g.sent_tokens)), g.sent_tokens.astype(np.int64) + 2)
+    by_sentence = np.bincount(np.concatenate((seq_sent, seq_sent[:-1], seq_sent[:-2])),
+                              weights=model._sent_ngram_w[known], minlength=len(g.sent_tokens))
+    assert np.array_equal(_sentence_sums(model._sent_ngram_w, ngrams, g.sent_tokens), by_sentence)
+    assert g.n_tokens + 2 * len(g.sent_tokens) == L
 
 
 def test_a_model_file_of_another_format_is_refused(tmp_path):

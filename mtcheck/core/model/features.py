@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from array import array
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -185,6 +185,11 @@ def _unicode_table() -> np.ndarray:
     return _UNI_TABLE
 
 
+_TEXT_CHUNK = 1 << 20  # characters read into code-point arrays at a time
+BLOCK = 1 << 16  # tokens (or words) of a long document's per-token arrays built at a time
+_ROWS_AT_ONCE = 4096  # sentences of a long document's per-sentence temporaries built at a time
+
+
 def punctuation(text: str, word_starts: np.ndarray, word_ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(offsets, class ids) of the punctuation marks of a text, typography folded.
 
@@ -192,22 +197,12 @@ def punctuation(text: str, word_starts: np.ndarray, word_ends: np.ndarray) -> tu
     DASH; a single joining dash right between two words is a HYPHEN ("well-known",
     "1990-95"), whatever dash character it is."""
     if text.isascii():
-        codes = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
-        cls = _ASCII_TABLE[codes]
         runs_possible = ".." in text or "--" in text
         dashes_possible = "-" in text
     else:
-        ucs2 = text.encode("utf-16-le", "surrogatepass")
-        if len(ucs2) == 2 * len(text):  # no astral characters: one 16-bit unit per character
-            codes = np.frombuffer(ucs2, dtype=np.uint16)
-            cls = _unicode_table()[:0x10000][codes]  # a 128 kB table that stays in cache
-        else:
-            codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-            cls = _unicode_table()[codes]
         runs_possible = ".." in text or "--" in text or "……" in text or "——" in text or "––" in text
         dashes_possible = "-" in text or any(c in text for c in _DASHES[1:])
-    pos = np.flatnonzero(cls)
-    pc = cls[pos].astype(np.int64)
+    pos, pc, code = _marks(text)
     single = None
     if runs_possible and len(pos) > 1:
         cont = np.zeros(len(pos), dtype=bool)
@@ -220,16 +215,43 @@ def punctuation(text: str, word_starts: np.ndarray, word_ends: np.ndarray) -> tu
             single = np.ones(len(pos), dtype=bool)
             single[heads] = False
             keep = ~cont
-            pos, pc, single = pos[keep], pc[keep], single[keep]
+            pos, pc, code, single = pos[keep], pc[keep], code[keep], single[keep]
     dash = np.flatnonzero(pc == _DASH) if dashes_possible else _EMPTY
     if len(dash):
         if single is not None:
             dash = dash[single[dash]]
         dp = pos[dash]
-        joins = _JOINING_CODE[np.minimum(codes[dp].astype(np.int64), 0xFFFF)] & _member(word_ends, dp) \
-            & _member(word_starts, dp + 1)
+        joins = _JOINING_CODE[np.minimum(code[dash], 0xFFFF)] & _member(word_ends, dp) & _member(word_starts, dp + 1)
         pc[dash[joins]] = _HYPHEN
     return pos, pc
+
+
+def _marks(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(offset, class id, code point) of every punctuation character of a text, read a million
+    characters at a time (a long text's code points are never all held as one array)."""
+    pos, cls, code = [], [], []
+    for at in range(0, len(text), _TEXT_CHUNK):
+        piece = text[at:at + _TEXT_CHUNK]
+        if piece.isascii():
+            codes: np.ndarray = np.frombuffer(piece.encode("ascii"), dtype=np.uint8)
+            classes = _ASCII_TABLE[codes]
+        else:
+            ucs2 = piece.encode("utf-16-le", "surrogatepass")
+            if len(ucs2) == 2 * len(piece):  # no astral characters: one 16-bit unit per character
+                codes = np.frombuffer(ucs2, dtype=np.uint16)
+                classes = _unicode_table()[:0x10000][codes]  # a 128 kB table that stays in cache
+            else:
+                codes = np.frombuffer(piece.encode("utf-32-le"), dtype=np.uint32)
+                classes = _unicode_table()[codes]
+        found = np.flatnonzero(classes)
+        pos.append(found + at)
+        cls.append(classes[found].astype(np.int64))
+        code.append(codes[found].astype(np.int64))
+    if len(pos) == 1:
+        return pos[0], cls[0], code[0]
+    if not pos:
+        return _EMPTY, _EMPTY, _EMPTY
+    return np.concatenate(pos), np.concatenate(cls), np.concatenate(code)
 
 
 _JOINING_CODE = np.zeros(0x10000, dtype=bool)
@@ -455,25 +477,21 @@ class Features:
     """Everything the scorer needs about one document.
 
     ``dense``: document dense vector (DENSE order, raw values); ``sent_dense``: per
-    sentence (document-only features carry the document's value); ``seq``/``seq_sent``:
-    the class stream with every sentence framed by <s> ... </s>, and the sentence of each
-    position; ``known``/``known_sent``: vocabulary index (+1, 0 = unknown) of every n-gram
-    occurrence and its sentence (when the extractor has the model's `NgramIndex`);
+    sentence (document-only features carry the document's value); ``seq``: the class
+    stream (int16) with every sentence framed by <s> ... </s>, sentence s taking
+    ``sent_tokens[s] + 2`` positions (`NgramIndex.known` reads its n-grams);
     ``codes``/``code_sent``: every n-gram occurrence as an int code (training only);
     ``n_tokens``/``sent_tokens``: tokens (words + marks) for n-gram rates;
     ``n_words``/``sent_words``; ``rules``/``sent_rules``: finding counts per model rule."""
     dense: np.ndarray
     sent_dense: np.ndarray
     seq: np.ndarray
-    seq_sent: np.ndarray
     n_tokens: int
     sent_tokens: np.ndarray
     n_words: int
     sent_words: np.ndarray
     rules: np.ndarray
     sent_rules: np.ndarray
-    known: np.ndarray | None = None
-    known_sent: np.ndarray | None = None
     codes: np.ndarray | None = None
     code_sent: np.ndarray | None = None
 
@@ -503,9 +521,28 @@ class NgramIndex:
             else:
                 self.tri[self.prefix[c // BASE] + c % BASE] = j + 1
 
-    def lookup(self, seq: np.ndarray, pair: np.ndarray) -> np.ndarray:
-        """Vocabulary index + 1 of the unigrams, then bigrams, then trigrams of seq."""
-        return np.concatenate((self.uni[seq], self.bi[pair], self.tri[self.prefix[pair[:-1]] + seq[2:]]))
+    def known(self, seq: np.ndarray, start: int, stop: int) -> np.ndarray:
+        """Items start..stop of the vocabulary index + 1 of every unigram, then every bigram,
+        then every trigram of seq (at least 3 long), laid end to end (3 * len(seq) - 3 items),
+        computed for that range only: a long document's stream is millions long."""
+        L = len(seq)
+        # the n-grams of each order starting at seq[a:b]
+        a1, b1 = max(start, 0), min(stop, L)
+        a2, b2 = max(start, L) - L, min(stop, 2 * L - 1) - L
+        a3, b3 = max(start, 2 * L - 1) - (2 * L - 1), min(stop, 3 * L - 3) - (2 * L - 1)
+        pieces = [self.uni[seq[a1:b1]]] if a1 < b1 else []
+        if a2 < b2 or a3 < b3:
+            a, b = (min(a2, a3), max(b2, b3)) if a2 < b2 and a3 < b3 else (a2, b2) if a2 < b2 else (a3, b3)
+            pair = seq[a:b].astype(np.int64) * BASE + seq[a + 1:b + 1]  # (bigram codes)
+            if a2 < b2:
+                pieces.append(self.bi[pair[a2 - a:b2 - a]])
+            if a3 < b3:
+                pieces.append(self.tri[self.prefix[pair[a3 - a:b3 - a]] + seq[a3 + 2:b3 + 2]])
+        return pieces[0] if len(pieces) == 1 else np.concatenate(pieces) if pieces else np.zeros(0, np.int32)
+
+    def size(self, seq: np.ndarray) -> int:
+        """How many n-grams `known` reads of seq."""
+        return 3 * len(seq) - 3 if len(seq) >= 3 else 0
 
 
 # Compact "count class" of every token class: classes with the same row of COUNT_TABLE
@@ -575,19 +612,24 @@ class Extractor:
         empty); ``findings``: (rule id, sentence index, ...) of the checker's findings
         (rules the model does not use are ignored); ``codes``: also build the n-gram
         codes (training)."""
+        # A long document is read a block of whole sentences at a time wherever its per-token
+        # arrays would be large (a 10 MB text has two million tokens): only the class stream
+        # (2 bytes a token) and per-sentence figures are held whole.
         lex = self.lexicon
         lex.reset_if_full()
         nw = len(words)
         ns = max(len(sentences), 1)
-        wid = np.fromiter(map(lex.__getitem__, words), dtype=np.int64, count=nw)
+        wid = np.fromiter(map(lex.__getitem__, words), dtype=np.int32, count=nw)
         wpos = _as_int_array(starts)
         wend = _as_int_array(ends)
         ppos, pcls = punctuation(text, wpos, wend)
         n = nw + len(ppos)
-        if len(ppos):
-            ids = np.concatenate((lex.cls[wid], pcls))[np.argsort(np.concatenate((wpos, ppos)), kind="stable")]
-        else:
-            ids = lex.cls[wid]
+        # every token's class in text order: words and marks are each in text order already,
+        # so each goes after the tokens of the other kind before it (a word first at a tie)
+        ids = np.empty(n, dtype=np.int16)
+        ids[np.searchsorted(ppos, wpos) + np.arange(nw)] = lex.cls[wid]
+        ids[np.searchsorted(wpos, ppos, side="right") + np.arange(len(ppos))] = pcls
+        del pcls
         # sentence bounds in the words and in the token stream: tokens before the first
         # sentence go to it, tokens between sentences to the one before
         wb = np.empty(ns + 1, dtype=np.int64)  # word bounds
@@ -604,38 +646,51 @@ class Extractor:
         else:
             wb[0] = tb[0] = 0
         wb[ns], tb[ns] = nw, n
-        cuts = tb[:ns]
-        st_i = tb[1:] - cuts
+        del ppos
+        st_i = tb[1:] - tb[:ns]
         sents = np.arange(ns)
-        wsent = np.repeat(sents, wb[1:] - wb[:ns])
 
-        # the stream framed per sentence: <s> tokens </s> (empty sentences too: "<s> </s>")
+        # the stream framed per sentence: <s> tokens </s> (empty sentences too: "<s> </s>");
+        # sentence s is seq[fb[s]:fb[s + 1]]
+        framed = st_i + 2
+        fb = run_bounds(framed)
         L = n + 2 * ns
-        seq = np.full(L, _BOS, dtype=np.int64)
-        seq[np.arange(n) + 2 * np.repeat(sents, st_i) + 1] = ids
-        seq[cuts + st_i + 2 * sents + 1] = _EOS
-        seq_sent = np.repeat(sents, st_i + 2)
-        pair = seq[:-1] * BASE + seq[1:]
+        seq = np.full(L, _BOS, dtype=np.int16)
+        at = np.repeat(2 * sents + 1, st_i)  # where each token goes: after its sentence's <s>
+        at += np.arange(n)
+        seq[at] = ids
+        del at, ids
+        seq[fb[1:] - 1] = _EOS
 
-        # per-sentence counts: one histogram of count classes, one of pair features
+        # per-sentence counts, a block of sentences at a time: a histogram of count classes,
+        # one of pair features, word lengths, content lemmas already in the previous sentence
         C = np.empty((ns, _N_COUNT_COLS))
-        C[:, :_NC] = np.bincount(seq_sent * K_COUNT + _COUNT_CLASS[seq], minlength=ns * K_COUNT).reshape(
-            ns, K_COUNT) @ _ROWS
-        P = np.bincount(seq_sent[:-1] * K_PAIR + _PAIR[pair], minlength=ns * K_PAIR).reshape(ns, K_PAIR)
-        C[:, _C_PASSIVE:_C_CONTR + 1] = P[:, 1:4]
-        C[:, _C_ICONN] = P[:, 5] + P[:, 6]
-        C[:, _C_IADV] = P[:, 4] + P[:, 5]
-        wlen = wend - wpos
-        C[:, _C_WLEN] = np.bincount(wsent, weights=wlen, minlength=ns)
-        C[:, _C_LONG] = np.bincount(wsent, weights=wlen >= 10, minlength=ns)
-        sw = C[:, _CC["word"]]
-
-        # repetition: content lemmas already in the previous sentence
-        lem = lex.lemma[wid]
-        content = np.flatnonzero(lem)
-        cs = wsent[content]
-        content_n = np.bincount(cs, minlength=ns)
-        overlap = _overlap(cs, lem[content], ns)
+        overlap = np.empty(ns)
+        content_n = np.empty(ns, dtype=np.int64)
+        for s0, s1 in sentence_blocks(fb):
+            k = s1 - s0
+            part = seq[fb[s0]:fb[s1]]
+            label = np.repeat(np.arange(k), framed[s0:s1])
+            C[s0:s1, :_NC] = np.bincount(label * K_COUNT + _COUNT_CLASS[part], minlength=k * K_COUNT).reshape(
+                k, K_COUNT) @ _ROWS
+            # (the block's last pair, its last </s> and the next <s>, is no pair feature)
+            pair = part[:-1].astype(np.int64) * BASE + part[1:]
+            P = np.bincount(label[:-1] * K_PAIR + _PAIR[pair], minlength=k * K_PAIR).reshape(k, K_PAIR)
+            C[s0:s1, _C_PASSIVE:_C_CONTR + 1] = P[:, 1:4]
+            C[s0:s1, _C_ICONN] = P[:, 5] + P[:, 6]
+            C[s0:s1, _C_IADV] = P[:, 4] + P[:, 5]
+            w0, w1 = wb[s0], wb[s1]
+            wsent = np.repeat(np.arange(k), wb[s0 + 1:s1 + 1] - wb[s0:s1])
+            wlen = wend[w0:w1] - wpos[w0:w1]
+            C[s0:s1, _C_WLEN] = np.bincount(wsent, weights=wlen, minlength=k)
+            C[s0:s1, _C_LONG] = np.bincount(wsent, weights=wlen >= 10, minlength=k)
+            c0 = max(s0 - 1, 0)  # the sentence before the block too: its lemmas count for the first
+            lem = lex.lemma[wid[wb[c0]:w1]]
+            content = np.flatnonzero(lem)
+            cs = np.repeat(np.arange(s1 - c0), wb[c0 + 1:s1 + 1] - wb[c0:s1])[content]
+            overlap[s0:s1] = _overlap(cs, lem[content], s1 - c0)[s0 - c0:]
+            content_n[s0:s1] = np.bincount(cs, minlength=s1 - c0)[s0 - c0:]
+        sw = C[:, _CC["word"]].copy()  # a copy: the features keep it, and C goes
         pers, of, gen = C[:, _CC["personal"]], C[:, _CC["of"]], C[:, _C_GEN]
 
         # ----- dense: per sentence and document
@@ -645,7 +700,9 @@ class Extractor:
         tot = C.sum(axis=0)
         D = np.empty((ns, len(DENSE_NAMES)))
         doc = np.empty(len(DENSE_NAMES))
-        D[:, _RATE_DST] = C[:, _RATE_SRC] / (1.0 + _PER_WORD_MASK * (sw1[:, None] - 1.0))
+        for r0 in range(0, ns, _ROWS_AT_ONCE):  # (each step's temporaries are the size of a block of D)
+            r1 = r0 + _ROWS_AT_ONCE
+            D[r0:r1, _RATE_DST] = C[r0:r1, _RATE_SRC] / (1.0 + _PER_WORD_MASK * (sw1[r0:r1, None] - 1.0))
         doc[_RATE_DST] = tot[_RATE_SRC] / np.where(_PER_WORD_MASK > 0, max(words_doc, 1.0), nsent)
         D[:, _I["mean_sentence_words"]] = sw
         mean_sw = words_doc / nsent
@@ -657,12 +714,13 @@ class Extractor:
         doc[_I["genitive_ratio"]] = gs / (gs + osum + 1.0)
         D[:, _I["genitive_ratio"]] = gen / (gen + of + 1.0)
         ov, ps = float(overlap.sum()), tot[_CC["personal"]]
-        doc[_I["adjacent_overlap"]] = ov / max(len(content), 1)
+        doc[_I["adjacent_overlap"]] = ov / max(int(content_n.sum()), 1)
         doc[_I["pronoun_vs_repeat"]] = ps / (ps + ov + 1.0)
         D[:, _I["adjacent_overlap"]] = overlap / np.maximum(content_n, 1)
         D[:, _I["pronoun_vs_repeat"]] = pers / (pers + overlap + 1.0)
         doc[_I["ttr_50"]], doc[_I["hapax_50"]] = _variety(wid)
         D[:, _DOC_ONLY] = doc[_DOC_ONLY]
+        del C, pers, of, gen, wid
 
         # ----- rule findings
         R = len(self.rules)
@@ -677,19 +735,16 @@ class Extractor:
                 sent_rules = np.zeros((ns, R))
         else:
             sent_rules = np.zeros((ns, 0))
-        f = Features(dense=doc, sent_dense=D, seq=seq, seq_sent=seq_sent, n_tokens=n,
-                     sent_tokens=st_i.astype(np.float64), n_words=int(words_doc), sent_words=sw,
-                     rules=sent_rules.sum(axis=0), sent_rules=sent_rules)
-        if self.index is not None and L >= 3:
-            f.known = self.index.lookup(seq, pair)
-            f.known_sent = np.concatenate((seq_sent, seq_sent[:-1], seq_sent[:-2]))
+        f = Features(dense=doc, sent_dense=D, seq=seq, n_tokens=n, sent_tokens=st_i.astype(np.float64),
+                     n_words=int(words_doc), sent_words=sw, rules=sent_rules.sum(axis=0), sent_rules=sent_rules)
         if codes:
-            f.codes, f.code_sent = ngram_codes(seq, seq_sent, self.orders)
+            f.codes, f.code_sent = ngram_codes(seq, np.repeat(sents, framed), self.orders)
         return f
 
 
 def ngram_codes(seq: np.ndarray, seq_sent: np.ndarray, orders: Sequence[int] = ORDERS):
     """Every n-gram occurrence inside a sentence as an int code, and its sentence."""
+    seq = seq.astype(np.int64)  # (kept as int16; codes of three classes need more)
     parts, sparts = [], []
     L = len(seq)
     for order in orders:
@@ -728,21 +783,28 @@ def _overlap(cs: np.ndarray, cl: np.ndarray, ns: int) -> np.ndarray:
 
 def _variety(wid: np.ndarray, window: int = 50) -> tuple[float, float]:
     """Mean type-token ratio and hapax share over consecutive 50-word windows (the whole
-    text when shorter)."""
+    text when shorter), counted a block of windows at a time."""
     nw = len(wid)
     if nw == 0:
         return 0.0, 0.0
+    blocks: Iterable[np.ndarray]
     if nw < window:
-        W = np.sort(wid)[None, :]
+        blocks = [np.sort(wid)[None, :]]
     else:
         k = nw // window
-        W = np.sort(wid[: k * window].reshape(k, window), axis=1)
-    new = np.ones(W.shape, dtype=bool)
-    new[:, 1:] = W[:, 1:] != W[:, :-1]
-    last = np.ones(W.shape, dtype=bool)
-    last[:, :-1] = new[:, 1:]
-    size = W.size
-    return float(new.sum() / size), float((new & last).sum() / size)
+        step = max(BLOCK // window, 1) * window
+        blocks = (np.sort(wid[i:min(i + step, k * window)].reshape(-1, window), axis=1)
+                  for i in range(0, k * window, step))
+    distinct = once = size = 0
+    for W in blocks:
+        new = np.ones(W.shape, dtype=bool)
+        new[:, 1:] = W[:, 1:] != W[:, :-1]
+        last = np.ones(W.shape, dtype=bool)
+        last[:, :-1] = new[:, 1:]
+        distinct += int(new.sum())
+        once += int((new & last).sum())
+        size += W.size
+    return float(distinct / size), float(once / size)
 
 
 def _member(sorted_values: np.ndarray, queries: np.ndarray) -> np.ndarray:
@@ -753,10 +815,35 @@ def _member(sorted_values: np.ndarray, queries: np.ndarray) -> np.ndarray:
     return sorted_values[j] == queries
 
 
+def run_bounds(sizes: np.ndarray) -> np.ndarray:
+    """[0, sizes[0], sizes[0] + sizes[1], ...]: where each of consecutive runs starts, and the end."""
+    out = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=out[1:])
+    return out
+
+
+def sentence_blocks(bounds: np.ndarray) -> Iterator[tuple[int, int]]:
+    """(first, end) ranges of consecutive sentences, sentence s spanning bounds[s]..bounds[s + 1]
+    of some stream, each of at most BLOCK items (a longer sentence alone): the blocks a long
+    document is read in."""
+    ns, size = len(bounds) - 1, BLOCK
+    if bounds[ns] - bounds[0] <= size:  # (a news story: one block)
+        yield 0, ns
+        return
+    s0 = 0
+    while s0 < ns:
+        s1 = int(np.searchsorted(bounds, bounds[s0] + size, side="right")) - 1
+        s1 = min(max(s1, s0 + 1), ns)
+        yield s0, s1
+        s0 = s1
+
+
 def _as_int_array(seq: Sequence[int]) -> np.ndarray:
+    """Offsets as a numpy array of integers: the pipeline's arrays of machine integers are
+    viewed, not copied (for 32-bit ones, numpy's arithmetic with int64 arrays gives int64)."""
     if isinstance(seq, array):
         a = np.frombuffer(seq, dtype=np.dtype(seq.typecode)) if len(seq) else np.zeros(0, dtype=np.int64)
-        return a if a.dtype == np.int64 else a.astype(np.int64)
+        return a if a.dtype == np.int64 or a.dtype.itemsize <= 4 else a.astype(np.int64)
     if isinstance(seq, np.ndarray):
         return seq.astype(np.int64, copy=False)
     return np.fromiter(seq, dtype=np.int64, count=len(seq))

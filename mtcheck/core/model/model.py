@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from mtcheck.core.model import features
 from mtcheck.core.model.features import (
     CLASSES,
     DENSE_GROUP,
@@ -35,6 +36,8 @@ from mtcheck.core.model.features import (
     NgramIndex,
     code_to_ngram,
     ngram_to_code,
+    run_bounds,
+    sentence_blocks,
 )
 
 FORMAT = "mtcheck-provenance-model/2"
@@ -185,11 +188,12 @@ class ProvenanceModel:
 
     def score_features(self, f: Features, text: str = "", findings: Sequence[Finding] = (), *,
                        prior_log_odds: float = 0.0, explain: bool = True) -> Result:
-        s_logit, _ = self._sentence_logits(f)
+        ngrams = _Ngrams(self.index, f.seq)
+        s_logit, _ = self._sentence_logits(f, ngrams)
         spa, spb = self.sent.platt
         x = np.concatenate([f.dense, _rule_rates(f.rules, f.n_words), self._aggregate(s_logit, f.sent_words)])
         contrib = self.doc.contributions(x)
-        ngram_part, _ = self._ngram_score(self.doc, f)
+        ngram_part, _ = self._ngram_score(self.doc, f, ngrams)
         raw = self.doc.bias + float(contrib.sum()) + ngram_part
         pa, pb = self.doc.platt
         log_odds = pa * raw + pb + prior_log_odds
@@ -197,7 +201,8 @@ class ProvenanceModel:
                                                             minlength=len(self._groups))).tolist()))
         groups["function_ngrams"] = pa * ngram_part
         rules = dict(zip(self.rules, (pa * contrib[self._slices["rules"]]).tolist()))
-        explainer = (lambda: self._explain(x, pa * contrib, groups, self._ngram_score(self.doc, f, detail=True)[1],
+        explainer = (lambda: self._explain(x, pa * contrib, groups,
+                                           self._ngram_score(self.doc, f, ngrams, detail=True)[1],
                                            pa, text, findings)) if explain else None
         # a sentence's probability given its own words and its document's (even prior)
         ctx = self.context
@@ -214,40 +219,43 @@ class ProvenanceModel:
 
     def document_logit(self, f: Features) -> float:
         """Calibrated document log-odds at even prior odds (no explanation), for evaluation."""
-        s_logit, _ = self._sentence_logits(f)
+        ngrams = _Ngrams(self.index, f.seq)
+        s_logit, _ = self._sentence_logits(f, ngrams)
         x = np.concatenate([f.dense, _rule_rates(f.rules, f.n_words), self._aggregate(s_logit, f.sent_words)])
-        raw = self.doc.bias + float(self.doc.contributions(x).sum()) + self._ngram_score(self.doc, f)[0]
+        raw = self.doc.bias + float(self.doc.contributions(x).sum()) + self._ngram_score(self.doc, f, ngrams)[0]
         return self.doc.platt[0] * raw + self.doc.platt[1]
 
     def sentence_logits(self, f: Features) -> np.ndarray:
         """Calibrated per-sentence log-odds."""
-        s_logit, _ = self._sentence_logits(f)
+        s_logit, _ = self._sentence_logits(f, _Ngrams(self.index, f.seq))
         return self.sent.platt[0] * s_logit + self.sent.platt[1]
 
     # ------------------------------------------------------------------ parts
-    def _ngram_score(self, lin: Linear, f: Features, detail: bool = False):
+    def _ngram_score(self, lin: Linear, f: Features, ngrams: _Ngrams, detail: bool = False):
         """N-gram part of the document log-odds (and, for explanations, each known n-gram's share)."""
-        if f.known is None:
+        if not ngrams.size:
             return -lin.ngram_offset, None
         n = max(f.n_tokens, 1)
-        total = float(self._doc_ngram_w[f.known].sum()) / n - lin.ngram_offset
+        total = _weight_sum(self._doc_ngram_w, ngrams, 0, ngrams.size) / n - lin.ngram_offset
         if not detail:
             return total, None
-        hits = f.known[f.known > 0]
-        u, c = np.unique(hits, return_counts=True)
-        return total, (u - 1, lin.ngram_w[u - 1] * c / n)
+        counts = np.zeros(len(self._doc_ngram_w), dtype=np.int64)
+        step = features.BLOCK
+        for start in range(0, ngrams.size, step):
+            counts += np.bincount(ngrams(start, min(start + step, ngrams.size)), minlength=len(counts))
+        u = np.flatnonzero(counts[1:])  # the vocabulary positions seen, ascending
+        return total, (u, lin.ngram_w[u] * counts[u + 1] / n)
 
-    def _sentence_logits(self, f: Features) -> tuple[np.ndarray, np.ndarray]:
+    def _sentence_logits(self, f: Features, ngrams: _Ngrams) -> tuple[np.ndarray, np.ndarray]:
         ns = len(f.sent_words)
         z = np.hstack((f.sent_dense, _rule_rates(f.sent_rules, f.sent_words)))
         z -= self._sent_mu
         z /= self._sent_sd
         np.clip(z, -self.sent.clip, self.sent.clip, out=z)
         base = z @ self._sent_w + (self.sent.bias - self.sent.ngram_offset)
-        if f.known is None or f.known_sent is None:
+        if not ngrams.size:
             return base, np.zeros(ns)
-        ng = np.bincount(f.known_sent, weights=self._sent_ngram_w[f.known], minlength=ns) / np.maximum(
-            f.sent_tokens, 1.0)
+        ng = _sentence_sums(self._sent_ngram_w, ngrams, f.sent_tokens) / np.maximum(f.sent_tokens, 1.0)
         return base + ng, ng
 
     def _aggregate(self, s_logit: np.ndarray, sent_words: np.ndarray) -> np.ndarray:
@@ -317,6 +325,56 @@ class ProvenanceModel:
         if quoted:
             return ", ".join(quoted)
         return "findings of " + ", ".join(sorted(positive))[:120]
+
+
+class _Ngrams:
+    """One document's n-grams as `NgramIndex.known` lays them out (the vocabulary index + 1 of
+    every unigram, then bigram, then trigram of its stream): a short document's looked up
+    once, a long one's a range at a time (looked up whole, a 10 MB text's take some 50 MB)."""
+
+    def __init__(self, index: NgramIndex, seq: np.ndarray):
+        self.index, self.seq, self.size = index, seq, index.size(seq)
+        self.whole = index.known(seq, 0, self.size) if self.size <= features.BLOCK else None
+
+    def __call__(self, start: int, stop: int) -> np.ndarray:
+        """Items start..stop."""
+        return self.whole[start:stop] if self.whole is not None else self.index.known(self.seq, start, stop)
+
+
+def _weight_sum(weights: np.ndarray, ngrams: _Ngrams, start: int, stop: int) -> float:
+    """float(weights[n-grams start..stop].sum()), to the last bit, without building the array of
+    a long document's millions: numpy sums a float array pairwise (halves cut at a multiple of
+    8, down to blocks of 128), so the halves are cut here the same way until they are small
+    enough to build (numpy itself sums up to 128 at once)."""
+    n = stop - start
+    if n <= max(features.BLOCK, 128):
+        return float(weights[ngrams(start, stop)].sum())
+    half = n // 2
+    half -= half % 8
+    return _weight_sum(weights, ngrams, start, start + half) + _weight_sum(weights, ngrams, start + half, stop)
+
+
+def _sentence_sums(weights: np.ndarray, ngrams: _Ngrams, sent_tokens: np.ndarray) -> np.ndarray:
+    """Per sentence, the sum of the weights of its n-grams (those starting in it; sentence s
+    takes sent_tokens[s] + 2 positions of the stream): to the last bit what one bincount over
+    every n-gram gives (each sentence's unigrams, then its bigrams, then its trigrams, in
+    order), taken a block of whole sentences at a time."""
+    L, ns = len(ngrams.seq), len(sent_tokens)
+    framed = sent_tokens.astype(np.int64) + 2
+    if ngrams.whole is not None:  # a news story: one bincount over its n-grams, laid end to end
+        label = np.repeat(np.arange(ns), framed)
+        return np.bincount(np.concatenate((label, label[:-1], label[:-2])), weights=weights[ngrams.whole],
+                           minlength=ns)
+    bounds = run_bounds(framed)
+    out = np.empty(ns)
+    for s0, s1 in sentence_blocks(bounds):
+        p0, p1 = int(bounds[s0]), int(bounds[s1])
+        label = np.repeat(np.arange(s1 - s0), framed[s0:s1])
+        parts = ((0, p1), (L, min(p1, L - 1)), (2 * L - 1, min(p1, L - 2)))  # (where an order starts, its end)
+        w = np.concatenate([weights[ngrams(at + p0, at + end)] for at, end in parts])
+        sentence = np.concatenate([label[:end - p0] for _, end in parts])
+        out[s0:s1] = np.bincount(sentence, weights=w, minlength=s1 - s0)
+    return out
 
 
 def _readable(ngram: str) -> str:
