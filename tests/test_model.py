@@ -194,7 +194,7 @@ def test_a_long_document_read_in_blocks_gives_the_same_numbers(monkeypatch):
     assert len(f.seq) > 20_000  # one block at the default size
     monkeypatch.setattr(features, "BLOCK", 200)
     monkeypatch.setattr(features, "_TEXT_CHUNK", 777)
-    monkeypatch.setattr(features, "_ROWS_AT_ONCE", 7)
+    monkeypatch.setattr(features, "ROWS_AT_ONCE", 7)
     g, blocked = extract_and_score()
     for name in ("dense", "sent_dense", "seq", "sent_tokens", "sent_words", "rules", "sent_rules"):
         assert np.array_equal(getattr(f, name), getattr(g, name)), name

@@ -187,7 +187,7 @@ def _unicode_table() -> np.ndarray:
 
 _TEXT_CHUNK = 1 << 20  # characters read into code-point arrays at a time
 BLOCK = 1 << 16  # tokens (or words) of a long document's per-token arrays built at a time
-_ROWS_AT_ONCE = 4096  # sentences of a long document's per-sentence temporaries built at a time
+ROWS_AT_ONCE = 4096  # sentences of a long document's per-sentence temporaries built at a time
 
 
 def punctuation(text: str, word_starts: np.ndarray, word_ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -700,8 +700,8 @@ class Extractor:
         tot = C.sum(axis=0)
         D = np.empty((ns, len(DENSE_NAMES)))
         doc = np.empty(len(DENSE_NAMES))
-        for r0 in range(0, ns, _ROWS_AT_ONCE):  # (each step's temporaries are the size of a block of D)
-            r1 = r0 + _ROWS_AT_ONCE
+        for r0 in range(0, ns, ROWS_AT_ONCE):  # (each step's temporaries are the size of a block of D)
+            r1 = r0 + ROWS_AT_ONCE
             D[r0:r1, _RATE_DST] = C[r0:r1, _RATE_SRC] / (1.0 + _PER_WORD_MASK * (sw1[r0:r1, None] - 1.0))
         doc[_RATE_DST] = tot[_RATE_SRC] / np.where(_PER_WORD_MASK > 0, max(words_doc, 1.0), nsent)
         D[:, _I["mean_sentence_words"]] = sw

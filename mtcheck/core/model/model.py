@@ -248,7 +248,13 @@ class ProvenanceModel:
 
     def _sentence_logits(self, f: Features, ngrams: _Ngrams) -> tuple[np.ndarray, np.ndarray]:
         ns = len(f.sent_words)
-        z = np.hstack((f.sent_dense, _rule_rates(f.sent_rules, f.sent_words)))
+        # [sent_dense | rule rates] per sentence, the rates computed a block of rows at a time
+        nd = f.sent_dense.shape[1]
+        z = np.empty((ns, nd + f.sent_rules.shape[1]))
+        z[:, :nd] = f.sent_dense
+        step = features.ROWS_AT_ONCE
+        for r0 in range(0, ns, step):
+            z[r0:r0 + step, nd:] = _rule_rates(f.sent_rules[r0:r0 + step], f.sent_words[r0:r0 + step])
         z -= self._sent_mu
         z /= self._sent_sd
         np.clip(z, -self.sent.clip, self.sent.clip, out=z)
