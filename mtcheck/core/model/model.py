@@ -248,17 +248,22 @@ class ProvenanceModel:
 
     def _sentence_logits(self, f: Features, ngrams: _Ngrams) -> tuple[np.ndarray, np.ndarray]:
         ns = len(f.sent_words)
-        # [sent_dense | rule rates] per sentence, the rates computed a block of rows at a time
+        # [sent_dense | rule rates] per sentence, standardised and weighted a block of rows at a
+        # time (a document of 500,000 sentences would need 200 MB for the whole matrix). einsum,
+        # not z @ w: a row's sum is then the same to the last bit whichever block holds it.
         nd = f.sent_dense.shape[1]
-        z = np.empty((ns, nd + f.sent_rules.shape[1]))
-        z[:, :nd] = f.sent_dense
+        base = np.empty(ns)
         step = features.ROWS_AT_ONCE
         for r0 in range(0, ns, step):
-            z[r0:r0 + step, nd:] = _rule_rates(f.sent_rules[r0:r0 + step], f.sent_words[r0:r0 + step])
-        z -= self._sent_mu
-        z /= self._sent_sd
-        np.clip(z, -self.sent.clip, self.sent.clip, out=z)
-        base = z @ self._sent_w + (self.sent.bias - self.sent.ngram_offset)
+            r1 = min(r0 + step, ns)
+            z = np.empty((r1 - r0, nd + f.sent_rules.shape[1]))
+            z[:, :nd] = f.sent_dense[r0:r1]
+            z[:, nd:] = _rule_rates(f.sent_rules[r0:r1], f.sent_words[r0:r1])
+            z -= self._sent_mu
+            z /= self._sent_sd
+            np.clip(z, -self.sent.clip, self.sent.clip, out=z)
+            base[r0:r1] = np.einsum("ij,j->i", z, self._sent_w)
+        base += self.sent.bias - self.sent.ngram_offset
         if not ngrams.size:
             return base, np.zeros(ns)
         ng = _sentence_sums(self._sent_ngram_w, ngrams, f.sent_tokens) / np.maximum(f.sent_tokens, 1.0)
