@@ -5,12 +5,13 @@ connection: with a few keep-alive clients, one worker can take them all while th
 (issue 17). Here each worker gets its own socket, bound to the same address with SO_REUSEPORT,
 and the kernel spreads new connections across them.
 
-The supervisor (the process `mtcheck serve` runs in) binds the sockets, so a busy port is its
-one-line error before any worker starts, and keeps them open: a worker that dies is replaced on
-the same socket, and the connections queued on it meanwhile wait for the replacement instead of
-being refused. A worker whose app cannot start (uvicorn's STARTUP_FAILURE) would fail the same
-way again, so the supervisor stops instead. SIGTERM or Ctrl+C stops every worker the way uvicorn
-stops one: no new connections, the requests in progress finished.
+The supervisor (the process `mtcheck serve` runs in) binds the sockets and listens, so a busy
+port is its one-line error before any worker starts, and keeps them open: a worker that dies is
+replaced on the same socket, and the connections queued on it meanwhile wait for the
+replacement instead of being refused. A worker whose app cannot start (uvicorn's
+STARTUP_FAILURE) would fail the same way again, so the supervisor stops instead. SIGTERM or
+Ctrl+C stops every worker the way uvicorn stops one: no new connections, the requests in
+progress finished.
 """
 
 from __future__ import annotations
@@ -40,8 +41,12 @@ _spawn = multiprocessing.get_context("spawn")
 
 
 def reuse_port_sockets(host: str, port: int, count: int) -> list[socket.socket]:
-    """`count` sockets bound to host:port, one per worker (IPv6 for an address with a colon, as
-    uvicorn binds). OSError when the address cannot be bound."""
+    """`count` sockets listening on host:port, one per worker (IPv6 for an address with a colon,
+    as uvicorn binds). OSError when the address cannot be bound.
+
+    They listen before the workers start: the kernel spreads only among listening sockets, so a
+    keep-alive client that connected while one worker was still starting would otherwise stay
+    on the other; now its connection waits for its worker, as it does for a replaced one."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sockets: list[socket.socket] = []
     try:
@@ -51,6 +56,7 @@ def reuse_port_sockets(host: str, port: int, count: int) -> list[socket.socket]:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
             sock.bind((host, port))
+            sock.listen()  # uvicorn listens again with its own backlog
     except OSError:
         for sock in sockets:
             sock.close()
