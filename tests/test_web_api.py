@@ -3,6 +3,8 @@ limits (413, 408, 503, slow headers), one-line errors, headers, logs, and the co
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
 import logging
 import os
@@ -13,6 +15,8 @@ import sys
 import threading
 import time
 import warnings
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -30,7 +34,8 @@ from mtcheck.fix.apply import fix_text  # noqa: E402
 from mtcheck.models import CheckReport, FixReport, RuleCatalogue  # noqa: E402
 from mtcheck.models.align import AlignReport  # noqa: E402
 from mtcheck.web.app import create_app  # noqa: E402
-from mtcheck.web.settings import ServeSettings  # noqa: E402
+from mtcheck.web.settings import ENV_VAR, ServeSettings  # noqa: E402
+from mtcheck.web.supervisor import SPREADS_CONNECTIONS  # noqa: E402
 
 from conftest import PLAIN, REPO  # noqa: E402
 from web_server import free_port, running_server  # noqa: E402
@@ -304,7 +309,7 @@ def test_access_log_is_one_json_line_per_request(client, caplog):
         client.get("/nope")
     lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "mtcheck.web.access"]
     assert [(x["method"], x["path"], x["status"]) for x in lines] == [("POST", "/v1/check", 200), ("GET", "/nope", 404)]
-    assert all(x["bytes"] > 0 and x["ms"] >= 0 and x["time"] for x in lines)
+    assert all(x["bytes"] > 0 and x["ms"] >= 0 and x["time"] and x["pid"] == os.getpid() for x in lines)
 
 
 # ------------------------------------------------------------------ the command
@@ -369,3 +374,140 @@ def test_serve_runs_and_stops_gracefully_on_sigterm(tmp_path):
     assert {"method": "POST", "path": "/v1/check", "status": 200} in [
         {k: x[k] for k in ("method", "path", "status")} for x in logged]
     assert "Traceback" not in err.read_text() and "serving http://127.0.0.1:" in err.read_text()
+
+
+# ------------------------------------------------------------------ several workers
+
+needs_reuse_port = pytest.mark.skipif(not SPREADS_CONNECTIONS, reason="a socket per worker needs Linux's SO_REUSEPORT")
+
+
+@dataclasses.dataclass
+class Served:
+    """A running `mtcheck serve`: its address, its process, its access log and stderr."""
+
+    port: int
+    server: subprocess.Popen
+    out: Path
+    err: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def pids_answering(self) -> list[int]:
+        """The worker process of each request answered, from the access log, in order."""
+        return [json.loads(line)["pid"] for line in self.out.read_text().splitlines() if line.startswith("{")]
+
+    def stderr(self) -> str:
+        return self.err.read_text()
+
+
+@contextlib.contextmanager
+def workers_serving(tmp_path, workers: int = 2) -> Iterator[Served]:
+    """`mtcheck serve --workers N`, once N worker processes have answered; killed if the test
+    leaves it running."""
+    port, out, err = free_port(), tmp_path / "out", tmp_path / "err"
+    with out.open("wb") as stdout, err.open("wb") as stderr:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mtcheck", "serve", "--port", str(port), "--workers", str(workers)],
+            cwd=REPO, stdout=stdout, stderr=stderr, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        served = Served(port, server, out, err)
+        try:
+            deadline = time.monotonic() + 60
+            while len(set(served.pids_answering())) < workers:  # each new connection may reach another worker
+                try:
+                    httpx.get(served.url + "/healthz", timeout=10)
+                except httpx.TransportError:
+                    time.sleep(0.1)
+                assert served.server.poll() is None and time.monotonic() < deadline, served.stderr()
+            yield served
+        finally:
+            if served.server.poll() is None:
+                served.server.kill()  # its workers notice and stop
+                served.server.wait()
+
+
+def is_running(pid: int) -> bool:
+    """Whether the process lives (a zombie, ended but not yet reaped, does not)."""
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@needs_reuse_port
+def test_every_worker_takes_connections_and_sigterm_stops_them_all(tmp_path):
+    with workers_serving(tmp_path) as served:
+        workers = set(served.pids_answering())
+        # 16 connections open at once, as keep-alive clients hold them: with one socket shared by
+        # the workers, the first to wake tends to accept them all.
+        connections = [socket.create_connection(("127.0.0.1", served.port), timeout=30) for _ in range(16)]
+        for connection in connections:
+            connection.sendall(b"GET /v1/rules HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        for connection in connections:
+            with connection:
+                answer = b"".join(iter(lambda c=connection: c.recv(65536), b""))
+            assert answer.startswith(b"HTTP/1.1 200 ")
+        burst = served.pids_answering()[-16:]
+        assert set(burst) == workers, burst
+
+        big = MT * 1500  # ~330 KB: still being checked when SIGTERM arrives
+        with httpx.Client(timeout=30) as client:
+            results = []
+            request = threading.Thread(
+                target=lambda: results.append(client.post(served.url + "/v1/check", json={"text": big})))
+            request.start()
+            time.sleep(0.5)
+            served.server.send_signal(signal.SIGTERM)
+            request.join(30)
+        assert results and results[0].status_code == 200  # finished, not cut off
+        assert served.server.wait(30) == 0
+        assert not [pid for pid in workers if is_running(pid)]  # no worker left behind
+        assert "Traceback" not in served.stderr()
+
+
+@needs_reuse_port
+def test_a_worker_that_dies_is_replaced_without_refusing_connections(tmp_path):
+    with workers_serving(tmp_path) as served:
+        first = set(served.pids_answering())
+        dead = min(first)
+        os.kill(dead, signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        # Until the successor answers; the connections queued on the dead worker's socket wait for it.
+        while not set(served.pids_answering()) - first:
+            assert httpx.get(served.url + "/healthz", timeout=30).status_code == 200
+            assert served.server.poll() is None and time.monotonic() < deadline, served.stderr()
+        workers = (first - {dead}) | (set(served.pids_answering()) - first)
+        assert len(workers) == 2 and not is_running(dead)
+        assert f"worker process [{dead}] ended (killed by SIGKILL); starting another" in served.stderr()
+        served.server.send_signal(signal.SIGTERM)
+        assert served.server.wait(30) == 0
+        assert not [pid for pid in workers if is_running(pid)]
+
+
+@needs_reuse_port
+def test_a_worker_that_cannot_start_stops_the_server_with_an_error(tmp_path):
+    port = free_port()
+    serve = ("import sys\n"
+             "from mtcheck.web.logs import log_config\n"
+             "from mtcheck.web.supervisor import Supervisor, reuse_port_sockets\n"
+             f"sockets = reuse_port_sockets('127.0.0.1', {port}, 2)\n"
+             f"options = {{'log_config': log_config(), 'host': '127.0.0.1', 'port': {port}}}\n"
+             "sys.exit(0 if Supervisor('mtcheck.web.app:app_from_env', options, sockets).run() else 1)\n")
+    broken = {**os.environ, ENV_VAR: '{"max_body_bytes": -1}'}  # every worker's app factory raises
+    result = subprocess.run([sys.executable, "-c", serve], cwd=REPO, env=broken, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.count("could not build its app") >= 1 and "could not start its app; stopping" in result.stderr
+
+
+@needs_reuse_port
+def test_workers_stop_when_the_server_process_is_killed(tmp_path):
+    with workers_serving(tmp_path) as served:
+        workers = set(served.pids_answering())
+        served.server.kill()
+        served.server.wait()
+        deadline = time.monotonic() + 30
+        while [pid for pid in workers if is_running(pid)]:  # they finish what they have, then end
+            assert time.monotonic() < deadline, f"workers left running: {workers}"
+            time.sleep(0.1)

@@ -23,6 +23,7 @@ from mtcheck.cli.common import (
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 TOKEN_VAR = "MTCHECK_API_TOKEN"  # the API token; an environment variable keeps it out of `ps`
+APP_FACTORY = "mtcheck.web.app:app_from_env"  # what a worker process serves
 
 
 def register(sub) -> None:
@@ -111,6 +112,7 @@ def run(args: argparse.Namespace) -> int:
     from mtcheck.web.logs import log_config
     from mtcheck.web.protocol import PROTOCOL
     from mtcheck.web.settings import DEFAULT_MAX_BODY_BYTES, ServeSettings
+    from mtcheck.web.supervisor import SPREADS_CONNECTIONS, Supervisor, reuse_port_sockets
 
     loopback = is_loopback(args.host)
     token = _api_token()
@@ -147,7 +149,13 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK if server.started else EXIT_ERROR
     # Worker processes start afresh: they build their app from the settings in the environment.
     settings.to_env()
-    uvicorn.run("mtcheck.web.app:app_from_env", factory=True, workers=args.workers, **options)
+    if SPREADS_CONNECTIONS:  # a listening socket per worker, so that every worker takes connections
+        try:
+            sockets = reuse_port_sockets(options["host"], args.port, args.workers)
+        except OSError as exc:
+            raise _cannot_listen(args.host, args.port, exc) from None
+        return EXIT_OK if Supervisor(APP_FACTORY, options, sockets).run() else EXIT_ERROR
+    uvicorn.run(APP_FACTORY, factory=True, workers=args.workers, **options)
     return EXIT_OK
 
 
@@ -165,4 +173,8 @@ def _check_address_free(host: str, port: int) -> None:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
             probe.bind(address)
     except OSError as exc:
-        raise UsageError(f"cannot listen on {host}:{port} ({exc.strerror or exc})") from None
+        raise _cannot_listen(host, port, exc) from None
+
+
+def _cannot_listen(host: str, port: int, exc: OSError) -> UsageError:
+    return UsageError(f"cannot listen on {host.strip('[]')}:{port} ({exc.strerror or exc})")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import os
 import time
 from collections.abc import Iterable
 from datetime import datetime, timezone
@@ -90,7 +91,8 @@ class _HttpMiddleware:
 
 
 class AccessLog(_HttpMiddleware):
-    """One JSON line per request: time, client, method, path, status, bytes sent, ms."""
+    """One JSON line per request: time, client, method, path, status, bytes sent, ms, and the
+    worker process that answered."""
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         began = time.perf_counter()
@@ -107,6 +109,7 @@ class AccessLog(_HttpMiddleware):
                 "status": tracked.status,  # null: the client left before a response
                 "bytes": tracked.bytes,
                 "ms": round(1000 * (time.perf_counter() - began), 1),
+                "pid": os.getpid(),
             }))
 
 
