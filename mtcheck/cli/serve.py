@@ -48,6 +48,9 @@ def register(sub) -> None:
     p.add_argument("--keep-alive-timeout", type=positive_int, default=5, metavar="S",
                    help="close a connection idle for S seconds, or that takes longer to send a request's headers "
                         "(default: 5)")
+    p.add_argument("--check-threads", type=positive_int, default=1, metavar="N",
+                   help="checks run at once per worker (default: 1; more let a short check proceed beside a long "
+                        "one, but threads contend for Python's lock: fewer requests a second)")
     p.add_argument("--max-concurrent", type=positive_int, default=64, metavar="N",
                    help="requests in progress at once per worker; more get 503 at once (default: 64)")
     p.add_argument("--no-access-log", action="store_true", help="do not print the JSON access log on stdout")
@@ -127,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
     checker = checkers.checker_for(config)
     settings = ServeSettings(
         max_body_bytes=args.max_body_bytes or DEFAULT_MAX_BODY_BYTES, request_timeout=args.request_timeout,
-        max_concurrent=args.max_concurrent, options=checker.options,
+        max_concurrent=args.max_concurrent, check_threads=args.check_threads, options=checker.options,
         allowed_hosts=tuple(dict.fromkeys((*LOOPBACK_NAMES, args.host.strip("[]").lower()))) if loopback else None,
         api_token=token, cors_origins=tuple(dict.fromkeys(args.cors_origin)),
     )

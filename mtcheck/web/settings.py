@@ -23,7 +23,8 @@ class ServeSettings(BaseModel):
     request_timeout: float = Field(30.0, gt=0, description="Seconds a request may take, body upload included.")
     max_concurrent: int = Field(64, gt=0, description="Requests in progress at once per worker; more get 503.")
     check_threads: int = Field(
-        2, gt=0, description="Checks run at once in one worker (more only share the same core).")
+        1, gt=0, description="Checks run at once in one worker. More share the same core and contend for the "
+                             "GIL (fewer requests a second); they let a short check proceed beside a long one.")
     options: Options = Field(default_factory=Options, description="What every request is checked with "
                                                                    "(the config merged with the command line).")
     allowed_hosts: tuple[str, ...] | None = Field(
