@@ -260,6 +260,27 @@ def test_requests_beyond_the_concurrency_limit_get_503_at_once(checker, monkeypa
     assert answers[0].status_code == 200
 
 
+def test_a_second_check_thread_lets_a_short_check_pass_a_long_one(checker, monkeypatch):
+    """One thread per worker (the default) queues a story behind a long check; two let it through."""
+    for threads, short_first in ((1, False), (2, True)):
+        app = create_app(ServeSettings(check_threads=threads), checker)
+        service = app.state.service
+        real_check = service.check
+        monkeypatch.setattr(service, "check", lambda request, real=real_check: (
+            time.sleep(1.0) if request.name == "long" else None, real(request))[1])
+        finished: list[str] = []
+        with running_server(app) as url:
+            def send(name: str, url: str = url, finished: list[str] = finished) -> None:
+                assert httpx.post(url + "/v1/check", json={"text": MT, "name": name}, timeout=10).status_code == 200
+                finished.append(name)
+            long = threading.Thread(target=send, args=("long",))
+            long.start()
+            time.sleep(0.3)
+            send("short")
+            long.join(10)
+        assert (finished[0] == "short") == short_first, (threads, finished)
+
+
 # ------------------------------------------------------------------ headers, hosts, logs, XSS
 
 
@@ -321,6 +342,7 @@ def test_serve_warns_off_loopback_and_refuses_bad_options(cli):
     assert "warning: listening on 0.0.0.0, not a loopback address" in result.err
     assert "mtcheck: error: no/such/pairs.tsv: no such pairs file or folder" in result.err
     assert cli("serve", "--port", "70000").code == 2
+    assert cli("serve", "--check-threads", "0").code == 2
 
 
 def test_serve_refuses_a_busy_port(cli):
