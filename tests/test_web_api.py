@@ -265,20 +265,27 @@ def test_a_second_check_thread_lets_a_short_check_pass_a_long_one(checker, monke
     for threads, short_first in ((1, False), (2, True)):
         app = create_app(ServeSettings(check_threads=threads), checker)
         service = app.state.service
-        real_check = service.check
-        monkeypatch.setattr(service, "check", lambda request, real=real_check: (
-            time.sleep(1.0) if request.name == "long" else None, real(request))[1])
-        finished: list[str] = []
+        long_started = threading.Event()
+        checked: list[str] = []  # in the order the checks finished, on the server
+
+        def check(request, real=service.check, started=long_started, checked=checked):
+            if request.name == "long":  # holds its thread for a second once it has one
+                started.set()
+                time.sleep(1.0)
+            report = real(request)
+            checked.append(request.name)
+            return report
+
+        monkeypatch.setattr(service, "check", check)
         with running_server(app) as url:
-            def send(name: str, url: str = url, finished: list[str] = finished) -> None:
+            def send(name: str, url: str = url) -> None:
                 assert httpx.post(url + "/v1/check", json={"text": MT, "name": name}, timeout=10).status_code == 200
-                finished.append(name)
             long = threading.Thread(target=send, args=("long",))
             long.start()
-            time.sleep(0.3)
+            assert long_started.wait(10)
             send("short")
             long.join(10)
-        assert (finished[0] == "short") == short_first, (threads, finished)
+        assert (checked == ["short", "long"]) == short_first and sorted(checked) == ["long", "short"], (threads, checked)
 
 
 # ------------------------------------------------------------------ headers, hosts, logs, XSS
