@@ -476,15 +476,18 @@ GROUPS: dict[str, tuple[str, str, str]] = {
 class Features:
     """Everything the scorer needs about one document.
 
-    ``dense``: document dense vector (DENSE order, raw values); ``sent_dense``: per
-    sentence (document-only features carry the document's value); ``seq``: the class
-    stream (int16) with every sentence framed by <s> ... </s>, sentence s taking
-    ``sent_tokens[s] + 2`` positions (`NgramIndex.known` reads its n-grams);
-    ``codes``/``code_sent``: every n-gram occurrence as an int code (training only);
-    ``n_tokens``/``sent_tokens``: tokens (words + marks) for n-gram rates;
-    ``n_words``/``sent_words``; ``rules``/``sent_rules``: finding counts per model rule."""
+    ``dense``: document dense vector (DENSE order, raw values); ``sent_dense`` (or
+    ``dense_rows(r0, r1)``, a block of it): per sentence, document-only features carrying
+    the document's value; ``seq``: the class stream (int16) with every sentence framed by
+    <s> ... </s>, sentence s taking ``sent_tokens[s] + 2`` positions (`NgramIndex.known`
+    reads its n-grams); ``codes``/``code_sent``: every n-gram occurrence as an int code
+    (training only); ``n_tokens``/``sent_tokens``: tokens (words + marks) for n-gram rates;
+    ``n_words``/``sent_words``; ``rules``/``sent_rules``: finding counts per model rule.
+
+    The per-sentence dense rows are made from the sentence counts when asked for, a block at
+    a time by the scorer: held whole, a document of 450,000 short sentences needed 140 MB
+    for them."""
     dense: np.ndarray
-    sent_dense: np.ndarray
     seq: np.ndarray
     n_tokens: int
     sent_tokens: np.ndarray
@@ -492,8 +495,20 @@ class Features:
     sent_words: np.ndarray
     rules: np.ndarray
     sent_rules: np.ndarray
+    sent_counts: np.ndarray  # (sentences, _N_COUNT_COLS) whole numbers, float32 where exact
+    sent_overlap: np.ndarray  # content words whose lemma the sentence before has
+    sent_content: np.ndarray  # content words
     codes: np.ndarray | None = None
     code_sent: np.ndarray | None = None
+
+    def dense_rows(self, r0: int, r1: int) -> np.ndarray:
+        """Rows r0..r1 of `sent_dense`."""
+        return _sentence_dense(self.sent_counts[r0:r1], self.sent_words[r0:r1], self.sent_overlap[r0:r1],
+                               self.sent_content[r0:r1], self.dense)
+
+    @property
+    def sent_dense(self) -> np.ndarray:
+        return self.dense_rows(0, len(self.sent_words))
 
 
 Finding = tuple  # (rule id, sentence index[, start, end])
@@ -664,7 +679,8 @@ class Extractor:
 
         # per-sentence counts, a block of sentences at a time: a histogram of count classes,
         # one of pair features, word lengths, content lemmas already in the previous sentence
-        C = np.empty((ns, _N_COUNT_COLS))
+        # whole numbers no larger than the text is long: float32 holds them exactly below 2**24
+        C = np.empty((ns, _N_COUNT_COLS), dtype=np.float32 if len(text) < 1 << 24 else np.float64)
         overlap = np.empty(ns)
         content_n = np.empty(ns, dtype=np.int64)
         for s0, s1 in sentence_blocks(fb):
@@ -690,21 +706,14 @@ class Extractor:
             cs = np.repeat(np.arange(s1 - c0), wb[c0 + 1:s1 + 1] - wb[c0:s1])[content]
             overlap[s0:s1] = _overlap(cs, lem[content], s1 - c0)[s0 - c0:]
             content_n[s0:s1] = np.bincount(cs, minlength=s1 - c0)[s0 - c0:]
-        sw = C[:, _CC["word"]].copy()  # a copy: the features keep it, and C goes
-        pers, of, gen = C[:, _CC["personal"]], C[:, _CC["of"]], C[:, _C_GEN]
+        sw = C[:, _CC["word"]].astype(np.float64)
 
-        # ----- dense: per sentence and document
+        # ----- dense: the document's (the sentences' rows are made from C when asked for)
         words_doc = float(sw.sum())
         nsent = int(np.count_nonzero(sw)) or 1
-        sw1 = np.maximum(sw, 1.0)
-        tot = C.sum(axis=0)
-        D = np.empty((ns, len(DENSE_NAMES)))
+        tot = C.sum(axis=0, dtype=np.float64)  # whole numbers: exact in any order
         doc = np.empty(len(DENSE_NAMES))
-        for r0 in range(0, ns, ROWS_AT_ONCE):  # (each step's temporaries are the size of a block of D)
-            r1 = r0 + ROWS_AT_ONCE
-            D[r0:r1, _RATE_DST] = C[r0:r1, _RATE_SRC] / (1.0 + _PER_WORD_MASK * (sw1[r0:r1, None] - 1.0))
         doc[_RATE_DST] = tot[_RATE_SRC] / np.where(_PER_WORD_MASK > 0, max(words_doc, 1.0), nsent)
-        D[:, _I["mean_sentence_words"]] = sw
         mean_sw = words_doc / nsent
         doc[_I["mean_sentence_words"]] = mean_sw
         doc[_I["share_long_sentences"]] = np.count_nonzero(sw >= 30) / nsent
@@ -712,15 +721,11 @@ class Extractor:
         doc[_I["sd_sentence_words"]] = math.sqrt(max(float(sw @ sw) / nsent - mean_sw * mean_sw, 0.0))
         gs, osum = tot[_C_GEN], tot[_CC["of"]]
         doc[_I["genitive_ratio"]] = gs / (gs + osum + 1.0)
-        D[:, _I["genitive_ratio"]] = gen / (gen + of + 1.0)
         ov, ps = float(overlap.sum()), tot[_CC["personal"]]
         doc[_I["adjacent_overlap"]] = ov / max(int(content_n.sum()), 1)
         doc[_I["pronoun_vs_repeat"]] = ps / (ps + ov + 1.0)
-        D[:, _I["adjacent_overlap"]] = overlap / np.maximum(content_n, 1)
-        D[:, _I["pronoun_vs_repeat"]] = pers / (pers + overlap + 1.0)
         doc[_I["ttr_50"]], doc[_I["hapax_50"]] = _variety(wid)
-        D[:, _DOC_ONLY] = doc[_DOC_ONLY]
-        del C, pers, of, gen, wid
+        del wid
 
         # ----- rule findings
         R = len(self.rules)
@@ -730,16 +735,33 @@ class Extractor:
             if hits:
                 sr = np.array(hits, dtype=np.int64)
                 np.clip(sr[:, 0], 0, ns - 1, out=sr[:, 0])
-                sent_rules = np.bincount(sr[:, 0] * R + sr[:, 1], minlength=ns * R).reshape(ns, R).astype(np.float64)
+                sent_rules = np.zeros((ns, R), dtype=np.int32)
+                np.add.at(sent_rules, (sr[:, 0], sr[:, 1]), 1)
             else:
-                sent_rules = np.zeros((ns, R))
+                sent_rules = np.zeros((ns, R), dtype=np.int32)
         else:
-            sent_rules = np.zeros((ns, 0))
-        f = Features(dense=doc, sent_dense=D, seq=seq, n_tokens=n, sent_tokens=st_i.astype(np.float64),
-                     n_words=int(words_doc), sent_words=sw, rules=sent_rules.sum(axis=0), sent_rules=sent_rules)
+            sent_rules = np.zeros((ns, 0), dtype=np.int32)
+        f = Features(dense=doc, seq=seq, n_tokens=n, sent_tokens=st_i.astype(np.float64), n_words=int(words_doc),
+                     sent_words=sw, rules=sent_rules.sum(axis=0).astype(np.float64), sent_rules=sent_rules,
+                     sent_counts=C, sent_overlap=overlap, sent_content=content_n)
         if codes:
             f.codes, f.code_sent = ngram_codes(seq, np.repeat(sents, framed), self.orders)
         return f
+
+
+def _sentence_dense(counts: np.ndarray, words: np.ndarray, overlap: np.ndarray, content: np.ndarray,
+                    doc: np.ndarray) -> np.ndarray:
+    """Dense rows of a block of sentences from their counts (DENSE order)."""
+    C = counts.astype(np.float64)
+    D = np.empty((len(C), len(DENSE_NAMES)))
+    D[:, _RATE_DST] = C[:, _RATE_SRC] / (1.0 + _PER_WORD_MASK * (np.maximum(words, 1.0)[:, None] - 1.0))
+    D[:, _I["mean_sentence_words"]] = words
+    gen, of, pers = C[:, _C_GEN], C[:, _CC["of"]], C[:, _CC["personal"]]
+    D[:, _I["genitive_ratio"]] = gen / (gen + of + 1.0)
+    D[:, _I["adjacent_overlap"]] = overlap / np.maximum(content, 1)
+    D[:, _I["pronoun_vs_repeat"]] = pers / (pers + overlap + 1.0)
+    D[:, _DOC_ONLY] = doc[_DOC_ONLY]
+    return D
 
 
 def ngram_codes(seq: np.ndarray, seq_sent: np.ndarray, orders: Sequence[int] = ORDERS):

@@ -251,13 +251,13 @@ class ProvenanceModel:
         # [sent_dense | rule rates] per sentence, standardised and weighted a block of rows at a
         # time (a document of 500,000 sentences would need 200 MB for the whole matrix). einsum,
         # not z @ w: a row's sum is then the same to the last bit whichever block holds it.
-        nd = f.sent_dense.shape[1]
+        nd = len(features.DENSE_NAMES)
         base = np.empty(ns)
         step = features.ROWS_AT_ONCE
         for r0 in range(0, ns, step):
             r1 = min(r0 + step, ns)
             z = np.empty((r1 - r0, nd + f.sent_rules.shape[1]))
-            z[:, :nd] = f.sent_dense[r0:r1]
+            z[:, :nd] = f.dense_rows(r0, r1)
             z[:, nd:] = _rule_rates(f.sent_rules[r0:r1], f.sent_words[r0:r1])
             z -= self._sent_mu
             z /= self._sent_sd
