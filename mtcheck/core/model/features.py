@@ -245,8 +245,8 @@ def _marks(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
                 classes = _unicode_table()[codes]
         found = np.flatnonzero(classes)
         pos.append(found + at)
-        cls.append(classes[found].astype(np.int64))
-        code.append(codes[found].astype(np.int64))
+        cls.append(classes[found])  # int16, as the table holds them: a mark's 8 bytes less
+        code.append(codes[found].astype(np.uint32))
     if len(pos) == 1:
         return pos[0], cls[0], code[0]
     if not pos:
@@ -642,9 +642,13 @@ class Extractor:
         # every token's class in text order: words and marks are each in text order already,
         # so each goes after the tokens of the other kind before it (a word first at a tie)
         ids = np.empty(n, dtype=np.int16)
-        ids[np.searchsorted(ppos, wpos) + np.arange(nw)] = lex.cls[wid]
-        ids[np.searchsorted(wpos, ppos, side="right") + np.arange(len(ppos))] = pcls
-        del pcls
+        at = np.searchsorted(ppos, wpos)
+        at += np.arange(nw)
+        ids[at] = lex.cls[wid]
+        at = np.searchsorted(wpos, ppos, side="right")
+        at += np.arange(len(ppos))
+        ids[at] = pcls
+        del pcls, at
         # sentence bounds in the words and in the token stream: tokens before the first
         # sentence go to it, tokens between sentences to the one before
         wb = np.empty(ns + 1, dtype=np.int64)  # word bounds
