@@ -97,6 +97,7 @@ def fix_source(source: Source, checker: Checker, select: Iterable[str] | None = 
             break
         edits = _merge(edits, fixes, current)
         current = _apply(current, fixes)
+        report = None  # the last round's report goes before the next is built, not after
         try:
             report = analyse(current)
         except InputProblem:
