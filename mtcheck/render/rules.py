@@ -52,7 +52,7 @@ def render_rule_text(r: RuleInfo) -> str:
         f"  family        {r.family}",
         f"  severity      {r.severity.value} (a config's [severity] table can change it)",
         f"  weight        {r.weight:g} log-odds in the rule-weights likelihood (--model rules)"
-        + (" (not evidence of MT)" if r.weight == 0 else "; the shipped model fits its own"),
+        + ("; the shipped model fits its own from the rules' rates" if r.weight else " (none of its own)"),
         f"  fix           {r.fix}: " + {
             "always": "every finding carries a fix that needs no person (`mtcheck fix` applies it)",
             "sometimes": "some findings carry a fix that needs no person; the others need judgement",

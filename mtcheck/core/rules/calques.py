@@ -40,8 +40,9 @@ STYLE = rule(
     "calque.style", "info", weight=0.0, fix="sometimes",
     message="house style: officialese or a China-English term",
     description="Officialese or a China-English term that edited human copy also uses (Xinhua, China Daily): a "
-                "matter of house style, not evidence of machine translation, so it carries no weight in the MT "
-                "likelihood. Entries of category `style` in reference_pairs/.",
+                "matter of house style, not evidence of machine translation, so it has no weight in the rule "
+                "weights' likelihood; the shipped model reads its rate with the other rules' and fits what it is "
+                "worth (little). Entries of category `style` in reference_pairs/.",
     examples=(
         flags("The city stepped up garbage classification this year."),
         passes("The city stepped up waste sorting this year."),

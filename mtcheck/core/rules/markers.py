@@ -61,8 +61,9 @@ BARE_ORDINAL = rule(
 DATE_SUFFIX = rule(
     "marker.date-suffix", "info", weight=0.0, fix="sometimes",
     message="ordinal suffix on a date",
-    description="\"November 27th\": news style writes \"Nov. 27\". Edited copy does it too, so it carries no "
-                "weight in the MT likelihood.",
+    description="\"November 27th\": news style writes \"Nov. 27\". Edited copy does it too, so it has no weight "
+                "in the rule weights' likelihood; the shipped model reads its rate with the other rules' and fits "
+                "what it is worth.",
     examples=(
         flags("The agreement was signed on November 27th in Beijing.",
               fixed="The agreement was signed on Nov. 27 in Beijing."),
