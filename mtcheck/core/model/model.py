@@ -193,7 +193,7 @@ class ProvenanceModel:
         spa, spb = self.sent.platt
         x = np.concatenate([f.dense, _rule_rates(f.rules, f.n_words), self._aggregate(s_logit, f.sent_words)])
         contrib = self.doc.contributions(x)
-        ngram_part, _ = self._ngram_score(self.doc, f, ngrams)
+        ngram_part = self._ngram_score(self.doc, f, ngrams)
         raw = self.doc.bias + float(contrib.sum()) + ngram_part
         pa, pb = self.doc.platt
         log_odds = pa * raw + pb + prior_log_odds
@@ -202,7 +202,7 @@ class ProvenanceModel:
         groups["function_ngrams"] = pa * ngram_part
         rules = dict(zip(self.rules, (pa * contrib[self._slices["rules"]]).tolist()))
         explainer = (lambda: self._explain(x, pa * contrib, groups,
-                                           self._ngram_score(self.doc, f, ngrams, detail=True)[1],
+                                           self._ngram_shares(self.doc, f, ngrams),
                                            pa, text, findings)) if explain else None
         # a sentence's probability given its own words and its document's (even prior)
         ctx = self.context
@@ -222,7 +222,7 @@ class ProvenanceModel:
         ngrams = _Ngrams(self.index, f.seq)
         s_logit, _ = self._sentence_logits(f, ngrams)
         x = np.concatenate([f.dense, _rule_rates(f.rules, f.n_words), self._aggregate(s_logit, f.sent_words)])
-        raw = self.doc.bias + float(self.doc.contributions(x).sum()) + self._ngram_score(self.doc, f, ngrams)[0]
+        raw = self.doc.bias + float(self.doc.contributions(x).sum()) + self._ngram_score(self.doc, f, ngrams)
         return self.doc.platt[0] * raw + self.doc.platt[1]
 
     def sentence_logits(self, f: Features) -> np.ndarray:
@@ -231,20 +231,23 @@ class ProvenanceModel:
         return self.sent.platt[0] * s_logit + self.sent.platt[1]
 
     # ------------------------------------------------------------------ parts
-    def _ngram_score(self, lin: Linear, f: Features, ngrams: _Ngrams, detail: bool = False):
-        """N-gram part of the document log-odds (and, for explanations, each known n-gram's share)."""
+    def _ngram_score(self, lin: Linear, f: Features, ngrams: _Ngrams) -> float:
+        """N-gram part of the document log-odds."""
         if not ngrams.size:
-            return -lin.ngram_offset, None
-        n = max(f.n_tokens, 1)
-        total = _weight_sum(self._doc_ngram_w, ngrams, 0, ngrams.size) / n - lin.ngram_offset
-        if not detail:
-            return total, None
+            return -lin.ngram_offset
+        return _weight_sum(self._doc_ngram_w, ngrams, 0, ngrams.size) / max(f.n_tokens, 1) - lin.ngram_offset
+
+    def _ngram_shares(self, lin: Linear, f: Features, ngrams: _Ngrams):
+        """For explanations: the vocabulary positions of the known n-grams seen, and each one's share
+        of the n-gram part (None without any)."""
+        if not ngrams.size:
+            return None
         counts = np.zeros(len(self._doc_ngram_w), dtype=np.int64)
         step = features.BLOCK
         for start in range(0, ngrams.size, step):
             counts += np.bincount(ngrams(start, min(start + step, ngrams.size)), minlength=len(counts))
         u = np.flatnonzero(counts[1:])  # the vocabulary positions seen, ascending
-        return total, (u, lin.ngram_w[u] * counts[u + 1] / n)
+        return u, lin.ngram_w[u] * counts[u + 1] / max(f.n_tokens, 1)
 
     def _sentence_logits(self, f: Features, ngrams: _Ngrams) -> tuple[np.ndarray, np.ndarray]:
         ns = len(f.sent_words)
