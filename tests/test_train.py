@@ -94,6 +94,17 @@ def test_bad_options_are_one_line(cli, tmp_path, args, message):
     assert not (tmp_path / "m" / "model.json").exists()
 
 
+def test_records_without_a_story_field_are_stories_of_their_own_unless_group_is_named(cli, tmp_path):
+    records = [{"is_human": is_human, "text": text} for h, m in zip(HUMAN, MT) for text, is_human in ((h, True), (m, False))]
+    path = write_jsonl(tmp_path / "plain.jsonl", records)
+    r = cli("train", path, "--label", "is_human", "--out", str(tmp_path / "m"), "--min-words", "20", "--jobs", "1", "-q")
+    assert r.code == 0, r.err
+    report = json.loads((tmp_path / "m" / "model.training.json").read_text(encoding="utf-8"))
+    assert report["stories"] == report["documents"] == 12 and report["group_field"] == "doc_id"
+    named = cli("train", path, "--label", "is_human", "--group", "story", "--out", str(tmp_path / "n"), "-q")
+    assert named.code == 2 and "no record has the field 'story' (--group)" in named.err
+
+
 def test_one_class_cannot_train(cli, tmp_path):
     only_mt = write_jsonl(tmp_path / "mt.jsonl", [{"doc_id": f"s{k}", "is_human": False, "text": t}
                                                    for k, t in enumerate(MT)])

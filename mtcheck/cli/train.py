@@ -50,9 +50,9 @@ def register(sub) -> None:
                    "label (the format `mtcheck eval` reads)")
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the model, its report and its card")
     add_label_options(p)
-    p.add_argument("--group", default="doc_id", metavar="FIELD",
-                   help="field naming the story: every version of a story falls in the same fold (default: doc_id; "
-                        "a record without it is a story of its own)")
+    p.add_argument("--group", metavar="FIELD",
+                   help="field naming the story: every version of a story falls in the same fold (default: doc_id "
+                        "where a record has it; a record without it is a story of its own)")
     p.add_argument("--source", metavar="FIELD", help="field naming each record's source (default: its file's name)")
     p.add_argument("--weight", type=_weight, action="append", default=[], metavar="SOURCE=W",
                    help="scale a source's weight (repeatable; e.g. a small set you trust less: archive=0.2)")

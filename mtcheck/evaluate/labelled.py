@@ -190,9 +190,11 @@ def _load(path: str | Path, max_bytes: int, wanted: Sequence[tuple[str, str | No
 
 def load_documents(path: str | Path, label: LabelSpec, text_field: str = "text", score_field: str | None = None,
                    group_field: str | None = None, key_fields: Sequence[str] = (),
-                   max_bytes: int = DEFAULT_MAX_BYTES,
-                   source_field: str | None = None) -> tuple[list[LabelledDoc], list[InputError]]:
-    """The labelled documents of a JSONL file and the errors of its malformed records."""
+                   max_bytes: int = DEFAULT_MAX_BYTES, source_field: str | None = None,
+                   group_required: bool = True) -> tuple[list[LabelledDoc], list[InputError]]:
+    """The labelled documents of a JSONL file and the errors of its malformed records. A
+    `group_field` no record has is an error unless `group_required` is False (a default field
+    that records may lack)."""
     def parse(line: int, record: dict) -> LabelledDoc:
         source = _name(record, source_field)
         if source_field is not None and source is None:
@@ -201,8 +203,9 @@ def load_documents(path: str | Path, label: LabelSpec, text_field: str = "text",
                            score=_score(record, score_field), group=_name(record, group_field),
                            key=_key(record, key_fields), source=source)
 
-    wanted = [("--label", label.field), ("--text", text_field), ("--score", score_field), ("--group", group_field),
-              ("--source", source_field), *(("--segment-key", f) for f in key_fields)]
+    wanted = [("--label", label.field), ("--text", text_field), ("--score", score_field),
+              ("--group", group_field if group_required else None), ("--source", source_field),
+              *(("--segment-key", f) for f in key_fields)]
     return _load(path, max_bytes, wanted, parse)
 
 

@@ -29,13 +29,14 @@ from mtcheck.read import DEFAULT_MAX_BYTES, InputProblem
 from mtcheck.workers import CheckerPool, available_cores
 
 MIN_TEXTS_FOR_POOL = 200
+DEFAULT_GROUP_FIELD = "doc_id"
 
 
 @dataclass(frozen=True)
 class TrainOptions:
     label: LabelSpec
     text_field: str = "text"
-    group_field: str = "doc_id"
+    group_field: str | None = None  # None: DEFAULT_GROUP_FIELD where a record has it
     source_field: str | None = None  # None: each file is one source, named by its file name
     settings: TrainSettings = field(default_factory=TrainSettings)
     jobs: int = 0  # 0: one process per core
@@ -66,11 +67,13 @@ def train_model(paths: Sequence[str | Path], options: TrainOptions, checker: Che
     """Read the labelled files, analyse every document, fit; raises InputProblem when no file
     holds a usable record and fit.TrainingError when the data cannot train a model."""
     docs: list[tuple[LabelledDoc, str, str]] = []  # (document, its source, its story)
+    group_field = options.group_field or DEFAULT_GROUP_FIELD
     inputs, errors = [], []
     for path in paths:
         try:
-            found, bad = load_documents(path, options.label, options.text_field, group_field=options.group_field,
-                                        max_bytes=options.max_bytes, source_field=options.source_field)
+            found, bad = load_documents(path, options.label, options.text_field, group_field=group_field,
+                                        max_bytes=options.max_bytes, source_field=options.source_field,
+                                        group_required=options.group_field is not None)
         except InputProblem as problem:
             errors.append(InputError(source=problem.source, message=problem.message))
             continue
@@ -106,7 +109,7 @@ def train_model(paths: Sequence[str | Path], options: TrainOptions, checker: Che
     report = TrainingReport(
         version=__version__, created=time.strftime("%Y-%m-%d"), signature=checker.signature.format(),
         label=options.label.field, label_rule=options.label.rule, text_field=options.text_field,
-        group_field=options.group_field, inputs=inputs, documents=len(training),
+        group_field=group_field, inputs=inputs, documents=len(training),
         stories=len({t.group for t in training}), settings=spec["settings"],
         model=TrainedModel(file=model_file, sha256=hashlib.sha256(data).hexdigest(), bytes=len(data),
                            rules=list(spec["rules"]), ngrams=len(spec["ngrams"]), min_words=spec["min_words"],
