@@ -226,6 +226,31 @@ def test_shared_statistics_give_sacrebleus_own_sentence_and_corpus_scores():
     assert corpus.ter == round(TER().corpus_score(drafts, refs).score, 2)
 
 
+def test_statistics_of_unchanged_sentences_are_sacrebleus_own():
+    """Pairs left as they were are not measured by sacrebleu but counted; the counts must be
+    sacrebleu's, whatever the sentence looks like (and the corpus scores follow from them)."""
+    from sacrebleu.metrics import BLEU, CHRF, TER
+
+    from mtcheck.align.metrics import Metrics
+
+    same = ["", "Yes.", "A", "The committee approved the plan on Monday .", "  spaced\tout   words  ",
+            "e\u0301t\u00e9 \u2014 \u201cquoted\u201d, (bracketed) 1,000,000.", "the the the the the"]
+    drafts = [*same, "The the committee approved a plan on Monday.", "Officials said nothing."]
+    references = [*same, "The committee approved the plan on Monday.", "Officials SAID nothing."]
+    metrics = Metrics()
+    assert metrics._bleu_statistics(drafts, references) == BLEU()._extract_corpus_statistics(drafts, [references])
+    assert metrics._chrf_statistics(drafts, references) == CHRF()._extract_corpus_statistics(drafts, [references])
+    chrf_plus = Metrics()
+    chrf_plus._chrf = CHRF(word_order=2)
+    assert (chrf_plus._chrf_statistics(drafts, references)
+            == CHRF(word_order=2)._extract_corpus_statistics(drafts, [references]))
+    assert metrics._ter_statistics(drafts, references) == TER()._extract_corpus_statistics(drafts, [references])
+    _, corpus = metrics.score(drafts, references)
+    assert corpus.bleu == round(BLEU().corpus_score(drafts, [references]).score, 2)
+    assert corpus.chrf == round(CHRF().corpus_score(drafts, [references]).score, 2)
+    assert corpus.ter == round(TER().corpus_score(drafts, [references]).score, 2)
+
+
 def test_check_with_a_reference_corpus_names_the_closest_published_copy(cli, tmp_path):
     corpus = tmp_path / "published"
     corpus.mkdir()

@@ -8,15 +8,19 @@ against an empty counterpart, so a version that loses half the story cannot scor
 Each group's match statistics are extracted once and used twice, for its sentence score
 and summed for the corpus score, through sacrebleu's statistics interface
 (`_extract_corpus_statistics` / `_aggregate_and_compute`, stable across 2.x and pinned
-in pyproject): TER's shift search is the costliest step, and this halves it.
+in pyproject): TER's shift search is the costliest step, and this halves it. Each distinct
+pair is measured once, and a pair with nothing to find is not searched: a sentence kept as
+it was has its n-gram counts from its length, and TER has no edits to look for where its
+tokeniser makes the two sides the same words.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sacrebleu.metrics import BLEU, CHRF, TER
+from sacrebleu.metrics.base import Metric
 
 _GROUPS_AT_ONCE = 500
 
@@ -34,10 +38,11 @@ class Metrics:
         self._corpus_bleu = BLEU()
         self._chrf = CHRF()
         self._ter = TER()
-        # A sacrebleu signature records the number of references, which a metric learns on
-        # its first evaluation; sentence BLEU is otherwise only ever used through its stats.
-        self._sentence_bleu.sentence_score("a", ["a"])
-        self._ter.sentence_score("a", ["a"])  # TER's statistics are gathered pair by pair (_ter_statistics)
+        # A sacrebleu signature records the number of references, which a metric learns on its
+        # first evaluation; sentence BLEU is only ever used through its statistics, and the
+        # others are not asked about pairs whose statistics need no asking (`_bleu_statistics`).
+        for metric in (self._sentence_bleu, self._corpus_bleu, self._chrf, self._ter):
+            metric._extract_corpus_statistics(["a"], [["a"]])
 
     def signatures(self) -> dict[str, str]:
         return {
@@ -63,8 +68,8 @@ class Metrics:
         for at in range(0, len(pairs), _GROUPS_AT_ONCE):
             some = [d for d, _ in pairs[at:at + _GROUPS_AT_ONCE]]
             refs = [[r for _, r in pairs[at:at + _GROUPS_AT_ONCE]]]
-            bleu += self._corpus_bleu._extract_corpus_statistics(some, refs)
-            chrf += self._chrf._extract_corpus_statistics(some, refs)
+            bleu += self._bleu_statistics(some, refs[0])
+            chrf += self._chrf_statistics(some, refs[0])
             ter += self._ter_statistics(some, refs[0])
         sentences: list[Scores | None] = []
         by_pair: dict[int, Scores] = {}
@@ -85,6 +90,34 @@ class Metrics:
             ter=round(self._ter._aggregate_and_compute([ter[k] for k in which]).score, 2),
         )
         return sentences, corpus
+
+    def _bleu_statistics(self, drafts: Sequence[str], references: Sequence[str]) -> list[list[int]]:
+        """BLEU's statistics of each pair: [hypothesis length, reference length, matches of each
+        order, n-grams of each order], as `_extract_corpus_statistics` gives them."""
+        bleu = self._corpus_bleu
+
+        def unchanged(text: str) -> list[int]:
+            length = len(bleu._preprocess_segment(text).split())
+            ngrams = [max(0, length - n + 1) for n in range(1, bleu.max_ngram_order + 1)]
+            return [length, length, *ngrams, *ngrams]
+
+        return _statistics(bleu, drafts, references, unchanged)
+
+    def _chrf_statistics(self, drafts: Sequence[str], references: Sequence[str]) -> list[list[int]]:
+        """chrF's statistics of each pair: [hypothesis, reference, matched] n-grams of each
+        character order (then word order), as `_extract_corpus_statistics` gives them."""
+        chrf = self._chrf
+
+        def unchanged(text: str) -> list[int]:
+            text = chrf._preprocess_segment(text)
+            characters = len(text if chrf.whitespace else "".join(text.split()))
+            counts = [max(0, characters - n + 1) for n in range(1, chrf.char_order + 1)]
+            if chrf.word_order > 0:
+                words = len(chrf._remove_punctuation(text))
+                counts += [max(0, words - n + 1) for n in range(1, chrf.word_order + 1)]
+            return [c for count in counts for c in (count, count, count)]
+
+        return _statistics(chrf, drafts, references, unchanged)
 
     def _ter_statistics(self, drafts: Sequence[str], references: Sequence[str]) -> list[list[float]]:
         """TER's statistics of each pair, as `_extract_corpus_statistics` gives them, except that
@@ -110,3 +143,14 @@ class Metrics:
             chrf=round(self._chrf.sentence_score(draft, refs).score, 2),
             ter=round(self._ter.sentence_score(draft, refs).score, 2),
         )
+
+
+def _statistics(metric: Metric, drafts: Sequence[str], references: Sequence[str],
+                unchanged: Callable[[str], list[int]]) -> list[list[int]]:
+    """A metric's statistics of each pair, sacrebleu's own, except for a pair whose two sides
+    are the same text: each of its n-grams matches itself once, so `unchanged` counts them from
+    its length without sacrebleu counting and comparing two copies (the tests hold the two equal)."""
+    changed = [k for k, (d, r) in enumerate(zip(drafts, references)) if d != r]
+    measured = iter(metric._extract_corpus_statistics([drafts[k] for k in changed],
+                                                      [[references[k] for k in changed]]) if changed else [])
+    return [next(measured) if d != r else unchanged(d) for d, r in zip(drafts, references)]
