@@ -40,6 +40,9 @@ DENSE_PAIRS = 1_000_000
 # Above it: reference sentences each draft sentence is compared with to find anchors, and how
 # many sentences a word pair may be in and still say which ones are alike.
 _CANDIDATES = 8
+# Code points a word can be given by _as_letters: all but the surrogates, which are not characters.
+_SURROGATES, _SURROGATE_COUNT = 0xD800, 0x800
+_LETTERS = 0x110000 - _SURROGATE_COUNT
 _MAX_POSTINGS = 32
 
 
@@ -73,8 +76,7 @@ def tokens(text: str) -> list[str]:
 def align_sentences(draft: Sequence[str], reference: Sequence[str],
                     settings: AlignSettings = AlignSettings()) -> list[Link]:
     """Align two lists of sentences; every sentence is in exactly one group, in order."""
-    a = [tokens(s) for s in draft]
-    b = [tokens(s) for s in reference]
+    a, b = _as_letters([tokens(s) for s in draft], [tokens(s) for s in reference])
     n, m = len(a), len(b)
     if n == 0 or m == 0:
         return [Link((i, i + 1), (0, 0), 0.0) for i in range(n)] + [Link((n, n), (j, j + 1), 0.0) for j in range(m)]
@@ -94,6 +96,19 @@ def align_sentences(draft: Sequence[str], reference: Sequence[str],
     checkpoint()
     lo, hi = _band(anchors, n, m, settings.band)
     return _dynamic_programme(a, b, sim, lo, hi, settings)
+
+
+def _as_letters(a: list[list[str]], b: list[list[str]]) -> tuple[list[Any], list[Any]]:
+    """Each sentence's words as a string of one character per distinct word (the same word, the
+    same character). Similarities only ask which words are equal, so they do not change, but
+    rapidfuzz compares two strings without first hashing every word of both into an array of
+    its own, as it must for two lists: the band's pairs cost a third as much. Versions with
+    more distinct words than there are characters keep their lists."""
+    vocabulary = {word for words in (*a, *b) for word in words}
+    if len(vocabulary) > _LETTERS:
+        return a, b
+    letter = {word: chr(k if k < _SURROGATES else k + _SURROGATE_COUNT) for k, word in enumerate(vocabulary)}
+    return ["".join([letter[w] for w in words]) for words in a], ["".join([letter[w] for w in words]) for words in b]
 
 
 class _Grid(Protocol):
@@ -116,21 +131,19 @@ class _Similarities:
         return len(self._rows)
 
 
-class _Row:
-    __slots__ = ("_b", "_known", "_tokens")
+class _Row(dict):
+    """One draft sentence's similarities with reference sentences, by reference index, each
+    computed when first asked for: a dict, so that asking again for one known stays in C."""
 
-    def __init__(self, tokens_i: list[str], b: list[list[str]]):
-        self._tokens, self._b = tokens_i, b
-        self._known: dict[int, float] = {}
+    __slots__ = ("_b", "_words")
 
-    def __getitem__(self, j: int) -> float:
-        value = self._known.get(j)
-        if value is None:
-            value = self._known[j] = Indel.normalized_similarity(self._tokens, self._b[j])
+    def __init__(self, words: Any, b: list[Any]):
+        super().__init__()
+        self._words, self._b = words, b
+
+    def __missing__(self, j: int) -> float:
+        value = self[j] = Indel.normalized_similarity(self._words, self._b[j])
         return value
-
-    def __len__(self) -> int:
-        return len(self._b)
 
 
 def _sparse_anchors(a: list[list[str]], b: list[list[str]], sim: _Similarities) -> list[tuple[int, int]]:
