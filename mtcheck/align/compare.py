@@ -146,18 +146,20 @@ class Aligner:
 
 
 def _word_edits(draft: str, draft_at: int, reference: str, reference_at: int, a: _Side, b: _Side) -> list[WordEdit]:
-    ta = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(draft)]
-    tb = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(reference)]
+    if draft == reference:  # a sentence kept as it was (most of them, in an edit)
+        return []
+    ta, tb = list(_TOKEN.finditer(draft)), list(_TOKEN.finditer(reference))
     if not ta or not tb:
         return []
     edits = []
-    for op in Levenshtein.opcodes([t[0] for t in ta], [t[0] for t in tb]):
+    # Only the edits' ends are looked up in the matches: most words are equal.
+    for op in Levenshtein.opcodes([t.group() for t in ta], [t.group() for t in tb]):
         if op.tag == "equal":
             continue
-        a0 = ta[op.src_start][1] if op.src_start < len(ta) else len(draft)
-        a1 = ta[op.src_end - 1][2] if op.src_end > op.src_start else a0
-        b0 = tb[op.dest_start][1] if op.dest_start < len(tb) else len(reference)
-        b1 = tb[op.dest_end - 1][2] if op.dest_end > op.dest_start else b0
+        a0 = ta[op.src_start].start() if op.src_start < len(ta) else len(draft)
+        a1 = ta[op.src_end - 1].end() if op.src_end > op.src_start else a0
+        b0 = tb[op.dest_start].start() if op.dest_start < len(tb) else len(reference)
+        b1 = tb[op.dest_end - 1].end() if op.dest_end > op.dest_start else b0
         (da0, da1), (db0, db1) = a.in_file(draft_at + a0, draft_at + a1), b.in_file(reference_at + b0,
                                                                                     reference_at + b1)
         edits.append(WordEdit(op=op.tag, draft_start=da0, draft_end=da1, reference_start=db0, reference_end=db1,
