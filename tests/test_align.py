@@ -226,17 +226,25 @@ def test_shared_statistics_give_sacrebleus_own_sentence_and_corpus_scores():
     assert corpus.ter == round(TER().corpus_score(drafts, refs).score, 2)
 
 
-def test_statistics_of_unchanged_sentences_are_sacrebleus_own():
-    """Pairs left as they were are not measured by sacrebleu but counted; the counts must be
-    sacrebleu's, whatever the sentence looks like (and the corpus scores follow from them)."""
+def test_statistics_are_sacrebleus_own():
+    """BLEU's and chrF's n-gram counts are taken from the runs two sides share, not by
+    sacrebleu; they must be sacrebleu's, whatever the sentences look like: kept as they were,
+    edited a little or a lot, unrelated, empty on one side, repetitive."""
     from sacrebleu.metrics import BLEU, CHRF, TER
 
     from mtcheck.align.metrics import Metrics
 
     same = ["", "Yes.", "A", "The committee approved the plan on Monday .", "  spaced\tout   words  ",
             "e\u0301t\u00e9 \u2014 \u201cquoted\u201d, (bracketed) 1,000,000.", "the the the the the"]
-    drafts = [*same, "The the committee approved a plan on Monday.", "Officials said nothing."]
-    references = [*same, "The committee approved the plan on Monday.", "Officials SAID nothing."]
+    drafts = [*same, "The the committee approved a plan on Monday.", "Officials said nothing.", "Officials said it.",
+              "aaaa aaaa b aaaa", "abababababab", "Police made no arrests.", "", "x",
+              "The port handled more containers than ever, the the port said."]
+    references = [*same, "The committee approved the plan on Monday.", "Officials SAID nothing.", "",
+                  "aaaaaaa b aaa", "babababa", "Rain fell on the city all week.", "Police made no arrests.", "xy",
+                  "The port said it handled more containers than ever."]
+    versions = make_versions(40, seed=3)  # sentences of a story and its edit, mostly paired up off by a few
+    drafts += versions.draft[:40]
+    references += versions.reference[:40]
     metrics = Metrics()
     assert metrics._bleu_statistics(drafts, references) == BLEU()._extract_corpus_statistics(drafts, [references])
     assert metrics._chrf_statistics(drafts, references) == CHRF()._extract_corpus_statistics(drafts, [references])
@@ -245,7 +253,8 @@ def test_statistics_of_unchanged_sentences_are_sacrebleus_own():
     assert (chrf_plus._chrf_statistics(drafts, references)
             == CHRF(word_order=2)._extract_corpus_statistics(drafts, [references]))
     assert metrics._ter_statistics(drafts, references) == TER()._extract_corpus_statistics(drafts, [references])
-    _, corpus = metrics.score(drafts, references)
+    sentences, corpus = metrics.score(drafts, references)
+    assert sentences[len(same)] == metrics.sentence(drafts[len(same)], references[len(same)])
     assert corpus.bleu == round(BLEU().corpus_score(drafts, [references]).score, 2)
     assert corpus.chrf == round(CHRF().corpus_score(drafts, [references]).score, 2)
     assert corpus.ter == round(TER().corpus_score(drafts, [references]).score, 2)

@@ -6,21 +6,23 @@ corpus scores run over every aligned group, an added or dropped sentence countin
 against an empty counterpart, so a version that loses half the story cannot score well.
 
 Each group's match statistics are extracted once and used twice, for its sentence score
-and summed for the corpus score, through sacrebleu's statistics interface
-(`_extract_corpus_statistics` / `_aggregate_and_compute`, stable across 2.x and pinned
-in pyproject): TER's shift search is the costliest step, and this halves it. Each distinct
-pair is measured once, and a pair with nothing to find is not searched: a sentence kept as
-it was has its n-gram counts from its length, and TER has no edits to look for where its
-tokeniser makes the two sides the same words.
+and summed for the corpus score; sacrebleu computes the scores from them
+(`_aggregate_and_compute`, its statistics interface, stable across 2.x and pinned in
+pyproject). Each distinct pair is measured once. sacrebleu counts and compares every n-gram
+of both sides in Python, which for two long versions took seconds: BLEU's and chrF's counts
+are taken here from the runs the two sides share (`_matches`, exactly sacrebleu's numbers, as
+the tests check), and TER's shift search, the costliest step, is not run where its tokeniser
+makes the two sides the same words (there are no edits to find).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 
+from rapidfuzz.distance import Indel
 from sacrebleu.metrics import BLEU, CHRF, TER
-from sacrebleu.metrics.base import Metric
 
 _GROUPS_AT_ONCE = 500
 
@@ -39,8 +41,7 @@ class Metrics:
         self._chrf = CHRF()
         self._ter = TER()
         # A sacrebleu signature records the number of references, which a metric learns on its
-        # first evaluation; sentence BLEU is only ever used through its statistics, and the
-        # others are not asked about pairs whose statistics need no asking (`_bleu_statistics`).
+        # first evaluation: the statistics of the pairs are not gathered through it.
         for metric in (self._sentence_bleu, self._corpus_bleu, self._chrf, self._ter):
             metric._extract_corpus_statistics(["a"], [["a"]])
 
@@ -56,15 +57,15 @@ class Metrics:
         """Sentence scores of each (draft, reference) group — None where a side is empty —
         and the corpus scores over all of them."""
         # Each distinct pair is measured once: versions of a story repeat whole sentences
-        # (bylines, boilerplate, a restated quote), and sacrebleu measures a pair in Python.
+        # (bylines, boilerplate, a restated quote).
         distinct: dict[tuple[str, str], int] = {}
         which = [distinct.setdefault(pair, len(distinct)) for pair in zip(drafts, references)]
         pairs = list(distinct)
         bleu: list = []
         chrf: list = []
         ter: list = []
-        # A few hundred groups at a time: sacrebleu prepares every reference of a call at once
-        # (n-gram tables), which for two 1 MB versions took hundreds of megabytes.
+        # A few hundred groups at a time: where sacrebleu gathers statistics itself (chrF++) it
+        # prepares every reference of a call at once, which for 1 MB versions took hundreds of MB.
         for at in range(0, len(pairs), _GROUPS_AT_ONCE):
             some = [d for d, _ in pairs[at:at + _GROUPS_AT_ONCE]]
             refs = [[r for _, r in pairs[at:at + _GROUPS_AT_ONCE]]]
@@ -92,32 +93,37 @@ class Metrics:
         return sentences, corpus
 
     def _bleu_statistics(self, drafts: Sequence[str], references: Sequence[str]) -> list[list[int]]:
-        """BLEU's statistics of each pair: [hypothesis length, reference length, matches of each
-        order, n-grams of each order], as `_extract_corpus_statistics` gives them."""
+        """BLEU's statistics of each pair, as its `_extract_corpus_statistics` gives them:
+        [hypothesis length, reference length, matches of each order, n-grams of each order]."""
         bleu = self._corpus_bleu
-
-        def unchanged(text: str) -> list[int]:
-            length = len(bleu._preprocess_segment(text).split())
-            ngrams = [max(0, length - n + 1) for n in range(1, bleu.max_ngram_order + 1)]
-            return [length, length, *ngrams, *ngrams]
-
-        return _statistics(bleu, drafts, references, unchanged)
+        orders = range(1, bleu.max_ngram_order + 1)
+        stats = []
+        for draft, reference in zip(drafts, references):
+            hypothesis = tuple(bleu._preprocess_segment(draft).split())
+            words = tuple(bleu._preprocess_segment(reference).split())
+            stats.append([len(hypothesis), len(words), *_matches(hypothesis, words, orders),
+                          *(max(0, len(hypothesis) - n + 1) for n in orders)])
+        return stats
 
     def _chrf_statistics(self, drafts: Sequence[str], references: Sequence[str]) -> list[list[int]]:
-        """chrF's statistics of each pair: [hypothesis, reference, matched] n-grams of each
-        character order (then word order), as `_extract_corpus_statistics` gives them."""
+        """chrF's statistics of each pair, as its `_extract_corpus_statistics` gives them:
+        [hypothesis, reference, matched] character n-grams of each order."""
         chrf = self._chrf
-
-        def unchanged(text: str) -> list[int]:
-            text = chrf._preprocess_segment(text)
-            characters = len(text if chrf.whitespace else "".join(text.split()))
-            counts = [max(0, characters - n + 1) for n in range(1, chrf.char_order + 1)]
-            if chrf.word_order > 0:
-                words = len(chrf._remove_punctuation(text))
-                counts += [max(0, words - n + 1) for n in range(1, chrf.word_order + 1)]
-            return [c for count in counts for c in (count, count, count)]
-
-        return _statistics(chrf, drafts, references, unchanged)
+        if chrf.word_order > 0:  # chrF++: word n-grams too, left to sacrebleu
+            return chrf._extract_corpus_statistics(drafts, [references])
+        orders = range(1, chrf.char_order + 1)
+        stats = []
+        for draft, reference in zip(drafts, references):
+            hypothesis, characters = chrf._preprocess_segment(draft), chrf._preprocess_segment(reference)
+            if not chrf.whitespace:
+                hypothesis, characters = "".join(hypothesis.split()), "".join(characters.split())
+            row = []
+            for n, matched in zip(orders, _matches(hypothesis, characters, orders)):
+                in_reference = max(0, len(characters) - n + 1)
+                # sacrebleu counts no hypothesis n-grams of an order the reference has none of
+                row += [max(0, len(hypothesis) - n + 1) if in_reference else 0, in_reference, matched]
+            stats.append(row)
+        return stats
 
     def _ter_statistics(self, drafts: Sequence[str], references: Sequence[str]) -> list[list[float]]:
         """TER's statistics of each pair, as `_extract_corpus_statistics` gives them, except that
@@ -145,12 +151,33 @@ class Metrics:
         )
 
 
-def _statistics(metric: Metric, drafts: Sequence[str], references: Sequence[str],
-                unchanged: Callable[[str], list[int]]) -> list[list[int]]:
-    """A metric's statistics of each pair, sacrebleu's own, except for a pair whose two sides
-    are the same text: each of its n-grams matches itself once, so `unchanged` counts them from
-    its length without sacrebleu counting and comparing two copies (the tests hold the two equal)."""
-    changed = [k for k, (d, r) in enumerate(zip(drafts, references)) if d != r]
-    measured = iter(metric._extract_corpus_statistics([drafts[k] for k in changed],
-                                                      [[references[k] for k in changed]]) if changed else [])
-    return [next(measured) if d != r else unchanged(d) for d, r in zip(drafts, references)]
+def _matches(hypothesis: Sequence[Hashable], reference: Sequence[Hashable], orders: range) -> list[int]:
+    """For each order n, the n-grams of `hypothesis` matched in `reference` (each n-gram counted
+    at most as often as it occurs in both), as BLEU and chrF count them.
+
+    rapidfuzz finds the runs the two have in common (their longest common subsequence, in C).
+    An n-gram inside a common run is matched by its copy in the other's run, so those are
+    counted from the runs' lengths; only the n-grams that cross an edit are compared one by one.
+    (Matches of a multiset split as common + rest are the common part plus the rest's matches.)
+    sacrebleu compares every n-gram of both sides in Python; a pair that differs by a few
+    words or letters, as versions of a sentence do, has few n-grams across an edit.
+    """
+    runs = [(run.a, run.b, run.size) for run in Indel.opcodes(hypothesis, reference).as_matching_blocks() if run.size]
+    out = []
+    for n in orders:
+        inside = sum(size - n + 1 for _, _, size in runs if size >= n)
+        rest = Counter(hypothesis[i:i + n] for i in _outside([(a, size) for a, _, size in runs], len(hypothesis), n))
+        theirs = Counter(reference[i:i + n] for i in _outside([(b, size) for _, b, size in runs], len(reference), n))
+        out.append(inside + sum(min(count, theirs[gram]) for gram, count in rest.items() if gram in theirs))
+    return out
+
+
+def _outside(runs: list[tuple[int, int]], length: int, n: int) -> Iterator[int]:
+    """Where the n-grams of a sequence of `length` start that are not wholly inside one of the
+    (start, size) runs, which are in order and apart."""
+    at = 0
+    for start, size in runs:
+        if size >= n:
+            yield from range(at, start)
+            at = start + size - n + 1
+    yield from range(at, length - n + 1)
