@@ -46,6 +46,19 @@ def test_every_group_shape_is_used_and_both_sides_are_covered_in_order():
     assert [j for link in links for j in range(*link.reference)] == list(range(len(versions.reference)))
 
 
+@pytest.mark.parametrize("dense_pairs", [1_000_000, 100])  # the whole matrix; the band computed as reached
+def test_versions_with_more_words_than_characters_align_as_their_word_lists(monkeypatch, dense_pairs):
+    """Words are compared as one character each; where a version had more distinct words than
+    there are characters, the word lists are compared instead, and give the same groups."""
+    from mtcheck.align import dp
+
+    versions = make_versions(120, seed=5)
+    monkeypatch.setattr(dp, "DENSE_PAIRS", dense_pairs)
+    as_letters = align_sentences(versions.draft, versions.reference)
+    monkeypatch.setattr(dp, "_LETTERS", 10)
+    assert align_sentences(versions.draft, versions.reference) == as_letters
+
+
 def test_two_two_group_when_a_boundary_moves():
     draft = ["The council approved the budget for next year after a long debate on Monday and",
              "the mayor said the money would go to schools.",
