@@ -52,3 +52,18 @@ def test_the_cli_output_is_one_report(cli, tmp_path):
     report = json.loads(r.out)
     assert [d["source"] for d in report["documents"]] == [str(a), str(b)]
     assert [e["source"] for e in report["errors"]] == [str(tmp_path / "missing.txt")] and r.code == 2
+
+
+@pytest.mark.parametrize("text", [*TEXTS, "The plan 😀 , “went” ( ahead ) . " * 40])
+def test_a_large_document_is_written_in_pieces_that_join_to_its_json(checker, monkeypatch, text):
+    # Long lists (findings, sentences) go an item at a time, the rest field by field; the
+    # output must not change by a byte. One item is "long" here, to take that path on a
+    # short text.
+    import mtcheck.render.json as json_render
+
+    doc = checker.check(text, "big.txt")
+    whole = CheckJsonStream().document(doc)
+    monkeypatch.setattr(json_render, "_ITEMS_AT_ONCE", 0)
+    pieces = list(CheckJsonStream().document_pieces(doc))
+    assert "".join(pieces) == whole
+    assert len(pieces) > len(doc.findings) + len(doc.fluency.sentences)

@@ -183,7 +183,8 @@ def run(args: argparse.Namespace) -> int:
             failed = failed or bool(doc.failures)
             run_info.suppressed += len(doc.suppressed)
             run_info.baselined += len(doc.baselined)
-            sys.stdout.write(renderer.document(doc, item.file_text))
+            for piece in renderer.document_pieces(doc, item.file_text):
+                sys.stdout.write(piece)
             sys.stdout.flush()
 
     if args.provenance_out:

@@ -7,7 +7,7 @@ which reviewdog's rdjson wants. Both are 1-based; end columns point after the sp
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,6 +40,11 @@ class Renderer:
 
     def document(self, doc: AnyDocumentReport, text: str) -> str:
         raise NotImplementedError
+
+    def document_pieces(self, doc: AnyDocumentReport, text: str) -> Iterable[str]:
+        """`document`'s output in pieces to write one after another (a format whose output for
+        a large document is large says so here)."""
+        return (self.document(doc, text),)
 
     def finish(self, run: RunInfo) -> str:
         raise NotImplementedError

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from mtcheck.render.ci import Renderer, RunInfo
@@ -41,9 +42,12 @@ class JsonRenderer(Renderer):
         self.stream = CheckJsonStream()
 
     def document(self, doc: AnyDocumentReport, text: str) -> str:
+        return "".join(self.document_pieces(doc, text))
+
+    def document_pieces(self, doc: AnyDocumentReport, text: str) -> Iterator[str]:
         from mtcheck.models.document import to_model
 
-        return self.stream.document(to_model(doc))
+        return self.stream.document_pieces(to_model(doc))
 
     def finish(self, run: RunInfo) -> str:
         from mtcheck.models import CheckReport
