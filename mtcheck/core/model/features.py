@@ -202,7 +202,7 @@ def punctuation(text: str, word_starts: np.ndarray, word_ends: np.ndarray) -> tu
     else:
         runs_possible = ".." in text or "--" in text or "……" in text or "——" in text or "––" in text
         dashes_possible = "-" in text or any(c in text for c in _DASHES[1:])
-    pos, pc, code = _marks(text)
+    pos, pc, joining = _marks(text)
     single = None
     if runs_possible and len(pos) > 1:
         cont = np.zeros(len(pos), dtype=bool)
@@ -215,21 +215,24 @@ def punctuation(text: str, word_starts: np.ndarray, word_ends: np.ndarray) -> tu
             single = np.ones(len(pos), dtype=bool)
             single[heads] = False
             keep = ~cont
-            pos, pc, code, single = pos[keep], pc[keep], code[keep], single[keep]
+            pos, pc, joining, single = pos[keep], pc[keep], joining[keep], single[keep]
     dash = np.flatnonzero(pc == _DASH) if dashes_possible else _EMPTY
     if len(dash):
         if single is not None:
             dash = dash[single[dash]]
         dp = pos[dash]
-        joins = _JOINING_CODE[np.minimum(code[dash], 0xFFFF)] & _member(word_ends, dp) & _member(word_starts, dp + 1)
+        joins = joining[dash] & _member(word_ends, dp) & _member(word_starts, dp + 1)
         pc[dash[joins]] = _HYPHEN
     return pos, pc
 
 
 def _marks(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(offset, class id, code point) of every punctuation character of a text, read a million
-    characters at a time (a long text's code points are never all held as one array)."""
-    pos, cls, code = [], [], []
+    """(offset, class id, whether a joining dash) of every punctuation character of a text, read
+    a million characters at a time (a long text's code points are never all held as one array).
+    Offsets are 32-bit, as `tokenize`'s are, below 2**32 characters: a text of nothing but
+    marks has one for every character."""
+    pos, cls, joining = [], [], []
+    offset_type = np.uint32 if len(text) < 2**32 else np.int64
     for at in range(0, len(text), _TEXT_CHUNK):
         piece = text[at:at + _TEXT_CHUNK]
         if piece.isascii():
@@ -244,14 +247,14 @@ def _marks(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
                 codes = np.frombuffer(piece.encode("utf-32-le"), dtype=np.uint32)
                 classes = _unicode_table()[codes]
         found = np.flatnonzero(classes)
-        pos.append(found + at)
+        pos.append((found + at).astype(offset_type))
         cls.append(classes[found])  # int16, as the table holds them: a mark's 8 bytes less
-        code.append(codes[found].astype(np.uint32))
+        joining.append(_JOINING_CODE[np.minimum(codes[found], np.uint32(0xFFFF))])
     if len(pos) == 1:
-        return pos[0], cls[0], code[0]
+        return pos[0], cls[0], joining[0]
     if not pos:
-        return _EMPTY, _EMPTY, _EMPTY
-    return np.concatenate(pos), np.concatenate(cls), np.concatenate(code)
+        return _EMPTY, _EMPTY, _EMPTY.astype(bool)
+    return np.concatenate(pos), np.concatenate(cls), np.concatenate(joining)
 
 
 _JOINING_CODE = np.zeros(0x10000, dtype=bool)
@@ -495,7 +498,7 @@ class Features:
     sent_words: np.ndarray
     rules: np.ndarray
     sent_rules: np.ndarray
-    sent_counts: np.ndarray  # (sentences, _N_COUNT_COLS) whole numbers, float32 where exact
+    sent_counts: np.ndarray  # (sentences, _N_COUNT_COLS) whole numbers, in 16 bits or float32 where exact
     sent_overlap: np.ndarray  # content words whose lemma the sentence before has
     sent_content: np.ndarray  # content words
     codes: np.ndarray | None = None
@@ -546,18 +549,26 @@ class NgramIndex:
         a2, b2 = max(start, L) - L, min(stop, 2 * L - 1) - L
         a3, b3 = max(start, 2 * L - 1) - (2 * L - 1), min(stop, 3 * L - 3) - (2 * L - 1)
         pieces = [self.uni[seq[a1:b1]]] if a1 < b1 else []
-        if a2 < b2 or a3 < b3:
-            a, b = (min(a2, a3), max(b2, b3)) if a2 < b2 and a3 < b3 else (a2, b2) if a2 < b2 else (a3, b3)
-            pair = seq[a:b].astype(np.int64) * BASE + seq[a + 1:b + 1]  # (bigram codes)
+        if a2 < b2 and a3 < b3 and a3 < b2 and a2 < b3:  # (a whole document) one array of pairs serves both
+            a, b = min(a2, a3), max(b2, b3)
+            pair = _pair_codes(seq, a, b)
+            pieces.append(self.bi[pair[a2 - a:b2 - a]])
+            pieces.append(self.tri[self.prefix[pair[a3 - a:b3 - a]] + seq[a3 + 2:b3 + 2]])
+        else:  # a range across the end of the bigrams: the stream's end and its start, not all between
             if a2 < b2:
-                pieces.append(self.bi[pair[a2 - a:b2 - a]])
+                pieces.append(self.bi[_pair_codes(seq, a2, b2)])
             if a3 < b3:
-                pieces.append(self.tri[self.prefix[pair[a3 - a:b3 - a]] + seq[a3 + 2:b3 + 2]])
+                pieces.append(self.tri[self.prefix[_pair_codes(seq, a3, b3)] + seq[a3 + 2:b3 + 2]])
         return pieces[0] if len(pieces) == 1 else np.concatenate(pieces) if pieces else np.zeros(0, np.int32)
 
     def size(self, seq: np.ndarray) -> int:
         """How many n-grams `known` reads of seq."""
         return 3 * len(seq) - 3 if len(seq) >= 3 else 0
+
+
+def _pair_codes(seq: np.ndarray, a: int, b: int) -> np.ndarray:
+    """The bigram codes of the pairs of seq starting at a..b."""
+    return seq[a:b].astype(np.int64) * BASE + seq[a + 1:b + 1]
 
 
 # Compact "count class" of every token class: classes with the same row of COUNT_TABLE
@@ -640,23 +651,26 @@ class Extractor:
         ppos, pcls = punctuation(text, wpos, wend)
         n = nw + len(ppos)
         # every token's class in text order: words and marks are each in text order already,
-        # so each goes after the tokens of the other kind before it (a word first at a tie)
+        # so a mark goes after the words before it (a word first at a tie) and the words fill
+        # the places left; where the marks go is found a block at a time (not 16 bytes a mark)
+        is_mark = np.zeros(n, dtype=bool)
+        for b in range(0, len(ppos), BLOCK):
+            at = np.searchsorted(wpos, ppos[b:b + BLOCK], side="right")
+            at += np.arange(b, b + len(at))
+            is_mark[at] = True
         ids = np.empty(n, dtype=np.int16)
-        at = np.searchsorted(ppos, wpos)
-        at += np.arange(nw)
-        ids[at] = lex.cls[wid]
-        at = np.searchsorted(wpos, ppos, side="right")
-        at += np.arange(len(ppos))
-        ids[at] = pcls
-        del pcls, at
+        ids[is_mark] = pcls
+        ids[~is_mark] = lex.cls[wid]
+        del pcls, is_mark
         # sentence bounds in the words and in the token stream: tokens before the first
         # sentence go to it, tokens between sentences to the one before
         wb = np.empty(ns + 1, dtype=np.int64)  # word bounds
         tb = np.empty(ns + 1, dtype=np.int64)  # token bounds
         if len(sentences):
             sent_start = np.array(sentences, dtype=np.int64).reshape(-1, 2)[:, 0]
-            wb[:ns] = np.searchsorted(wpos, sent_start)
-            tb[:ns] = np.searchsorted(ppos, sent_start)
+            # (searched as the offsets' own type: numpy would copy a 32-bit array to compare)
+            wb[:ns] = np.searchsorted(wpos, sent_start.astype(wpos.dtype, copy=False))
+            tb[:ns] = np.searchsorted(ppos, sent_start.astype(ppos.dtype, copy=False))
             tb[:ns] += wb[:ns]
             wb[0] = tb[0] = 0
             if ns > 1:
@@ -675,16 +689,15 @@ class Extractor:
         fb = run_bounds(framed)
         L = n + 2 * ns
         seq = np.full(L, _BOS, dtype=np.int16)
-        at = np.repeat(2 * sents + 1, st_i)  # where each token goes: after its sentence's <s>
-        at += np.arange(n)
-        seq[at] = ids
-        del at, ids
+        is_token = np.ones(L, dtype=bool)  # (a mask: an index would take 8 bytes a token)
+        is_token[fb[:-1]] = is_token[fb[1:] - 1] = False
+        seq[is_token] = ids
+        del is_token, ids
         seq[fb[1:] - 1] = _EOS
 
         # per-sentence counts, a block of sentences at a time: a histogram of count classes,
         # one of pair features, word lengths, content lemmas already in the previous sentence
-        # whole numbers no larger than the text is long: float32 holds them exactly below 2**24
-        C = np.empty((ns, _N_COUNT_COLS), dtype=np.float32 if len(text) < 1 << 24 else np.float64)
+        C = np.empty((ns, _N_COUNT_COLS), dtype=_count_type(framed, wb, wpos, wend, len(text)))
         overlap = np.empty(ns)
         content_n = np.empty(ns, dtype=np.int64)
         for s0, s1 in sentence_blocks(fb):
@@ -736,13 +749,13 @@ class Extractor:
         if R:
             ri = self._rule_index
             hits = [(f[1], ri[f[0]]) for f in findings if f[0] in ri]
+            # no count passes the number of findings: 16 bits hold them (the pipeline's
+            # findings are capped per rule far below that)
+            sent_rules = np.zeros((ns, R), dtype=np.int16 if len(hits) < 1 << 15 else np.int32)
             if hits:
                 sr = np.array(hits, dtype=np.int64)
                 np.clip(sr[:, 0], 0, ns - 1, out=sr[:, 0])
-                sent_rules = np.zeros((ns, R), dtype=np.int32)
                 np.add.at(sent_rules, (sr[:, 0], sr[:, 1]), 1)
-            else:
-                sent_rules = np.zeros((ns, R), dtype=np.int32)
         else:
             sent_rules = np.zeros((ns, 0), dtype=np.int32)
         f = Features(dense=doc, seq=seq, n_tokens=n, sent_tokens=st_i.astype(np.float64), n_words=int(words_doc),
@@ -751,6 +764,21 @@ class Extractor:
         if codes:
             f.codes, f.code_sent = ngram_codes(seq, np.repeat(sents, framed), self.orders)
         return f
+
+
+def _count_type(framed: np.ndarray, wb: np.ndarray, wpos: np.ndarray, wend: np.ndarray,
+                text_length: int) -> type[np.generic]:
+    """The smallest type that holds every sentence's counts exactly: 16 bits when none can pass
+    65,535 (a document of 450,000 one-number sentences then takes 36 MB for them, not 72);
+    else float32, exact below 2**24, or float64. A column counts at most one a token of the
+    framed sentence (pairs: one a pair), except the word-length sum: at most the characters
+    from the sentence's first word to its last."""
+    has_words = wb[1:] > wb[:-1]
+    first, last = wb[:-1][has_words], wb[1:][has_words] - 1
+    chars = int((wend[last].astype(np.int64) - wpos[first]).max(initial=0))
+    if max(int(framed.max(initial=0)) * int(_ROWS.max(initial=1)), chars) < 1 << 16:
+        return np.uint16
+    return np.float32 if text_length < 1 << 24 else np.float64
 
 
 def _sentence_dense(counts: np.ndarray, words: np.ndarray, overlap: np.ndarray, content: np.ndarray,

@@ -106,8 +106,10 @@ class LearnedScorer:
         # A document too short to judge gets no sentence probabilities either: the per-sentence
         # figures are the document's score shared out, and there is none.
         sentences = tuple(result.sentence_probability) if result.probability is not None else ()
-        return Scores(result.probability, self._verdict(result, thresholds), self._evidence(result, analysis),
-                      fluency(analysis.document, analysis.findings), sentences)
+        probability, verdict = result.probability, self._verdict(result, thresholds)
+        evidence = self._evidence(result, analysis)
+        del result  # (its explanation holds the document's features: freed before fluency is made)
+        return Scores(probability, verdict, evidence, fluency(analysis.document, analysis.findings), sentences)
 
     def _verdict(self, result: Result, thresholds: tuple[float, float] | None) -> Verdict:
         if result.probability is None:
