@@ -1,5 +1,7 @@
 """Segmentation: paragraphs and sentences with offsets, robust to news abbreviations and MT damage."""
 
+import pytest
+
 from mtcheck.core.segment import segment
 
 
@@ -73,3 +75,16 @@ def test_full_width_colon_ends_a_line_of_a_list_intro():
     doc = segment(text)
     assert next(text[p.start:p.end] for p in doc.paragraphs) == "The situation is as follows："
     assert len(doc.paragraphs) == 3
+
+
+def test_sentences_read_like_a_list_of_sentences():
+    # Held as arrays (a long document has hundreds of thousands); read as Sentence records.
+    from mtcheck.core.segment import Sentence
+
+    doc = segment("One two. Three four.\n\nFive six.")
+    listed = list(doc.sentences)
+    assert listed == [Sentence(0, 0, 8, 0), Sentence(1, 9, 20, 0), Sentence(2, 22, 31, 1)]
+    assert doc.sentences[-1] == listed[-1] and doc.sentences[1:] == listed[1:]
+    assert doc.sentences.spans().tolist() == [[0, 8], [9, 20], [22, 31]]
+    with pytest.raises(IndexError):
+        doc.sentences[3]

@@ -40,6 +40,7 @@ from mtcheck.core.model.features import (
     ORDERS,
     Extractor,
     Features,
+    Spans,
     code_to_ngram,
     tokenize,
 )
@@ -90,7 +91,7 @@ class TrainingDoc:
     words: Sequence[str] | None = None  # computed with `tokenize` when absent
     starts: Sequence[int] | None = None
     ends: Sequence[int] | None = None
-    sentences: Sequence[tuple[int, int]] = ()
+    sentences: Spans = ()
     findings: Sequence[tuple] = ()  # (rule id, sentence index, ...)
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mtcheck import __version__
+from mtcheck.core.model.features import Spans
 from mtcheck.core.model.scorer import model_inputs
 from mtcheck.evaluate.fit import TrainingDoc, TrainingError, TrainSettings, fit, model_bytes
 from mtcheck.evaluate.labelled import LabelledDoc, LabelSpec, load_documents
@@ -118,7 +119,7 @@ def train_model(paths: Sequence[str | Path], options: TrainOptions, checker: Che
     return Trained(model=data, spec=spec, report=report)
 
 
-Analysed = tuple[list[str], Sequence[int], Sequence[int], list[tuple[int, int]], list[tuple[str, int, int, int]]]
+Analysed = tuple[list[str], Sequence[int], Sequence[int], Spans, list[tuple[str, int, int, int]]]
 
 
 def analyse_for_model(checker: Checker, text: str) -> Analysed:

@@ -515,6 +515,9 @@ class Features:
 
 
 Finding = tuple  # (rule id, sentence index[, start, end])
+# Sentence (start, end) spans: pairs, or an (n, 2) array of them (the pipeline's: a document
+# may have hundreds of thousands)
+Spans = Sequence[tuple[int, int]] | np.ndarray
 
 
 class NgramIndex:
@@ -628,7 +631,7 @@ class Extractor:
         self.lexicon = Lexicon()
 
     def extract(self, text: str, words: Sequence[str], starts: Sequence[int], ends: Sequence[int],
-                sentences: Sequence[tuple[int, int]], findings: Iterable[Finding] = (),
+                sentences: Spans, findings: Iterable[Finding] = (),
                 codes: bool = False) -> Features:
         """Features of one document.
 

@@ -172,7 +172,7 @@ class ProvenanceModel:
 
     # ------------------------------------------------------------------ scoring
     def score(self, text: str, words: Sequence[str], starts: Sequence[int], ends: Sequence[int],
-              sentences: Sequence[tuple[int, int]], findings: Iterable[Finding] = (), *,
+              sentences: features.Spans, findings: Iterable[Finding] = (), *,
               prior_log_odds: float = 0.0, explain: bool = True) -> Result:
         """Score one document.
 

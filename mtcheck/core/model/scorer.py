@@ -25,13 +25,14 @@ from mtcheck.core.scores import (
 )
 from mtcheck.models.enums import Verdict
 
-# (text, words, starts, ends, sentence spans, findings): ProvenanceModel.score's arguments
-ModelInputs = tuple[str, Sequence[str], Sequence[int], Sequence[int], list[tuple[int, int]],
-                    list[tuple[str, int, int, int]]]
-
 if TYPE_CHECKING:
+    import numpy as np
+
     from mtcheck.core.analysis import Analysis
     from mtcheck.core.model.model import ProvenanceModel, Result
+
+    # (text, words, starts, ends, sentence spans, findings): ProvenanceModel.score's arguments
+    ModelInputs = tuple[str, Sequence[str], Sequence[int], Sequence[int], np.ndarray, list[tuple[str, int, int, int]]]
 
 SHIPPED = Path(__file__).with_name("shipped") / "model.json"  # built by the command in docs/model.md
 MODEL_FILE = "model.json"  # what `mtcheck train --out DIR` writes, beside MODEL_CARD.md
@@ -65,8 +66,7 @@ def model_inputs(analysis: Analysis) -> ModelInputs:
     doc, tokens = analysis.document, analysis.tokens
     sentence_of = [doc.sentence_at(f.start) for f in analysis.findings] if doc.sentences else []
     findings = [(f.rule.id, k, f.start, f.end) for f, k in zip(analysis.findings, sentence_of)]
-    return (analysis.text, tokens.lower, tokens.starts, tokens.ends, [(s.start, s.end) for s in doc.sentences],
-            findings)
+    return analysis.text, tokens.lower, tokens.starts, tokens.ends, doc.sentences.spans(), findings
 
 
 class LearnedScorer:
