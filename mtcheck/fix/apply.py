@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from mtcheck.budget import checkpoint
 from mtcheck.core.rules import RULES, resolve_rules
-from mtcheck.models import AppliedFix, DocumentReport, Finding, FixReport
+from mtcheck.models import AppliedFix, Finding, FixReport, plain
 from mtcheck.pipeline import Checker
 from mtcheck.read import InputProblem, LineIndex, Source
 
@@ -88,7 +88,7 @@ def fix_source(source: Source, checker: Checker, select: Iterable[str] | None = 
     analyse = _analyser(checker, source)
     edits: list[_Edit] = []
     current = original
-    report: DocumentReport | None = analyse(current)
+    report: plain.DocumentReport | None = analyse(current)
     rounds = 1
     for _ in range(MAX_ROUNDS):
         checkpoint()
@@ -110,8 +110,9 @@ def fix_source(source: Source, checker: Checker, select: Iterable[str] | None = 
         applied.append(AppliedFix(rules=list(edit.rules), start=edit.start, end=edit.end, line=line, column=column,
                                   original=original[edit.start:edit.end], replacement=edit.replacement))
     chosen = "all" if len(fixable) == len(RULES) else f"{len(fixable)}of{len(RULES)}"
+    remaining = [Finding.model_validate(f, from_attributes=True) for f in report.findings] if report is not None else []
     return FixReport(source=source.name, format=source.format, text=current, changed=current != original,
-                     applied=applied, remaining=report.findings if report is not None else [], rounds=rounds,
+                     applied=applied, remaining=remaining, rounds=rounds,
                      signature=checker.signature.extended(fixes=chosen).format())
 
 
@@ -121,15 +122,16 @@ def ensure_fixable(name: str, fmt: str) -> None:
         raise InputProblem(name, f"cannot fix {fmt} input in place (fix takes plain text, Markdown or HTML)")
 
 
-def _analyser(checker: Checker, source: Source) -> Callable[[str], DocumentReport]:
-    """A function checking a version of the file, findings at offsets into that version."""
+def _analyser(checker: Checker, source: Source) -> Callable[[str], plain.DocumentReport]:
+    """A function checking a version of the file, findings at offsets into that version (the
+    report as plain classes: of the last one only the findings left are made models)."""
     from mtcheck.read.formats import READERS, formats
 
     fmt = source.format
     if fmt != "text":
         formats()  # imports the reader modules, which register themselves
 
-    def analyse(text: str) -> DocumentReport:
+    def analyse(text: str) -> plain.DocumentReport:
         decoded = dataclasses.replace(source, text=text, format="text", extraction=None)
         document = decoded
         if fmt != "text":
@@ -137,7 +139,7 @@ def _analyser(checker: Checker, source: Source) -> Callable[[str], DocumentRepor
             if len(documents) != 1:
                 raise InputProblem(source.name, f"holds {len(documents)} documents; fix takes one a file")
             document = documents[0]  # type: ignore[assignment]
-        return checker.check_source(document)
+        return checker.check_plain(document)
 
     return analyse
 
@@ -145,7 +147,7 @@ def _analyser(checker: Checker, source: Source) -> Callable[[str], DocumentRepor
 # -- one round ----------------------------------------------------------------------------
 
 
-def _plan(text: str, report: DocumentReport, fixable: frozenset[str], escape: Callable[[str], str],
+def _plan(text: str, report: plain.DocumentReport, fixable: frozenset[str], escape: Callable[[str], str],
           edits: list[_Edit]) -> list[_Fix]:
     """The safe fixes of this round: non-overlapping, longest first, then earliest. A fix that
     reaches into an earlier round's change must not share it with another fix."""
@@ -170,7 +172,7 @@ def _plan(text: str, report: DocumentReport, fixable: frozenset[str], escape: Ca
     return sorted(chosen, key=lambda f: f.start)
 
 
-def _adapt(text: str, finding: Finding, sentence_start: bool, escape: Callable[[str], str]) -> _Fix | None:
+def _adapt(text: str, finding: plain.Finding, sentence_start: bool, escape: Callable[[str], str]) -> _Fix | None:
     """The finding's suggestion fitted to its place; None when it would change nothing."""
     replacement = escape(keep_case(finding.text, finding.suggestion or "", sentence_start))
     start, end, replacement = _tidy(text, finding.start, finding.end, replacement)
