@@ -28,6 +28,8 @@ class PackedRows(Sequence[T]):
     def __getitem__(self, k: slice) -> list[T]: ...
 
     def __getitem__(self, k: int | slice) -> T | list[T]:
+        if isinstance(k, int) and 0 <= k < len(self):  # (the common case, first)
+            return self._row(k)
         if isinstance(k, slice):
             return [self._row(i) for i in range(len(self))[k]]
         return self._row(range(len(self))[k])  # (a negative index counts from the end; IndexError past it)

@@ -163,7 +163,7 @@ class Document:
         i = bisect_right(self._sentence_starts, offset) - 1
         if i < 0:
             return 0
-        if offset >= self.sentences[i].end and i + 1 < len(self.sentences):
+        if offset >= self.sentences.ends[i] and i + 1 < len(self.sentences):
             # Between sentences (indentation, blank lines): belongs to the one that follows.
             return i + 1
         return i

@@ -130,8 +130,10 @@ class Fragments(Family):
         doc, text = ctx.doc, ctx.doc.text
         sentences = doc.sentences
         want_echo, want_lower, want_dangling = ctx.wants(ECHO), ctx.wants(LOWER_START), ctx.wants(DANGLING)
-        for i, s in enumerate(sentences):
-            prev = sentences[i - 1] if i and sentences[i - 1].paragraph == s.paragraph else None
+        last = None  # the sentence before s
+        for s in sentences:
+            prev = last if last is not None and last.paragraph == s.paragraph else None
+            last = s
             if (want_lower and prev is not None and text[prev.end - 1] in ".\"”’)" and text[s.start].islower()
                     and not _LOWER_OK.match(text, s.start)):
                     end = s.start
