@@ -6,6 +6,7 @@ import pytest
 from mtcheck.models import DocumentReport, plain
 from mtcheck.models import generate as generate_plain
 from mtcheck.models.document import to_model
+from mtcheck.models.plain_json import plain_json
 from mtcheck.read import Source
 from mtcheck.render.ci import RunInfo
 from mtcheck.render.formats import make_renderer
@@ -44,6 +45,34 @@ def test_a_plain_report_becomes_the_model_checking_gives(reports):
         assert report.counts.by_severity == model.counts.by_severity
         assert report.counts.by_category == model.counts.by_category
     assert to_model(model) is model  # a model is already one
+
+
+def test_a_plain_report_serialises_as_its_model_does(checker):
+    """`plain_json` serialises without the model, with the model's serializer: byte for byte the
+    model's JSON, whole or without some fields (the report store leaves out the document's name),
+    for every golden document, whatever its format (JSONL records carry ids and metadata)."""
+    from mtcheck.read.formats import iter_documents
+
+    sources = [doc for path in sorted(golden.TEXTS.iterdir()) for doc in iter_documents(path)
+               if isinstance(doc, Source)]  # not the empty file
+    assert len(sources) >= 10
+    for source in sources:
+        report = checker.check_plain(source)
+        model = to_model(report)
+        assert plain_json(report) == model.model_dump_json(), report.source
+        naming = {"source", "doc_id", "format", "metadata"}
+        assert plain_json(report, exclude=naming) == model.model_dump_json(exclude=naming), report.source
+
+
+def test_a_plain_report_with_a_value_of_the_wrong_type_is_refused_as_the_model_refuses_it(checker):
+    from pydantic import ValidationError
+
+    report = checker.check_plain(Source(name="a.txt", text="The new crown pneumonia is serious. We must act now."))
+    report.fluency.sentences[0].score = 100  # an int where a float is: the model's JSON says 100.0
+    assert plain_json(report) == to_model(report).model_dump_json()
+    report.fluency.sentences[0].score = "high"
+    with pytest.raises(ValidationError, match="score"):
+        plain_json(report)
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "jsonl", "sarif", "junit", "github", "rdjson", "csv", "gitlab"])
