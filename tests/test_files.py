@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from mtcheck.files import atomic_write
+from mtcheck.files import atomic_create, atomic_write
 
 
 def test_new_file_gets_the_umask_mode_not_a_private_one(tmp_path):
@@ -36,3 +36,22 @@ def test_a_failed_write_leaves_the_old_file_whole(tmp_path):
         atomic_write(target, "bad \ud800 surrogate")
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["summary.csv"]
+
+
+def test_atomic_create_writes_a_whole_file_with_the_umask_mode_and_leaves_no_temporary_file(tmp_path):
+    stale = tmp_path / ".page.html.new.tmp"  # a run killed while writing it
+    stale.write_bytes(b"half a pa")
+    old = os.umask(0o022)
+    try:
+        atomic_create(tmp_path / "page.html", "<p>é</p>\n".encode())
+    finally:
+        os.umask(old)
+    assert (tmp_path / "page.html").read_bytes() == "<p>é</p>\n".encode()
+    assert stat.S_IMODE((tmp_path / "page.html").stat().st_mode) == 0o644
+    assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
+
+
+def test_atomic_create_that_fails_leaves_nothing(tmp_path):
+    with pytest.raises(TypeError):
+        atomic_create(tmp_path / "page.html", "not bytes")  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == []

@@ -411,6 +411,30 @@ def test_highlight_splits_overlaps_marks_empty_spans_and_escapes(check):
                     '<sup class="n">3</sup>three')
 
 
+def test_finding_rows_number_link_and_escape_each_finding():
+    from mtcheck.models import Finding, Severity
+    from mtcheck.render.report_html import finding_rows
+
+    def finding(rule, suggestion, fix_safe):
+        return Finding(rule=rule, category="calque", severity=Severity.warning, start=0, end=3, line=2, column=5,
+                       end_line=2, end_column=8, text="<b>&", message='say "this"', suggestion=suggestion,
+                       fix_safe=fix_safe, sentence=0, fingerprint=f"{rule}:0")
+
+    rows = str(finding_rows([finding("calque.term", "<i>", True), finding("calque.x", "", False),
+                             finding("calque.y", None, False)]))
+    assert rows == (
+        '<tr id="r0"><td><a href="#f0" title="show it in the text">1</a></td><td class="num">2:5</td>\n'
+        '<td class="what"><span class="sev-warning">warning</span> <span class="cat cat-calque">calque.term</span> '
+        '“&lt;b&gt;&amp;”<br>say &#34;this&#34;</td>\n<td>&lt;i&gt; <span class="safe">safe to apply</span></td></tr>\n'
+        '<tr id="r1"><td><a href="#f1" title="show it in the text">2</a></td><td class="num">2:5</td>\n'
+        '<td class="what"><span class="sev-warning">warning</span> <span class="cat cat-calque">calque.x</span> '
+        '“&lt;b&gt;&amp;”<br>say &#34;this&#34;</td>\n<td>(delete)</td></tr>\n'
+        '<tr id="r2"><td><a href="#f2" title="show it in the text">3</a></td><td class="num">2:5</td>\n'
+        '<td class="what"><span class="sev-warning">warning</span> <span class="cat cat-calque">calque.y</span> '
+        '“&lt;b&gt;&amp;”<br>say &#34;this&#34;</td>\n<td></td></tr>\n')
+    assert finding_rows([]) == ""
+
+
 def test_highlight_shades_sentences_by_mt_probability_around_the_marks():
     from mtcheck.models import Finding, Severity
     from mtcheck.models.document import SentenceFluency

@@ -14,7 +14,6 @@ import math
 import os
 import re
 import tempfile
-import zlib
 from array import array
 from collections import Counter
 from dataclasses import dataclass
@@ -23,13 +22,14 @@ from pathlib import Path
 from markupsafe import Markup
 
 from mtcheck.batch.store import Row, Store
-from mtcheck.batch.work import report_json
-from mtcheck.files import atomic_open
+from mtcheck.batch.work import decompress, report_json
+from mtcheck.files import atomic_create, atomic_open
 from mtcheck.models.batch import DocumentErrorRow, RunTotals, SummaryRow
 
 DOCUMENTS, SUMMARY, INDEX, PAGES = "documents.jsonl", "summary.csv", "index.html", "docs"
 _PAGE = re.compile(r"[0-9a-f]{24}\.html")  # page_name()
-_PAGE_TEMPORARY = re.compile(r"\.[0-9a-f]{24}\.html\..+\.tmp")  # atomic_open()'s, of a page
+# atomic_create()'s temporary file of a page (or an older run's atomic_open()'s)
+_PAGE_TEMPORARY = re.compile(r"\.[0-9a-f]{24}\.html\..+\.tmp")
 LIKELIHOOD_BINS = [i / 20 for i in range(21)]
 VERDICTS = ("machine", "post-edited", "human", "too-short")
 
@@ -146,9 +146,9 @@ def write_outputs(store: Store, folder: Path, key: str, signature: str, gate: st
                     jsonl.write(report_json(row.result.report, row.source, row.doc_id, row.format, row.metadata) + "\n")
                     page = pages / (row.page or "")
                     if row.page and not page.exists():
-                        body = zlib.decompress(row.result.page).decode("utf-8")
-                        with atomic_open(page, sync=False) as fh:
-                            fh.write(render_document_page(row.source, row.doc_id, row.format, metadata, body))
+                        body = decompress(row.result.page).decode("utf-8")
+                        html = render_document_page(row.source, row.doc_id, row.format, metadata, body)
+                        atomic_create(page, html.encode("utf-8"))
                 summary = summary_row(row, metadata)
                 csv_rows.write(summary)
                 table.write(index_row(summary.model_dump(), summary.page, first=totals.documents == 0))

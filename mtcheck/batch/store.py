@@ -25,7 +25,7 @@ from mtcheck.render.report_html import PAGE_FORMAT
 
 # Changes when what the store keeps changes shape (columns, report JSON, page HTML): an older
 # store's tables are dropped and made anew.
-STORE_FORMAT = f"3/page{PAGE_FORMAT}"
+STORE_FORMAT = f"4/page{PAGE_FORMAT}"
 COMMIT_EVERY_ROWS = 500
 COMMIT_EVERY_SECONDS = 2.0
 

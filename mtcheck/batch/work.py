@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import zlib
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from mtcheck.models.document import to_model
+import zstandard
+
+from mtcheck.models.plain_json import plain_json
 from mtcheck.read import Source
 from mtcheck.render.report_html import render_document_body
 
@@ -47,8 +50,8 @@ class Result:
     agency: str | None
     date: str | None  # the dateline's date, AP style when it can be
     failed: bool  # fails the gate (the run's fail_on and thresholds)
-    report: bytes  # zlib (level 1: fast; JSON still shrinks 4x) of the report JSON without IDENTITY_FIELDS
-    page: bytes  # zlib of the HTML page body
+    report: bytes  # compress() of the report JSON without IDENTITY_FIELDS
+    page: bytes  # compress() of the HTML page body
 
 
 @dataclass(frozen=True)
@@ -73,8 +76,7 @@ def content_key(source: Source) -> str:
 def check_document(checker: Checker, task: Task) -> Outcome:
     """Check one document. Any failure becomes the document's error, never the run's."""
     try:
-        # The page and the columns are made from the plain report; the validated model only
-        # for the JSON the store keeps.
+        # The page, the columns and the JSON are made from the plain report: no model is built.
         report = checker.check_plain(task.source)
         p = report.provenance
         counts = report.counts
@@ -86,8 +88,8 @@ def check_document(checker: Checker, task: Task) -> Outcome:
             categories=json.dumps(counts.by_category, sort_keys=True),
             source_language=p.source_language.code, agency=p.agency.normalised if p.agency else None,
             date=(p.dateline.date_normalised or p.dateline.date) if p.dateline else None, failed=bool(report.failures),
-            report=zlib.compress(to_model(report).model_dump_json(exclude=set(IDENTITY_FIELDS)).encode("utf-8"), 1),
-            page=zlib.compress(body.encode("utf-8"), 1),
+            report=compress(plain_json(report, exclude=set(IDENTITY_FIELDS)).encode("utf-8")),
+            page=compress(body.encode("utf-8")),
         )
     except Exception as exc:
         return Outcome(task.seq, task.key, error=f"internal error while checking: {type(exc).__name__}: {exc}")
@@ -97,8 +99,29 @@ def check_document(checker: Checker, task: Task) -> Outcome:
 def report_json(result_report: bytes, source: str, doc_id: str | None, fmt: str, metadata_json: str) -> str:
     """The full DocumentReport JSON of a stored report: the identity fields put back first,
     in the model's order."""
-    rest = zlib.decompress(result_report).decode("utf-8")
+    rest = decompress(result_report).decode("utf-8")
     head = ",".join(f"{json.dumps(k)}:{v}" for k, v in (
         ("source", json.dumps(source, ensure_ascii=False)), ("doc_id", json.dumps(doc_id, ensure_ascii=False)),
         ("format", json.dumps(fmt, ensure_ascii=False)), ("metadata", metadata_json)))
     return "{" + head + ("," + rest[1:] if rest != "{}" else "}")
+
+
+# A (de)compressor costs more to make than a report to compress, and must not be shared
+# between threads (a Dask worker runs tasks in several): one of each per thread.
+_codecs = threading.local()
+
+
+def compress(data: bytes) -> bytes:
+    codec = getattr(_codecs, "compressor", None) or _codec("compressor", zstandard.ZstdCompressor)
+    return codec.compress(data)
+
+
+def decompress(data: bytes) -> bytes:
+    codec = getattr(_codecs, "decompressor", None) or _codec("decompressor", zstandard.ZstdDecompressor)
+    return codec.decompress(data)
+
+
+def _codec(name: str, make: Callable[[], Any]) -> Any:
+    codec = make()
+    setattr(_codecs, name, codec)
+    return codec

@@ -326,3 +326,4 @@ def to_model(report: DocumentReport | plain.DocumentReport) -> DocumentReport:
     if isinstance(report, DocumentReport):
         return report
     return DocumentReport.model_validate(report, from_attributes=True)
+

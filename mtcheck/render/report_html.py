@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import PurePath
 from typing import IO, TYPE_CHECKING
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from mtcheck.models import Severity
 from mtcheck.render.text import severity_counts
@@ -49,8 +50,10 @@ INDEX_COLUMNS = (
 def _environment():
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
+    # auto_reload off: the templates are the package's, not edited while it runs; on, every
+    # page would look at the files of its templates again.
     return Environment(loader=PackageLoader("mtcheck.render", "templates"), autoescape=True,
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
 
 
 def render_document_body(report: AnyDocumentReport, text: str) -> str:
@@ -62,7 +65,8 @@ def render_document_body(report: AnyDocumentReport, text: str) -> str:
     sentences = report.fluency.sentences
     return template.render(report=report, p=report.provenance, counts=severity_counts(report),
                            highlighted=highlight(text, report.findings, sentences), categories=categories,
-                           shaded=any(s.mt_probability is not None for s in sentences))
+                           shaded=any(s.mt_probability is not None for s in sentences),
+                           finding_rows=finding_rows(report.findings))
 
 
 def render_document_page(source: str, doc_id: str | None, fmt: str, metadata: dict, body: str) -> str:
@@ -100,6 +104,27 @@ def index_row(values: dict, page: str, first: bool) -> Markup:
     return Markup(("" if first else ",\n") + data)
 
 
+def finding_rows(findings: Sequence[AnyFinding]) -> Markup:
+    """The rows of a page's findings table: the number (linking to the finding's mark in the
+    text, which links back to row r{i}), line:column, what was found, the suggestion. Made
+    here, every value escaped, rather than in the template: a template loop over a long list
+    of findings cost more than the rest of the page."""
+    rows = []
+    for i, f in enumerate(findings):
+        severity = escape(f.severity.value)
+        suggestion = ""
+        if f.suggestion is not None:
+            safe = ' <span class="safe">safe to apply</span>' if f.fix_safe else ""
+            suggestion = f"{escape(f.suggestion or '(delete)')}{safe}"
+        rows.append(f'<tr id="r{i}"><td><a href="#f{i}" title="show it in the text">{i + 1}</a></td>'
+                    f'<td class="num">{escape(f.line)}:{escape(f.column)}</td>\n'
+                    f'<td class="what"><span class="sev-{severity}">{severity}</span> '
+                    f'<span class="cat cat-{escape(f.category)}">{escape(f.rule)}</span> '
+                    f'“{escape(f.text)}”<br>{escape(f.message)}</td>\n'
+                    f'<td>{suggestion}</td></tr>\n')
+    return Markup("".join(rows))
+
+
 def _column(key: str) -> int:
     return next(i for i, (k, _, _, _) in enumerate(INDEX_COLUMNS) if k == key)
 
@@ -127,12 +152,16 @@ def highlight(text: str, findings: Sequence[AnyFinding], sentences: Sequence[Any
     shaded = {s.start: s for s in sentences if s.mt_probability is not None and 0 <= s.start < s.end <= len(text)}
     sentence_ends = {s.end for s in shaded.values()}
     cuts = sorted({0, len(text), *starts, *ends, *points, *shaded, *sentence_ends})
+    escape_piece = _escape_text if _MARKUP_CHARACTERS.search(text) else _as_it_is  # most copy has none
     out: list[str] = []
     active: list[int] = []
     anchored: set[int] = set()
     open_until = -1  # the end of the sentence whose span is open
     for at, nxt in zip(cuts, [*cuts[1:], None]):
-        active = [i for i in active if i not in ends.get(at, ())] + starts.get(at, [])
+        if at in ends:
+            active = [i for i in active if i not in ends[at]]
+        if at in starts:
+            active = active + starts[at]
         if at == open_until:
             out.append("</span>")
             open_until = -1
@@ -142,19 +171,32 @@ def highlight(text: str, findings: Sequence[AnyFinding], sentences: Sequence[Any
             out.append(f'<span class="sent mt-{min(4, int(p * 5))}" title="sentence {s.index + 1}: MT probability '
                        f'{p:.2f}">')
             open_until = s.end
-        for i in points.get(at, ()):
-            out.append(_mark([i], findings, anchored, "‸", "point "))
+        if at in points:
+            for i in points[at]:
+                out.append(_mark([i], findings, anchored, "‸", "point "))
         if nxt is None:
             break
-        piece = text[at:nxt]
-        out.append(_mark(active, findings, anchored, piece) if active else html.escape(piece, quote=False))
+        piece = escape_piece(text[at:nxt])
+        out.append(_mark(active, findings, anchored, piece) if active else piece)
     if open_until >= 0:
         out.append("</span>")
     return Markup("".join(out))
 
 
+_MARKUP_CHARACTERS = re.compile("[&<>]")  # what html.escape(quote=False) replaces
+
+
+def _escape_text(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _as_it_is(text: str) -> str:
+    return text
+
+
 def _mark(indexes: list[int], findings: Sequence[AnyFinding], anchored: set[int], piece: str, extra: str = "") -> str:
-    worst = max(indexes, key=lambda i: Severity(findings[i].severity).rank)
+    """A highlighted piece of text (`piece`, escaped already)."""
+    worst = indexes[0] if len(indexes) == 1 else max(indexes, key=lambda i: Severity(findings[i].severity).rank)
     f = findings[worst]
     title = "\n".join(_tooltip(findings[i]) for i in indexes)
     new = [i for i in indexes if i not in anchored]
@@ -164,7 +206,7 @@ def _mark(indexes: list[int], findings: Sequence[AnyFinding], anchored: set[int]
     anchor = f' id="f{new[0]}"' if new else ""
     numbers = "".join(f'<sup class="n">{i + 1}</sup>' for i in new)
     return (f'{others}<a class="hl {extra}cat-{html.escape(f.category)} sev-{f.severity.value}"{anchor} '
-            f'href="#r{worst}" title="{html.escape(title)}">{html.escape(piece, quote=False)}</a>{numbers}')
+            f'href="#r{worst}" title="{html.escape(title)}">{piece}</a>{numbers}')
 
 
 def _tooltip(f: AnyFinding) -> str:
