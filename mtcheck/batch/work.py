@@ -10,9 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import zstandard
 
@@ -112,16 +111,16 @@ _codecs = threading.local()
 
 
 def compress(data: bytes) -> bytes:
-    codec = getattr(_codecs, "compressor", None) or _codec("compressor", zstandard.ZstdCompressor)
-    return codec.compress(data)
+    try:
+        compressor = _codecs.compressor
+    except AttributeError:
+        compressor = _codecs.compressor = zstandard.ZstdCompressor()
+    return compressor.compress(data)
 
 
 def decompress(data: bytes) -> bytes:
-    codec = getattr(_codecs, "decompressor", None) or _codec("decompressor", zstandard.ZstdDecompressor)
-    return codec.decompress(data)
-
-
-def _codec(name: str, make: Callable[[], Any]) -> Any:
-    codec = make()
-    setattr(_codecs, name, codec)
-    return codec
+    try:
+        decompressor = _codecs.decompressor
+    except AttributeError:
+        decompressor = _codecs.decompressor = zstandard.ZstdDecompressor()
+    return decompressor.decompress(data)

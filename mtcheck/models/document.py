@@ -326,4 +326,3 @@ def to_model(report: DocumentReport | plain.DocumentReport) -> DocumentReport:
     if isinstance(report, DocumentReport):
         return report
     return DocumentReport.model_validate(report, from_attributes=True)
-

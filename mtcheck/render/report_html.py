@@ -107,8 +107,8 @@ def index_row(values: dict, page: str, first: bool) -> Markup:
 def finding_rows(findings: Sequence[AnyFinding]) -> Markup:
     """The rows of a page's findings table: the number (linking to the finding's mark in the
     text, which links back to row r{i}), line:column, what was found, the suggestion. Made
-    here, every value escaped, rather than in the template: a template loop over a long list
-    of findings cost more than the rest of the page."""
+    here, every value escaped (line and column are formatted as integers), rather than in the
+    template: a template loop over a long list of findings cost more than the rest of the page."""
     rows = []
     for i, f in enumerate(findings):
         severity = escape(f.severity.value)
@@ -117,7 +117,7 @@ def finding_rows(findings: Sequence[AnyFinding]) -> Markup:
             safe = ' <span class="safe">safe to apply</span>' if f.fix_safe else ""
             suggestion = f"{escape(f.suggestion or '(delete)')}{safe}"
         rows.append(f'<tr id="r{i}"><td><a href="#f{i}" title="show it in the text">{i + 1}</a></td>'
-                    f'<td class="num">{escape(f.line)}:{escape(f.column)}</td>\n'
+                    f'<td class="num">{f.line:d}:{f.column:d}</td>\n'
                     f'<td class="what"><span class="sev-{severity}">{severity}</span> '
                     f'<span class="cat cat-{escape(f.category)}">{escape(f.rule)}</span> '
                     f'“{escape(f.text)}”<br>{escape(f.message)}</td>\n'
