@@ -55,10 +55,17 @@ def atomic_create(path: Path, data: bytes) -> None:
     `atomic_open` does, with the fewest system calls: for the many small files of a folder
     that one process writes at a time (a report's pages, under the run's lock). The folder
     must exist; the temporary file's name is fixed (`.NAME.new.tmp`); the file gets the mode
-    a plain open() gives, and is not synced."""
+    a plain open() gives, and is not synced. The temporary file is always a new one (O_EXCL):
+    one left behind, or a link someone put in its place, is removed, never written through."""
     tmp = path.with_name(f".{path.name}.new.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     try:
-        with open(tmp, "wb") as fh:
+        try:
+            fd = os.open(tmp, flags, 0o666)
+        except FileExistsError:
+            os.unlink(tmp)
+            fd = os.open(tmp, flags, 0o666)
+        with open(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
     except BaseException:

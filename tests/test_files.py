@@ -51,6 +51,22 @@ def test_atomic_create_writes_a_whole_file_with_the_umask_mode_and_leaves_no_tem
     assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
 
 
+@pytest.mark.skipif(os.name != "posix", reason="symbolic and hard links as POSIX makes them")
+def test_atomic_create_never_writes_through_a_link_in_place_of_its_temporary_file(tmp_path):
+    pages, outside = tmp_path / "pages", tmp_path / "outside"
+    pages.mkdir()
+    outside.mkdir()
+    for kind, victim in (("symlink", outside / "a.txt"), ("hardlink", outside / "b.txt")):
+        victim.write_text("keep me", encoding="utf-8")
+        temporary = pages / f".{kind}.html.new.tmp"
+        temporary.symlink_to(victim) if kind == "symlink" else os.link(victim, temporary)
+        atomic_create(pages / f"{kind}.html", b"<p>page</p>")
+        assert victim.read_text(encoding="utf-8") == "keep me", kind
+        assert (pages / f"{kind}.html").read_bytes() == b"<p>page</p>"
+        assert not (pages / f"{kind}.html").is_symlink()
+    assert sorted(p.name for p in pages.iterdir()) == ["hardlink.html", "symlink.html"]
+
+
 def test_atomic_create_that_fails_leaves_nothing(tmp_path):
     with pytest.raises(TypeError):
         atomic_create(tmp_path / "page.html", "not bytes")  # type: ignore[arg-type]

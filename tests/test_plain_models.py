@@ -1,6 +1,8 @@
 """The pipeline's plain reports: generated from the pydantic models, never out of step with
 them, and read by the renderers exactly as the models are."""
 
+from types import SimpleNamespace
+
 import pytest
 
 from mtcheck.models import DocumentReport, plain
@@ -62,6 +64,9 @@ def test_a_plain_report_serialises_as_its_model_does(checker):
         assert plain_json(report) == model.model_dump_json(), report.source
         naming = {"source", "doc_id", "format", "metadata"}
         assert plain_json(report, exclude=naming) == model.model_dump_json(exclude=naming), report.source
+    from mtcheck.models import plain_json as module
+
+    assert module._trusted is True, "the plain serializer disagreed with the model: its JSON is not used"
 
 
 def test_a_plain_report_with_a_value_of_the_wrong_type_is_refused_as_the_model_refuses_it(checker):
@@ -73,6 +78,30 @@ def test_a_plain_report_with_a_value_of_the_wrong_type_is_refused_as_the_model_r
     report.fluency.sentences[0].score = "high"
     with pytest.raises(ValidationError, match="score"):
         plain_json(report)
+
+
+def test_a_serializer_that_disagrees_with_the_model_is_not_trusted(checker, monkeypatch):
+    """Another pydantic could build a serializer of another shape: the first report shows it,
+    and the run keeps the model's JSON."""
+    from mtcheck.models import plain_json as module
+
+    class Wrong:
+        def to_json(self, report, **_):
+            return b'{"not":"the model"}'
+
+    monkeypatch.setattr(module, "_plain_serializer", lambda: Wrong())
+    monkeypatch.setattr(module, "_trusted", None)
+    report = checker.check_plain(Source(name="a.txt", text="The new crown pneumonia is serious. We must act now."))
+    expected = to_model(report).model_dump_json()
+    assert [plain_json(report), plain_json(report)] == [expected, expected]
+    assert module._trusted is False
+
+
+def test_a_core_schema_of_another_shape_leaves_serialising_to_the_model(monkeypatch):
+    from mtcheck.models import plain_json as module
+
+    monkeypatch.setattr(module, "DocumentReport", SimpleNamespace(__pydantic_core_schema__={"type": "no-such-schema"}))
+    assert module._plain_serializer.__wrapped__() is None
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "jsonl", "sarif", "junit", "github", "rdjson", "csv", "gitlab"])
