@@ -141,6 +141,20 @@ def test_punctuation_folds_typography():
         assert len(cls) == 4  # opening quote, closing quote, dash, ellipsis
 
 
+def test_punctuation_read_in_chunks_finds_the_marks_of_the_whole_text(monkeypatch):
+    # Runs of dots and dashes across chunk edges, wide characters in some chunks only.
+    text = "".join(f"He said... well -- no, {i}!! The well-known plan\u2026\u2026 (1990-95) \u201cyes\u201d\u2014 "
+                   f"{'ok' * (i % 5)}.." for i in range(300))
+    _, starts, ends = tokenize(text)
+    whole = punctuation(text, np.asarray(starts), np.asarray(ends))
+    assert len(whole[0]) > 3000 and set(whole[1].tolist()) > {features.CLASS_ID["..."], features.CLASS_ID["HYPHEN"]}
+    for chunk in (7, 64, 1000):
+        monkeypatch.setattr(features, "_TEXT_CHUNK", chunk)
+        chunked = punctuation(text, np.asarray(starts), np.asarray(ends))
+        for a, b in zip(whole, chunked, strict=True):
+            assert a.dtype == b.dtype and np.array_equal(a, b)
+
+
 def test_hyphen_is_not_a_dash():
     ex = Extractor()
     for text in ("a well-known case", "a well\u2011known case"):

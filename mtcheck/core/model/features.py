@@ -208,14 +208,18 @@ def punctuation(text: str, word_starts: np.ndarray, word_ends: np.ndarray) -> tu
         cont = np.zeros(len(pos), dtype=bool)
         dots = (pc == _DOT) | (pc == _ELL)
         dash = pc == _DASH
-        cont[1:] = (pos[1:] == pos[:-1] + 1) & ((dots[1:] & dots[:-1]) | (dash[1:] & dash[:-1]))
+        for at in range(1, len(pos), _TEXT_CHUNK):  # a chunk at a time: no temporaries as long as the marks
+            end = min(at + _TEXT_CHUNK, len(pos))
+            prev = slice(at - 1, end - 1)
+            cont[at:end] = ((pos[at:end] == pos[prev] + 1)
+                            & ((dots[at:end] & dots[prev]) | (dash[at:end] & dash[prev])))
         if cont.any():
             heads = np.flatnonzero(cont[1:] & ~cont[:-1])
             pc[heads[dots[heads]]] = _ELL
             single = np.ones(len(pos), dtype=bool)
             single[heads] = False
             keep = ~cont
-            pos, pc, joining, single = pos[keep], pc[keep], joining[keep], single[keep]
+            pos, pc, joining, single = _keep_in_place((pos, pc, joining, single), keep)
     dash = np.flatnonzero(pc == _DASH) if dashes_possible else _EMPTY
     if len(dash):
         if single is not None:
@@ -230,9 +234,16 @@ def _marks(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(offset, class id, whether a joining dash) of every punctuation character of a text, read
     a million characters at a time (a long text's code points are never all held as one array).
     Offsets are 32-bit, as `tokenize`'s are, below 2**32 characters: a text of nothing but
-    marks has one for every character."""
-    pos, cls, joining = [], [], []
-    offset_type = np.uint32 if len(text) < 2**32 else np.int64
+    marks has one for every character.
+
+    The arrays are made for that worst case and cut to size in place: only the pages written
+    are ever resident, and no list of chunks is held beside its concatenation (twice the marks)."""
+    if not text:
+        return _EMPTY, _EMPTY, _EMPTY.astype(bool)
+    pos = np.empty(len(text), dtype=np.uint32 if len(text) < 2**32 else np.int64)
+    cls = np.empty(len(text), dtype=np.int16)  # as the table holds them: a mark's 8 bytes less
+    joining = np.empty(len(text), dtype=bool)
+    count = 0
     for at in range(0, len(text), _TEXT_CHUNK):
         piece = text[at:at + _TEXT_CHUNK]
         if piece.isascii():
@@ -247,14 +258,30 @@ def _marks(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
                 codes = np.frombuffer(piece.encode("utf-32-le"), dtype=np.uint32)
                 classes = _unicode_table()[codes]
         found = np.flatnonzero(classes)
-        pos.append((found + at).astype(offset_type))
-        cls.append(classes[found])  # int16, as the table holds them: a mark's 8 bytes less
-        joining.append(_JOINING_CODE[np.minimum(codes[found], np.uint32(0xFFFF))])
-    if len(pos) == 1:
-        return pos[0], cls[0], joining[0]
-    if not pos:
-        return _EMPTY, _EMPTY, _EMPTY.astype(bool)
-    return np.concatenate(pos), np.concatenate(cls), np.concatenate(joining)
+        end = count + len(found)
+        pos[count:end] = found + at
+        cls[count:end] = classes[found]
+        joining[count:end] = _JOINING_CODE[np.minimum(codes[found], np.uint32(0xFFFF))]
+        count = end
+    return _cut(pos, count), _cut(cls, count), _cut(joining, count)
+
+
+def _keep_in_place(arrays: tuple[np.ndarray, ...], keep: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The items of `arrays` (of one length; nothing else refers to them) where `keep` holds,
+    moved to the front a chunk at a time and cut to size: the marks are never held twice over."""
+    kept = 0
+    for at in range(0, len(keep), _TEXT_CHUNK):
+        chosen = np.flatnonzero(keep[at:at + _TEXT_CHUNK]) + at
+        for column in arrays:
+            column[kept:kept + len(chosen)] = column[chosen]  # never past `at`: no unread item is overwritten
+        kept += len(chosen)
+    return tuple(_cut(column, kept) for column in arrays)
+
+
+def _cut(array: np.ndarray, size: int) -> np.ndarray:
+    """`array`, which nothing else refers to, shortened to `size` in place (the rest freed)."""
+    array.resize(size, refcheck=False)
+    return array
 
 
 _JOINING_CODE = np.zeros(0x10000, dtype=bool)
