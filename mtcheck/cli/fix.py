@@ -64,7 +64,7 @@ def register(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from mtcheck.fix.apply import ensure_fixable, fix_source
-    from mtcheck.fix.diff import unified_diff
+    from mtcheck.fix.diff import unified_diff_pieces
     from mtcheck.read import DEFAULT_MAX_BYTES
     from mtcheck.read.formats import chosen_format
 
@@ -92,22 +92,27 @@ def run(args: argparse.Namespace) -> int:
             source, read = _read(name, fmt, max_bytes, args.write, args.follow_symlinks)
             checker = checkers(name)
             report = fix_source(source, checker)
+            fixed, changed = report.text, report.changed
+            fails = any(checker.gate.fails_on(f.severity) for f in report.remaining)
+            summary = _summary(name, report, args.write)
+            del report  # its findings (tens of MB in a hostile file) go before the diff is made
             original = source.file_text
             if args.diff:
                 label = _label(name)
-                sys.stdout.write(unified_diff(original, report.text, f"a/{label}", f"b/{label}"))
+                for piece in unified_diff_pieces(original, fixed, f"a/{label}", f"b/{label}"):
+                    sys.stdout.write(piece)
             elif not args.write:
-                sys.stdout.write(report.text)
-            if args.write and report.changed and read is not None:
-                _rewrite(name, read, report.text, source.encoding)
+                sys.stdout.write(fixed)
+            if args.write and changed and read is not None:
+                _rewrite(name, read, fixed, source.encoding)
         except InputProblem as problem:
             error(str(problem))
             errors = True
             continue
         sys.stdout.flush()
-        failed = failed or any(checker.gate.fails_on(f.severity) for f in report.remaining)
+        failed = failed or fails
         if not args.quiet:
-            print(_summary(name, report, args.write), file=sys.stderr)
+            print(summary, file=sys.stderr)
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if failed else EXIT_OK

@@ -34,21 +34,27 @@ def split_lines(text: str) -> list[str]:
 
 def unified_diff(old: str, new: str, old_label: str, new_label: str, context: int = 3) -> str:
     """A unified diff turning `old` into `new`; "" when they are equal."""
+    return "".join(unified_diff_pieces(old, new, old_label, new_label, context))
+
+
+def unified_diff_pieces(old: str, new: str, old_label: str, new_label: str, context: int = 3) -> Iterator[str]:
+    """`unified_diff` in pieces, to be written as they come: a long file's diff is never held
+    whole, nor is any line copied to put its mark in front."""
     if old == new:
-        return ""
+        return
     a, b = split_lines(old), split_lines(new)
-    out = [f"--- {old_label}\n", f"+++ {new_label}\n"]
+    yield f"--- {old_label}\n"
+    yield f"+++ {new_label}\n"
     for hunk in _hunks(line_opcodes(a, b), context):
         _, a1, _, b1, _ = hunk[0]
         _, _, a2, _, b2 = hunk[-1]
-        out.append(f"@@ -{_range(a1, a2 - a1)} +{_range(b1, b2 - b1)} @@\n")
+        yield f"@@ -{_range(a1, a2 - a1)} +{_range(b1, b2 - b1)} @@\n"
         for tag, i1, i2, j1, j2 in hunk:
             if tag == "equal":
-                out.extend(_marked(" ", a[i1:i2]))
+                yield from _marked(" ", a[i1:i2])
                 continue
-            out.extend(_marked("-", a[i1:i2]))
-            out.extend(_marked("+", b[j1:j2]))
-    return "".join(out)
+            yield from _marked("-", a[i1:i2])
+            yield from _marked("+", b[j1:j2])
 
 
 def line_opcodes(a: Sequence[str], b: Sequence[str]) -> list[Opcode]:
@@ -160,6 +166,7 @@ def _range(start: int, length: int) -> str:
 
 def _marked(mark: str, lines: Sequence[str]) -> Iterator[str]:
     for line in lines:
-        yield mark + line
+        yield mark
+        yield line
         if not line.endswith("\n"):
             yield "\n" + _NO_NEWLINE
