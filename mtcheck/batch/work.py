@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import zstandard
 
@@ -108,19 +109,21 @@ def report_json(result_report: bytes, source: str, doc_id: str | None, fmt: str,
 # A (de)compressor costs more to make than a report to compress, and must not be shared
 # between threads (a Dask worker runs tasks in several): one of each per thread.
 _codecs = threading.local()
+T = TypeVar("T")
 
 
 def compress(data: bytes) -> bytes:
-    try:
-        compressor = _codecs.compressor
-    except AttributeError:
-        compressor = _codecs.compressor = zstandard.ZstdCompressor()
-    return compressor.compress(data)
+    return _codec("compressor", zstandard.ZstdCompressor).compress(data)
 
 
 def decompress(data: bytes) -> bytes:
-    try:
-        decompressor = _codecs.decompressor
-    except AttributeError:
-        decompressor = _codecs.decompressor = zstandard.ZstdDecompressor()
-    return decompressor.decompress(data)
+    return _codec("decompressor", zstandard.ZstdDecompressor).decompress(data)
+
+
+def _codec(name: str, make: Callable[[], T]) -> T:
+    """This thread's codec of that name, made on first use."""
+    codec = getattr(_codecs, name, None)
+    if codec is None:
+        codec = make()
+        setattr(_codecs, name, codec)
+    return codec
