@@ -15,7 +15,7 @@ import re
 import unicodedata
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -121,13 +121,11 @@ class Document:
     lines: LineIndex
     # (start, length) of each run of text longer than MAX_SENTENCE_CHARS that was cut into pieces
     long_sentences: list[tuple[int, int]] = field(default_factory=list)
-    _sentence_starts: Sequence[int] = field(repr=False, default_factory=list)
     _paragraph_starts: list[int] = field(repr=False, default_factory=list)
     _quotes: list[tuple[int, int]] | None = field(repr=False, default=None)
     _quote_starts: list[int] = field(repr=False, default_factory=list)
 
     def __post_init__(self) -> None:
-        self._sentence_starts = self.sentences.starts
         self._paragraph_starts = [p.start for p in self.paragraphs]
 
     @property
@@ -160,7 +158,7 @@ class Document:
         """Index of the sentence containing offset (or the next one, for text between sentences)."""
         if not self.sentences:
             return 0
-        i = bisect_right(self._sentence_starts, offset) - 1
+        i = bisect_right(self.sentences.starts, offset) - 1
         if i < 0:
             return 0
         if offset >= self.sentences.ends[i] and i + 1 < len(self.sentences):

@@ -152,7 +152,7 @@ def highlight(text: str, findings: Sequence[AnyFinding], sentences: Sequence[Any
     shaded = {s.start: s for s in sentences if s.mt_probability is not None and 0 <= s.start < s.end <= len(text)}
     sentence_ends = {s.end for s in shaded.values()}
     cuts = sorted({0, len(text), *starts, *ends, *points, *shaded, *sentence_ends})
-    escape_piece = _escape_text if _MARKUP_CHARACTERS.search(text) else _as_it_is  # most copy has none
+    needs_escape = _MARKUP_CHARACTERS.search(text) is not None  # most copy has no & < >
     out: list[str] = []
     active: list[int] = []
     anchored: set[int] = set()
@@ -176,7 +176,7 @@ def highlight(text: str, findings: Sequence[AnyFinding], sentences: Sequence[Any
                 out.append(_mark([i], findings, anchored, "‸", "point "))
         if nxt is None:
             break
-        piece = escape_piece(text[at:nxt])
+        piece = html.escape(text[at:nxt], quote=False) if needs_escape else text[at:nxt]
         out.append(_mark(active, findings, anchored, piece) if active else piece)
     if open_until >= 0:
         out.append("</span>")
@@ -184,14 +184,6 @@ def highlight(text: str, findings: Sequence[AnyFinding], sentences: Sequence[Any
 
 
 _MARKUP_CHARACTERS = re.compile("[&<>]")  # what html.escape(quote=False) replaces
-
-
-def _escape_text(text: str) -> str:
-    return html.escape(text, quote=False)
-
-
-def _as_it_is(text: str) -> str:
-    return text
 
 
 def _mark(indexes: list[int], findings: Sequence[AnyFinding], anchored: set[int], piece: str, extra: str = "") -> str:
