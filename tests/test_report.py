@@ -12,11 +12,13 @@ import sqlite3
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import pytest
 
 import mtcheck
+from mtcheck.batch.store import STORE_FORMAT
 from mtcheck.cli import main
 from mtcheck.models import DocumentReport
 from mtcheck.models.batch import ReportLine
@@ -265,6 +267,44 @@ def test_out_must_be_a_folder_and_a_broken_store_is_named(tmp_path, cli):
     (run / "store.sqlite").write_bytes(b"this is not a database" * 100)
     result = cli("report", str(tmp_path / "file"), "--out", str(run), "-j", "1")
     assert result.code == 2 and "not a usable report store" in result.err
+
+
+@pytest.mark.parametrize("stored, writer", [("3/page2", "an older"), ("99/page2", "a newer")])
+def test_a_store_of_another_format_is_rebuilt_and_the_run_says_why(reference, tmp_path, cli, stored, writer):
+    root, reference_out, _ = reference
+    out = tmp_path / "run"
+    assert cli("report", str(root), "--out", str(out), "-j", "1", "-q", "--model", "rules").code == 2  # error rows
+    # As another mtcheck left it: its format, and its reports in bytes this one cannot read.
+    with sqlite3.connect(out / "store.sqlite") as db:
+        db.execute("UPDATE meta SET value=? WHERE key='format'", (stored,))
+        db.execute("UPDATE results SET report=?, page=?", (zlib.compress(b"{}"), zlib.compress(b"")))
+    db.close()
+    resumed = cli("report", str(root), "--out", str(out), "-j", "1", "--model", "rules")
+    said = (f"mtcheck: {out / 'store.sqlite'}: written by {writer} mtcheck (store format {stored}, this one reads "
+            f"{STORE_FORMAT}); re-checking all documents")
+    assert resumed.err.splitlines().count(said) == 1 and resumed.err.startswith(said)  # before any document's error
+    assert "7 checked now, 0 reused from the store" in resumed.out
+    for name in ("documents.jsonl", "summary.csv", "index.html"):
+        assert (out / name).read_bytes() == (reference_out / name).read_bytes(), name
+    again = cli("report", str(root), "--out", str(out), "-j", "1", "-q", "--model", "rules")
+    assert "store format" not in again.err and json.loads((out / "run.json").read_text())["reused"] == 7
+
+
+def test_a_store_found_damaged_during_the_run_is_named(tmp_path, cli):
+    (tmp_path / "a.txt").write_text(PLAIN)
+    out = tmp_path / "run"
+    assert cli("report", str(tmp_path / "a.txt"), "--out", str(out), "-j", "1", "-q").code == 0
+    store = out / "store.sqlite"
+    with sqlite3.connect(store) as db:
+        (page_size,) = db.execute("PRAGMA page_size").fetchone()
+        (root_page,) = db.execute("SELECT rootpage FROM sqlite_master WHERE name='results'").fetchone()
+    db.close()
+    with open(store, "r+b") as fh:  # opening the store reads no page of results: the first lookup does
+        fh.seek((root_page - 1) * page_size)
+        fh.write(b"\xff" * page_size)
+    result = cli("report", str(tmp_path / "a.txt"), "--out", str(out), "-j", "1", "-q")
+    assert result.code == 2 and result.err == (f"mtcheck: error: {store}: not a usable report store (database disk "
+                                               "image is malformed); remove it or use another --out\n")
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes as a name")

@@ -33,7 +33,7 @@ from mtcheck.batch.outputs import (
     page_name,
     write_outputs,
 )
-from mtcheck.batch.store import Store, StoreError
+from mtcheck.batch.store import Store, StoreError, is_damage, unusable
 from mtcheck.batch.work import Task, content_key
 from mtcheck.models.batch import RunSummary, RunTotals
 from mtcheck.read import DEFAULT_MAX_BYTES, InputProblem, Source
@@ -76,11 +76,13 @@ class RunOptions:
     title: str = field(default="")
 
 
-def run_report(checker: Checker, options: RunOptions, on_error: Callable[[str], None]) -> RunSummary:
+def run_report(checker: Checker, options: RunOptions, on_error: Callable[[str], None],
+               on_notice: Callable[[str], None]) -> RunSummary:
     """Run the report into options.out and return what run.json says. Every document that
     cannot be read or checked is passed to `on_error` (one line) and becomes an error row.
-    A run that is refused (a folder of other files, an engine that cannot start) leaves
-    nothing behind."""
+    Why the store's earlier reports cannot be reused (a store an older mtcheck wrote) is
+    passed to `on_notice` (one line) before checking starts. A run that is refused (a folder
+    of other files, an engine that cannot start) leaves nothing behind."""
     started = datetime.now(timezone.utc)
     t0 = time.monotonic()
     out = options.out
@@ -94,6 +96,8 @@ def run_report(checker: Checker, options: RunOptions, on_error: Callable[[str], 
         with _locked(out):
             try:
                 store = Store(out / STORE)
+                if store.dropped is not None:
+                    on_notice(f"{store.path}: {store.dropped}; re-checking all documents")
                 try:
                     runner, totals = _run(checker, options, store, engine, on_error)
                 finally:
@@ -112,7 +116,9 @@ def run_report(checker: Checker, options: RunOptions, on_error: Callable[[str], 
                     fh.write(summary.model_dump_json(indent=2) + "\n")
             except StoreError as exc:
                 raise RunError(str(exc)) from None
-            except (OSError, sqlite3.Error) as exc:  # the run folder is full, read-only or gone
+            except (OSError, sqlite3.Error) as exc:  # the run folder is full, read-only or gone; a damaged store
+                if isinstance(exc, sqlite3.Error) and is_damage(exc):
+                    raise RunError(str(unusable(out / STORE, exc))) from None
                 raise RunError(f"{out}: cannot write the run folder ({getattr(exc, 'strerror', None) or exc})") \
                     from None
     finally:

@@ -14,6 +14,7 @@ batch of results, never the database's consistency.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -23,8 +24,9 @@ from pathlib import Path
 from mtcheck.batch.work import Result
 from mtcheck.render.report_html import PAGE_FORMAT
 
-# Changes when what the store keeps changes shape (columns, report JSON, page HTML): an older
-# store's tables are dropped and made anew.
+# Changes when what the store keeps changes shape (columns, report JSON, page HTML): "N/pageM",
+# both numbers only growing. A store of another format has its tables dropped and made anew
+# (Store.dropped says so).
 STORE_FORMAT = f"4/page{PAGE_FORMAT}"
 COMMIT_EVERY_ROWS = 500
 COMMIT_EVERY_SECONDS = 2.0
@@ -62,9 +64,36 @@ class StoreError(Exception):
     """The store cannot be opened or used: one line."""
 
 
+def unusable(path: Path, exc: sqlite3.Error) -> StoreError:
+    return StoreError(f"{path}: not a usable report store ({exc}); remove it or use another --out")
+
+
+def is_damage(exc: sqlite3.Error) -> bool:
+    """Whether `exc` says the store's file is damaged or not a database (rather than, say, that the
+    disk is full or read-only): a damaged page may be read only late in a run."""
+    code = getattr(exc, "sqlite_errorcode", None)  # from Python 3.11
+    if code is None:  # sqlite3 raises these as its bare DatabaseError; a full disk etc. as OperationalError
+        return type(exc) is sqlite3.DatabaseError
+    return code in (11, 26)  # SQLITE_CORRUPT, SQLITE_NOTADB
+
+
+def _format_change(stored: str) -> str:
+    """Why a store of format `stored` is not read: which mtcheck wrote it, and the two formats."""
+    def order(value: str) -> tuple[int, int] | None:
+        parts = re.fullmatch(r"(\d+)/page(\d+)", value)
+        return (int(parts[1]), int(parts[2])) if parts else None
+
+    ours, theirs = order(STORE_FORMAT), order(stored)
+    writer = "another" if ours is None or theirs is None else "an older" if theirs < ours else "a newer"
+    return f"written by {writer} mtcheck (store format {stored}, this one reads {STORE_FORMAT})"
+
+
 class Store:
     def __init__(self, path: Path):
         self.path = path
+        # Why the reports stored by an earlier run were dropped on opening, for the caller to tell
+        # (None: they are kept, or there were none).
+        self.dropped: str | None = None
         try:
             self.db = sqlite3.connect(path, isolation_level=None)  # transactions are explicit
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -73,10 +102,11 @@ class Store:
             stored = self.db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
             if stored is None or stored[0] != STORE_FORMAT:
                 self.db.executescript("DROP TABLE IF EXISTS results; DROP TABLE IF EXISTS documents;")
+                self.dropped = None if stored is None else _format_change(stored[0])
             self.db.executescript(_SCHEMA)
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (STORE_FORMAT,))
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{path}: not a usable report store ({exc}); remove it or use another --out") from None
+            raise unusable(path, exc) from None
         self._pending = 0
         self._last_commit = time.monotonic()
         self.db.execute("BEGIN")

@@ -24,9 +24,18 @@ class UsageError(Exception):
 
 
 def error(message: str) -> None:
+    _tell("error: " + message)
+
+
+def notice(message: str) -> None:
+    """What the user should know though nothing is wrong (why a run does more work than expected)."""
+    _tell(message)
+
+
+def _tell(message: str) -> None:
     from mtcheck.render.terminal import terminal_safe
 
-    print(f"mtcheck: error: {terminal_safe(message, one_line=True)}", file=sys.stderr)
+    print(f"mtcheck: {terminal_safe(message, one_line=True)}", file=sys.stderr)
 
 
 def positive_int(value: str) -> int:
@@ -57,9 +66,7 @@ def number_between(low: float, high: float, above_low: bool = False):
 
 
 def warning(message: str) -> None:
-    from mtcheck.render.terminal import terminal_safe
-
-    print(f"mtcheck: warning: {terminal_safe(message, one_line=True)}", file=sys.stderr)
+    _tell("warning: " + message)
 
 
 def split(items: Sequence[str]) -> list[str]:

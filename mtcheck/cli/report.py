@@ -15,6 +15,7 @@ from mtcheck.cli.common import (
     add_encoding_option,
     add_rule_options,
     error,
+    notice,
     positive_int,
     warning,
 )
@@ -113,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
         follow_symlinks=args.follow_symlinks,
     )
     try:
-        summary = run_report(checker, options, on_error=error)
+        summary = run_report(checker, options, on_error=error, on_notice=notice)
     except RunError as exc:
         raise UsageError(str(exc)) from None
     t = summary.totals
