@@ -7,9 +7,10 @@
     baseline) -> the gate -> a DocumentReport, built once and never changed.
 
 `check`, `report`, `fix`, `serve`, `eval`, `align` and `mtcheck.check()` all call
-`Checker.check_source` (or `check`, for a bare text). Layers, lowest first: read and
-models; core; corpus; policy; this module; the applications (align, batch, evaluate,
-fix, render, cli, web). A lower layer never imports a higher one.
+`Checker.check_source` (or `check`, for a bare text; `check_analysed`, for the report
+with the sentences it was made from). Layers, lowest first: read and models; core;
+corpus; policy; this module; the applications (align, batch, evaluate, fix, render, cli,
+web). A lower layer never imports a higher one.
 
 Suppressed and baselined findings are not reported as findings, counted or gated on, but
 they count in fluency and MT likelihood like every other finding: the scores describe the
@@ -113,8 +114,22 @@ class Checker:
         """`check_source`'s report as plain classes, not validated models: what a command that
         prints text, or renders pages, needs (the renderers read either). Cheaper to build,
         and it needs no pydantic: `to_model` makes the model when the report leaves as data."""
+        return self._check(source)[0]
+
+    def check_analysed(self, source: Source) -> tuple[DocumentReport, Analysis]:
+        """`check_source`'s report and the analysis it was made from (the checked text, its
+        sentences, tokens, language): for a caller that goes on working on the same sentences
+        (`align`) instead of segmenting the text again. Keep only what is needed of it: the
+        analysis of a large document is large."""
+        from mtcheck.models.document import to_model
+
+        report, analysis = self._check(source)
+        return to_model(report), analysis
+
+    def _check(self, source: Source) -> tuple[plain.DocumentReport, Analysis]:
         source = prepare(source)
-        return _Report(self, source, self.analyzer.analyse(source.text)).build()
+        analysis = self.analyzer.analyse(source.text)
+        return _Report(self, source, analysis).build(), analysis
 
     def analyse(self, text: str) -> Analysis:
         """The pipeline's steps before scoring, on plain text: what the scorer reads (and what

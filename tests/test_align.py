@@ -193,7 +193,8 @@ def test_cli_html_escapes_document_text(cli, tmp_path):
     assert "http://" not in page and "https://" not in page  # self-contained
 
 
-@pytest.mark.parametrize("content", [b"", b"\x00\x01\x02binary", b"\xff\xfe\xfa not utf-8 \xc3"])
+@pytest.mark.parametrize("content", [b"", b"\x00\x01\x02binary", b"\xff\xfe\xfa not utf-8 \xc3",
+                                     b"# mtcheck-disable\n"])  # the last: checked, but no sentences
 def test_bad_versions_are_one_line_errors(cli, tmp_path, content):
     bad = tmp_path / "bad.txt"
     bad.write_bytes(content)

@@ -21,7 +21,7 @@ from rapidfuzz.distance import Levenshtein
 from mtcheck.align.dp import AlignSettings, Link, align_sentences
 from mtcheck.align.metrics import Metrics
 from mtcheck.budget import checkpoint
-from mtcheck.core.segment import Document, segment
+from mtcheck.core.segment import Document
 from mtcheck.models import DocumentReport, Finding
 from mtcheck.models.align import (
     AlignedGroup,
@@ -116,11 +116,12 @@ class Aligner:
 
     def _side(self, source: Source) -> _Side:
         checked = prepare(source)
-        doc = segment(checked.text)
+        # The sentences aligned are the ones the check segmented: not segmented a second time.
+        report, analysis = self.checker.check_analysed(checked)
+        doc = analysis.document
         if not doc.sentences:
             raise AlignInputError(f"{source.name}: no sentences to align")
         checkpoint()
-        report = self.checker.check_source(checked)
         to_file = checked.extraction.offsets if checked.extraction is not None else None
         return _Side(source.name, checked.text, doc, report, to_file)
 
