@@ -290,6 +290,18 @@ def test_a_store_of_another_format_is_rebuilt_and_the_run_says_why(reference, tm
     assert "store format" not in again.err and json.loads((out / "run.json").read_text())["reused"] == 7
 
 
+def test_a_run_with_other_settings_says_why_nothing_is_reused(tmp_path, cli):
+    (tmp_path / "a.txt").write_text(PLAIN)
+    out = tmp_path / "run"
+    assert cli("report", str(tmp_path / "a.txt"), "--out", str(out), "-j", "1", "-q", "--model", "rules").code == 0
+    same = cli("report", str(tmp_path / "a.txt"), "--out", str(out), "-j", "1", "--model", "rules")
+    assert same.err == "" and "0 checked now, 1 reused from the store" in same.out
+    other = cli("report", str(tmp_path / "a.txt"), "--out", str(out), "-j", "1", "-q", "--ignore", "calque")
+    assert other.err == (f"mtcheck: {out / 'store.sqlite'}: the stored reports were made with other settings "
+                         "(rules, model changed); re-checking all documents\n")
+    assert json.loads((out / "run.json").read_text())["reused"] == 0
+
+
 def test_a_store_found_damaged_during_the_run_is_named(tmp_path, cli):
     (tmp_path / "a.txt").write_text(PLAIN)
     out = tmp_path / "run"

@@ -80,9 +80,10 @@ def run_report(checker: Checker, options: RunOptions, on_error: Callable[[str], 
                on_notice: Callable[[str], None]) -> RunSummary:
     """Run the report into options.out and return what run.json says. Every document that
     cannot be read or checked is passed to `on_error` (one line) and becomes an error row.
-    Why the store's earlier reports cannot be reused (a store an older mtcheck wrote) is
-    passed to `on_notice` (one line) before checking starts. A run that is refused (a folder
-    of other files, an engine that cannot start) leaves nothing behind."""
+    Why the store's earlier reports cannot be reused (a store an older mtcheck wrote, a run
+    with other settings) is passed to `on_notice` (one line) before checking starts. A run
+    that is refused (a folder of other files, an engine that cannot start) leaves nothing
+    behind."""
     started = datetime.now(timezone.utc)
     t0 = time.monotonic()
     out = options.out
@@ -99,7 +100,7 @@ def run_report(checker: Checker, options: RunOptions, on_error: Callable[[str], 
                 if store.dropped is not None:
                     on_notice(f"{store.path}: {store.dropped}; re-checking all documents")
                 try:
-                    runner, totals = _run(checker, options, store, engine, on_error)
+                    runner, totals = _run(checker, options, store, engine, on_error, on_notice)
                 finally:
                     store.close()
                 summary = RunSummary(
@@ -170,8 +171,18 @@ def store_key(checker: Checker) -> str:
     return key + (f"|baseline:{checker.baseline.digest}" if checker.baseline is not None else "")
 
 
-def _run(checker: Checker, options: RunOptions, store: Store, engine: Engine,
-         on_error: Callable[[str], None]) -> tuple[_Runner, RunTotals]:
+def settings_change(before: str, now: str) -> str:
+    """What differs between two store keys ("name:value|..."), named: "model, rules changed"."""
+    def parts(key: str) -> dict[str, str]:
+        return dict(part.partition(":")[::2] for part in key.split("|"))
+
+    old, new = parts(before), parts(now)
+    names = [name for name in dict.fromkeys([*new, *old]) if old.get(name) != new.get(name)]
+    return f"{', '.join(names)} changed" if names else "changed"
+
+
+def _run(checker: Checker, options: RunOptions, store: Store, engine: Engine, on_error: Callable[[str], None],
+         on_notice: Callable[[str], None]) -> tuple[_Runner, RunTotals]:
     """Check what the store lacks, then write the outputs from it."""
     from mtcheck.core.rules import all_rules
     from mtcheck.progress import progress
@@ -181,7 +192,10 @@ def _run(checker: Checker, options: RunOptions, store: Store, engine: Engine,
         if _own_temporary(stale.name):
             stale.unlink(missing_ok=True)
     key = store_key(checker)
-    store.start_run(key)
+    previous = store.start_run(key)
+    if previous is not None:
+        on_notice(f"{store.path}: the stored reports were made with other settings ({settings_change(previous, key)}); "
+                  "re-checking all documents")
     discovery = Discovery(options.include, options.exclude, skip=[out], base=options.glob_base,
                           follow_symlinks=options.follow_symlinks)
     runner = _Runner(store, engine, key, on_error)

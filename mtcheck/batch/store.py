@@ -111,11 +111,17 @@ class Store:
         self._last_commit = time.monotonic()
         self.db.execute("BEGIN")
 
-    def start_run(self, signature: str) -> None:
-        """Forget the previous run's document list (its results stay, for reuse)."""
+    def start_run(self, signature: str) -> str | None:
+        """Forget the previous run's document list (its results stay, for reuse). Returns the
+        signature the stored results were made with when it is not `signature` (None: the
+        same, or nothing stored): a run with other settings reuses none of them."""
+        previous = self.db.execute("SELECT value FROM meta WHERE key='signature'").fetchone()
+        changed = previous is not None and previous[0] != signature and self.db.execute(
+            "SELECT 1 FROM results WHERE signature=? LIMIT 1", (previous[0],)).fetchone() is not None
         self.db.execute("DELETE FROM documents")
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('signature', ?)", (signature,))
         self.commit()
+        return previous[0] if changed else None
 
     def has_result(self, key: str, signature: str) -> bool:
         return self.db.execute("SELECT 1 FROM results WHERE key=? AND signature=?", (key,
