@@ -81,9 +81,9 @@ def run_report(checker: Checker, options: RunOptions, on_error: Callable[[str], 
     """Run the report into options.out and return what run.json says. Every document that
     cannot be read or checked is passed to `on_error` (one line) and becomes an error row.
     Why the store's earlier reports cannot be reused (a store an older mtcheck wrote, a run
-    with other settings) is passed to `on_notice` (one line) before checking starts. A run
-    that is refused (a folder of other files, an engine that cannot start) leaves nothing
-    behind."""
+    with other settings) is passed to `on_notice` (one line) before the first document is
+    checked. A run that is refused (a folder of other files, an engine that cannot start)
+    leaves nothing behind."""
     started = datetime.now(timezone.utc)
     t0 = time.monotonic()
     out = options.out
@@ -97,8 +97,6 @@ def run_report(checker: Checker, options: RunOptions, on_error: Callable[[str], 
         with _locked(out):
             try:
                 store = Store(out / STORE)
-                if store.dropped is not None:
-                    on_notice(f"{store.path}: {store.dropped}; re-checking all documents")
                 try:
                     runner, totals = _run(checker, options, store, engine, on_error, on_notice)
                 finally:
@@ -193,12 +191,12 @@ def _run(checker: Checker, options: RunOptions, store: Store, engine: Engine, on
             stale.unlink(missing_ok=True)
     key = store_key(checker)
     previous = store.start_run(key)
-    if previous is not None:
-        on_notice(f"{store.path}: the stored reports were made with other settings ({settings_change(previous, key)}); "
-                  "re-checking all documents")
+    why = store.dropped or (previous and f"the stored reports were made with other settings "
+                                         f"({settings_change(previous, key)})")
+    notice = f"{store.path}: {why}; re-checking all documents" if why else None
     discovery = Discovery(options.include, options.exclude, skip=[out], base=options.glob_base,
                           follow_symlinks=options.follow_symlinks)
-    runner = _Runner(store, engine, key, on_error)
+    runner = _Runner(store, engine, key, on_error, (lambda: on_notice(notice)) if notice else None)
     show_bar = not options.quiet and sys.stderr.isatty()
     total = count_documents(discovery.files(options.paths)) if show_bar else None
     for _ in progress(runner.run(_documents(options, discovery)), total=total, desc="report", unit="doc",
@@ -236,8 +234,10 @@ def _documents(options: RunOptions, discovery: Discovery) -> Iterator[Source | I
 class _Runner:
     """Feeds documents to the engine and results to the store; yields once per document done."""
 
-    def __init__(self, store: Store, engine: Engine, signature: str, on_error: Callable[[str], None]):
+    def __init__(self, store: Store, engine: Engine, signature: str, on_error: Callable[[str], None],
+                 on_first_check: Callable[[], None] | None):
         self.store, self.engine, self.signature, self.on_error = store, engine, signature, on_error
+        self._on_first_check: Callable[[], None] | None = on_first_check
         self.checked = self.reused = 0
         self._pending: dict[int, tuple[str, int]] = {}  # seq in flight -> (name, characters)
         self._pending_keys: set[str] = set()
@@ -258,6 +258,9 @@ class _Runner:
                 self.reused += 1  # unchanged since a run before, or the same text as one in flight
                 yield None
                 continue
+            if self._on_first_check is not None:  # why nothing is reused, said only when it costs a check
+                self._on_first_check()
+                self._on_first_check = None
             self._pending[seq] = (item.name, len(item.text))
             self._pending_keys.add(key)
             self._chars += len(item.text)
