@@ -31,20 +31,9 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
-from mtcheck.core.model.features import (
-    CLASSES,
-    DENSE,
-    DENSE_GROUP,
-    DENSE_NAMES,
-    GROUPS,
-    ORDERS,
-    Extractor,
-    Features,
-    Spans,
-    code_to_ngram,
-    tokenize,
-)
+from mtcheck.core.model.features import Extractor, Features, Spans, tokenize
 from mtcheck.core.model.model import FORMAT
+from mtcheck.core.model.vocabulary import CLASSES, DENSE, DENSE_GROUP, DENSE_NAMES, GROUPS, ORDERS, code_to_ngram
 from mtcheck.evaluate import stats
 from mtcheck.files import atomic_write_bytes
 from mtcheck.models.evaluate import ReliabilityBin

@@ -1,6 +1,7 @@
 """Typography-blind features of one document for the learned provenance model.
 
-Meant for ``mtcheck/core/model/features.py``: numpy and the standard library only.
+Numpy and the standard library only; the classes, the folding table and the feature names
+are in `vocabulary` (without numpy), which `plain` also reads for short documents.
 
 What the model sees is a stream of *token classes*. A word is a maximal run of ``\\w``
 characters, lower-cased (exactly the words of ``mtcheck.core.tokens.tokenize``, passed in
@@ -22,149 +23,50 @@ cost is a few microseconds per document plus a fraction of a microsecond per wor
 from __future__ import annotations
 
 import math
-import unicodedata
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from mtcheck.core.model.vocabulary import (
+    _JOINING_DASHES,
+    _PUNCT_CHARS,
+    BASE,
+    BE,
+    BOS,
+    C_CONTR,
+    C_GEN,
+    C_IADV,
+    C_ICONN,
+    C_LONG,
+    C_PASSIVE,
+    C_WLEN,
+    CLASS_ID,
+    CONTENT_SHAPES,
+    CONTRACTION_TAILS,
+    COUNT_CLASSES,
+    COUNT_INDEX,
+    COUNT_NAMES,
+    DENSE_INDEX,
+    DENSE_NAMES,
+    DOCUMENT_ONLY,
+    EOS,
+    GENITIVE_S,
+    INITIAL_ADVERBIALS,
+    INITIAL_CONNECTIVES,
+    N_CLASSES,
+    N_COUNT,
+    N_COUNT_COLS,
+    ORDERS,
+    PARTICIPLES,
+    PER_SENTENCE,
+    PER_WORD,
+    class_of,
+    marks_to_fold,
+)
 from mtcheck.core.tokens import tokenize as pipeline_tokenize
 
-# --------------------------------------------------------------------------------------
-# Token classes
-# --------------------------------------------------------------------------------------
-
-BOS, EOS = "<s>", "</s>"
-# Punctuation classes after typography is folded away. HYPHEN joins two words ("well-known",
-# "1990-95"); DASH is any other dash (em/en dash, "--", a spaced hyphen).
-PUNCT = (",", ".", ";", ":", "!", "?", '"', "'", "(", ")", "HYPHEN", "DASH", "...", "%", "$", "/", "&")
-SHAPES = ("NUM", "ING", "ED", "PART", "LY", "NOM", "ADJ", "VB", "ER", "PL", "W", "CAPS1", "X")
-
-# Function-word categories (a word may be in several): closed classes of English, reporting
-# verbs and connectives frequent in news, and the pieces a \w+ tokeniser leaves of
-# contractions ("don't" -> "don" "'" "t").
-CATEGORIES: dict[str, str] = {
-    "article_the": "the",
-    "article_a": "a an",
-    "demonstrative": "this that these those",
-    "determiner": "some any each every all both either neither no such another other own several many much "
-                  "more most few fewer less least enough certain various",
-    "pron_12": "i me my mine myself we us our ours ourselves you your yours yourself yourselves",
-    "pron_3": "he him his himself she her hers herself it its itself they them their theirs themselves",
-    "pron_other": "one ones someone something anyone anything everyone everything nobody nothing everybody somebody",
-    "relative": "who whom whose which",
-    "that": "that",
-    "wh": "what where when why how whatever whoever whether",
-    "preposition": "of in on at by for with from to into onto upon about above across after against along among "
-                   "around as before behind below beneath beside besides between beyond despite down during "
-                   "except inside like near off out outside over past per since than through throughout till "
-                   "toward towards under underneath unlike until up via within without amid amongst regarding "
-                   "including following concerning",
-    "of": "of",
-    "coordinator": "and or nor but so yet",
-    "and": "and",
-    "subordinator": "because although though while whereas if unless once whenever wherever since when after "
-                    "before until as whether",
-    "aux_be": "be am is are was were been being",
-    "aux_have": "have has had having",
-    "aux_do": "do does did doing done",
-    "modal": "will would shall should can could may might must ought",
-    "negation": "not never no nor none",
-    "adverb": "also only even just still already very too quite rather again always often usually then there "
-              "here now yet ever almost nearly more most less so",
-    "connective": "however therefore thus moreover furthermore meanwhile instead otherwise indeed hence "
-                  "nevertheless nonetheless besides additionally consequently accordingly similarly likewise "
-                  "finally firstly secondly overall",
-    "reporting": "said says say saying told according stated noted added",
-    "clitic": "s t re ve ll d m don doesn didn isn aren wasn weren couldn wouldn shouldn hasn haven hadn won "
-              "ain mustn needn",
-    "contraction_tail": "t re ve ll d m",
-}
-FUNCTION_WORDS: tuple[str, ...] = tuple(dict.fromkeys(w for ws in CATEGORIES.values() for w in ws.split()))
-
-# Irregular past participles: the content-word half of a passive ("was given", "were held").
-IRREGULAR_PARTICIPLES = frozenset(
-    """given taken made held known shown seen built found sent paid brought thought caught taught kept left led
-    met put set cut hit lost written spoken chosen driven born drawn grown thrown broken stolen forgotten hidden
-    beaten eaten fallen forbidden risen shaken sworn torn worn begun sung drunk run understood stood sold bought
-    fought sought struck hung laid spent lent bent felt heard meant read shut spread split cast cost quit hurt
-    forecast upheld withdrawn undertaken overtaken overseen mistaken awoken woken frozen ridden bitten proven
-    shot dealt fed fled bred bound wound ground sat slept swept wept sprung shrunk stuck stung swung""".split())
-
-CLASSES: tuple[str, ...] = (BOS, EOS, *PUNCT, *SHAPES, *FUNCTION_WORDS)
-CLASS_ID: dict[str, int] = {c: i + 1 for i, c in enumerate(CLASSES)}  # 0 never occurs
-N_CLASSES = len(CLASSES) + 1
-BASE = 512  # n-gram code = ((c1 * BASE) + c2) * BASE + c3
-assert N_CLASSES < BASE
-_BOS, _EOS = CLASS_ID[BOS], CLASS_ID[EOS]
-ORDERS = (1, 2, 3)
-
-_NOM = ("tion", "sion", "ment", "ness", "ity", "ship", "ance", "ence", "ism", "ure", "age", "ery", "dom", "hood")
-_ADJ = ("ous", "ful", "ive", "able", "ible", "al", "ic", "less", "ant", "ent", "ary", "ish", "ory")
-_VB = ("ize", "ise", "ify", "ate", "en")
-
-
-def shape(w: str) -> str:
-    """Shape class of a lower-cased content word (never its case)."""
-    if not w.isascii():
-        if any(ord(c) > 0x2E7F for c in w):
-            return "X"  # CJK and other far scripts: untranslated residue
-        w = unicodedata.normalize("NFKD", w).encode("ascii", "ignore").decode() or "w"
-    if any(c.isdigit() for c in w):
-        return "NUM"
-    if len(w) == 1:
-        return "CAPS1"  # single letters: initials, list markers
-    if w in IRREGULAR_PARTICIPLES:
-        return "PART"
-    if w.endswith("ing") and len(w) > 4:
-        return "ING"
-    if w.endswith("ed") and len(w) > 3:
-        return "ED"
-    if w.endswith("ly") and len(w) > 4:
-        return "LY"
-    if w.endswith(_NOM) and len(w) > 5:
-        return "NOM"
-    if w.endswith(_ADJ) and len(w) > 4:
-        return "ADJ"
-    if w.endswith(_VB) and len(w) > 4:
-        return "VB"
-    if w.endswith(("er", "or", "ist")) and len(w) > 4:
-        return "ER"
-    if w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3:
-        return "PL"
-    return "W"
-
-
-def class_of(word: str) -> int:
-    """Class id of a lower-cased word."""
-    return CLASS_ID.get(word) or CLASS_ID[shape(word)]
-
-
-# --------------------------------------------------------------------------------------
-# Punctuation: one code-point table folds every typographic variant
-# --------------------------------------------------------------------------------------
-
-_DASHES = "-‐‑‒–—―−﹣－⁃"
-_JOINING_DASHES = "-‐‑‒–−－"  # may join two words as a hyphen; em dash and bar never do
-_PUNCT_CHARS: dict[str, str] = {
-    **dict.fromkeys('"“”„‟«»″‶〝〞＂「」『』《》〈〉', '"'),
-    **dict.fromkeys("'‘’‚‛′‹›`´＇", "'"),
-    **dict.fromkeys(",，、﹐", ","),
-    **dict.fromkeys(".。．｡", "."),
-    **dict.fromkeys(";；", ";"),
-    **dict.fromkeys(":：", ":"),
-    **dict.fromkeys("!！", "!"),
-    **dict.fromkeys("?？", "?"),
-    **dict.fromkeys("([{（【〔［｛", "("),
-    **dict.fromkeys(")]}）】〕］｝", ")"),
-    **dict.fromkeys(_DASHES, "DASH"),
-    "…": "...",
-    **dict.fromkeys("%％‰", "%"),
-    **dict.fromkeys("$€£¥￥＄", "$"),
-    **dict.fromkeys("/／", "/"),
-    **dict.fromkeys("&＆", "&"),
-}
 _ASCII_TABLE = np.zeros(128, dtype=np.int16)
 _UNI_TABLE: np.ndarray | None = None  # built on first non-ASCII text
 for _c, _p in _PUNCT_CHARS.items():
@@ -196,12 +98,7 @@ def punctuation(text: str, word_starts: np.ndarray, word_ends: np.ndarray) -> tu
     A run of full stops and ellipses is one mark ('...' when two or more); a run of dashes is one
     DASH; a single joining dash right between two words is a HYPHEN ("well-known",
     "1990-95"), whatever dash character it is."""
-    if text.isascii():
-        runs_possible = ".." in text or "--" in text
-        dashes_possible = "-" in text
-    else:
-        runs_possible = ".." in text or "--" in text or "……" in text or "——" in text or "––" in text
-        dashes_possible = "-" in text or any(c in text for c in _DASHES[1:])
+    runs_possible, dashes_possible = marks_to_fold(text)
     pos, pc, joining = _marks(text)
     single = None
     if runs_possible and len(pos) > 1:
@@ -338,7 +235,7 @@ class Lexicon(dict):
             self._lemmas.clear()
 
 
-_CONTENT_IDS = frozenset(CLASS_ID[s] for s in SHAPES if s not in ("NUM", "CAPS1", "X"))
+_CONTENT_IDS = frozenset(CLASS_ID[s] for s in CONTENT_SHAPES)
 
 
 # --------------------------------------------------------------------------------------
@@ -352,150 +249,10 @@ def _indicator(names: Iterable[str]) -> np.ndarray:
     return t
 
 
-def _cat(name: str) -> np.ndarray:
-    return _indicator(CATEGORIES[name].split())
-
-
-_WORD = np.zeros(N_CLASSES)
-for _n in SHAPES + FUNCTION_WORDS:
-    _WORD[CLASS_ID[_n]] = 1.0
-COUNT_COLUMNS: dict[str, np.ndarray] = {
-    "word": _WORD,
-    "function": _indicator(FUNCTION_WORDS),
-    "content": _indicator([s for s in SHAPES if s not in ("NUM", "CAPS1", "X")]),
-    "relative": _cat("relative"),
-    "that": _cat("that"),
-    "subordinator": _cat("subordinator"),
-    "and": _cat("and"),
-    "comma": _indicator([","]),
-    "semicolon": _indicator([";"]),
-    "colon": _indicator([":"]),
-    "paren": _indicator(["(", ")"]),
-    "quote": _indicator(['"']),
-    "dash": _indicator(["DASH"]),
-    "question": _indicator(["?", "!"]),
-    "apostrophe": _indicator(["'"]),
-    "hyphen": _indicator(["HYPHEN"]),
-    "connective": _cat("connective"),
-    "personal": np.minimum(_cat("pron_12") + _cat("pron_3"), 1.0),
-    "pron_3": _cat("pron_3"),
-    "pron_12": _cat("pron_12"),
-    "demonstrative": _cat("demonstrative"),
-    "the": _cat("article_the"),
-    "a_an": _cat("article_a"),
-    "modal": _cat("modal"),
-    "preposition": _cat("preposition"),
-    "of": _cat("of"),
-    "nominal": _indicator(["NOM"]),
-    "ly": _indicator(["LY"]),
-    "ing": _indicator(["ING"]),
-    "number": _indicator(["NUM"]),
-    "reporting": _cat("reporting"),
-    "wh": _cat("wh"),
-    "negation": _cat("negation"),
-}
-COUNT_NAMES = tuple(COUNT_COLUMNS)
-_CC = {n: i for i, n in enumerate(COUNT_NAMES)}
+COUNT_COLUMNS: dict[str, np.ndarray] = {name: _indicator(classes) for name, classes in COUNT_CLASSES.items()}
 COUNT_TABLE = np.column_stack([COUNT_COLUMNS[n] for n in COUNT_NAMES])  # (N_CLASSES, k)
-
-_IS_BE = _cat("aux_be")
-_IS_PARTICIPLE = _indicator(["ED", "PART"])
-_INITIAL_CONNECTIVE = np.minimum(_cat("connective") + _indicator(["also", "but", "and", "so", "then", "meanwhile"]),
-                                 1.0)
-_INITIAL_ADVERBIAL = np.minimum(_cat("preposition") + _cat("subordinator") + _indicator(["LY", "ING"])
-                                + _cat("connective"), 1.0)
-_CONTRACTION_TAIL = _cat("contraction_tail")
-_S = _indicator(["s"])
-_APOS = CLASS_ID["'"]
-
-# --------------------------------------------------------------------------------------
-# Dense features: (name, group, editor phrase)
-# --------------------------------------------------------------------------------------
-
-DENSE: tuple[tuple[str, str, str], ...] = (
-    ("mean_sentence_words", "sentence_length", "mean sentence length"),
-    ("sd_sentence_words", "sentence_length", "spread of sentence lengths"),
-    ("share_long_sentences", "sentence_length", "share of sentences of 30+ words"),
-    ("share_short_sentences", "sentence_length", "share of sentences of 8 words or fewer"),
-    ("relative_per_sentence", "clauses", "relative pronouns (who/which/whose) per sentence"),
-    ("that_per_sentence", "clauses", "'that' per sentence"),
-    ("subordinators_per_sentence", "clauses", "subordinating conjunctions per sentence"),
-    ("commas_per_sentence", "clauses", "commas per sentence"),
-    ("and_per_sentence", "clauses", "'and' per sentence"),
-    ("initial_connectives", "connectives", "sentences opening with a connective"),
-    ("initial_adverbials", "connectives", "sentences opening with an adverbial"),
-    ("connectives_per_word", "connectives", "connective adverbs per word"),
-    ("ttr_50", "lexical_variety", "distinct words per 50-word window"),
-    ("hapax_50", "lexical_variety", "words used once per 50-word window"),
-    ("mean_word_length", "lexical_variety", "mean word length"),
-    ("long_word_share", "lexical_variety", "share of words of 10+ letters"),
-    ("adjacent_overlap", "repetition", "content words repeated from the previous sentence"),
-    ("pronoun_vs_repeat", "repetition", "pronouns relative to repeated nouns"),
-    ("comma_rate", "punctuation", "commas per word"),
-    ("semicolon_rate", "punctuation", "semicolons per word"),
-    ("colon_rate", "punctuation", "colons per word"),
-    ("paren_rate", "punctuation", "brackets per word"),
-    ("quote_rate", "punctuation", "quotation marks per word"),
-    ("dash_rate", "punctuation", "dashes per word"),
-    ("question_rate", "punctuation", "question and exclamation marks per word"),
-    ("hyphen_rate", "punctuation", "hyphenated compounds per word"),
-    ("passive_per_sentence", "translationese", "passives (was/were/been + participle) per sentence"),
-    ("nominal_rate", "translationese", "nominalisations (-tion, -ment, -ness, -ity) per word"),
-    ("ly_rate", "translationese", "-ly adverbs per word"),
-    ("ing_rate", "translationese", "-ing forms per word"),
-    ("genitive_ratio", "translationese", "'s-genitives relative to 'of'"),
-    ("contraction_rate", "translationese", "contractions per word"),
-    ("modal_rate", "translationese", "modal verbs per word"),
-    ("preposition_rate", "translationese", "prepositions per word"),
-    ("function_word_share", "translationese", "share of function words"),
-    ("personal_pronoun_rate", "pronouns", "personal pronouns per word"),
-    ("demonstrative_rate", "pronouns", "this/that/these/those per word"),
-    ("the_rate", "pronouns", "'the' per word"),
-    ("a_an_rate", "pronouns", "'a/an' per word"),
-    ("number_rate", "pronouns", "numbers per word"),
-    ("reporting_rate", "pronouns", "reporting verbs (said, told, according) per word"),
-)
-DENSE_NAMES = tuple(d[0] for d in DENSE)
-DENSE_GROUP = tuple(d[1] for d in DENSE)
-DENSE_INDEX = {n: i for i, n in enumerate(DENSE_NAMES)}
-# Features that only exist for a whole document (a sentence gets the document's value).
-DOCUMENT_ONLY = frozenset({"sd_sentence_words", "ttr_50", "hapax_50", "share_long_sentences",
-                           "share_short_sentences"})
-
-# group -> (title, says-MT phrasing, says-human phrasing): the words an editor reads.
-GROUPS: dict[str, tuple[str, str, str]] = {
-    "function_ngrams": ("Function-word pattern",
-                        "small words and punctuation in sequences typical of MT",
-                        "small words and punctuation in sequences typical of human writing"),
-    "sentence_model": ("Sentence by sentence",
-                       "many sentences read like machine output on their own",
-                       "few sentences read like machine output on their own"),
-    "sentence_length": ("Sentence lengths",
-                        "sentence lengths are uniform, as in machine output",
-                        "sentence lengths vary the way a writer's do"),
-    "clauses": ("Clause structure",
-                "few relative or subordinate clauses for its length; ideas strung together with commas and 'and'",
-                "relative and subordinate clauses used as a writer would"),
-    "connectives": ("Connectives",
-                    "sentence openers and connectives ('at the same time', 'in addition') used the way MT does",
-                    "connectives used the way a writer would"),
-    "lexical_variety": ("Vocabulary", "a narrow, repetitive vocabulary", "a varied vocabulary"),
-    "repetition": ("Repetition across sentences",
-                   "repeats nouns from the previous sentence where a writer would use a pronoun",
-                   "refers back with pronouns and synonyms rather than repeating nouns"),
-    "punctuation": ("Punctuation (typography ignored)",
-                    "punctuation habits typical of machine output",
-                    "punctuation habits typical of human writing"),
-    "translationese": ("Translationese",
-                       "grammar typical of translated text (passives, nominalisations, few contractions)",
-                       "grammar typical of text written in English"),
-    "pronouns": ("Pronouns and determiners",
-                 "pronoun and article use typical of machine translation",
-                 "pronoun and article use typical of human writing"),
-    "rules": ("Checker findings",
-              "the checker's findings (calques, repetitions, fragments, residue, markers) point to MT",
-              "fewer checker findings than typical"),
-}
+_CC = COUNT_INDEX
+_BOS, _EOS, _APOS = CLASS_ID[BOS], CLASS_ID[EOS], CLASS_ID["'"]
 
 
 # --------------------------------------------------------------------------------------
@@ -525,7 +282,7 @@ class Features:
     sent_words: np.ndarray
     rules: np.ndarray
     sent_rules: np.ndarray
-    sent_counts: np.ndarray  # (sentences, _N_COUNT_COLS) whole numbers, in 16 bits or float32 where exact
+    sent_counts: np.ndarray  # (sentences, N_COUNT_COLS) whole numbers, in 16 bits or float32 where exact
     sent_overlap: np.ndarray  # content words whose lemma the sentence before has
     sent_content: np.ndarray  # content words
     codes: np.ndarray | None = None
@@ -611,37 +368,20 @@ K_COUNT = len(_ROWS)
 # (<s> + class): 4 adverbial only, 5 connective and adverbial, 6 connective only.
 K_PAIR = 8
 _PAIR = np.zeros(BASE * BASE, dtype=np.int8)
-for _a in np.flatnonzero(_IS_BE):
-    _PAIR[_a * BASE + np.flatnonzero(_IS_PARTICIPLE)] = 1
-_PAIR[_APOS * BASE + np.flatnonzero(_S)] = 2
-_PAIR[_APOS * BASE + np.flatnonzero(_CONTRACTION_TAIL)] = 3
-for _b in range(N_CLASSES):
-    _conn, _adv = _INITIAL_CONNECTIVE[_b] > 0, _INITIAL_ADVERBIAL[_b] > 0
-    if _conn or _adv:
-        _PAIR[_BOS * BASE + _b] = 5 if (_conn and _adv) else 6 if _conn else 4
+for _a in BE:
+    for _b in PARTICIPLES:
+        _PAIR[CLASS_ID[_a] * BASE + CLASS_ID[_b]] = 1
+for _b in GENITIVE_S:
+    _PAIR[_APOS * BASE + CLASS_ID[_b]] = 2
+for _b in CONTRACTION_TAILS:
+    _PAIR[_APOS * BASE + CLASS_ID[_b]] = 3
+for _b in INITIAL_CONNECTIVES | INITIAL_ADVERBIALS:
+    _conn, _adv = _b in INITIAL_CONNECTIVES, _b in INITIAL_ADVERBIALS
+    _PAIR[_BOS * BASE + CLASS_ID[_b]] = 5 if (_conn and _adv) else 6 if _conn else 4
 
-# Count matrix columns: the COUNT_TABLE columns, then passive, genitive, contraction,
-# initial connective, initial adverbial, word-length sum, long words.
-_NC = len(COUNT_NAMES)
-_C_PASSIVE, _C_GEN, _C_CONTR, _C_ICONN, _C_IADV, _C_WLEN, _C_LONG = range(_NC, _NC + 7)
-_N_COUNT_COLS = _NC + 7
-# Dense features that are a count per sentence or per word.
-_PER_SENTENCE = (("relative_per_sentence", _CC["relative"]), ("that_per_sentence", _CC["that"]),
-                 ("subordinators_per_sentence", _CC["subordinator"]), ("commas_per_sentence", _CC["comma"]),
-                 ("and_per_sentence", _CC["and"]), ("passive_per_sentence", _C_PASSIVE),
-                 ("initial_connectives", _C_ICONN), ("initial_adverbials", _C_IADV))
-_PER_WORD = (("connectives_per_word", _CC["connective"]), ("comma_rate", _CC["comma"]),
-             ("semicolon_rate", _CC["semicolon"]), ("colon_rate", _CC["colon"]), ("paren_rate", _CC["paren"]),
-             ("quote_rate", _CC["quote"]), ("dash_rate", _CC["dash"]), ("question_rate", _CC["question"]),
-             ("hyphen_rate", _CC["hyphen"]), ("nominal_rate", _CC["nominal"]), ("ly_rate", _CC["ly"]),
-             ("ing_rate", _CC["ing"]), ("modal_rate", _CC["modal"]), ("preposition_rate", _CC["preposition"]),
-             ("function_word_share", _CC["function"]), ("personal_pronoun_rate", _CC["personal"]),
-             ("demonstrative_rate", _CC["demonstrative"]), ("the_rate", _CC["the"]), ("a_an_rate", _CC["a_an"]),
-             ("number_rate", _CC["number"]), ("reporting_rate", _CC["reporting"]),
-             ("contraction_rate", _C_CONTR), ("mean_word_length", _C_WLEN), ("long_word_share", _C_LONG))
-_RATE_DST = np.array([DENSE_INDEX[a] for a, _ in _PER_SENTENCE + _PER_WORD])
-_RATE_SRC = np.array([b for _, b in _PER_SENTENCE + _PER_WORD])
-_PER_WORD_MASK = np.array([0.0] * len(_PER_SENTENCE) + [1.0] * len(_PER_WORD))
+_RATE_DST = np.array([DENSE_INDEX[a] for a, _ in PER_SENTENCE + PER_WORD])
+_RATE_SRC = np.array([b for _, b in PER_SENTENCE + PER_WORD])
+_PER_WORD_MASK = np.array([0.0] * len(PER_SENTENCE) + [1.0] * len(PER_WORD))
 _DOC_ONLY = np.array(sorted(DENSE_INDEX[n] for n in DOCUMENT_ONLY))
 _I = DENSE_INDEX
 
@@ -727,26 +467,26 @@ class Extractor:
 
         # per-sentence counts, a block of sentences at a time: a histogram of count classes,
         # one of pair features, word lengths, content lemmas already in the previous sentence
-        C = np.empty((ns, _N_COUNT_COLS), dtype=_count_type(framed, wb, wpos, wend, len(text)))
+        C = np.empty((ns, N_COUNT_COLS), dtype=_count_type(framed, wb, wpos, wend, len(text)))
         overlap = np.empty(ns)
         content_n = np.empty(ns, dtype=np.int64)
         for s0, s1 in sentence_blocks(fb):
             k = s1 - s0
             part = seq[fb[s0]:fb[s1]]
             label = np.repeat(np.arange(k), framed[s0:s1])
-            C[s0:s1, :_NC] = np.bincount(label * K_COUNT + _COUNT_CLASS[part], minlength=k * K_COUNT).reshape(
+            C[s0:s1, :N_COUNT] = np.bincount(label * K_COUNT + _COUNT_CLASS[part], minlength=k * K_COUNT).reshape(
                 k, K_COUNT) @ _ROWS
             # (the block's last pair, its last </s> and the next <s>, is no pair feature)
             pair = part[:-1].astype(np.int64) * BASE + part[1:]
             P = np.bincount(label[:-1] * K_PAIR + _PAIR[pair], minlength=k * K_PAIR).reshape(k, K_PAIR)
-            C[s0:s1, _C_PASSIVE:_C_CONTR + 1] = P[:, 1:4]
-            C[s0:s1, _C_ICONN] = P[:, 5] + P[:, 6]
-            C[s0:s1, _C_IADV] = P[:, 4] + P[:, 5]
+            C[s0:s1, C_PASSIVE:C_CONTR + 1] = P[:, 1:4]
+            C[s0:s1, C_ICONN] = P[:, 5] + P[:, 6]
+            C[s0:s1, C_IADV] = P[:, 4] + P[:, 5]
             w0, w1 = wb[s0], wb[s1]
             wsent = np.repeat(np.arange(k), wb[s0 + 1:s1 + 1] - wb[s0:s1])
             wlen = wend[w0:w1] - wpos[w0:w1]
-            C[s0:s1, _C_WLEN] = np.bincount(wsent, weights=wlen, minlength=k)
-            C[s0:s1, _C_LONG] = np.bincount(wsent, weights=wlen >= 10, minlength=k)
+            C[s0:s1, C_WLEN] = np.bincount(wsent, weights=wlen, minlength=k)
+            C[s0:s1, C_LONG] = np.bincount(wsent, weights=wlen >= 10, minlength=k)
             c0 = max(s0 - 1, 0)  # the sentence before the block too: its lemmas count for the first
             lem = lex.lemma[wid[wb[c0]:w1]]
             content = np.flatnonzero(lem)
@@ -766,7 +506,7 @@ class Extractor:
         doc[_I["share_long_sentences"]] = np.count_nonzero(sw >= 30) / nsent
         doc[_I["share_short_sentences"]] = (np.count_nonzero(sw <= 8) - (ns - np.count_nonzero(sw))) / nsent
         doc[_I["sd_sentence_words"]] = math.sqrt(max(float(sw @ sw) / nsent - mean_sw * mean_sw, 0.0))
-        gs, osum = tot[_C_GEN], tot[_CC["of"]]
+        gs, osum = tot[C_GEN], tot[_CC["of"]]
         doc[_I["genitive_ratio"]] = gs / (gs + osum + 1.0)
         ov, ps = float(overlap.sum()), tot[_CC["personal"]]
         doc[_I["adjacent_overlap"]] = ov / max(int(content_n.sum()), 1)
@@ -818,7 +558,7 @@ def _sentence_dense(counts: np.ndarray, words: np.ndarray, overlap: np.ndarray, 
     D = np.empty((len(C), len(DENSE_NAMES)))
     D[:, _RATE_DST] = C[:, _RATE_SRC] / (1.0 + _PER_WORD_MASK * (np.maximum(words, 1.0)[:, None] - 1.0))
     D[:, _I["mean_sentence_words"]] = words
-    gen, of, pers = C[:, _C_GEN], C[:, _CC["of"]], C[:, _CC["personal"]]
+    gen, of, pers = C[:, C_GEN], C[:, _CC["of"]], C[:, _CC["personal"]]
     D[:, _I["genitive_ratio"]] = gen / (gen + of + 1.0)
     D[:, _I["adjacent_overlap"]] = overlap / np.maximum(content, 1)
     D[:, _I["pronoun_vs_repeat"]] = pers / (pers + overlap + 1.0)
@@ -932,20 +672,6 @@ def _as_int_array(seq: Sequence[int]) -> np.ndarray:
         return seq.astype(np.int64, copy=False)
     return np.fromiter(seq, dtype=np.int64, count=len(seq))
 
-
-def code_to_ngram(code: int) -> str:
-    parts = []
-    while code:
-        parts.append(CLASSES[code % BASE - 1])
-        code //= BASE
-    return " ".join(reversed(parts))
-
-
-def ngram_to_code(ngram: str) -> int:
-    code = 0
-    for p in ngram.split(" "):
-        code = code * BASE + CLASS_ID[p]
-    return code
 
 
 def rule_counts_of(findings: Iterable[Finding]) -> Mapping[str, int]:

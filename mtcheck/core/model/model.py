@@ -17,42 +17,36 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from mtcheck.core.model import features
 from mtcheck.core.model.features import (
-    CLASSES,
-    DENSE_GROUP,
     DENSE_NAMES,
-    GROUPS,
     Extractor,
     Features,
-    Finding,
     NgramIndex,
-    code_to_ngram,
-    ngram_to_code,
     run_bounds,
     sentence_blocks,
 )
+from mtcheck.core.model.result import (  # (and for callers that read them here)
+    FORMAT,
+    TOO_SHORT,
+    VERDICTS,
+    Explainer,
+    Finding,
+    ModelFileError,
+    Result,
+    check_spec,
+    document_result,
+)
+from mtcheck.core.model.vocabulary import ngram_to_code
 
-FORMAT = "mtcheck-provenance-model/2"
-TOO_SHORT = "too short to tell"
-VERDICTS = ("human", "post-edited", "machine")
-
-# One phrase per rule family for the evidence line; the finding's own text is quoted after it.
-RULE_WORDS = {
-    "calque": "calque", "repetition": "repetition", "fragment": "broken sentence", "marker": "wire-copy marker",
-    "script": "untranslated text", "number": "malformed number",
-}
-
-
-class ModelFileError(ValueError):
-    """The model file is missing, unreadable or of another format."""
+__all__ = ["FORMAT", "TOO_SHORT", "VERDICTS", "ModelFileError", "ProvenanceModel", "Result", "default_model"]
 
 
 @dataclass(frozen=True)
@@ -80,49 +74,11 @@ class Linear:
         return self.w * np.clip((x - self.mu) / self.sd, -self.clip, self.clip)
 
 
-@dataclass
-class Result:
-    """The model's reading of one document."""
-    probability: float | None  # calibrated P(machine translation); None when too short to tell
-    log_odds: float | None
-    verdict: str  # human | post-edited | machine | too short to tell
-    words: int
-    groups: dict[str, float]  # log-odds contribution per feature group (vs. an average training text)
-    sentence_probability: list[float] = field(default_factory=list)  # P(MT) of each sentence in its document
-    rules: dict[str, float] = field(default_factory=dict)  # log-odds contribution of each rule's findings
-    _explainer: Callable[[], list[Explained]] | None = field(default=None, repr=False, compare=False)
-
-    @cached_property
-    def explanation(self) -> list[Explained]:
-        """The groups that move the score most, strongest first, in editor words (built on
-        first access: a batch run that never shows them does not pay for them)."""
-        return self._explainer() if self._explainer is not None else []
-
-
-@dataclass(frozen=True)
-class Explained:
-    """One feature group's part in the score, in words: "Clause structure: few relative
-    clauses for its length" pointing to machine translation by +0.4 log-odds."""
-
-    group: str
-    title: str
-    detail: str
-    log_odds: float
-
-    @property
-    def line(self) -> str:
-        side = "points to machine translation" if self.log_odds > 0 else "points to human writing"
-        return f"{self.title}: {self.detail} - {side} ({self.log_odds:+.2f} log-odds)"
-
-
 class ProvenanceModel:
     """A trained model read from its JSON file (format ``mtcheck-provenance-model/2``)."""
 
     def __init__(self, spec: dict):
-        if spec.get("format") != FORMAT:
-            raise ModelFileError(f"not a {FORMAT} file (format {spec.get('format')!r})")
-        if spec.get("classes") != list(CLASSES) or spec.get("dense") != list(DENSE_NAMES):
-            raise ModelFileError("the model file was trained with another feature set; retrain it")
+        check_spec(spec)
         self.spec = spec
         self.rules = tuple(spec["rules"])
         codes = np.array([ngram_to_code(g) for g in spec["ngrams"]], dtype=np.int64)
@@ -141,12 +97,9 @@ class ProvenanceModel:
         self._sent_ngram_w = np.concatenate(([0.0], self.sent.ngram_w))
         k = len(DENSE_NAMES) + len(self.rules)
         self._sent_mu, self._sent_sd, self._sent_w = self.sent.mu[:k], self.sent.sd[:k], self.sent.w[:k]
-        nd, nr = len(DENSE_NAMES), len(self.rules)
-        self._slices = {"dense": slice(0, nd), "rules": slice(nd, nd + nr), "agg": slice(nd + nr, None)}
-        self._group_of = list(DENSE_GROUP) + ["rules"] * nr + ["sentence_model"] * len(self.aggregates)
-        self._groups = tuple(dict.fromkeys(["function_ngrams", *self._group_of]))
-        self._group_index = np.array([self._groups.index(g) for g in self._group_of])
-        self._feature_words = dict(spec.get("feature_words", {}))
+        self.explainer = Explainer(spec)
+        self._groups = self.explainer.groups
+        self._group_index = np.array([self._groups.index(g) for g in self.explainer.group_of])
 
     @classmethod
     def load(cls, path: str | Path) -> ProvenanceModel:
@@ -200,22 +153,17 @@ class ProvenanceModel:
         groups = dict(zip(self._groups, (pa * np.bincount(self._group_index, weights=contrib,
                                                             minlength=len(self._groups))).tolist()))
         groups["function_ngrams"] = pa * ngram_part
-        rules = dict(zip(self.rules, (pa * contrib[self._slices["rules"]]).tolist()))
-        explainer = (lambda: self._explain(x, pa * contrib, groups,
-                                           self._ngram_shares(self.doc, f, ngrams),
-                                           pa, text, findings)) if explain else None
+        rules = dict(zip(self.rules, (pa * contrib[self.explainer.rule_slice]).tolist()))
+        explainer = (lambda: self.explainer.explain(x.tolist(), (pa * contrib).tolist(), groups,
+                                                    self._ngram_shares(self.doc, f, ngrams),
+                                                    text, findings)) if explain else None
         # a sentence's probability given its own words and its document's (even prior)
         ctx = self.context
         s_lo = spa * s_logit + spb
         if ctx:
             s_lo = ctx["w_sentence"] * s_lo + ctx["w_document"] * (log_odds - prior_log_odds) + ctx["bias"]
-        sp = np.round(_sigmoid(s_lo + prior_log_odds), 4).tolist()
-        if f.n_words < self.min_words:
-            return Result(None, None, TOO_SHORT, f.n_words, groups, sp, rules, explainer)
-        p = 1.0 / (1.0 + math.exp(-max(min(log_odds, 40.0), -40.0)))
-        pe, ma = self.thresholds
-        verdict = "machine" if p >= ma else "post-edited" if p >= pe else "human"
-        return Result(round(p, 4), round(log_odds, 4), verdict, f.n_words, groups, sp, rules, explainer)
+        sp = np.round(_sigmoid(s_lo + prior_log_odds), 4).tolist()  # (plain.py rounds as numpy does)
+        return document_result(log_odds, f.n_words, self.min_words, self.thresholds, groups, sp, rules, explainer)
 
     def document_logit(self, f: Features) -> float:
         """Calibrated document log-odds at even prior odds (no explanation), for evaluation."""
@@ -237,9 +185,9 @@ class ProvenanceModel:
             return -lin.ngram_offset
         return _weight_sum(self._doc_ngram_w, ngrams, 0, ngrams.size) / max(f.n_tokens, 1) - lin.ngram_offset
 
-    def _ngram_shares(self, lin: Linear, f: Features, ngrams: _Ngrams):
-        """For explanations: the vocabulary positions of the known n-grams seen, and each one's share
-        of the n-gram part (None without any)."""
+    def _ngram_shares(self, lin: Linear, f: Features, ngrams: _Ngrams) -> tuple[list[int], list[float]] | None:
+        """For explanations: the codes of the known n-grams seen (in vocabulary order), and each
+        one's share of the n-gram part (None without any)."""
         if not ngrams.size:
             return None
         counts = np.zeros(len(self._doc_ngram_w), dtype=np.int64)
@@ -247,13 +195,15 @@ class ProvenanceModel:
         for start in range(0, ngrams.size, step):
             counts += np.bincount(ngrams(start, min(start + step, ngrams.size)), minlength=len(counts))
         u = np.flatnonzero(counts[1:])  # the vocabulary positions seen, ascending
-        return u, lin.ngram_w[u] * counts[u + 1] / max(f.n_tokens, 1)
+        return self.codes[u].tolist(), (lin.ngram_w[u] * counts[u + 1] / max(f.n_tokens, 1)).tolist()
 
     def _sentence_logits(self, f: Features, ngrams: _Ngrams) -> tuple[np.ndarray, np.ndarray]:
         ns = len(f.sent_words)
         # [sent_dense | rule rates] per sentence, standardised and weighted a block of rows at a
-        # time (a document of 500,000 sentences would need 200 MB for the whole matrix). einsum,
-        # not z @ w: a row's sum is then the same to the last bit whichever block holds it.
+        # time (a document of 500,000 sentences would need 200 MB for the whole matrix). A row's
+        # terms are added left to right (`_row_sums`), not by einsum or z @ w, whose order (and
+        # fused multiply-adds) depend on the processor: so a row's sum is the same to the last
+        # bit whichever block holds it, on any machine, and the same as plain.py's.
         nd = len(features.DENSE_NAMES)
         base = np.empty(ns)
         step = features.ROWS_AT_ONCE
@@ -265,7 +215,8 @@ class ProvenanceModel:
             z -= self._sent_mu
             z /= self._sent_sd
             np.clip(z, -self.sent.clip, self.sent.clip, out=z)
-            base[r0:r1] = np.einsum("ij,j->i", z, self._sent_w)
+            z *= self._sent_w
+            base[r0:r1] = _row_sums(z)
         base += self.sent.bias - self.sent.ngram_offset
         if not ngrams.size:
             return base, np.zeros(ns)
@@ -281,65 +232,6 @@ class ProvenanceModel:
         v = np.sort(v)[::-1]  # raw sentence logits, as in training
         out = {"mean": v.mean(), "max": v[0], "top3": v[:3].mean()}
         return np.array([out[a] for a in self.aggregates])
-
-    def _explain(self, x, contrib, groups, per_ngram, pa, text, findings) -> list[Explained]:
-        """The (up to four) groups that move the score most. Each names what was seen in plain
-        words; the direction comes from the fitted weights, never from a canned assumption."""
-        lines: list[Explained] = []
-        z = (x - self.doc.mu) / self.doc.sd
-        names = list(DENSE_NAMES) + list(self.rules) + [f"sentences_{a}" for a in self.aggregates]
-        for g, v in sorted(groups.items(), key=lambda kv: -abs(kv[1]))[:4]:
-            if abs(v) < 0.1:
-                continue
-            title, up, down = GROUPS.get(g, (g, "", ""))
-            to_mt = v > 0
-            if g == "function_ngrams":
-                detail = up if to_mt else down
-                if per_ngram is not None:
-                    u, c = per_ngram
-                    top = [i for i in np.argsort(-c if to_mt else c)[:3] if (c[i] > 0) == to_mt]
-                    if top:
-                        detail += ": " + ", ".join(f"'{_readable(code_to_ngram(int(self.codes[u[i]])))}'" for i in top)
-            elif g == "rules":
-                detail = self._quote_findings(text, findings, contrib) if to_mt else "fewer checker findings than usual"
-            elif g == "sentence_model":
-                detail = up if to_mt else down
-            else:
-                idx = [i for i, gg in enumerate(self._group_of) if gg == g and (contrib[i] > 0) == to_mt]
-                idx = sorted(idx, key=lambda i: -abs(contrib[i]))[:2]
-                detail = "; ".join(self._feature_phrase(names[i], z[i]) for i in idx if abs(contrib[i]) >= 0.03)
-            lines.append(Explained(g, title, detail, round(float(v), 3)))
-        return lines
-
-    def _feature_phrase(self, name: str, z: float) -> str:
-        if name.startswith("sentences_"):
-            return "sentences that read like MT on their own" if z > 0 else "sentences that read like a writer's"
-        if name in self.rules:
-            return f"{'more' if z > 0 else 'fewer'} '{name}' findings than usual"
-        phrase = self._feature_words.get(name, name.replace("_", " "))
-        measure = phrase.startswith(("mean ", "spread ", "share ", "distinct ", "words used once", "pronouns relative",
-                                     "'s-genitives relative"))
-        more, fewer = ("higher", "lower") if measure else ("more", "fewer")
-        return f"{more if z > 0 else fewer} {phrase} than usual"
-
-    def _quote_findings(self, text: str, findings: Sequence[Finding], contrib: np.ndarray) -> str:
-        sl = self._slices["rules"]
-        positive = {r for r, c in zip(self.rules, contrib[sl]) if c > 0}
-        quoted: list[str] = []
-        seen: set[str] = set()
-        for fd in findings:
-            if fd[0] in positive and len(fd) >= 4 and text:
-                snippet = text[int(fd[2]):int(fd[3])].strip()
-                key = snippet.lower()
-                if snippet and len(snippet) <= 60 and not any(key in k or k in key for k in seen):
-                    seen.add(key)
-                    quoted.append(f"{RULE_WORDS.get(fd[0].split('.')[0], fd[0])} '{snippet}'")
-            if len(quoted) == 3:
-                break
-        if quoted:
-            return ", ".join(quoted)
-        return "findings of " + ", ".join(sorted(positive))[:120]
-
 
 class _Ngrams:
     """One document's n-grams as `NgramIndex.known` lays them out (the vocabulary index + 1 of
@@ -391,23 +283,35 @@ def _sentence_sums(weights: np.ndarray, ngrams: _Ngrams, sent_tokens: np.ndarray
     return out
 
 
-def _readable(ngram: str) -> str:
-    shape_words = {"NOM": "<-tion noun>", "ING": "<-ing>", "ED": "<-ed>", "PART": "<participle>", "LY": "<-ly>",
-                   "ADJ": "<adjective>", "VB": "<verb>", "ER": "<-er noun>", "PL": "<plural>", "W": "<word>",
-                   "NUM": "<number>", "CAPS1": "<letter>", "X": "<foreign script>", "<s>": "[start]",
-                   "</s>": "[end]", "HYPHEN": "-", "DASH": "--"}
-    return " ".join(shape_words.get(p, p) for p in ngram.split(" "))
+def _row_sums(m: np.ndarray) -> np.ndarray:
+    """Each row's sum, its terms added left to right."""
+    out = m[:, 0].copy()
+    for j in range(1, m.shape[1]):
+        out += m[:, j]
+    return out
 
+
+# The transcendental functions are the C library's (`math`), not numpy's: numpy's own SIMD
+# exp and log1p differ from it in the last bit for a few percent of arguments, and plain.py,
+# which scores short documents without numpy, must give the same figures to the last bit.
 
 def _rule_rates(counts: np.ndarray, words) -> np.ndarray:
     """Findings per 100 words, log-damped (document: vector; sentences: matrix)."""
     if counts.ndim == 1:
-        return np.log1p(100.0 * counts / max(float(words), 1.0))
-    return np.log1p(100.0 * counts / np.maximum(words, 1.0)[:, None])
+        return _log1p(100.0 * counts / max(float(words), 1.0))
+    return _log1p(100.0 * counts / np.maximum(words, 1.0)[:, None])
+
+
+def _log1p(a: np.ndarray) -> np.ndarray:
+    """log1p of each item (of finding rates: nearly all 0, whose log1p is 0)."""
+    out = np.zeros(a.shape)
+    at = np.nonzero(a)
+    out[at] = [math.log1p(v) for v in a[at].tolist()]
+    return out
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(x, -40.0, 40.0)))
+    return np.array([1.0 / (1.0 + math.exp(-v)) for v in np.clip(x, -40.0, 40.0).tolist()])
 
 
 @lru_cache(maxsize=1)

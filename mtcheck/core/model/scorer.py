@@ -12,6 +12,8 @@ checks a document pays nothing); its digest, read at build time, is in every sig
 from __future__ import annotations
 
 import hashlib
+import json
+import sys
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,7 +31,9 @@ if TYPE_CHECKING:
     import numpy as np
 
     from mtcheck.core.analysis import Analysis
-    from mtcheck.core.model.model import ProvenanceModel, Result
+    from mtcheck.core.model.model import ProvenanceModel
+    from mtcheck.core.model.plain import PlainModel
+    from mtcheck.core.model.result import Result
 
     # (text, words, starts, ends, sentence spans, findings): ProvenanceModel.score's arguments
     ModelInputs = tuple[str, Sequence[str], Sequence[int], Sequence[int], np.ndarray, list[tuple[str, int, int, int]]]
@@ -37,6 +41,10 @@ if TYPE_CHECKING:
 SHIPPED = Path(__file__).with_name("shipped") / "model.json"  # built by the command in docs/model.md
 MODEL_FILE = "model.json"  # what `mtcheck train --out DIR` writes, beside MODEL_CARD.md
 _MIN_CONTRIBUTION = 0.05  # log-odds: smaller parts are not worth an editor's line
+# Words a process scores in plain Python before it loads numpy instead: about what importing
+# numpy and reading the model into it cost (75 ms of CPU), at the plain model's extra cost per
+# word (1.4 us). A run on a few stories never imports numpy; a batch pays for it once.
+_PLAIN_WORDS = 50_000
 _FINDING_WORDS = {"calque": "calque", "repetition": "repetition", "fragment": "broken sentence",
                   "marker": "wire-copy marker", "script": "untranslated text", "number": "malformed number"}
 
@@ -64,9 +72,13 @@ def model_inputs(analysis: Analysis) -> ModelInputs:
     offsets), sentence spans and findings (rule id, sentence index, start, end). Training
     (`mtcheck train`) reads the same, so a model never meets inputs made another way."""
     doc, tokens = analysis.document, analysis.tokens
+    return analysis.text, tokens.lower, tokens.starts, tokens.ends, doc.sentences.spans(), _findings(analysis)
+
+
+def _findings(analysis: Analysis) -> list[tuple[str, int, int, int]]:
+    doc = analysis.document
     sentence_of = [doc.sentence_at(f.start) for f in analysis.findings] if doc.sentences else []
-    findings = [(f.rule.id, k, f.start, f.end) for f, k in zip(analysis.findings, sentence_of)]
-    return analysis.text, tokens.lower, tokens.starts, tokens.ends, doc.sentences.spans(), findings
+    return [(f.rule.id, k, f.start, f.end) for f, k in zip(analysis.findings, sentence_of)]
 
 
 class LearnedScorer:
@@ -79,6 +91,8 @@ class LearnedScorer:
             raise ModelError(f"{self.path}: cannot read the model file ({exc.strerror or exc})") from None
         self.digest = hashlib.sha256(data).hexdigest()[:12]
         self._model: ProvenanceModel | None = None
+        self._plain: PlainModel | None = None
+        self._plain_words = 0  # words scored by the plain model (see `_read`)
         if location is not None:
             # A model given by the user is read now, so a damaged one is a one-line error before
             # any document is checked; the shipped one waits for the first check (start-up).
@@ -98,11 +112,20 @@ class LearnedScorer:
         return self._model
 
     @property
+    def plain_model(self) -> PlainModel:
+        """The shipped model for short documents, without numpy (`mtcheck.core.model.plain`)."""
+        if self._plain is None:
+            from mtcheck.core.model.plain import PlainModel
+
+            self._plain = PlainModel(json.loads(SHIPPED.read_bytes()))
+        return self._plain
+
+    @property
     def thresholds(self) -> tuple[float, float]:
-        return self.model.thresholds
+        return self._model.thresholds if self._model is not None else self.plain_model.thresholds
 
     def score(self, analysis: Analysis, thresholds: tuple[float, float] | None) -> Scores:
-        result = self.model.score(*model_inputs(analysis))
+        result = self._read(analysis)
         # A document too short to judge gets no sentence probabilities either: the per-sentence
         # figures are the document's score shared out, and there is none.
         sentences = tuple(result.sentence_probability) if result.probability is not None else ()
@@ -111,10 +134,26 @@ class LearnedScorer:
         del result  # (its explanation holds the document's features: freed before fluency is made)
         return Scores(probability, verdict, evidence, fluency(analysis.document, analysis.findings), sentences)
 
+    def _read(self, analysis: Analysis) -> Result:
+        """The shipped model's reading of a document: a short one's in plain Python while numpy
+        is not loaded (the same figures to the last bit), until the plain model has read about
+        as many words as loading numpy costs; every other in the numpy model."""
+        from mtcheck.core.model import plain
+
+        words = len(analysis.tokens)
+        if (self._model is None and self.path == SHIPPED and words <= plain.MAX_WORDS
+                and self._plain_words + words <= _PLAIN_WORDS and "numpy" not in sys.modules):
+            self._plain_words += words
+            sentences = analysis.document.sentences
+            return self.plain_model.score(analysis.text, analysis.tokens.lower, analysis.tokens.starts,
+                                          analysis.tokens.ends, list(zip(sentences.starts, sentences.ends)),
+                                          _findings(analysis))
+        return self.model.score(*model_inputs(analysis))
+
     def _verdict(self, result: Result, thresholds: tuple[float, float] | None) -> Verdict:
         if result.probability is None:
             return Verdict.too_short
-        post_edited, machine = thresholds or self.model.thresholds
+        post_edited, machine = thresholds or self.thresholds
         if result.probability >= machine:
             return Verdict.machine
         return Verdict.post_edited if result.probability >= post_edited else Verdict.human
@@ -145,7 +184,7 @@ class LearnedScorer:
     def _style_evidence(result: Result) -> list[EvidenceItem]:
         """Each group of style features that moved the score, in the model's own words where it
         explains them."""
-        from mtcheck.core.model.features import GROUPS
+        from mtcheck.core.model.vocabulary import GROUPS
 
         items = []
         explained = {e.group: e for e in result.explanation}
