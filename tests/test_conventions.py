@@ -155,3 +155,14 @@ def test_format_of_knows_every_extension_before_any_file_is_read():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
                           env={**os.environ, "PYTHONPATH": str(REPO)})
     assert done.stdout.split() == ["markdown", "nitf"], done.stderr
+
+
+def test_the_extensions_known_without_the_readers_are_those_they_register():
+    # `format_of` answers "text" for any other extension without importing the reader modules
+    # (a .txt story's check does not load HTML or XML parsers): the list must be theirs.
+    script = ("import sys\nfrom mtcheck.read.formats import CLAIMED_EXTENSIONS, EXTENSIONS, format_of, formats\n"
+              "assert format_of('story.txt') == 'text' and 'mtcheck.read.markup' not in sys.modules\n"
+              "formats()\nprint(sorted(CLAIMED_EXTENSIONS) == sorted(EXTENSIONS))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.stdout.split() == ["True"], done.stderr

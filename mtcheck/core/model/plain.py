@@ -59,13 +59,12 @@ class _Linear:
 
     def __init__(self, d: dict, codes: list[int]):
         self.bias = float(d["bias"])
-        self.mu = [float(v) for v in d["mu"]]
-        self.sd = [float(v) for v in d["sd"]]
-        self.w = [float(v) for v in d["w"]]
+        self.mu = list(map(float, d["mu"]))
+        self.sd = list(map(float, d["sd"]))
+        self.w = list(map(float, d["w"]))
         self.clip = float(d.get("clip", 5.0))
-        weights = [float(v) for v in d["ngram_w"]] if d.get("ngram_w") else [0.0] * len(codes)
-        # by code, in the vocabulary's order (sorted by code, as model.py lays it out)
-        self.ngram_w = dict(sorted(zip(codes, weights), key=lambda cw: cw[0]))
+        # by code (of a code listed twice, the later weight, as model.py's index keeps it)
+        self.ngram_w = dict(zip(codes, map(float, d["ngram_w"]) if d.get("ngram_w") else [0.0] * len(codes)))
         self.ngram_offset = float(d.get("ngram_offset", 0.0))
         self.platt = (float(d["platt"][0]), float(d["platt"][1]))
 
