@@ -113,12 +113,20 @@ _SINGLE_CLOSE_SPACED = re.compile(r"(?<=[^\s'‘’])[ \t]+(['’])(?=[ \t]*(?:[
 # Literal probes: str.find is far cheaper than a regex scan, and these are rare.
 _SPACED_MARKS = (" .", " ,", " ;", " :", " ?", " !")
 _SPACED_CLOSERS = (" )", " ]", " ”")
-_WIDE = re.compile(r"[\u3000-\uffff]")
 _CJK = r"\u3400-\u4DBF\u4E00-\u9FFF\u3040-\u30FF\uAC00-\uD7AF"
 
 
-# Compiled when a text has wide characters: their wide ranges cost milliseconds to compile,
-# which a run over English copy never needs.
+# Compiled when a text has wide characters (or, for `_has_wide`, any beyond ASCII): their wide
+# ranges cost milliseconds to compile, which a run over English copy never needs.
+def _has_wide(text: str) -> bool:
+    return not text.isascii() and _wide().search(text) is not None
+
+
+@functools.cache
+def _wide() -> re.Pattern[str]:
+    return re.compile(r"[\u3000-\uffff]")
+
+
 @functools.cache
 def _full_width() -> re.Pattern[str]:
     return re.compile(r"[\uFF01-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF40\uFF5B-\uFF65\u3001\u3002\u3008-\u3011"
@@ -183,12 +191,12 @@ class Punctuation(Family):
             ctx.report(DOUBLED, m.start(), m.end(), message=f"doubled punctuation \"{marks}\"",
                        suggestion=marks.replace(" ", "")[-1] if not marks.startswith(("!", "?")) else marks[0],
                        fix_safe=same)
-        if _WIDE.search(text):  # skip the CJK scans on plain Western text
+        if _has_wide(text):  # skip the CJK scans on plain Western text
             for m in _full_width().finditer(text):
                 marks = m.group()
                 suggestion = ascii_punctuation(marks, text[m.end():m.end() + 1])
                 # Safe only when every mark has an ASCII form (some, like 〝, have none).
-                safe = not any(c in "《》〈〉「」『』【】〔〕〖〗" for c in marks) and not _WIDE.search(suggestion)
+                safe = not any(c in "《》〈〉「」『』【】〔〕〖〗" for c in marks) and not _has_wide(suggestion)
                 ctx.report(FULL_WIDTH, m.start(), m.end(), message=f"full-width punctuation \"{marks}\"",
                            suggestion=suggestion, fix_safe=safe)
             for m in _cjk_quotes().finditer(text):

@@ -1,0 +1,62 @@
+"""The Chinese-wire dateline pattern (every agency name, milliseconds to compile) is only tried
+on a line an agency name may open (`AgencyRegistry.may_open`): the datelines found are those
+that trying it on every line finds."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+
+from mtcheck.core.agencies import default_registry
+from mtcheck.core.datelines import _WIRE, _WIRE_NO_DATE, SEARCH_CHARS, _chinese_wire, _first_match, find_dateline
+
+STORIES = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "wmt21_zhen_docs.jsonl"
+
+
+def every_line(text: str) -> tuple[str, int, int] | None:
+    """(style, start, end) of the first dateline, every pattern tried on every line."""
+    head, registry = text[:SEARCH_CHARS], default_registry()
+    starts = [0] + [m.end() for m in re.finditer("\n", head) if m.end() < len(head)]
+    for at in starts:
+        for style, pattern in (("wire", _WIRE), ("wire", _WIRE_NO_DATE), ("chinese-wire", _chinese_wire(registry))):
+            m = pattern.match(head, at)
+            if m:
+                return style, m.start(), m.end()
+    return None
+
+
+def found(text: str) -> tuple[str, int, int] | None:
+    """The same, as find_dateline looks for it."""
+    first = _first_match(text[:SEARCH_CHARS], default_registry())
+    return None if first is None else (first[0], first[1].start(), first[1].end())
+
+
+def test_a_chinese_wire_dateline_is_found_however_its_agency_is_written():
+    opening = "China News Service, Washington, November 27th.\nThe rest of the story.\n"
+    for written in (opening, opening.upper(), "\u3000 \t" + opening.lower(), "Headline\n\n" + opening,
+                    "“Quoted” headline\n" + opening, "Xinhua News Agency, Beijing, March 3 (reporter Li Wei) "
+                    "electricity: the rest.\n"):
+        assert found(written) is not None and found(written)[0] == "chinese-wire", written
+    assert find_dateline("Nothing here opens with an agency.\nNor here.\n", default_registry()) is None
+
+
+def test_the_same_datelines_as_trying_every_line():
+    rng = random.Random(7)
+    names = sorted(default_registry()._by_name)  # (lower-cased)
+    texts = []
+    if STORIES.is_file():
+        with STORIES.open(encoding="utf-8") as fh:
+            texts += [json.loads(line)["text"] for line in fh if line.strip()][::3]
+    for _ in range(300):  # agency names, cased any way, at line starts and inside lines
+        lines = []
+        for _ in range(rng.randint(1, 6)):
+            name = rng.choice(names)
+            name = rng.choice((name, name.upper(), name.title(), name.replace("s", "\u017f")))
+            lines.append(rng.choice(("", " ", "\u3000", "“")) + rng.choice((
+                f"{name}, Beijing, May 5th.", f"{name} Shanghai on June 1, 2020 (reporter Wang) electricity:",
+                f"The {name} said so.", f"BEIJING, Feb. 4 ({name}) --", name)))
+        texts.append("\n".join(lines))
+    for text in texts:
+        assert found(text) == every_line(text), text[:120]
