@@ -9,7 +9,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +21,8 @@ def atomic_open(path: str | Path, binary: bool = False, sync: bool = True,
     """A file to stream into that replaces `path` only once complete (and, with `sync`, on
     disk). It gets `mode`, else the mode of the file it replaces, else what a plain open()
     would give; text is UTF-8 with LF line endings."""
+    import tempfile  # (with shutil, 3 ms of a one-story check, which writes no file)
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -131,6 +132,8 @@ def rewrite(path: str | Path, data: bytes, expected: os.stat_result) -> str:
 def _replace(path: Path, data: bytes, st: os.stat_result) -> bool:
     """Rename a new file with `st`'s owner, group and mode over `path`; False (nothing done)
     when the new file cannot be given that owner and group."""
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
