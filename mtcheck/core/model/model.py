@@ -186,8 +186,8 @@ class ProvenanceModel:
         return _weight_sum(self._doc_ngram_w, ngrams, 0, ngrams.size) / max(f.n_tokens, 1) - lin.ngram_offset
 
     def _ngram_shares(self, lin: Linear, f: Features, ngrams: _Ngrams) -> tuple[list[int], list[float]] | None:
-        """For explanations: the codes of the known n-grams seen (in vocabulary order), and each
-        one's share of the n-gram part (None without any)."""
+        """For explanations: the codes of the known n-grams seen that the explanation may quote
+        (in vocabulary order), and each one's share of the n-gram part (None without any)."""
         if not ngrams.size:
             return None
         counts = np.zeros(len(self._doc_ngram_w), dtype=np.int64)
@@ -195,7 +195,13 @@ class ProvenanceModel:
         for start in range(0, ngrams.size, step):
             counts += np.bincount(ngrams(start, min(start + step, ngrams.size)), minlength=len(counts))
         u = np.flatnonzero(counts[1:])  # the vocabulary positions seen, ascending
-        return self.codes[u].tolist(), (lin.ngram_w[u] * counts[u + 1] / max(f.n_tokens, 1)).tolist()
+        shares = lin.ngram_w[u] * counts[u + 1] / max(f.n_tokens, 1)
+        # Only the three furthest each way can be quoted (`result._furthest`, whose stable order
+        # this keeps): the explainer then ranks six n-grams in Python, not hundreds.
+        up, down = np.flatnonzero(shares > 0), np.flatnonzero(~(shares > 0))
+        quotable = np.sort(np.concatenate((up[np.argsort(-shares[up], kind="stable")[:3]],
+                                           down[np.argsort(shares[down], kind="stable")[:3]])))
+        return self.codes[u[quotable]].tolist(), shares[quotable].tolist()
 
     def _sentence_logits(self, f: Features, ngrams: _Ngrams) -> tuple[np.ndarray, np.ndarray]:
         ns = len(f.sent_words)
@@ -284,11 +290,8 @@ def _sentence_sums(weights: np.ndarray, ngrams: _Ngrams, sent_tokens: np.ndarray
 
 
 def _row_sums(m: np.ndarray) -> np.ndarray:
-    """Each row's sum, its terms added left to right."""
-    out = m[:, 0].copy()
-    for j in range(1, m.shape[1]):
-        out += m[:, j]
-    return out
+    """Each row's sum, its terms added left to right (a running sum is added in order)."""
+    return np.cumsum(m, axis=1)[:, -1] if m.shape[1] else np.zeros(len(m))
 
 
 # The transcendental functions are the C library's (`math`), not numpy's: numpy's own SIMD

@@ -99,6 +99,7 @@ class Explainer:
         self.rule_slice = slice(nd, nd + nr)
         self.group_of = list(DENSE_GROUP) + ["rules"] * nr + ["sentence_model"] * len(self.aggregates)
         self.groups = tuple(dict.fromkeys(["function_ngrams", *self.group_of]))
+        self._members = {g: [i for i, gg in enumerate(self.group_of) if gg == g] for g in self.groups}
         self.feature_words = dict(spec.get("feature_words", {}))
 
     def explain(self, x: Sequence[float], contrib: Sequence[float], groups: dict[str, float],
@@ -110,7 +111,6 @@ class Explainer:
         ``per_ngram``: the codes of the known n-grams seen, ascending, and each one's share
         of the n-gram part (None without any)."""
         lines: list[Explained] = []
-        z = [(v - m) / s for v, m, s in zip(x, self.mu, self.sd)]
         for g, v in sorted(groups.items(), key=lambda kv: -abs(kv[1]))[:4]:
             if abs(v) < 0.1:
                 continue
@@ -120,10 +120,7 @@ class Explainer:
                 detail = up if to_mt else down
                 if per_ngram is not None:
                     codes, c = per_ngram
-                    # (a stable sort: n-grams of equal share are taken in vocabulary order)
-                    key = [-v for v in c] if to_mt else list(c)
-                    ranked = sorted(range(len(c)), key=key.__getitem__)
-                    top = [i for i in ranked[:3] if (c[i] > 0) == to_mt]
+                    top = _furthest(c, to_mt)
                     if top:
                         detail += ": " + ", ".join(f"'{_readable(code_to_ngram(codes[i]))}'" for i in top)
             elif g == "rules":
@@ -131,9 +128,10 @@ class Explainer:
             elif g == "sentence_model":
                 detail = up if to_mt else down
             else:
-                idx = [i for i, gg in enumerate(self.group_of) if gg == g and (contrib[i] > 0) == to_mt]
+                idx = [i for i in self._members.get(g, ()) if (contrib[i] > 0) == to_mt]
                 idx = sorted(idx, key=lambda i: -abs(contrib[i]))[:2]
-                detail = "; ".join(self._feature_phrase(self.names[i], z[i]) for i in idx if abs(contrib[i]) >= 0.03)
+                detail = "; ".join(self._feature_phrase(self.names[i], (x[i] - self.mu[i]) / self.sd[i])
+                                   for i in idx if abs(contrib[i]) >= 0.03)
             lines.append(Explained(g, title, detail, round(float(v), 3)))
         return lines
 
@@ -164,6 +162,16 @@ class Explainer:
         if quoted:
             return ", ".join(quoted)
         return "findings of " + ", ".join(sorted(positive))[:120]
+
+
+def _furthest(shares: Sequence[float], to_mt: bool) -> list[int]:
+    """The (up to) three n-grams whose shares push furthest towards MT (or human writing), of
+    those that push that way; of equal shares, the first in vocabulary order (a stable sort)."""
+    if to_mt:
+        chosen = [(-share, i) for i, share in enumerate(shares) if share > 0]
+    else:
+        chosen = [(share, i) for i, share in enumerate(shares) if not share > 0]
+    return [i for _, i in sorted(chosen)[:3]]
 
 
 def _readable(ngram: str) -> str:
