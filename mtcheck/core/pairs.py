@@ -591,6 +591,12 @@ class PairSet:
         # Entries sharing an anchor are tried together: one pattern, a group per entry.
         self._automaton = ahocorasick.Automaton()
         for literal, members in by_anchor.items():
+            if len(members) == 1:  # (most anchors: the same value, made without a pass per field)
+                i, a = members[0]
+                self._automaton.add_word(literal, (len(literal), a.word_start, a.before, a.after,
+                                                   (a.companions,) if a.companions else None,
+                                                   (a.clauses,) if a.clauses else None, _Group(self, [i])))
+                continue
             self._automaton.add_word(literal, (
                 len(literal),
                 all(a.word_start for _, a in members),
