@@ -75,7 +75,7 @@ def _in_context(text: str, start: int, end: int, replacement: str | None) -> tup
     if article is None:
         return start, replacement
     if article.group(1).lower() != "the":
-        return (start, replacement) if _vowel_initial(replacement) == _vowel_initial(text[start:]) else None
+        return (start, replacement) if _vowel_initial(replacement) == _vowel_initial(text[start:start + 1]) else None
     if replacement[:4].lower() == "the ":
         return start, replacement[4:]
     if not _is_name(replacement):
