@@ -83,6 +83,17 @@ def test_provenance_names_agency_dateline_and_source_language():
     assert (e.agency.short, e.dateline.city, e.dateline.date, e.dateline.style) == ("CNS", "BEIJING", "March 3", "wire")
 
 
+def test_content_hash_of_a_long_text_is_the_sha256_of_its_utf8():
+    """A long text is hashed a piece at a time: the digest is still that of its whole UTF-8,
+    with characters of every width on the cuts between pieces."""
+    import hashlib
+
+    from mtcheck.core.provenance import _HASH_CHARS, content_hash
+
+    for text in ("a" * (_HASH_CHARS - 1) + "é€𝄞" * 5, "€" * (2 * _HASH_CHARS + 3), "x" * _HASH_CHARS, "", "é"):
+        assert content_hash(text) == hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def test_an_agency_named_near_the_top_is_found_as_the_pattern_finds_it():
     """The automaton behind `first_name` finds what the registry's pattern finds: the leftmost
     name standing alone (not inside a word or a hyphenated one), the longest there."""
