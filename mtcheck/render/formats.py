@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from mtcheck.render.ci import Renderer, RunInfo
 from mtcheck.render.json import CheckJsonStream
-from mtcheck.render.text import Style, Totals, render_document_text, render_footer_text
+from mtcheck.render.text import Style, Totals, document_text_pieces, render_footer_text
 from mtcheck.render.words import plural
 
 if TYPE_CHECKING:
@@ -23,8 +23,11 @@ class TextRenderer(Renderer):
         self.style, self.quiet, self.layout, self.totals = style, quiet, layout, Totals()
 
     def document(self, doc: AnyDocumentReport, text: str) -> str:
+        return "".join(self.document_pieces(doc, text))
+
+    def document_pieces(self, doc: AnyDocumentReport, text: str) -> Iterator[str]:
         self.totals.add(doc)
-        return render_document_text(doc, text, self.style, self.quiet, self.layout)
+        return document_text_pieces(doc, text, self.style, self.quiet, self.layout)
 
     def finish(self, run: RunInfo) -> str:
         notes = [f"{plural(run.suppressed, 'finding')} suppressed in the files"] if run.suppressed else []

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
@@ -107,21 +107,26 @@ def render_document_text(doc: AnyDocumentReport, text: str | None = None, style:
     """One document's block, ending in a blank line. The CLI prints each block as soon as its
     document is checked. `full`: the document's name, each finding with its excerpt and a blank
     line after it, then the summary. `concise`: one line per finding, one line of summary."""
-    text = terminal_safe(text) if text is not None else None  # one for one: offsets hold
+    return "".join(document_text_pieces(doc, text, style, quiet, layout))
+
+
+def document_text_pieces(doc: AnyDocumentReport, text: str | None = None, style: Style = Style(),
+                         quiet: bool = False, layout: str = "full") -> Iterator[str]:
+    """`render_document_text`'s block a finding at a time (a document with 20,000 findings makes
+    a block of tens of megabytes)."""
     if layout == "concise":
-        lines = [] if quiet else [_concise_finding(doc, f, style) for f in doc.findings]
-        return "\n".join([*lines, _concise_summary(doc, style)]) + "\n"
-    out = [style.bold(document_name(doc))]
+        if not quiet:
+            for f in doc.findings:
+                yield _concise_finding(doc, f, style) + "\n"
+        yield _concise_summary(doc, style) + "\n"
+        return
+    yield style.bold(document_name(doc)) + "\n"
     if not quiet:
         findings: Sequence[AnyFinding] = doc.findings
-        where = [f"{f.line}:{f.column}" for f in findings]
-        pad = max(map(len, where), default=0)
-        for f, at in zip(findings, where):
-            out.extend(_finding(doc, f, at.ljust(pad), text, style))
-            out.append("")
-    out.extend(_summary(doc, style))
-    out.append("")
-    return "\n".join(out) + "\n"
+        pad = max((len(f"{f.line}:{f.column}") for f in findings), default=0)
+        for f in findings:
+            yield "\n".join(_finding(doc, f, f"{f.line}:{f.column}".ljust(pad), text, style)) + "\n\n"
+    yield "\n".join(_summary(doc, style)) + "\n\n"
 
 
 @dataclass
@@ -193,7 +198,7 @@ def excerpt(doc: AnyDocumentReport, f: AnyFinding, text: str, width: int) -> tup
     # characters with thousands of findings would be measured once per finding).
     reach = 4 * width + 16
     lo, hi = max(lo, f.start - reach), min(hi, f.end + reach)
-    before, span, after = _flat(text[lo:f.start]), _flat(text[f.start:f.end]) or "␣", _flat(text[f.end:hi])
+    before, span, after = _shown(text[lo:f.start]), _shown(text[f.start:f.end]) or "␣", _shown(text[f.end:hi])
     return fit(before, span, after, width)
 
 
@@ -263,6 +268,12 @@ def take_last_columns(s: str, columns: int) -> str:
         if used > columns:
             return s[i + 1:]
     return s
+
+
+def _shown(s: str) -> str:
+    """A piece of the document as an excerpt shows it: terminal-safe (one character for one,
+    so made a piece at a time rather than for the whole text) and on one line."""
+    return _flat(terminal_safe(s))
 
 
 def _flat(s: str) -> str:
