@@ -67,3 +67,31 @@ def test_a_large_document_is_written_in_pieces_that_join_to_its_json(checker, mo
     pieces = list(CheckJsonStream().document_pieces(doc))
     assert "".join(pieces) == whole
     assert len(pieces) > len(doc.findings) + len(doc.fluency.sentences)
+
+
+@pytest.mark.parametrize("items_at_once", [0, 1000])
+@pytest.mark.parametrize("text", [*TEXTS, "The plan 😀 , “went” ( ahead ) . " * 40])
+def test_a_plain_report_is_written_as_its_model_is(checker, monkeypatch, text, items_at_once):
+    # What the pipeline builds (plain classes) is validated a piece at a time as it is written,
+    # never as one model: the same bytes as the model's, long lists or not.
+    import mtcheck.render.json as json_render
+    from mtcheck.models.document import to_model
+    from mtcheck.read import Source
+
+    report = checker.check_plain(Source(name="big.txt", text=text))
+    whole = CheckJsonStream().document(to_model(report))
+    monkeypatch.setattr(json_render, "_ITEMS_AT_ONCE", items_at_once)
+    assert "".join(CheckJsonStream().document_pieces(report)) == whole
+
+
+def test_a_plain_report_with_a_value_its_model_refuses_is_not_written(checker, monkeypatch):
+    import pydantic
+
+    import mtcheck.render.json as json_render
+    from mtcheck.read import Source
+
+    report = checker.check_plain(Source(name="big.txt", text=TEXTS[1]))
+    report.fluency.score = 101.0  # fluency is 0-100
+    monkeypatch.setattr(json_render, "_ITEMS_AT_ONCE", 0)
+    with pytest.raises(pydantic.ValidationError):
+        CheckJsonStream().document(report)
