@@ -170,6 +170,7 @@ class _Report:
         doc, text = analysis.document, analysis.text
         scored = checker.scorer.score(analysis, checker.options.verdict_thresholds)
         findings, suppressed, baselined = self._findings()
+        self.analysis = analysis = analysis.without_words()  # (the fingerprints were the last to read them)
         references = None
         if checker.references is not None and doc.sentences:
             references = checker.references.match([text[s.start:s.end] for s in doc.sentences])

@@ -7,7 +7,8 @@ the file, scoring, filtering and reporting are the pipeline's (`mtcheck.pipeline
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from array import array
+from dataclasses import dataclass, field, replace
 
 from mtcheck.budget import checkpoint
 from mtcheck.core.agencies import AgencyRegistry
@@ -34,6 +35,14 @@ class Analysis:
     def words(self) -> int:
         """White-space separated words: the length the MT likelihood is measured by."""
         return self.tokens.running_words
+
+    def without_words(self) -> Analysis:
+        """This analysis with its word list emptied (the count of running words kept): for a
+        report's last steps, which read no words, so that a long document's (some 26 MB for
+        10 MB of news) are not held beside the report being built."""
+        words = Tokens(self.text, [], array(self.tokens.starts.typecode), array(self.tokens.ends.typecode),
+                       self.tokens.running_words)
+        return replace(self, tokens=words)
 
 
 class Analyzer:
