@@ -23,7 +23,7 @@ def check_against_re(text: str) -> None:
     found = list(WORD.finditer(text))
     assert [m.group() for m in found] == t.words
     assert [m.start() for m in found] == list(t.starts) and [m.end() for m in found] == list(t.ends)
-    assert [m.group().lower() for m in found] == t.lower
+    assert [m.group().lower() for m in found] == list(t.lower)
     assert t.running_words == len(text.split())
     assert len(t) == len(found)
 
@@ -83,3 +83,13 @@ def test_a_doubled_word_after_a_dotted_capital_i_is_reported_where_it_stands(fou
     # ("he the " for "the the").
     text = "The mayor of İstanbul said the the plan would go ahead on Monday, and officials agreed with the plan."
     assert found(text, "repetition") == [("repetition.doubled-word", "the the")]
+
+
+def test_words_past_65536_distinct_ones_are_still_each_their_own(monkeypatch):
+    # Word indices are 16-bit until the distinct words outgrow them, then 32-bit.
+    monkeypatch.setattr(tokens_mod, "CHUNK_CHARS", 1 << 12)  # the switch falls inside the text
+    text = " ".join(f"w{i:x}" for i in range(70_000)) + " W0 w1"
+    t = tokenize(text)
+    assert t.lower.ids.typecode == "I" and len(t.lower.vocab) == 70_000
+    check_against_re(text)
+    assert t.lower[-2] is t.lower[0] and t.lower[-1] is t.lower[1]

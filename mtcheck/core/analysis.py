@@ -18,7 +18,7 @@ from mtcheck.core.pairs import PairSet
 from mtcheck.core.rules import FAMILIES, Context, RawFinding
 from mtcheck.core.rules.script import Script
 from mtcheck.core.segment import Document, segment
-from mtcheck.core.tokens import Tokens, tokenize
+from mtcheck.core.tokens import LowerWords, Tokens, tokenize
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +40,8 @@ class Analysis:
         """This analysis with its word list emptied (the count of running words kept): for a
         report's last steps, which read no words, so that a long document's (some 26 MB for
         10 MB of news) are not held beside the report being built."""
-        words = Tokens(self.text, [], array(self.tokens.starts.typecode), array(self.tokens.ends.typecode),
-                       self.tokens.running_words)
+        words = Tokens(self.text, LowerWords(array("H"), []), array(self.tokens.starts.typecode),
+                       array(self.tokens.ends.typecode), self.tokens.running_words)
         return replace(self, tokens=words)
 
 

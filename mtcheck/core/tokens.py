@@ -7,13 +7,14 @@ A word is a maximal run of `\\w` characters as Python's `re` defines them (lette
 digits of any script, and the underscore): "don't" is "don" and "t", "COVID-19" is
 "COVID" and "19", "共同富裕" is one word. Offsets are in the analysed text.
 
-Long documents stay compact: offsets are arrays of machine integers, and in a long text
-equal words share one string (a 10 MB document holds about 1.7 million words but only some
-tens of thousands of distinct ones), so the words cost a pointer each. The text is tokenised in chunks cut
-at white space, so no list of every piece of the text is ever held at once.
+Long documents stay compact: offsets are arrays of machine integers, and the lower-cased
+words are indices into the list of distinct ones (a 10 MB document holds about 1.6 million
+words but only some thousands of distinct ones), two bytes a word. The text is tokenised
+in chunks cut at white space, so no list of every piece of the text is ever held at once.
 
     tokens = tokenize(text)
     tokens.lower[k]                      # word k, lower-cased: what the rules compare
+    tokens.lower.ids, tokens.lower.vocab # the same as indices into the distinct words
     tokens.starts[k], tokens.ends[k]     # its offsets in the text
     tokens.words[k]                      # as written (built on first use)
     for k in tokens.between(s.start, s.end): ...   # the words of one sentence
@@ -27,9 +28,32 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from itertools import accumulate
 
+from mtcheck.core.packed import PackedRows
+
 _WORD_SPLIT = re.compile(r"(\w+)")
 _SPACE = re.compile(r"\s")
 CHUNK_CHARS = 1 << 16  # a chunk's pieces are short-lived; the cut is at the next white space
+
+
+class LowerWords(PackedRows[str]):
+    """Every word of a text lower-cased, in order: word k is `vocab[ids[k]]`. The indices are
+    16-bit while the distinct words fit (32-bit past 65,536 of them): two bytes a word, where a
+    list of the words took a pointer (eight); equal words are one string."""
+
+    __slots__ = ("ids", "vocab")
+
+    def __init__(self, ids: array, vocab: list[str]):
+        self.ids = ids
+        self.vocab = vocab  # the distinct words, in the order they first occur
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def _row(self, i: int) -> str:
+        return self.vocab[self.ids[i]]
+
+    def __iter__(self) -> Iterator[str]:
+        return map(self.vocab.__getitem__, self.ids)
 
 
 class Tokens:
@@ -37,9 +61,9 @@ class Tokens:
 
     __slots__ = ("_words", "ends", "lower", "running_words", "starts", "text")
 
-    def __init__(self, text: str, lower: list[str], starts: array, ends: array, running_words: int):
+    def __init__(self, text: str, lower: LowerWords, starts: array, ends: array, running_words: int):
         self.text = text
-        self.lower = lower  # word k lower-cased (str.lower); in a long text equal words share one string
+        self.lower = lower  # word k lower-cased (str.lower)
         self.starts = starts  # offset of word k's first character
         self.ends = ends  # offset after word k's last character
         # White-space separated words, punctuation attached ("said," is one): the length
@@ -88,11 +112,10 @@ class Tokens:
 def tokenize(text: str) -> Tokens:
     """The words of text with their offsets, and its count of white-space separated words."""
     typecode = "I" if len(text) < 2**32 else "Q"
-    lower: list[str] = []
     starts, ends = array(typecode), array(typecode)
-    # Sharing equal words' strings saves memory in a long text and costs time (about a
-    # fifth of tokenising) in a news story, where it saves nothing.
-    shared: dict[str, str] | None = {} if len(text) > CHUNK_CHARS else None
+    ids = array("H")
+    vocab: list[str] = []
+    index: dict[str, int] = {}  # word -> its place in vocab
     running = 0
     for at, chunk in _chunks(text):
         running += len(chunk.split())
@@ -101,8 +124,13 @@ def tokenize(text: str) -> Tokens:
         starts.extend(offsets[1:-1:2])
         ends.extend(offsets[2::2])
         lowered = list(map(str.lower, parts[1::2]))
-        lower.extend(lowered if shared is None else map(shared.setdefault, lowered, lowered))
-    return Tokens(text, lower, starts, ends, running)
+        new = [w for w in dict.fromkeys(lowered) if w not in index]
+        index.update(zip(new, range(len(vocab), len(vocab) + len(new))))
+        vocab.extend(new)
+        if len(vocab) > 0xFFFF and ids.typecode == "H":
+            ids = array("I", ids)
+        ids.extend(map(index.__getitem__, lowered))
+    return Tokens(text, LowerWords(ids, vocab), starts, ends, running)
 
 
 def _chunks(text: str) -> Iterator[tuple[int, str]]:

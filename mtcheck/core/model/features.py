@@ -65,6 +65,7 @@ from mtcheck.core.model.vocabulary import (
     class_of,
     marks_to_fold,
 )
+from mtcheck.core.tokens import LowerWords
 from mtcheck.core.tokens import tokenize as pipeline_tokenize
 
 _ASCII_TABLE = np.zeros(128, dtype=np.int16)
@@ -190,7 +191,7 @@ for _c in _JOINING_DASHES:
 # Word tokens (the pipeline's definition, for training and for callers without tokens)
 # --------------------------------------------------------------------------------------
 
-def tokenize(text: str) -> tuple[list[str], array, array]:
+def tokenize(text: str) -> tuple[Sequence[str], array, array]:
     """(lower-cased words, starts, ends): the pipeline's own words (`mtcheck.core.tokens`), so
     training reads exactly what inference is given."""
     tokens = pipeline_tokenize(text)
@@ -415,7 +416,11 @@ class Extractor:
         lex.reset_if_full()
         nw = len(words)
         ns = max(len(sentences), 1)
-        wid = np.fromiter(map(lex.__getitem__, words), dtype=np.int32, count=nw)
+        if isinstance(words, LowerWords):  # the pipeline's: each distinct word looked up once
+            vocab_ids = np.fromiter(map(lex.__getitem__, words.vocab), dtype=np.int32, count=len(words.vocab))
+            wid = vocab_ids[np.frombuffer(words.ids, dtype=np.dtype(words.ids.typecode))] if nw else vocab_ids[:0]
+        else:
+            wid = np.fromiter(map(lex.__getitem__, words), dtype=np.int32, count=nw)
         wpos = _as_int_array(starts)
         wend = _as_int_array(ends)
         ppos, pcls = punctuation(text, wpos, wend)

@@ -142,7 +142,7 @@ class Markers(Family):
                 web = _CREDIT_WEAK.match(text, line_start)
                 if web:
                     ctx.report(CREDIT, *_strip_span(text, web.start(), web.end()))
-        if not _CREDIT_WORDS.isdisjoint(ctx.tokens.lower):  # a scan of the words, not a lower-cased copy
+        if not _CREDIT_WORDS.isdisjoint(ctx.tokens.lower.vocab):  # the distinct words, not a lower-cased copy
             for m in _CREDIT_PAREN.finditer(text):
                 ctx.report(CREDIT, *_strip_span(text, m.start(), m.end()), severity="warning")
         month = None

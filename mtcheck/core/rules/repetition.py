@@ -179,7 +179,8 @@ class _Scan:
         self.ctx = ctx
         self.text = ctx.doc.text
         tokens = ctx.tokens
-        self.words = tokens.lower
+        # as a list while the family runs: the comparisons below read every word several times
+        self.words = list(tokens.lower)
         self.gap = tokens.gap  # gap(k): between word k and word k + 1
         self.starts, self.ends = tokens.starts, tokens.ends
         self._tight = bytearray(len(self.words))  # per gap: 1 tight, 2 not, 0 not looked at yet
