@@ -114,7 +114,7 @@ class Checker:
         """`check_source`'s report as plain classes, not validated models: what a command that
         prints text, or renders pages, needs (the renderers read either). Cheaper to build,
         and it needs no pydantic: `to_model` makes the model when the report leaves as data."""
-        return self._check(source)[0]
+        return self._report(source).build()  # (the analysis is not kept: the last steps let go of its words)
 
     def check_analysed(self, source: Source) -> tuple[DocumentReport, Analysis]:
         """`check_source`'s report and the analysis it was made from (the checked text, its
@@ -123,13 +123,14 @@ class Checker:
         analysis of a large document is large."""
         from mtcheck.models.document import to_model
 
-        report, analysis = self._check(source)
-        return to_model(report), analysis
+        report = self._report(source)
+        analysis = report.analysis  # (as analysed: the report's building lets go of its words)
+        return to_model(report.build()), analysis
 
-    def _check(self, source: Source) -> tuple[plain.DocumentReport, Analysis]:
+    def _report(self, source: Source) -> _Report:
+        """The building of `source`'s report, its text prepared and analysed."""
         source = prepare(source)
-        analysis = self.analyzer.analyse(source.text)
-        return _Report(self, source, analysis).build(), analysis
+        return _Report(self, source, self.analyzer.analyse(source.text))
 
     def analyse(self, text: str) -> Analysis:
         """The pipeline's steps before scoring, on plain text: what the scorer reads (and what
