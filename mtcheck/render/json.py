@@ -47,7 +47,7 @@ def model_json_pieces(report: BaseModel | PlainReport, depth: int = 0) -> Iterat
     from pydantic import BaseModel  # (not imported by the formats that print text)
 
     cls = type(report) if isinstance(report, BaseModel) else _model_class(report)
-    if not _holds_long_list(report, cls):
+    if not _may_hold_list(cls) or not _holds_long_list(report, cls):  # (the first: each item of a long list)
         model = report if isinstance(report, BaseModel) else cls.model_validate(report, from_attributes=True)
         yield _indented(model.model_dump_json(indent=2), depth)
         return
@@ -94,6 +94,24 @@ def _holds_long_list(report: BaseModel | PlainReport, cls: type[BaseModel] | Non
         if _is_long_list(value) or (_is_report(value) and _holds_long_list(value)):
             return True
     return False
+
+
+@cache
+def _may_hold_list(cls: type[BaseModel]) -> bool:
+    """Whether a model of this class can hold a list of models at all (a finding or a sentence
+    cannot): what spares each of a long list's items the look at its fields."""
+    from typing import get_args
+
+    from pydantic import BaseModel
+
+    def holds(annotation: object) -> bool:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return _may_hold_list(annotation)
+        if getattr(annotation, "__origin__", None) is list:
+            return any(isinstance(a, type) and issubclass(a, BaseModel) for a in get_args(annotation))
+        return any(holds(a) for a in get_args(annotation))  # a union, an optional
+
+    return any(holds(f.annotation) for f in cls.model_fields.values())
 
 
 def _model_class(report: PlainReport) -> type[BaseModel]:
