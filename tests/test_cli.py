@@ -195,3 +195,20 @@ def test_the_command_gives_large_freed_blocks_back_to_the_system():
 
     assert resident_after_free("default") >= 8  # the freed blocks stay resident: the test sees the problem
     assert resident_after_free("fixed") <= 2
+
+
+def test_only_a_run_over_a_large_file_changes_the_memory_allocator(tmp_path, monkeypatch):
+    import mtcheck.cli as cli
+
+    calls = []
+    monkeypatch.setattr(cli, "return_freed_memory", lambda: calls.append(1))
+    small, large = tmp_path / "small.txt", tmp_path / "large.txt"
+    small.write_text("The minister said the plan would be in place by the end of the year.\n", encoding="utf-8")
+    large.write_text("The minister said the plan would be in place by the end of the year.\n" * 16_000,
+                     encoding="utf-8")
+    assert large.stat().st_size >= cli.MMAP_THRESHOLD
+    cli.main(["rules"])
+    cli.main(["check", "--format", "csv", str(small)])
+    assert calls == []
+    cli.main(["check", "--format", "csv", "--model", "rules", str(small), str(large)])
+    assert calls == [1]

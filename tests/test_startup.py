@@ -45,3 +45,10 @@ def test_checking_english_as_text_loads_neither_the_models_nor_langdetect(tmp_pa
     assert loaded_after("check", str(story)) == []
     # JSON is the report models serialised: they are loaded for it.
     assert loaded_after("check", "--format", "json", str(story)) == ["mtcheck.models.document", "pydantic"]
+
+
+def test_a_short_text_of_many_marks_is_read_by_the_numpy_model(tmp_path):
+    # Few words, but tens of thousands of marks: the plain model would hold an object per mark.
+    table = tmp_path / "table.txt"
+    table.write_text("The figures for the year were as follows.\n" + "-|" * 30_000 + "\n", encoding="utf-8")
+    assert "numpy" in loaded_after("check", str(table))

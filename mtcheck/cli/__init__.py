@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import stat
 import sys
 from collections.abc import Sequence
 
@@ -37,7 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # start-up (35 ms of CPU, a fifth of checking one story) and oversubscribes `report`'s
         # worker processes. Fitting a model (`train`) is where BLAS threads pay.
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    return_freed_memory()
+    if _names_a_large_file(argv[at + 1:]):  # (ctypes' import is 2% of checking one story)
+        return_freed_memory()
     asks_help = any(a in ("-h", "--help") for a in argv[:at])
     parser = build_parser(only=argv[at] if at < len(argv) and argv[at] in COMMANDS and not asks_help else None)
     args = parser.parse_args(argv)
@@ -80,6 +82,19 @@ def return_freed_memory() -> None:
     except (OSError, AttributeError):
         return
     mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+
+
+def _names_a_large_file(args: Sequence[str]) -> bool:
+    """Whether an argument is a file (or `-` standard input redirected from one) of at least
+    MMAP_THRESHOLD bytes: a run whose freed blocks are worth giving back."""
+    for arg in args:
+        try:
+            st = os.fstat(0) if arg == "-" else os.stat(arg)
+        except (OSError, ValueError):  # an option, a folder's name misspelt, a NUL in it
+            continue
+        if stat.S_ISREG(st.st_mode) and st.st_size >= MMAP_THRESHOLD:
+            return True
+    return False
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

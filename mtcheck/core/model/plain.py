@@ -7,8 +7,9 @@ rounded wherever they run, so each sum is added in numpy's order (a reduction's 
 order, a bincount's sequential one; the sentence model's rows left to right, as
 `model._row_sums` adds them), and exp and log1p are the C library's on both sides.
 tests/test_plain_model.py holds the two to that over every shared story and made-up
-edge cases. Only a document of at most `MAX_WORDS` words is read here: per word, plain
-Python is several times slower than numpy, and a long text is numpy's.
+edge cases. Only a document of at most `MAX_WORDS` words and `MAX_CHARACTERS` characters is
+read here (`fits`): per token, plain Python is several times slower than numpy and holds an
+object per token, and a long text is numpy's.
 """
 
 from __future__ import annotations
@@ -23,6 +24,14 @@ from mtcheck.core.model import vocabulary as vocab
 from mtcheck.core.model.result import Explainer, Finding, Result, check_spec, document_result
 
 MAX_WORDS = 5000  # a news story has a few hundred to a couple of thousand
+# Marks are tokens too: a text of few words and millions of marks (a table rule, a hostile
+# file) would build lists of millions of Python objects here.
+MAX_CHARACTERS = 40_000
+
+
+def fits(words: int, characters: int) -> bool:
+    """Whether a document of so many words and characters is read here."""
+    return words <= MAX_WORDS and characters <= MAX_CHARACTERS
 
 _BOS, _EOS = vocab.CLASS_ID[vocab.BOS], vocab.CLASS_ID[vocab.EOS]
 _DOT, _ELL, _DASH, _HYPHEN = (vocab.CLASS_ID[c] for c in (".", "...", "DASH", "HYPHEN"))
@@ -80,7 +89,7 @@ class _Linear:
 
 class PlainModel:
     """A model file's model for short documents: `score` gives what `ProvenanceModel.score`
-    gives for a document of at most MAX_WORDS words."""
+    gives for a document that `fits`."""
 
     def __init__(self, spec: dict):
         check_spec(spec)
@@ -100,9 +109,10 @@ class PlainModel:
     def score(self, text: str, words: Sequence[str], starts: Sequence[int], ends: Sequence[int],
               sentences: Sequence[tuple[int, int]], findings: Iterable[Finding] = (), *,
               prior_log_odds: float = 0.0, explain: bool = True) -> Result:
-        """As `ProvenanceModel.score` (the document must have at most MAX_WORDS words)."""
-        if len(words) > MAX_WORDS:
-            raise ValueError(f"a document of {len(words)} words is for ProvenanceModel (at most {MAX_WORDS} here)")
+        """As `ProvenanceModel.score` (for a document that `fits`)."""
+        if not fits(len(words), len(text)):
+            raise ValueError(f"a document of {len(words)} words and {len(text)} characters is for ProvenanceModel "
+                             f"(at most {MAX_WORDS} and {MAX_CHARACTERS} here)")
         findings = list(findings)
         f = _Features(self, text, words, starts, ends, sentences, findings)
         return self._score(f, text, findings, prior_log_odds, explain)

@@ -141,7 +141,7 @@ class LearnedScorer:
         from mtcheck.core.model import plain
 
         words = len(analysis.tokens)
-        if (self._model is None and self.path == SHIPPED and words <= plain.MAX_WORDS
+        if (self._model is None and self.path == SHIPPED and plain.fits(words, len(analysis.text))
                 and self._plain_words + words <= _PLAIN_WORDS and "numpy" not in sys.modules):
             self._plain_words += words
             sentences = analysis.document.sentences
