@@ -88,7 +88,7 @@ def check_document(checker: Checker, task: Task) -> Outcome:
             categories=json.dumps(counts.by_category, sort_keys=True),
             source_language=p.source_language.code, agency=p.agency.normalised if p.agency else None,
             date=(p.dateline.date_normalised or p.dateline.date) if p.dateline else None, failed=bool(report.failures),
-            report=compress(plain_json(report, exclude=set(IDENTITY_FIELDS)).encode("utf-8")),
+            report=compress(plain_json(report, exclude=set(IDENTITY_FIELDS))),
             page=compress(body.encode("utf-8")),
         )
     except Exception as exc:
