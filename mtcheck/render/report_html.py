@@ -215,22 +215,31 @@ def highlight(text: str, findings: Sequence[AnyFinding], sentences: Sequence[Any
 
 class _Marks:
     """The highlighted pieces of one text: each finding's classes and tooltip made once, however
-    many pieces it is cut into, and each finding's anchor put on its first piece."""
+    many pieces it is cut into, and each finding's anchor put on its first piece. A finding over
+    many sentences (or the whole text) covers a piece between every two sentence ends: the
+    opening tag of a set of findings whose anchors are placed is made once too."""
 
     def __init__(self, findings: Sequence[AnyFinding]):
         self.findings = findings
         self.classes = [f"cat-{html.escape(f.category)} sev-{f.severity.value}" for f in findings]
         self.tooltips = [html.escape(_tooltip(f)) for f in findings]
         self.anchored: set[int] = set()
+        self._opening: dict[tuple[str | int, ...], str] = {}  # (extra, *indexes) -> <a ...>
 
     def mark(self, indexes: list[int], piece: str, extra: str = "") -> str:
         """A highlighted piece of text (`piece`, escaped already) that `indexes` cover."""
+        key: tuple[str | int, ...] = (extra, *indexes)
+        opening = self._opening.get(key)
+        if opening is not None:
+            return f"{opening}{piece}</a>"
         findings = self.findings
         worst = indexes[0] if len(indexes) == 1 else max(indexes, key=lambda i: Severity(findings[i].severity).rank)
         title = "\n".join([self.tooltips[i] for i in indexes])
         new = [i for i in indexes if i not in self.anchored]
         if not new:
-            return f'<a class="hl {extra}{self.classes[worst]}" href="#r{worst}" title="{title}">{piece}</a>'
+            opening = f'<a class="hl {extra}{self.classes[worst]}" href="#r{worst}" title="{title}">'
+            self._opening[key] = opening
+            return f"{opening}{piece}</a>"
         self.anchored.update(new)
         # The mark carries the first new finding's anchor; findings starting at the same place get empty ones.
         others = "".join(f'<span id="f{i}"></span>' for i in new[1:])
