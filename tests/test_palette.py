@@ -42,7 +42,7 @@ def test_every_page_carries_the_palette(cli, checker):
 
     from mtcheck.render.report_html import render_document_page
 
-    page = render_document_page("story.txt", None, "text", {}, "")
+    page = render_document_page("story.txt", None, "text", {}, b"").decode("utf-8")
     assert palette().strip() in page  # report pages: inline (they load nothing)
     align = cli("align", str(REPO / "reference_pairs/documents/flood_control_draft.txt"),
                 str(REPO / "reference_pairs/documents/flood_control_published.txt"), "--format", "html").out

@@ -61,9 +61,10 @@ def test_a_plain_report_serialises_as_its_model_does(checker):
     for source in sources:
         report = checker.check_plain(source)
         model = to_model(report)
-        assert plain_json(report) == model.model_dump_json(), report.source
+        assert plain_json(report) == model.model_dump_json().encode("utf-8"), report.source
         naming = {"source", "doc_id", "format", "metadata"}
-        assert plain_json(report, exclude=naming) == model.model_dump_json(exclude=naming), report.source
+        assert plain_json(report, exclude=naming) == model.model_dump_json(exclude=naming).encode("utf-8"), \
+            report.source
     from mtcheck.models import plain_json as module
 
     assert module._trusted is True, "the plain serializer disagreed with the model: its JSON is not used"
@@ -74,7 +75,7 @@ def test_a_plain_report_with_a_value_of_the_wrong_type_is_refused_as_the_model_r
 
     report = checker.check_plain(Source(name="a.txt", text="The new crown pneumonia is serious. We must act now."))
     report.fluency.sentences[0].score = 100  # an int where a float is: the model's JSON says 100.0
-    assert plain_json(report) == to_model(report).model_dump_json()
+    assert plain_json(report) == to_model(report).model_dump_json().encode("utf-8")
     report.fluency.sentences[0].score = "high"
     with pytest.raises(ValidationError, match="score"):
         plain_json(report)
@@ -92,7 +93,7 @@ def test_a_serializer_that_disagrees_with_the_model_is_not_trusted(checker, monk
     monkeypatch.setattr(module, "_plain_serializer", lambda: Wrong())
     monkeypatch.setattr(module, "_trusted", None)
     report = checker.check_plain(Source(name="a.txt", text="The new crown pneumonia is serious. We must act now."))
-    expected = to_model(report).model_dump_json()
+    expected = to_model(report).model_dump_json().encode("utf-8")
     assert [plain_json(report), plain_json(report)] == [expected, expected]
     assert module._trusted is False
 

@@ -94,6 +94,27 @@ def reference(tmp_path_factory):
     return root, out, code
 
 
+def test_the_collector_waits_for_the_first_document_and_is_on_after_the_run(tmp_path, monkeypatch):
+    """As check does, report keeps the cyclic collector off while it builds what it keeps to the
+    end, turns it on once the first document is done, and leaves it on."""
+    import gc
+
+    from mtcheck.cli import common
+    from mtcheck.cli import report as report_command
+
+    seen: list[bool] = []
+
+    def spy() -> None:
+        seen.append(gc.isenabled())
+        common.collect_from_now()
+
+    monkeypatch.setattr(report_command, "collect_from_now", spy)
+    root = make_archive(tmp_path / "archive")
+    assert run_report(str(root), "--out", str(tmp_path / "run"), "-j", "1", "-q", "--model", "rules") == 2
+    assert seen == [False] + [True] * (len(EXPECTED) - 1)  # called as each document is done
+    assert gc.isenabled()
+
+
 def test_outputs_hold_every_document_in_order_with_error_rows(reference):
     root, out, code = reference
     assert code == 2  # error rows were written

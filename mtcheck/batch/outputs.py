@@ -132,23 +132,27 @@ def write_outputs(store: Store, folder: Path, key: str, signature: str, gate: st
 
     pages = folder / PAGES
     pages.mkdir(exist_ok=True)
+    # Pages are named by what is on them: one there is kept. Listed once, not looked up a page
+    # at a time (as Path.exists() would: a link whose target is gone is not there).
+    written = {e.name for e in os.scandir(pages) if not e.is_symlink() or os.path.exists(e.path)}
     totals = _Totals()
     # The index's table rows wait in a temporary file: the totals above them are known last.
     with tempfile.TemporaryFile("w+", encoding="utf-8", dir=folder) as table:
-        with atomic_open(folder / DOCUMENTS) as jsonl, atomic_open(folder / SUMMARY) as csv_out:
+        with atomic_open(folder / DOCUMENTS, binary=True) as jsonl, atomic_open(folder / SUMMARY) as csv_out:
             csv_rows = SummaryCsv(csv_out, categories)
             for row in store.rows(key):
                 metadata = json.loads(row.metadata)
                 if row.result is None:
                     jsonl.write(DocumentErrorRow(source=row.source, doc_id=row.doc_id, error=row.error or "")
-                                .model_dump_json() + "\n")
+                                .model_dump_json().encode("utf-8") + b"\n")
                 else:
-                    jsonl.write(report_json(row.result.report, row.source, row.doc_id, row.format, row.metadata) + "\n")
-                    page = pages / (row.page or "")
-                    if row.page and not page.exists():
-                        body = decompress(row.result.page).decode("utf-8")
-                        html = render_document_page(row.source, row.doc_id, row.format, metadata, body)
-                        atomic_create(page, html.encode("utf-8"))
+                    r = row.result
+                    jsonl.write(report_json(r.report, row.source, row.doc_id, row.format, row.metadata) + b"\n")
+                    if row.page and row.page not in written:
+                        html = render_document_page(row.source, row.doc_id, row.format, metadata,
+                                                    decompress(r.page))
+                        atomic_create(pages / row.page, html)
+                        written.add(row.page)
                 summary = summary_row(row, metadata)
                 csv_rows.write(summary)
                 table.write(index_row(summary.model_dump(), summary.page, first=totals.documents == 0))

@@ -77,13 +77,14 @@ class RunOptions:
 
 
 def run_report(checker: Checker, options: RunOptions, on_error: Callable[[str], None],
-               on_notice: Callable[[str], None]) -> RunSummary:
+               on_notice: Callable[[str], None], on_document: Callable[[], None] | None = None) -> RunSummary:
     """Run the report into options.out and return what run.json says. Every document that
     cannot be read or checked is passed to `on_error` (one line) and becomes an error row.
     Why the store's earlier reports cannot be reused (a store an older mtcheck wrote, a run
     with other settings) is passed to `on_notice` (one line) before the first document is
-    checked. A run that is refused (a folder of other files, an engine that cannot start)
-    leaves nothing behind."""
+    checked. `on_document` is called as each document is done (checked, reused or an error
+    row). A run that is refused (a folder of other files, an engine that cannot start) leaves
+    nothing behind."""
     started = datetime.now(timezone.utc)
     t0 = time.monotonic()
     out = options.out
@@ -98,7 +99,7 @@ def run_report(checker: Checker, options: RunOptions, on_error: Callable[[str], 
             try:
                 store = Store(out / STORE)
                 try:
-                    runner, totals = _run(checker, options, store, engine, on_error, on_notice)
+                    runner, totals = _run(checker, options, store, engine, on_error, on_notice, on_document)
                 finally:
                     store.close()
                 summary = RunSummary(
@@ -180,7 +181,7 @@ def settings_change(before: str, now: str) -> str:
 
 
 def _run(checker: Checker, options: RunOptions, store: Store, engine: Engine, on_error: Callable[[str], None],
-         on_notice: Callable[[str], None]) -> tuple[_Runner, RunTotals]:
+         on_notice: Callable[[str], None], on_document: Callable[[], None] | None) -> tuple[_Runner, RunTotals]:
     """Check what the store lacks, then write the outputs from it."""
     from mtcheck.core.rules import all_rules
     from mtcheck.progress import progress
@@ -201,7 +202,8 @@ def _run(checker: Checker, options: RunOptions, store: Store, engine: Engine, on
     total = count_documents(discovery.files(options.paths)) if show_bar else None
     for _ in progress(runner.run(_documents(options, discovery)), total=total, desc="report", unit="doc",
                       quiet=options.quiet):
-        pass
+        if on_document is not None:
+            on_document()
     store.commit()
     categories = sorted({r.category for r in all_rules()})
     title = options.title or "mtcheck report: " + _names(options.paths)

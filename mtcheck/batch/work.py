@@ -88,7 +88,7 @@ def check_document(checker: Checker, task: Task) -> Outcome:
             categories=json.dumps(counts.by_category, sort_keys=True),
             source_language=p.source_language.code, agency=p.agency.normalised if p.agency else None,
             date=(p.dateline.date_normalised or p.dateline.date) if p.dateline else None, failed=bool(report.failures),
-            report=compress(plain_json(report, exclude=set(IDENTITY_FIELDS)).encode("utf-8")),
+            report=compress(plain_json(report, exclude=set(IDENTITY_FIELDS))),
             page=compress(body.encode("utf-8")),
         )
     except Exception as exc:
@@ -96,14 +96,14 @@ def check_document(checker: Checker, task: Task) -> Outcome:
     return Outcome(task.seq, task.key, result=result)
 
 
-def report_json(result_report: bytes, source: str, doc_id: str | None, fmt: str, metadata_json: str) -> str:
-    """The full DocumentReport JSON of a stored report: the identity fields put back first,
-    in the model's order."""
-    rest = decompress(result_report).decode("utf-8")
+def report_json(result_report: bytes, source: str, doc_id: str | None, fmt: str, metadata_json: str) -> bytes:
+    """The full DocumentReport JSON (UTF-8) of a stored report: the identity fields put back
+    first, in the model's order; the stored part is not decoded."""
+    rest = decompress(result_report)
     head = ",".join(f"{json.dumps(k)}:{v}" for k, v in (
         ("source", json.dumps(source, ensure_ascii=False)), ("doc_id", json.dumps(doc_id, ensure_ascii=False)),
         ("format", json.dumps(fmt, ensure_ascii=False)), ("metadata", metadata_json)))
-    return "{" + head + ("," + rest[1:] if rest != "{}" else "}")
+    return b"{" + head.encode("utf-8") + (b"," + rest[1:] if rest != b"{}" else b"}")
 
 
 # A (de)compressor costs more to make than a report to compress, and must not be shared
@@ -112,8 +112,16 @@ _codecs = threading.local()
 T = TypeVar("T")
 
 
+# Level 1, not zstd's default 3: a page body compresses in three quarters of the time, 3% larger.
+COMPRESSION_LEVEL = 1
+
+
 def compress(data: bytes) -> bytes:
-    return _codec("compressor", zstandard.ZstdCompressor).compress(data)
+    return _codec("compressor", _compressor).compress(data)
+
+
+def _compressor() -> zstandard.ZstdCompressor:
+    return zstandard.ZstdCompressor(level=COMPRESSION_LEVEL)
 
 
 def decompress(data: bytes) -> bytes:

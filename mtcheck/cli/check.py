@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import gc
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +18,8 @@ from mtcheck.cli.common import (
     add_config_option,
     add_encoding_option,
     add_rule_options,
+    collect_from_now,
+    collector_waits,
     error,
     number_between,
     overrides_from_args,
@@ -116,21 +117,8 @@ def _open_references(args: argparse.Namespace) -> References | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    # Up to its first document a check builds tables it keeps to the end (the reference pairs,
-    # the rules, the model): the cyclic collector's passes over them free nothing and cost a
-    # fourteenth of checking one story. It is off until the first document is checked, when
-    # what is alive then is frozen out of its way (gc.freeze) and it runs as usual.
-    gc.disable()
-    try:
+    with collector_waits():  # until the first document is checked (collect_from_now)
         return _run(args)
-    finally:
-        gc.enable()
-
-
-def _collect_from_now() -> None:
-    if not gc.isenabled():
-        gc.freeze()
-        gc.enable()
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -205,7 +193,7 @@ def _run(args: argparse.Namespace) -> int:
             for piece in renderer.document_pieces(doc, item.file_text):
                 sys.stdout.write(piece)
             sys.stdout.flush()
-            _collect_from_now()
+            collect_from_now()
 
     if args.provenance_out:
         from mtcheck.publish.provenance import ProvenanceError, write_provenance

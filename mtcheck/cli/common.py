@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +23,26 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 class UsageError(Exception):
     """A bad argument or unusable configuration: one line, exit 2."""
+
+
+@contextmanager
+def collector_waits() -> Iterator[None]:
+    """The cyclic collector off until `collect_from_now()`: up to its first document a command
+    that checks builds tables it keeps to the end (the reference pairs, the rules, the model),
+    and the collector's passes over them free nothing (a fourteenth of checking one story).
+    Once the first document is checked, what is alive then is frozen out of its way
+    (gc.freeze) and it runs as usual."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def collect_from_now() -> None:
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def error(message: str) -> None:

@@ -14,6 +14,8 @@ from mtcheck.cli.common import (
     UsageError,
     add_encoding_option,
     add_rule_options,
+    collect_from_now,
+    collector_waits,
     error,
     notice,
     positive_int,
@@ -74,6 +76,11 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    with collector_waits():  # until the first document is done (collect_from_now), as check does
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from mtcheck.batch.discover import default_include
     from mtcheck.batch.run import RunError, RunOptions, run_report
     from mtcheck.read import DEFAULT_MAX_BYTES
@@ -114,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
         follow_symlinks=args.follow_symlinks,
     )
     try:
-        summary = run_report(checker, options, on_error=error, on_notice=notice)
+        summary = run_report(checker, options, on_error=error, on_notice=notice, on_document=collect_from_now)
     except RunError as exc:
         raise UsageError(str(exc)) from None
     t = summary.totals

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     # A document report as the pipeline builds it (`plain`) or as the validated model: the
     # renderers read either, field for field.
     AnyDocumentReport = DocumentReport | plain.DocumentReport
+    AnyEvidence = Evidence | plain.Evidence
     AnyFinding = Finding | plain.Finding
     AnySentenceFluency = SentenceFluency | plain.SentenceFluency
 

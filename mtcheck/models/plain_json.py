@@ -1,6 +1,6 @@
 """A plain report (`plain.py`) as JSON, without building its pydantic model: byte for byte
-`to_model(report).model_dump_json()`, for the report store, which keeps a JSON report per
-document and needs no model of it.
+`to_model(report).model_dump_json()` in UTF-8, for the report store, which keeps a JSON
+report per document and needs no model of it (nor a str of it: the store keeps bytes).
 
 The serializer is the models' own (pydantic-core's, from DocumentReport's core schema), made
 to read the plain classes: the JSON cannot drift from the models, and validating ~60 models
@@ -18,9 +18,9 @@ from mtcheck.models import plain
 from mtcheck.models.document import DocumentReport, to_model
 
 
-def plain_json(report: plain.DocumentReport, exclude: set[str] | None = None) -> str:
-    """`to_model(report).model_dump_json(exclude=exclude)`, byte for byte, without building
-    and validating the model: the models' own serializer, reading the plain classes. A report
+def plain_json(report: plain.DocumentReport, exclude: set[str] | None = None) -> bytes:
+    """`to_model(report).model_dump_json(exclude=exclude)` in UTF-8, byte for byte, without
+    building and validating the model: the models' own serializer, reading the plain classes. A report
     it cannot serialise as its schema says (a value of the wrong type) goes through `to_model`,
     which says what is wrong with it.
 
@@ -31,15 +31,19 @@ def plain_json(report: plain.DocumentReport, exclude: set[str] | None = None) ->
     serializer = _plain_serializer()
     if serializer is not None and _trusted is not False:
         try:
-            out = serializer.to_json(report, exclude=exclude, warnings="error").decode("utf-8")
+            out = serializer.to_json(report, exclude=exclude, warnings="error")
         except PydanticSerializationError:
-            return to_model(report).model_dump_json(exclude=exclude)
+            return _model_json(report, exclude)
         if _trusted:
             return out
-        reference = to_model(report).model_dump_json(exclude=exclude)
+        reference = _model_json(report, exclude)
         _trusted = out == reference
         return reference
-    return to_model(report).model_dump_json(exclude=exclude)
+    return _model_json(report, exclude)
+
+
+def _model_json(report: plain.DocumentReport, exclude: set[str] | None) -> bytes:
+    return to_model(report).model_dump_json(exclude=exclude).encode("utf-8")
 
 
 # Whether the plain serializer gave the model's JSON on the first report compared (None: not

@@ -15,19 +15,18 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import PurePath
 from typing import IO, TYPE_CHECKING
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from mtcheck.models import Severity
 from mtcheck.render.text import severity_counts
 
 if TYPE_CHECKING:
-    from mtcheck.models import AnyDocumentReport, AnyFinding, AnySentenceFluency
+    from mtcheck.models import AnyDocumentReport, AnyEvidence, AnyFinding, AnySentenceFluency
     from mtcheck.models.batch import RunTotals
 
 # Bump when a page's HTML changes: stored page bodies are then rendered again.
@@ -63,19 +62,29 @@ def render_document_body(report: AnyDocumentReport, text: str) -> str:
     template = _environment().get_template("report_document_body.html.j2")
     categories = sorted({f.category for f in report.findings})
     sentences = report.fluency.sentences
-    return template.render(report=report, p=report.provenance, counts=severity_counts(report),
+    p = report.provenance
+    return template.render(report=report, p=p, counts=severity_counts(report),
                            highlighted=highlight(text, report.findings, sentences), categories=categories,
                            shaded=any(s.mt_probability is not None for s in sentences),
-                           finding_rows=finding_rows(report.findings))
+                           finding_rows=finding_rows(report.findings), evidence_rows=evidence_rows(p.evidence),
+                           language_evidence=Markup("".join(f"<li>{_escape(e)}</li>"
+                                                            for e in p.source_language.evidence)))
 
 
-def render_document_page(source: str, doc_id: str | None, fmt: str, metadata: dict, body: str) -> str:
-    """A document's page: what names it (file, id, metadata), then its body."""
+def render_document_page(source: str, doc_id: str | None, fmt: str, metadata: dict, body: bytes) -> bytes:
+    """A document's page (UTF-8): what names it (file, id, metadata), then its body, the
+    UTF-8 that render_document_body made, put in as it is (not decoded and encoded again)."""
     title = f"{source} — {doc_id}" if doc_id else source
     items = [(str(k), v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)) for k, v in metadata.items()
              if not (k == "id" and v == doc_id)]
-    return _environment().get_template("report_document.html.j2").render(
-        title=title, source=source, doc_id=doc_id, format=fmt, metadata=items, body=Markup(body))
+    page = _environment().get_template("report_document.html.j2").render(
+        title=title, source=source, doc_id=doc_id, format=fmt, metadata=items, body=_BODY_PLACE)
+    # Escaped text holds no "<": the last (the only) place holder is the body's.
+    head, _, tail = page.rpartition(_BODY_PLACE)
+    return b"".join((head.encode("utf-8"), body, tail.encode("utf-8")))
+
+
+_BODY_PLACE = Markup("<!--body-->")
 
 
 def write_index(out: IO[str], *, title: str, totals: RunTotals, signature: str, gate: str, charts: Sequence[str],
@@ -111,18 +120,36 @@ def finding_rows(findings: Sequence[AnyFinding]) -> Markup:
     template: a template loop over a long list of findings cost more than the rest of the page."""
     rows = []
     for i, f in enumerate(findings):
-        severity = escape(f.severity.value)
+        severity = _escape(f.severity.value)
         suggestion = ""
         if f.suggestion is not None:
             safe = ' <span class="safe">safe to apply</span>' if f.fix_safe else ""
-            suggestion = f"{escape(f.suggestion or '(delete)')}{safe}"
+            suggestion = f"{_escape(f.suggestion or '(delete)')}{safe}"
         rows.append(f'<tr id="r{i}"><td><a href="#f{i}" title="show it in the text">{i + 1}</a></td>'
                     f'<td class="num">{f.line:d}:{f.column:d}</td>\n'
                     f'<td class="what"><span class="sev-{severity}">{severity}</span> '
-                    f'<span class="cat cat-{escape(f.category)}">{escape(f.rule)}</span> '
-                    f'“{escape(f.text)}”<br>{escape(f.message)}</td>\n'
+                    f'<span class="cat cat-{_escape(f.category)}">{_escape(f.rule)}</span> '
+                    f'“{_escape(f.text)}”<br>{_escape(f.message)}</td>\n'
                     f'<td>{suggestion}</td></tr>\n')
     return Markup("".join(rows))
+
+
+def evidence_rows(evidence: Sequence[AnyEvidence]) -> Markup:
+    """The rows of a page's table of the evidence behind the MT likelihood, every value
+    escaped; made here for the reason finding_rows is."""
+    return Markup("".join(
+        f'<tr><td>{_escape(e.description)}</td><td>{_escape(e.rule or "")}</td>'
+        f'<td class="num">{"" if e.count is None else f"{e.count:d}"}</td><td class="num">{e.contribution:+.2f}</td>'
+        "</tr>\n" for e in evidence))
+
+
+def _escape(text: str) -> str:
+    """What markupsafe.escape makes of a str, as a str: a page escapes thousands of short
+    strings, most with nothing to escape, and making a Markup of each cost more than the escaping."""
+    if "&" in text or "<" in text or ">" in text or "'" in text or '"' in text:
+        return (text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("'", "&#39;")
+                .replace('"', "&#34;"))
+    return text
 
 
 def _column(key: str) -> int:
@@ -139,23 +166,29 @@ def highlight(text: str, findings: Sequence[AnyFinding], sentences: Sequence[Any
 
     Each sentence with an MT probability is a <span class="sent mt-K"> around its pieces
     (K: the probability in fifths, as on the editor's page), which the page shades."""
+    size = len(text)
     starts: dict[int, list[int]] = {}
     ends: dict[int, list[int]] = {}
     points: dict[int, list[int]] = {}
     for i, f in enumerate(findings):
-        start, end = min(max(f.start, 0), len(text)), min(max(f.end, 0), len(text))
+        start, end = min(max(f.start, 0), size), min(max(f.end, 0), size)
         if end > start:
             starts.setdefault(start, []).append(i)
             ends.setdefault(end, []).append(i)
         else:
             points.setdefault(start, []).append(i)
-    shaded = {s.start: s for s in sentences if s.mt_probability is not None and 0 <= s.start < s.end <= len(text)}
-    sentence_ends = {s.end for s in shaded.values()}
-    cuts = sorted({0, len(text), *starts, *ends, *points, *shaded, *sentence_ends})
-    needs_escape = _MARKUP_CHARACTERS.search(text) is not None  # most copy has no & < >
+    # Sentence start -> (its opening <span>, its end).
+    shaded: dict[int, tuple[str, int]] = {}
+    for s in sentences:
+        p = s.mt_probability
+        if p is not None and 0 <= s.start < s.end <= size:
+            shaded[s.start] = (f'<span class="sent mt-{min(4, int(p * 5))}" title="sentence {s.index + 1}: '
+                               f'MT probability {p:.2f}">', s.end)
+    cuts = sorted({0, size, *starts, *ends, *points, *shaded, *(end for _, end in shaded.values())})
+    needs_escape = "&" in text or "<" in text or ">" in text  # what html.escape(quote=False) replaces; rare in copy
+    marks = _Marks(findings)
     out: list[str] = []
     active: list[int] = []
-    anchored: set[int] = set()
     open_until = -1  # the end of the sentence whose span is open
     for at, nxt in zip(cuts, [*cuts[1:], None]):
         if at in ends:
@@ -166,39 +199,53 @@ def highlight(text: str, findings: Sequence[AnyFinding], sentences: Sequence[Any
             out.append("</span>")
             open_until = -1
         if open_until < 0 and at in shaded:
-            s = shaded[at]
-            p = s.mt_probability or 0.0
-            out.append(f'<span class="sent mt-{min(4, int(p * 5))}" title="sentence {s.index + 1}: MT probability '
-                       f'{p:.2f}">')
-            open_until = s.end
+            tag, open_until = shaded[at]
+            out.append(tag)
         if at in points:
             for i in points[at]:
-                out.append(_mark([i], findings, anchored, "‸", "point "))
+                out.append(marks.mark([i], "‸", "point "))
         if nxt is None:
             break
         piece = html.escape(text[at:nxt], quote=False) if needs_escape else text[at:nxt]
-        out.append(_mark(active, findings, anchored, piece) if active else piece)
+        out.append(marks.mark(active, piece) if active else piece)
     if open_until >= 0:
         out.append("</span>")
     return Markup("".join(out))
 
 
-_MARKUP_CHARACTERS = re.compile("[&<>]")  # what html.escape(quote=False) replaces
+class _Marks:
+    """The highlighted pieces of one text: each finding's classes and tooltip made once, however
+    many pieces it is cut into, and each finding's anchor put on its first piece. A finding over
+    many sentences (or the whole text) covers a piece between every two sentence ends: the
+    opening tag of a set of findings whose anchors are placed is made once too."""
 
+    def __init__(self, findings: Sequence[AnyFinding]):
+        self.findings = findings
+        self.classes = [f"cat-{html.escape(f.category)} sev-{f.severity.value}" for f in findings]
+        self.tooltips = [html.escape(_tooltip(f)) for f in findings]
+        self.anchored: set[int] = set()
+        self._opening: dict[tuple[str | int, ...], str] = {}  # (extra, *indexes) -> <a ...>
 
-def _mark(indexes: list[int], findings: Sequence[AnyFinding], anchored: set[int], piece: str, extra: str = "") -> str:
-    """A highlighted piece of text (`piece`, escaped already)."""
-    worst = indexes[0] if len(indexes) == 1 else max(indexes, key=lambda i: Severity(findings[i].severity).rank)
-    f = findings[worst]
-    title = "\n".join(_tooltip(findings[i]) for i in indexes)
-    new = [i for i in indexes if i not in anchored]
-    anchored.update(new)
-    # The mark carries the first new finding's anchor; findings starting at the same place get empty ones.
-    others = "".join(f'<span id="f{i}"></span>' for i in new[1:])
-    anchor = f' id="f{new[0]}"' if new else ""
-    numbers = "".join(f'<sup class="n">{i + 1}</sup>' for i in new)
-    return (f'{others}<a class="hl {extra}cat-{html.escape(f.category)} sev-{f.severity.value}"{anchor} '
-            f'href="#r{worst}" title="{html.escape(title)}">{piece}</a>{numbers}')
+    def mark(self, indexes: list[int], piece: str, extra: str = "") -> str:
+        """A highlighted piece of text (`piece`, escaped already) that `indexes` cover."""
+        key: tuple[str | int, ...] = (extra, *indexes)
+        opening = self._opening.get(key)
+        if opening is not None:
+            return f"{opening}{piece}</a>"
+        findings = self.findings
+        worst = indexes[0] if len(indexes) == 1 else max(indexes, key=lambda i: Severity(findings[i].severity).rank)
+        title = "\n".join([self.tooltips[i] for i in indexes])
+        new = [i for i in indexes if i not in self.anchored]
+        if not new:
+            opening = f'<a class="hl {extra}{self.classes[worst]}" href="#r{worst}" title="{title}">'
+            self._opening[key] = opening
+            return f"{opening}{piece}</a>"
+        self.anchored.update(new)
+        # The mark carries the first new finding's anchor; findings starting at the same place get empty ones.
+        others = "".join(f'<span id="f{i}"></span>' for i in new[1:])
+        numbers = "".join(f'<sup class="n">{i + 1}</sup>' for i in new)
+        return (f'{others}<a class="hl {extra}{self.classes[worst]}" id="f{new[0]}" href="#r{worst}" title="{title}">'
+                f'{piece}</a>{numbers}')
 
 
 def _tooltip(f: AnyFinding) -> str:
