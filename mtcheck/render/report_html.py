@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import PurePath
 from typing import IO, TYPE_CHECKING
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from mtcheck.models import Severity
 from mtcheck.render.text import severity_counts
@@ -144,11 +144,10 @@ def evidence_rows(evidence: Sequence[AnyEvidence]) -> Markup:
 
 
 def _escape(text: str) -> str:
-    """What markupsafe.escape makes of a str, as a str: a page escapes thousands of short
-    strings, most with nothing to escape, and making a Markup of each cost more than the escaping."""
+    """markupsafe.escape's text, as a str: a page escapes thousands of short strings, most with
+    nothing to escape, and making a Markup of each cost more than the escaping."""
     if "&" in text or "<" in text or ">" in text or "'" in text or '"' in text:
-        return (text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("'", "&#39;")
-                .replace('"', "&#34;"))
+        return str(escape(text))
     return text
 
 
