@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 from functools import lru_cache
+from pathlib import Path
 
 _VOWELS = frozenset("aeiou")
 _NO_DOUBLING = frozenset("hwxy")  # final letters never doubled before -ed/-ing
@@ -39,10 +40,11 @@ def regular_forms(word: str) -> set[str]:
 @lru_cache(maxsize=1)
 def irregular_table() -> dict[str, tuple[str, ...]]:
     """Base word -> its forms that no regular rule makes (lower case)."""
-    from importlib import resources  # (a few milliseconds) only when the table is read
-
+    # Read beside this module, not through importlib.resources: its import (zipfile,
+    # tempfile, random) was about a tenth of checking one story, and mtcheck is never
+    # imported from a zip archive.
     table: dict[str, tuple[str, ...]] = {}
-    text = (resources.files("mtcheck.core") / "data" / "irregular_forms.tsv").read_text(encoding="utf-8")
+    text = (Path(__file__).parent / "data" / "irregular_forms.tsv").read_text(encoding="utf-8")
     for line in text.splitlines():
         if line and not line.startswith("#"):
             base, _, forms = line.partition("\t")
@@ -59,7 +61,6 @@ def word_forms(word: str) -> list[str]:
 def _regenerate(out: str) -> None:  # pragma: no cover - a maintenance step, run by hand
     """Write the irregular-forms table from lemminflect's lexicon (pip install lemminflect)."""
     import gzip
-    from pathlib import Path
 
     import lemminflect
 
@@ -83,7 +84,4 @@ def _regenerate(out: str) -> None:  # pragma: no cover - a maintenance step, run
 
 
 if __name__ == "__main__":  # pragma: no cover
-    from importlib import resources
-
-    _regenerate(sys.argv[1] if len(sys.argv) > 1 else str(resources.files("mtcheck.core") / "data" /
-                                                          "irregular_forms.tsv"))
+    _regenerate(sys.argv[1] if len(sys.argv) > 1 else str(Path(__file__).parent / "data" / "irregular_forms.tsv"))
