@@ -7,6 +7,7 @@ Run from the repository root:
     python tests/benchmarks/bench_report.py --size 100MB
     python tests/benchmarks/bench_report.py --size 1GB --jobs 2
     python tests/benchmarks/bench_report.py --size 10MB --before /tmp/mtcheck-main   # side by side
+    python tests/benchmarks/bench_report.py --size 10MB --jobs '' --repeat 5   # report against check only
     python tests/benchmarks/bench_report.py --json             # the figures as one JSON object
 
 The archive is generated deterministically (the document generator of bench_check.py,
@@ -27,7 +28,9 @@ Then `report` against `check`: `python -m mtcheck check --format text FILE...` o
 file of the archive (output to /dev/null) and `report --jobs 1` in a fresh folder, both
 whole processes, by CPU time (user + system of the process tree, from getrusage: other load
 on the machine barely changes it), and their ratio: what the store, the pages, the JSON
-and the index cost on top of checking. With --before CHECKOUT (repeatable) every figure
+and the index cost on top of checking. With --repeat N the pair runs N times, check then
+report, and the medians are printed with each pair's ratio (one pair's ratio moves by a
+tenth or more on a busy machine). With --before CHECKOUT (repeatable) every figure
 is also measured for that checkout (an export of main, say), on the same archive; each
 checkout's bytecode is compiled first and its cache filled, as bench_check does.
 """
@@ -39,6 +42,8 @@ import hashlib
 import json
 import os
 import re
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -130,15 +135,27 @@ def _measured(command: list[str], checkout: Path) -> tuple[dict, float]:
     return json.loads(out.decode().strip().splitlines()[-1]), time.perf_counter() - t0
 
 
-def check_against_report(archive: Path, work: Path, checkout: Path) -> dict:
-    """CPU of `check` over every file of the archive, and of `report --jobs 1` over it."""
+def check_against_report(archive: Path, work: Path, checkout: Path, repeat: int = 1) -> dict:
+    """CPU of `check` over every file of the archive, and of `report --jobs 1` over it: `repeat`
+    pairs, run one after the other so that a change in the machine's speed falls on both; the
+    medians, and the median of the pairs' ratios."""
     files = sorted(str(p) for p in archive.rglob("*") if p.is_file())
-    check, check_wall = _measured(["check", "--format", "text", *files], checkout)
-    report, report_wall = _measured(["report", str(archive), "--out", str(work), "--jobs", "1", "--quiet"], checkout)
-    return {"check_cpu_s": round(check["cpu_s"], 2), "check_wall_s": round(check_wall, 2),
-            "report_cpu_s": round(report["cpu_s"], 2), "report_wall_s": round(report_wall, 2),
-            "report_over_check": round(report["cpu_s"] / check["cpu_s"], 3),
-            "check_exit": check["code"], "report_exit": report["code"]}
+    pairs = []
+    for i in range(repeat):
+        check, check_wall = _measured(["check", "--format", "text", *files], checkout)
+        out = work / f"run-{i}"
+        report, report_wall = _measured(["report", str(archive), "--out", str(out), "--jobs", "1", "--quiet"],
+                                        checkout)
+        shutil.rmtree(out, ignore_errors=True)
+        pairs.append((check, check_wall, report, report_wall))
+    ratios = [r["cpu_s"] / c["cpu_s"] for c, _, r, _ in pairs]
+    return {"check_cpu_s": round(statistics.median(c["cpu_s"] for c, _, _, _ in pairs), 2),
+            "check_wall_s": round(statistics.median(w for _, w, _, _ in pairs), 2),
+            "report_cpu_s": round(statistics.median(r["cpu_s"] for _, _, r, _ in pairs), 2),
+            "report_wall_s": round(statistics.median(w for _, _, _, w in pairs), 2),
+            "report_over_check": round(statistics.median(ratios), 3),
+            "ratios": [round(x, 3) for x in ratios],
+            "check_exit": pairs[-1][0]["code"], "report_exit": pairs[-1][2]["code"]}
 
 
 def run_report(archive: Path, out: Path, jobs: int, checkout: Path = REPO) -> dict:
@@ -207,7 +224,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--before", type=Path, metavar="CHECKOUT", action="append", default=[],
                     help="also measure the mtcheck in this checkout, side by side; repeatable")
     ap.add_argument("--no-check", action="store_true", help="leave out the report-against-check comparison")
+    ap.add_argument("--repeat", type=int, default=1, metavar="N",
+                    help="run the report-against-check pair N times and print the medians (default 1)")
     args = ap.parse_args(argv)
+    if args.repeat < 1:
+        ap.error("--repeat: at least 1")
     jobs = [int(j) for j in args.jobs.split(",") if j.strip()]
     checkouts = [REPO, *(b.resolve() for b in args.before)]
     for checkout in checkouts:
@@ -237,12 +258,15 @@ def main(argv: list[str] | None = None) -> int:
         against = {}
         if not args.no_check:
             for i, checkout in enumerate(checkouts):
-                against[str(checkout)] = check_against_report(work / "archive", work / f"against-{i}", checkout)
+                against[str(checkout)] = check_against_report(work / "archive", work / f"against-{i}", checkout,
+                                                                args.repeat)
                 if not args.json:
                     a = against[str(checkout)]
+                    each = f"; each pair: {', '.join(f'{x:.2f}' for x in a['ratios'])}" if args.repeat > 1 else ""
                     print(f"{checkout}: check {a['check_cpu_s']} cpu-s, report --jobs 1 {a['report_cpu_s']} cpu-s: "
                           f"report = {a['report_over_check']:.2f} x check (wall {a['check_wall_s']} / "
-                          f"{a['report_wall_s']} s)", flush=True)
+                          f"{a['report_wall_s']} s{'; medians of ' + str(args.repeat) if args.repeat > 1 else ''}"
+                          f"{each})", flush=True)
     out = {"archive_mb": round(archive["bytes"] / MB, 1), "archive": archive, "runs": runs,
            "report_against_check": against, "python": sys.version.split()[0], "cpus": os.cpu_count(),
            "load_before": load_before, "load_after": os.getloadavg()}
