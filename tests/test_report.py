@@ -115,6 +115,21 @@ def test_the_collector_waits_for_the_first_document_and_is_on_after_the_run(tmp_
     assert gc.isenabled()
 
 
+def test_a_terminal_is_shown_the_checking_and_then_the_writing(tmp_path, cli, monkeypatch):
+    """The outputs are written from the store after the last document is checked: on an archive
+    that takes minutes, so the writing has its own bar; neither shows with --quiet."""
+    root = make_archive(tmp_path / "archive")
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    shown = cli("report", str(root), "--out", str(tmp_path / "run"), "-j", "1", "--model", "rules")
+    assert shown.code == 2
+    total = len(EXPECTED)
+    assert re.search(rf"report: 100%\|.*\| {total}/{total} ", shown.err)
+    assert re.search(rf"writing: 100%\|.*\| {total}/{total} ", shown.err)
+    assert shown.err.index("report: 100%") < shown.err.index("writing: 100%")
+    quiet = cli("report", str(root), "--out", str(tmp_path / "run"), "-j", "1", "--model", "rules", "-q")
+    assert quiet.code == 2 and "writing" not in quiet.err and "100%" not in quiet.err
+
+
 def test_outputs_hold_every_document_in_order_with_error_rows(reference):
     root, out, code = reference
     assert code == 2  # error rows were written

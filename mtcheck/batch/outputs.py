@@ -123,9 +123,11 @@ def _metadata_text(metadata: dict, key: str) -> str:
 
 
 def write_outputs(store: Store, folder: Path, key: str, signature: str, gate: str, categories: list[str],
-                  title: str, thresholds: Thresholds | None = None) -> RunTotals:
+                  title: str, thresholds: Thresholds | None = None, quiet: bool = True) -> RunTotals:
     """Write documents.jsonl, summary.csv, index.html and the pages of the documents stored
-    under `key` (see run.store_key); `gate` says, for the index, what failing means."""
+    under `key` (see run.store_key); `gate` says, for the index, what failing means. Unless
+    `quiet`, a bar on a terminal shows the writing (minutes of an archive's run)."""
+    from mtcheck.progress import progress
     from mtcheck.render.report_html import index_row, render_document_page, write_index
     from mtcheck.render.summary_csv import SummaryCsv
     from mtcheck.render.svg import VERDICT_COLOURS, histogram
@@ -140,7 +142,7 @@ def write_outputs(store: Store, folder: Path, key: str, signature: str, gate: st
     with tempfile.TemporaryFile("w+", encoding="utf-8", dir=folder) as table:
         with atomic_open(folder / DOCUMENTS, binary=True) as jsonl, atomic_open(folder / SUMMARY) as csv_out:
             csv_rows = SummaryCsv(csv_out, categories)
-            for row in store.rows(key):
+            for row in progress(store.rows(key), total=store.document_count(), desc="writing", quiet=quiet):
                 metadata = json.loads(row.metadata)
                 if row.result is None:
                     jsonl.write(DocumentErrorRow(source=row.source, doc_id=row.doc_id, error=row.error or "")

@@ -210,7 +210,7 @@ def _run(checker: Checker, options: RunOptions, store: Store, engine: Engine, on
     post_edited, machine = checker.verdict_thresholds
     thresholds = Thresholds(post_edited, machine, checker.gate.max_mt_likelihood, checker.gate.min_fluency)
     totals = write_outputs(store, out, key, checker.signature.format(), checker.gate.describe(), categories, title,
-                           thresholds)
+                           thresholds, quiet=options.quiet)
     store.prune(key)
     return runner, totals
 

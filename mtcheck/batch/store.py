@@ -163,6 +163,10 @@ class Store:
                 error = "no result was stored for this document (run it again)"
             yield Row(seq, source, doc_id, fmt, metadata, error, page if result else None, result)
 
+    def document_count(self) -> int:
+        """How many documents the run has (checked or not)."""
+        return int(self.db.execute("SELECT count(*) FROM documents").fetchone()[0])
+
     def has_page(self, page: str) -> bool:
         row = self.db.execute("SELECT 1 FROM documents WHERE page=? AND error IS NULL LIMIT 1", (page,)).fetchone()
         return row is not None
