@@ -262,11 +262,11 @@ def main(argv: list[str] | None = None) -> int:
                                                                 args.repeat)
                 if not args.json:
                     a = against[str(checkout)]
-                    each = f"; each pair: {', '.join(f'{x:.2f}' for x in a['ratios'])}" if args.repeat > 1 else ""
+                    pairs = ", ".join(f"{x:.2f}" for x in a["ratios"])
+                    repeated = f"; medians of {args.repeat}; each pair: {pairs}" if args.repeat > 1 else ""
                     print(f"{checkout}: check {a['check_cpu_s']} cpu-s, report --jobs 1 {a['report_cpu_s']} cpu-s: "
                           f"report = {a['report_over_check']:.2f} x check (wall {a['check_wall_s']} / "
-                          f"{a['report_wall_s']} s{'; medians of ' + str(args.repeat) if args.repeat > 1 else ''}"
-                          f"{each})", flush=True)
+                          f"{a['report_wall_s']} s{repeated})", flush=True)
     out = {"archive_mb": round(archive["bytes"] / MB, 1), "archive": archive, "runs": runs,
            "report_against_check": against, "python": sys.version.split()[0], "cpus": os.cpu_count(),
            "load_before": load_before, "load_after": os.getloadavg()}
