@@ -173,7 +173,7 @@ def rss():
     with open("/proc/self/statm") as fh:
         return int(fh.read().split()[1]) * 4096
 if sys.argv[1] == "fixed":
-    from mtcheck.cli import return_freed_memory
+    from mtcheck.memory import return_freed_memory
     return_freed_memory()
 big = bytearray(20 << 20)  # a mapping of its own; freeing it raises glibc's default threshold to 20 MB
 del big
@@ -197,18 +197,21 @@ def test_the_command_gives_large_freed_blocks_back_to_the_system():
     assert resident_after_free("fixed") <= 2
 
 
-def test_only_a_run_over_a_large_file_changes_the_memory_allocator(tmp_path, monkeypatch):
-    import mtcheck.cli as cli
+def test_only_reading_a_large_input_changes_the_memory_allocator(tmp_path, monkeypatch, cli):
+    from mtcheck import memory
 
     calls = []
-    monkeypatch.setattr(cli, "return_freed_memory", lambda: calls.append(1))
+    monkeypatch.setattr(memory, "return_freed_memory", lambda: calls.append(1))
     small, large = tmp_path / "small.txt", tmp_path / "large.txt"
-    small.write_text("The minister said the plan would be in place by the end of the year.\n", encoding="utf-8")
-    large.write_text("The minister said the plan would be in place by the end of the year.\n" * 16_000,
-                     encoding="utf-8")
-    assert large.stat().st_size >= cli.MMAP_THRESHOLD
-    cli.main(["rules"])
-    cli.main(["check", "--format", "csv", str(small)])
+    story = "The minister said the plan would be in place by the end of the year.\n"
+    small.write_text(story, encoding="utf-8")
+    large.write_text(story * 16_000, encoding="utf-8")
+    assert large.stat().st_size >= memory.MMAP_THRESHOLD
+    cli("rules")
+    cli("check", "--format", "csv", str(small))
     assert calls == []
-    cli.main(["check", "--format", "csv", "--model", "rules", str(small), str(large)])
+    cli("check", "--format", "csv", "--model", "rules", str(small), str(large))
     assert calls == [1]
+    # standard input too, as a pipe gives it (no file to look at beforehand)
+    cli("check", "--format", "csv", "--model", "rules", stdin=(story * 16_000).encode("utf-8"))
+    assert calls == [1, 1]

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
-import stat
 import sys
 from collections.abc import Sequence
 
@@ -38,8 +37,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         # start-up (35 ms of CPU, a fifth of checking one story) and oversubscribes `report`'s
         # worker processes. Fitting a model (`train`) is where BLAS threads pay.
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    if _names_a_large_file(argv[at + 1:]):  # (ctypes' import is 2% of checking one story)
-        return_freed_memory()
     asks_help = any(a in ("-h", "--help") for a in argv[:at])
     parser = build_parser(only=argv[at] if at < len(argv) and argv[at] in COMMANDS and not asks_help else None)
     args = parser.parse_args(argv)
@@ -58,43 +55,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except KeyboardInterrupt:
         return 130
-
-
-# glibc's malloc threshold (bytes) from which a block is a mapping of its own, given back when freed.
-MMAP_THRESHOLD = 1 << 20
-_M_MMAP_THRESHOLD = -3  # mallopt's parameter number (malloc.h)
-
-
-def return_freed_memory() -> None:
-    """Have glibc's malloc give large freed blocks back to the system. By default it raises its
-    mmap threshold to the size of any mapped block freed (up to 32 MiB): once the bytes of a
-    10 MB file are freed after decoding, blocks of up to 10 MB come from the heap, where freed
-    ones stay resident (heap memory is given back only from its top), so checking a 10 MB
-    document kept some 40 MiB of freed lists and arrays in its peak RSS. A fixed threshold
-    also stops the raising; it costs a mapping per block of a megabyte or more (no measurable
-    CPU). Elsewhere (another libc, another system) nothing is done."""
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return
-    mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
-
-
-def _names_a_large_file(args: Sequence[str]) -> bool:
-    """Whether an argument is a file (or `-` standard input redirected from one) of at least
-    MMAP_THRESHOLD bytes: a run whose freed blocks are worth giving back."""
-    for arg in args:
-        try:
-            st = os.fstat(0) if arg == "-" else os.stat(arg)
-        except (OSError, ValueError):  # an option, a folder's name misspelt, a NUL in it
-            continue
-        if stat.S_ISREG(st.st_mode) and st.st_size >= MMAP_THRESHOLD:
-            return True
-    return False
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

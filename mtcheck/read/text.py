@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mtcheck.memory import after_reading
 from mtcheck.read.offsets import OffsetMap, RecordPosition
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -230,6 +231,7 @@ def read_bytes(path: str | Path, max_bytes: int, name: str | None = None, limit_
         os.close(fd)
     if len(data) > max_bytes:
         raise InputProblem(name, f"too large (over {max_bytes:,} bytes{limit_hint})")
+    after_reading(len(data))
     return data, st
 
 
@@ -247,4 +249,5 @@ def read_stdin(max_bytes: int = DEFAULT_MAX_BYTES, name: str = STDIN_NAME, encod
     data = sys.stdin.read().encode("utf-8") if stream is None else stream.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise InputProblem(name, f"too large (over {max_bytes:,} bytes, set with --max-bytes)")
+    after_reading(len(data))
     return decode(data, name, encoding)

@@ -235,16 +235,16 @@ class _Marks:
         worst = indexes[0] if len(indexes) == 1 else max(indexes, key=lambda i: Severity(findings[i].severity).rank)
         title = "\n".join([self.tooltips[i] for i in indexes])
         new = [i for i in indexes if i not in self.anchored]
-        if not new:
-            opening = f'<a class="hl {extra}{self.classes[worst]}" href="#r{worst}" title="{title}">'
+        # The mark carries the first new finding's anchor; findings starting at the same place get empty ones.
+        anchor = f' id="f{new[0]}"' if new else ""
+        opening = f'<a class="hl {extra}{self.classes[worst]}"{anchor} href="#r{worst}" title="{title}">'
+        if not new:  # (every later piece of the same findings opens the same way)
             self._opening[key] = opening
             return f"{opening}{piece}</a>"
         self.anchored.update(new)
-        # The mark carries the first new finding's anchor; findings starting at the same place get empty ones.
         others = "".join(f'<span id="f{i}"></span>' for i in new[1:])
         numbers = "".join(f'<sup class="n">{i + 1}</sup>' for i in new)
-        return (f'{others}<a class="hl {extra}{self.classes[worst]}" id="f{new[0]}" href="#r{worst}" title="{title}">'
-                f'{piece}</a>{numbers}')
+        return f"{others}{opening}{piece}</a>{numbers}"
 
 
 def _tooltip(f: AnyFinding) -> str:

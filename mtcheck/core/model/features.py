@@ -33,18 +33,13 @@ from mtcheck.core.model.vocabulary import (
     _JOINING_DASHES,
     _PUNCT_CHARS,
     BASE,
-    BE,
     BOS,
-    C_CONTR,
     C_GEN,
     C_IADV,
-    C_ICONN,
     C_LONG,
     C_PASSIVE,
     C_WLEN,
     CLASS_ID,
-    CONTENT_SHAPES,
-    CONTRACTION_TAILS,
     COUNT_CLASSES,
     COUNT_INDEX,
     COUNT_NAMES,
@@ -52,18 +47,17 @@ from mtcheck.core.model.vocabulary import (
     DENSE_NAMES,
     DOCUMENT_ONLY,
     EOS,
-    GENITIVE_S,
-    INITIAL_ADVERBIALS,
-    INITIAL_CONNECTIVES,
+    LEXICON_LIMIT,
     N_CLASSES,
     N_COUNT,
     N_COUNT_COLS,
     ORDERS,
-    PARTICIPLES,
     PER_SENTENCE,
     PER_WORD,
     class_of,
+    content_lemma,
     marks_to_fold,
+    pair_columns,
 )
 from mtcheck.core.tokens import LowerWords
 from mtcheck.core.tokens import tokenize as pipeline_tokenize
@@ -208,7 +202,7 @@ class Lexicon(dict):
     Bounded: past `limit` distinct words it starts again (ids are only used within
     one document, so a reset between documents changes nothing)."""
 
-    def __init__(self, limit: int = 300_000):
+    def __init__(self, limit: int = LEXICON_LIMIT):
         super().__init__()
         self.limit = limit
         self.cls = np.zeros(1024, dtype=np.int64)
@@ -222,11 +216,8 @@ class Lexicon(dict):
             self.lemma = np.resize(self.lemma, 2 * i)
         c = class_of(word)
         self.cls[i] = c
-        if c in _CONTENT_IDS and len(word) > 2:
-            lem = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
-            self.lemma[i] = self._lemmas.setdefault(lem, len(self._lemmas) + 1)
-        else:
-            self.lemma[i] = 0
+        lemma = content_lemma(word, c)
+        self.lemma[i] = 0 if lemma is None else self._lemmas.setdefault(lemma, len(self._lemmas) + 1)
         self[word] = i
         return i
 
@@ -235,8 +226,6 @@ class Lexicon(dict):
             self.clear()
             self._lemmas.clear()
 
-
-_CONTENT_IDS = frozenset(CLASS_ID[s] for s in CONTENT_SHAPES)
 
 
 # --------------------------------------------------------------------------------------
@@ -253,7 +242,7 @@ def _indicator(names: Iterable[str]) -> np.ndarray:
 COUNT_COLUMNS: dict[str, np.ndarray] = {name: _indicator(classes) for name, classes in COUNT_CLASSES.items()}
 COUNT_TABLE = np.column_stack([COUNT_COLUMNS[n] for n in COUNT_NAMES])  # (N_CLASSES, k)
 _CC = COUNT_INDEX
-_BOS, _EOS, _APOS = CLASS_ID[BOS], CLASS_ID[EOS], CLASS_ID["'"]
+_BOS, _EOS = CLASS_ID[BOS], CLASS_ID[EOS]
 
 
 # --------------------------------------------------------------------------------------
@@ -364,21 +353,17 @@ def _pair_codes(seq: np.ndarray, a: int, b: int) -> np.ndarray:
 _ROWS, _COUNT_CLASS = np.unique(COUNT_TABLE, axis=0, return_inverse=True)
 _COUNT_CLASS = _COUNT_CLASS.ravel().astype(np.int64)
 K_COUNT = len(_ROWS)
-# Features of adjacent tokens in the framed stream, one table over (class, class):
-# 1 passive (be + participle), 2 's-genitive, 3 contraction, and sentence openers
-# (<s> + class): 4 adverbial only, 5 connective and adverbial, 6 connective only.
-K_PAIR = 8
+# Features of adjacent tokens in the framed stream (`vocabulary.pair_columns`), one table over
+# (class, class) giving each pair a code: its set of pair columns. A sentence's bincount of
+# codes times _PAIR_COUNTS (code -> the columns C_PASSIVE..C_IADV) is its pair columns.
+_PAIR_SETS = sorted(set(pair_columns().values()))
+K_PAIR = len(_PAIR_SETS) + 1  # code 0: no pair feature
 _PAIR = np.zeros(BASE * BASE, dtype=np.int8)
-for _a in BE:
-    for _b in PARTICIPLES:
-        _PAIR[CLASS_ID[_a] * BASE + CLASS_ID[_b]] = 1
-for _b in GENITIVE_S:
-    _PAIR[_APOS * BASE + CLASS_ID[_b]] = 2
-for _b in CONTRACTION_TAILS:
-    _PAIR[_APOS * BASE + CLASS_ID[_b]] = 3
-for _b in INITIAL_CONNECTIVES | INITIAL_ADVERBIALS:
-    _conn, _adv = _b in INITIAL_CONNECTIVES, _b in INITIAL_ADVERBIALS
-    _PAIR[_BOS * BASE + CLASS_ID[_b]] = 5 if (_conn and _adv) else 6 if _conn else 4
+for (_a, _b), _columns in pair_columns().items():
+    _PAIR[_a * BASE + _b] = _PAIR_SETS.index(_columns) + 1
+_PAIR_COUNTS = np.zeros((K_PAIR, C_IADV + 1 - C_PASSIVE), dtype=np.int64)
+for _code, _columns in enumerate(_PAIR_SETS, start=1):
+    _PAIR_COUNTS[_code, [c - C_PASSIVE for c in _columns]] = 1
 
 _RATE_DST = np.array([DENSE_INDEX[a] for a, _ in PER_SENTENCE + PER_WORD])
 _RATE_SRC = np.array([b for _, b in PER_SENTENCE + PER_WORD])
@@ -484,9 +469,7 @@ class Extractor:
             # (the block's last pair, its last </s> and the next <s>, is no pair feature)
             pair = part[:-1].astype(np.int64) * BASE + part[1:]
             P = np.bincount(label[:-1] * K_PAIR + _PAIR[pair], minlength=k * K_PAIR).reshape(k, K_PAIR)
-            C[s0:s1, C_PASSIVE:C_CONTR + 1] = P[:, 1:4]
-            C[s0:s1, C_ICONN] = P[:, 5] + P[:, 6]
-            C[s0:s1, C_IADV] = P[:, 4] + P[:, 5]
+            C[s0:s1, C_PASSIVE:C_IADV + 1] = P @ _PAIR_COUNTS
             w0, w1 = wb[s0], wb[s1]
             wsent = np.repeat(np.arange(k), wb[s0 + 1:s1 + 1] - wb[s0:s1])
             wlen = wend[w0:w1] - wpos[w0:w1]

@@ -6,7 +6,7 @@ the last bit, not merely close: the IEEE operations (+ - * / and sqrt) are corre
 rounded wherever they run, so each sum is added in numpy's order (a reduction's pairwise
 order, a bincount's sequential one; the sentence model's rows left to right, as
 `model._row_sums` adds them), and exp and log1p are the C library's on both sides.
-tests/test_plain_model.py holds the two to that over every shared story and made-up
+tests/test_plain_model.py holds the two to that over shared stories and made-up
 edge cases. Only a document of at most `MAX_WORDS` words and `MAX_CHARACTERS` characters is
 read here (`fits`): per token, plain Python is several times slower than numpy and holds an
 object per token, and a long text is numpy's.
@@ -35,27 +35,15 @@ def fits(words: int, characters: int) -> bool:
 
 _BOS, _EOS = vocab.CLASS_ID[vocab.BOS], vocab.CLASS_ID[vocab.EOS]
 _DOT, _ELL, _DASH, _HYPHEN = (vocab.CLASS_ID[c] for c in (".", "...", "DASH", "HYPHEN"))
-_APOS = vocab.CLASS_ID["'"]
 _MARK = {c: vocab.CLASS_ID[p] for c, p in vocab._PUNCT_CHARS.items()}
 _JOINING = frozenset(vocab._JOINING_DASHES)
-_CONTENT_IDS = frozenset(vocab.CLASS_ID[s] for s in vocab.CONTENT_SHAPES)
 # the count columns each token class adds one to
 _COLUMNS_OF: list[tuple[int, ...]] = [
     tuple(vocab.COUNT_INDEX[name] for name, classes in vocab.COUNT_CLASSES.items() if c in classes)
     for c in ("", *vocab.CLASS_ID)]
 assert len(_COLUMNS_OF) == vocab.N_CLASSES
 # adjacent token classes that make a pair feature -> the count columns it adds one to
-_PAIR_COLUMNS: dict[tuple[int, int], tuple[int, ...]] = {}
-for _a in vocab.BE:
-    for _b in vocab.PARTICIPLES:
-        _PAIR_COLUMNS[vocab.CLASS_ID[_a], vocab.CLASS_ID[_b]] = (vocab.C_PASSIVE,)
-for _b in vocab.GENITIVE_S:
-    _PAIR_COLUMNS[_APOS, vocab.CLASS_ID[_b]] = (vocab.C_GEN,)
-for _b in vocab.CONTRACTION_TAILS:
-    _PAIR_COLUMNS[_APOS, vocab.CLASS_ID[_b]] = (vocab.C_CONTR,)
-for _b in vocab.INITIAL_CONNECTIVES | vocab.INITIAL_ADVERBIALS:
-    _PAIR_COLUMNS[_BOS, vocab.CLASS_ID[_b]] = (((vocab.C_ICONN,) if _b in vocab.INITIAL_CONNECTIVES else ())
-                                         + ((vocab.C_IADV,) if _b in vocab.INITIAL_ADVERBIALS else ()))
+_PAIR_COLUMNS = vocab.pair_columns()
 _RATES = [(vocab.DENSE_INDEX[name], column, False) for name, column in vocab.PER_SENTENCE] + [
     (vocab.DENSE_INDEX[name], column, True) for name, column in vocab.PER_WORD]
 _DOC_ONLY = sorted(vocab.DENSE_INDEX[n] for n in vocab.DOCUMENT_ONLY)
@@ -121,13 +109,10 @@ class PlainModel:
         """(class id, lemma or None when not a content word) of a lower-cased word."""
         known = self._lexicon.get(word)
         if known is None:
-            if len(self._lexicon) > 300_000:
+            if len(self._lexicon) > vocab.LEXICON_LIMIT:
                 self._lexicon.clear()
             c = vocab.class_of(word)
-            lemma = None
-            if c in _CONTENT_IDS and len(word) > 2:
-                lemma = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
-            known = self._lexicon[word] = (c, lemma)
+            known = self._lexicon[word] = (c, vocab.content_lemma(word, c))
         return known
 
     def _score(self, f: _Features, text: str, findings: list[Finding], prior_log_odds: float,

@@ -157,6 +157,17 @@ def marks_to_fold(text: str) -> tuple[bool, bool]:
 
 # Content-word shapes: a word of one of these classes has a lemma (adjacent-sentence overlap).
 CONTENT_SHAPES = tuple(s for s in SHAPES if s not in ("NUM", "CAPS1", "X"))
+_CONTENT_IDS = frozenset(CLASS_ID[s] for s in CONTENT_SHAPES)
+# Distinct words a lexicon of classified words holds before it starts again.
+LEXICON_LIMIT = 300_000
+
+
+def content_lemma(word: str, class_id: int) -> str | None:
+    """What a content word counts as when the next sentence repeats it (a plural's final s
+    dropped); None for a function word, a number, a foreign word or one of two letters."""
+    if class_id not in _CONTENT_IDS or len(word) <= 2:
+        return None
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
 # --------------------------------------------------------------------------------------
@@ -220,6 +231,25 @@ INITIAL_ADVERBIALS = _cat("preposition") | _cat("subordinator") | {"LY", "ING"} 
 N_COUNT = len(COUNT_NAMES)
 C_PASSIVE, C_GEN, C_CONTR, C_ICONN, C_IADV, C_WLEN, C_LONG = range(N_COUNT, N_COUNT + 7)
 N_COUNT_COLS = N_COUNT + 7
+
+
+def pair_columns() -> dict[tuple[int, int], tuple[int, ...]]:
+    """(class id, class id) of two adjacent tokens -> the count columns the pair adds one to:
+    a passive, an 's-genitive, a contraction, a sentence opened with a connective and/or an
+    adverbial."""
+    apostrophe = CLASS_ID["'"]
+    out: dict[tuple[int, int], tuple[int, ...]] = {}
+    for a in BE:
+        for b in PARTICIPLES:
+            out[CLASS_ID[a], CLASS_ID[b]] = (C_PASSIVE,)
+    for b in GENITIVE_S:
+        out[apostrophe, CLASS_ID[b]] = (C_GEN,)
+    for b in CONTRACTION_TAILS:
+        out[apostrophe, CLASS_ID[b]] = (C_CONTR,)
+    for b in INITIAL_CONNECTIVES | INITIAL_ADVERBIALS:
+        out[_BOS, CLASS_ID[b]] = (((C_ICONN,) if b in INITIAL_CONNECTIVES else ())
+                                  + ((C_IADV,) if b in INITIAL_ADVERBIALS else ()))
+    return out
 
 # --------------------------------------------------------------------------------------
 # Dense features: (name, group, editor phrase)
