@@ -6,6 +6,8 @@ exercises `fit` -> model file -> `ProvenanceModel.score` end to end."""
 from __future__ import annotations
 
 import json
+import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -21,6 +23,7 @@ from mtcheck.core.model.model import (
     _weight_sum,
     default_model,
 )
+from mtcheck.core.rules import RULES
 from mtcheck.evaluate.fit import TrainingDoc, TrainingError, TrainSettings, fit, write_model
 
 HUMAN = [
@@ -181,6 +184,32 @@ def test_explanation_names_groups_in_plain_words(trained):
     assert abs(sum(r.groups.values()) - (r.log_odds - pa * model.doc.bias - pb)) < 1e-3
 
 
+def test_the_rule_weights_join_the_score_and_the_evidence(trained):
+    """Training adds the checker's hand-set rule weights to the learned score: a finding moves
+    the log-odds by its weight's term (saturating, by severity) on top of what the fitted
+    rates give, and the rule's evidence carries the same amount."""
+    spec = trained[0]
+    assert spec["rule_weights"]["scale"] > 0 and spec["settings"]["rule_weight_share"] == 0.5
+    mixed, learned = ProvenanceModel(spec), ProvenanceModel({k: v for k, v in spec.items() if k != "rule_weights"})
+    pa = mixed.doc.platt[0]
+    scale, weight = spec["rule_weights"]["scale"], spec["rule_weights"]["weights"]["calque.phrase"]
+    assert weight == RULES["calque.phrase"].weight > 0
+    for severity, factor in (("error", 1.0), ("warning", 0.6), ("info", 0.2)):
+        finding = ("calque.phrase", 1, 190, 209, severity)
+        a, b = score(mixed, MT[0], [finding]), score(learned, MT[0], [finding])
+        units = max(1.0, a.words / 250)
+        term = pa * scale * weight * (1 - math.exp(-factor / units))
+        assert a.log_odds - b.log_odds == pytest.approx(term, abs=1e-4)
+        assert a.rules["calque.phrase"] - b.rules["calque.phrase"] == pytest.approx(term)
+        assert a.groups["rules"] - b.groups["rules"] == pytest.approx(term)
+    # no finding, no term; a finding without its severity counts in full
+    assert score(mixed, MT[0]).log_odds == score(learned, MT[0]).log_odds
+    four = score(mixed, MT[0], [("calque.phrase", 1, 190, 209)])
+    assert four.log_odds == score(mixed, MT[0], [("calque.phrase", 1, 190, 209, "error")]).log_odds
+    # and training can leave them out
+    assert "rule_weights" not in fit(training_docs(), replace(SMALL, rule_weight_share=0.0))[0]
+
+
 def long_text() -> str:
     """Some 100,000 characters of the stories above, with typographic marks and other scripts."""
     extras = ["Prices rose 3.5% \u2014 the most since 1990\u201395\u2026 \u201cIt\u2019s well\u2011known,\u201d he "
@@ -249,3 +278,13 @@ def test_a_model_file_of_another_format_is_refused(tmp_path):
     truncated.write_text(json.dumps({"format": "mtcheck-provenance-model/2", "classes": [], "dense": []}))
     with pytest.raises(ModelFileError):
         ProvenanceModel.load(truncated)
+
+
+@pytest.mark.parametrize("block", [{"weights": 3}, {"weights": {}, "severity": [], "words_per_unit": 250, "scale": 1},
+                                   {"weights": {"calque.phrase": "heavy"}, "severity": {}, "words_per_unit": 250,
+                                    "scale": 1}])
+def test_a_malformed_rule_weights_block_is_a_model_file_error(trained, tmp_path, block):
+    bad = tmp_path / "m.json"
+    bad.write_text(json.dumps({**trained[0], "rule_weights": block}))
+    with pytest.raises(ModelFileError, match=r"m\.json"):
+        ProvenanceModel.load(bad)

@@ -87,6 +87,7 @@ def test_a_config_model_is_read_relative_to_the_config(cli, tmp_path):
     (("--label", "flag"), "cannot tell from the label name 'flag'"),
     (("--label", "is_human", "--weight", "desk=0"), "is not SOURCE=WEIGHT with a positive weight"),
     (("--label", "is_human", "--text", "body"), "no record has the field 'body' (--text)"),
+    (("--label", "is_human", "--rule-weight-share", "-1"), "'-1' is not a share from 0 to 10"),
 ])
 def test_bad_options_are_one_line(cli, tmp_path, args, message):
     r = cli("train", labelled(tmp_path), "--out", str(tmp_path / "m"), "--jobs", "1", "-q", *args)

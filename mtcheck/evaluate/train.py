@@ -119,7 +119,7 @@ def train_model(paths: Sequence[str | Path], options: TrainOptions, checker: Che
     return Trained(model=data, spec=spec, report=report)
 
 
-Analysed = tuple[list[str], Sequence[int], Sequence[int], Spans, list[tuple[str, int, int, int]]]
+Analysed = tuple[list[str], Sequence[int], Sequence[int], Spans, list[tuple[str, int, int, int, str]]]
 
 
 def analyse_for_model(checker: Checker, text: str) -> Analysed:

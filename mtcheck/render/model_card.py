@@ -61,6 +61,10 @@ def render_model_card(spec: dict[str, Any], sha256: str, size: int, location: st
             f"{st.get('max_nonhuman', 0):.0%} of human-only copy above it), machine from {machine:.2f}; under "
             f"{spec['min_words']} words: too short to judge.", "",
             "Rules read: " + ", ".join(f"`{r}`" for r in spec["rules"]) + "."]
+    if spec.get("rule_weights"):
+        out += ["", f"Their hand-set weights (the `rules` scorer's) are added to the learned score at "
+                    f"{st.get('rule_weight_share')} x its out-of-fold spread (scale "
+                    f"{spec['rule_weights']['scale']:g}), before calibration."]
     if report is not None:
         out += _figures(report)
     out += ["", "## Limits", "",

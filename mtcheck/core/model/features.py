@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -259,7 +259,8 @@ class Features:
     <s> ... </s>, sentence s taking ``sent_tokens[s] + 2`` positions (`NgramIndex.known`
     reads its n-grams); ``codes``/``code_sent``: every n-gram occurrence as an int code
     (training only); ``n_tokens``/``sent_tokens``: tokens (words + marks) for n-gram rates;
-    ``n_words``/``sent_words``; ``rules``/``sent_rules``: finding counts per model rule.
+    ``n_words``/``sent_words``; ``rules``/``sent_rules``: finding counts per model rule;
+    ``rule_mass``: per model rule, its findings weighted by severity (`result.RuleWeights`).
 
     The per-sentence dense rows are made from the sentence counts when asked for, a block at
     a time by the scorer: held whole, a document of 450,000 short sentences needed 140 MB
@@ -275,6 +276,7 @@ class Features:
     sent_counts: np.ndarray  # (sentences, N_COUNT_COLS) whole numbers, in 16 bits or float32 where exact
     sent_overlap: np.ndarray  # content words whose lemma the sentence before has
     sent_content: np.ndarray  # content words
+    rule_mass: list[float] = field(default_factory=list)  # per model rule, its findings' severity factors summed
     codes: np.ndarray | None = None
     code_sent: np.ndarray | None = None
 
@@ -288,7 +290,7 @@ class Features:
         return self.dense_rows(0, len(self.sent_words))
 
 
-Finding = tuple  # (rule id, sentence index[, start, end])
+Finding = tuple  # (rule id, sentence index[, start, end[, severity]])
 # Sentence (start, end) spans: pairs, or an (n, 2) array of them (the pipeline's: a document
 # may have hundreds of thousands)
 Spans = Sequence[tuple[int, int]] | np.ndarray
@@ -376,8 +378,10 @@ class Extractor:
     """Turns (text, words, sentences, findings) into `Features`. Keeps a lexicon of the
     words it has classified, so build one and reuse it."""
 
-    def __init__(self, rules: Sequence[str] = (), orders: Sequence[int] = ORDERS, index: NgramIndex | None = None):
+    def __init__(self, rules: Sequence[str] = (), orders: Sequence[int] = ORDERS, index: NgramIndex | None = None,
+                 severity: Mapping[str, float] | None = None):
         self.rules = tuple(rules)
+        self.severity = dict(severity or {})  # a finding's weight in `rule_mass` by its severity (else 1)
         self._rule_index = {r: i for i, r in enumerate(self.rules)}
         self.orders = tuple(orders)
         self.index = index
@@ -391,8 +395,8 @@ class Extractor:
         ``words``/``starts``/``ends``: the lower-cased \\w+ words of ``text`` and their
         offsets (`tokenize`, or the pipeline's `Tokens.lower/.starts/.ends`);
         ``sentences``: (start, end) spans in text order (one span for the whole text if
-        empty); ``findings``: (rule id, sentence index, ...) of the checker's findings
-        (rules the model does not use are ignored); ``codes``: also build the n-gram
+        empty); ``findings``: (rule id, sentence index[, start, end[, severity]]) of the
+        checker's findings (rules the model does not use are ignored); ``codes``: also build the n-gram
         codes (training)."""
         # A long document is read a block of whole sentences at a time wherever its per-token
         # arrays would be large (a 10 MB text has two million tokens): only the class stream
@@ -505,8 +509,14 @@ class Extractor:
         # ----- rule findings
         R = len(self.rules)
         if R:
-            ri = self._rule_index
-            hits = [(f[1], ri[f[0]]) for f in findings if f[0] in ri]
+            ri, factor = self._rule_index, self.severity
+            hits = []
+            mass = [0.0] * R
+            for fd in findings:
+                r = ri.get(fd[0])
+                if r is not None:
+                    hits.append((fd[1], r))
+                    mass[r] += factor.get(fd[4], 1.0) if len(fd) > 4 else 1.0
             # no count passes the number of findings: 16 bits hold them (the pipeline's
             # findings are capped per rule far below that)
             sent_rules = np.zeros((ns, R), dtype=np.int16 if len(hits) < 1 << 15 else np.int32)
@@ -516,9 +526,10 @@ class Extractor:
                 np.add.at(sent_rules, (sr[:, 0], sr[:, 1]), 1)
         else:
             sent_rules = np.zeros((ns, 0), dtype=np.int32)
+            mass = []
         f = Features(dense=doc, seq=seq, n_tokens=n, sent_tokens=st_i.astype(np.float64), n_words=int(words_doc),
                      sent_words=sw, rules=sent_rules.sum(axis=0).astype(np.float64), sent_rules=sent_rules,
-                     sent_counts=C, sent_overlap=overlap, sent_content=content_n)
+                     sent_counts=C, sent_overlap=overlap, sent_content=content_n, rule_mass=mass)
         if codes:
             f.codes, f.code_sent = ngram_codes(seq, np.repeat(sents, framed), self.orders)
         return f

@@ -10,7 +10,9 @@ so start-up pays nothing. Trained by `mtcheck train` (mtcheck/evaluate/train.py,
     result.explanation                            # editor lines, strongest first
 
 Everything is a linear model: the document log-odds is a bias plus one contribution per
-feature, so the evidence shown to an editor is the model itself, summed per group.
+feature, plus the checker's hand-set rule weights' terms where the file has them
+(`RuleWeights`, joined to their rules' contributions), so the evidence shown to an editor is
+the model itself, summed per group.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from mtcheck.core.model.result import (  # (and for callers that read them here)
     Finding,
     ModelFileError,
     Result,
+    RuleWeights,
     check_spec,
     document_result,
 )
@@ -91,7 +94,9 @@ class ProvenanceModel:
         self.min_words = int(spec["min_words"])
         self.thresholds = (float(spec["thresholds"][0]), float(spec["thresholds"][1]))
         self.context = spec.get("sentence_context")
-        self.extractor = Extractor(rules=self.rules, orders=spec["orders"], index=self.index)
+        self.rule_weights = RuleWeights.from_spec(spec)
+        self.extractor = Extractor(rules=self.rules, orders=spec["orders"], index=self.index,
+                                   severity=self.rule_weights.severity if self.rule_weights else None)
         # n-gram weights with a leading 0 for "not in the vocabulary"
         self._doc_ngram_w = np.concatenate(([0.0], self.doc.ngram_w))
         self._sent_ngram_w = np.concatenate(([0.0], self.sent.ngram_w))
@@ -147,14 +152,14 @@ class ProvenanceModel:
         x = np.concatenate([f.dense, _rule_rates(f.rules, f.n_words), self._aggregate(s_logit, f.sent_words)])
         contrib = self.doc.contributions(x)
         ngram_part = self._ngram_score(self.doc, f, ngrams)
-        raw = self.doc.bias + float(contrib.sum()) + ngram_part
+        rule_terms = self.rule_weights.terms(f.rule_mass, f.n_words) if self.rule_weights else []
+        raw = self.doc.bias + float(contrib.sum()) + ngram_part + sum(rule_terms)
         pa, pb = self.doc.platt
         log_odds = pa * raw + pb + prior_log_odds
-        groups = dict(zip(self._groups, (pa * np.bincount(self._group_index, weights=contrib,
-                                                            minlength=len(self._groups))).tolist()))
+        by_group = np.bincount(self._group_index, weights=contrib, minlength=len(self._groups)).tolist()
+        scaled, groups, rules = self.explainer.parts(pa, contrib.tolist(), by_group, rule_terms)
         groups["function_ngrams"] = pa * ngram_part
-        rules = dict(zip(self.rules, (pa * contrib[self.explainer.rule_slice]).tolist()))
-        explainer = (lambda: self.explainer.explain(x.tolist(), (pa * contrib).tolist(), groups,
+        explainer = (lambda: self.explainer.explain(x.tolist(), scaled, groups,
                                                     self._ngram_shares(self.doc, f, ngrams),
                                                     text, findings)) if explain else None
         # a sentence's probability given its own words and its document's (even prior)
@@ -171,6 +176,8 @@ class ProvenanceModel:
         s_logit, _ = self._sentence_logits(f, ngrams)
         x = np.concatenate([f.dense, _rule_rates(f.rules, f.n_words), self._aggregate(s_logit, f.sent_words)])
         raw = self.doc.bias + float(self.doc.contributions(x).sum()) + self._ngram_score(self.doc, f, ngrams)
+        if self.rule_weights:
+            raw += sum(self.rule_weights.terms(f.rule_mass, f.n_words))
         return self.doc.platt[0] * raw + self.doc.platt[1]
 
     def sentence_logits(self, f: Features) -> np.ndarray:

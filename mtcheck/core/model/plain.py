@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from mtcheck.core.model import vocabulary as vocab
-from mtcheck.core.model.result import Explainer, Finding, Result, check_spec, document_result
+from mtcheck.core.model.result import Explainer, Finding, Result, RuleWeights, check_spec, document_result
 
 MAX_WORDS = 5000  # a news story has a few hundred to a couple of thousand
 # Marks are tokens too: a text of few words and millions of marks (a table rule, a hostile
@@ -91,6 +91,8 @@ class PlainModel:
         self.thresholds = (float(spec["thresholds"][0]), float(spec["thresholds"][1]))
         self.context = spec.get("sentence_context")
         self.explainer = Explainer(spec)
+        self.rule_weights = RuleWeights.from_spec(spec)
+        self.severity = self.rule_weights.severity if self.rule_weights else {}
         self._group_index = [self.explainer.groups.index(g) for g in self.explainer.group_of]
         self._lexicon: dict[str, tuple[int, str | None]] = {}
 
@@ -124,16 +126,16 @@ class PlainModel:
         contrib = doc.terms(x, len(x))
         ngram_part = (_pairwise_sum([doc.ngram_w.get(c, 0.0) for c in f.ngrams]) / max(f.n_tokens, 1)
                       - doc.ngram_offset) if f.ngrams else -doc.ngram_offset
-        raw = doc.bias + _pairwise_sum(contrib) + ngram_part
+        rule_terms = self.rule_weights.terms(f.rule_mass, f.n_words) if self.rule_weights else []
+        raw = doc.bias + _pairwise_sum(contrib) + ngram_part + sum(rule_terms)
         pa, pb = doc.platt
         log_odds = pa * raw + pb + prior_log_odds
         by_group = [0.0] * len(self.explainer.groups)
         for g, c in zip(self._group_index, contrib):
             by_group[g] += c
-        groups = dict(zip(self.explainer.groups, (pa * v for v in by_group)))
+        scaled, groups, rules = self.explainer.parts(pa, contrib, by_group, rule_terms)
         groups["function_ngrams"] = pa * ngram_part
-        rules = dict(zip(self.rules, (pa * c for c in contrib[self.explainer.rule_slice])))
-        explainer = (lambda: self.explainer.explain(x, [pa * c for c in contrib], groups, self._ngram_shares(f),
+        explainer = (lambda: self.explainer.explain(x, scaled, groups, self._ngram_shares(f),
                                                     text, findings)) if explain else None
         ctx = self.context
         s_lo = [spa * v + spb for v in s_logit]
@@ -269,10 +271,13 @@ class _Features:
 
         # the model's rules' findings per sentence
         sent_rules = [[0] * len(model.rules) for _ in range(ns)]
+        mass = [0.0] * len(model.rules)
+        factor = model.severity
         for fd in findings:
             r = model._rule_index.get(fd[0])
             if r is not None:
                 sent_rules[min(max(int(fd[1]), 0), ns - 1)][r] += 1
+                mass[r] += factor.get(fd[4], 1.0) if len(fd) > 4 else 1.0
 
         self.dense = dense
         self.n_tokens = n
@@ -283,6 +288,7 @@ class _Features:
         self.sent_overlap = overlap
         self.sent_content = content
         self.sent_rules = sent_rules
+        self.rule_mass = mass
         self.rules = [float(sum(column)) for column in zip(*sent_rules)] if model.rules else []
 
     def dense_row(self, s: int) -> list[float]:

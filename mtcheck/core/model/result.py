@@ -22,7 +22,7 @@ RULE_WORDS = {
     "script": "untranslated text", "number": "malformed number",
 }
 
-Finding = tuple  # (rule id, sentence index[, start, end])
+Finding = tuple  # (rule id, sentence index[, start, end[, severity]])
 
 
 class ModelFileError(ValueError):
@@ -64,6 +64,37 @@ class Explained:
         return f"{self.title}: {self.detail} - {side} ({self.log_odds:+.2f} log-odds)"
 
 
+@dataclass(frozen=True)
+class RuleWeights:
+    """The checker's hand-set rule weights (`Rule.weight`, what `model = "rules"` scores with)
+    as a fixed part of the document log-odds: ``scale`` · weight · (1 − exp(−mass / units))
+    per rule, where a rule's mass is its findings weighted by severity and units are the
+    document's words per ``words_per_unit`` (at least 1), as `core.scores.mt_likelihood`
+    counts them. Fitted weights learn one corpus's rates; the hand-set ones carried across
+    corpora better, so training adds them at a share of the learned score's spread
+    (docs/model.md). Plain floats, the same in both scorers to the last bit."""
+
+    weights: tuple[float, ...]  # aligned with the model's rules
+    severity: dict[str, float]  # a finding's factor by its severity
+    words_per_unit: float
+    scale: float
+
+    @classmethod
+    def from_spec(cls, spec: dict) -> RuleWeights | None:
+        """The model file's rule weights, None if it has none."""
+        d = spec.get("rule_weights")
+        if not d:
+            return None
+        weights = d["weights"]
+        return cls(tuple(float(weights.get(r, 0.0)) for r in spec["rules"]),
+                   {str(k): float(v) for k, v in d["severity"].items()}, float(d["words_per_unit"]), float(d["scale"]))
+
+    def terms(self, mass: Sequence[float], words: int) -> list[float]:
+        """Each rule's log-odds (before calibration) for its findings' mass in a document of `words` words."""
+        units = max(1.0, words / self.words_per_unit)
+        return [self.scale * w * (1.0 - math.exp(-m / units)) for w, m in zip(self.weights, mass)]
+
+
 def document_result(log_odds: float, words: int, min_words: int, thresholds: tuple[float, float],
                     groups: dict[str, float], sentence_probability: list[float], rules: dict[str, float],
                     explainer: Callable[[], list[Explained]] | None) -> Result:
@@ -101,6 +132,21 @@ class Explainer:
         self.groups = tuple(dict.fromkeys(["function_ngrams", *self.group_of]))
         self._members = {g: [i for i, gg in enumerate(self.group_of) if gg == g] for g in self.groups}
         self.feature_words = dict(spec.get("feature_words", {}))
+
+    def parts(self, pa: float, contrib: list[float], by_group: list[float],
+              rule_terms: list[float]) -> tuple[list[float], dict[str, float], dict[str, float]]:
+        """Calibrated (× ``pa``) log-odds of each feature, each group and each rule, the rule
+        weights' terms (`RuleWeights`, if any) joined to their rules: what the evidence shows
+        is what the score summed. ``contrib``/``by_group``: the features' contributions and
+        their sums per group, before calibration."""
+        rs = self.rule_slice
+        if rule_terms:
+            contrib = contrib.copy()
+            contrib[rs] = [c + t for c, t in zip(contrib[rs], rule_terms)]
+            by_group = by_group.copy()
+            by_group[self.groups.index("rules")] += sum(rule_terms)
+        scaled = [pa * c for c in contrib]
+        return scaled, dict(zip(self.groups, (pa * v for v in by_group))), dict(zip(self.rules, scaled[rs]))
 
     def explain(self, x: Sequence[float], contrib: Sequence[float], groups: dict[str, float],
                 per_ngram: tuple[Sequence[int], Sequence[float]] | None, text: str,

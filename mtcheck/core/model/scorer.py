@@ -36,7 +36,8 @@ if TYPE_CHECKING:
     from mtcheck.core.model.result import Result
 
     # (text, words, starts, ends, sentence spans, findings): ProvenanceModel.score's arguments
-    ModelInputs = tuple[str, Sequence[str], Sequence[int], Sequence[int], np.ndarray, list[tuple[str, int, int, int]]]
+    ModelFinding = tuple[str, int, int, int, str]  # rule id, sentence index, start, end, severity
+    ModelInputs = tuple[str, Sequence[str], Sequence[int], Sequence[int], np.ndarray, list[ModelFinding]]
 
 SHIPPED = Path(__file__).with_name("shipped") / "model.json"  # built by the command in docs/model.md
 MODEL_FILE = "model.json"  # what `mtcheck train --out DIR` writes, beside MODEL_CARD.md
@@ -69,16 +70,16 @@ def model_path(location: str | Path) -> Path:
 
 def model_inputs(analysis: Analysis) -> ModelInputs:
     """What the model reads of an analysed document: the text, its words (lower-cased, with
-    offsets), sentence spans and findings (rule id, sentence index, start, end). Training
+    offsets), sentence spans and findings (rule id, sentence index, start, end, severity). Training
     (`mtcheck train`) reads the same, so a model never meets inputs made another way."""
     doc, tokens = analysis.document, analysis.tokens
     return analysis.text, tokens.lower, tokens.starts, tokens.ends, doc.sentences.spans(), _findings(analysis)
 
 
-def _findings(analysis: Analysis) -> list[tuple[str, int, int, int]]:
+def _findings(analysis: Analysis) -> list[ModelFinding]:
     doc = analysis.document
     sentence_of = [doc.sentence_at(f.start) for f in analysis.findings] if doc.sentences else []
-    return [(f.rule.id, k, f.start, f.end) for f, k in zip(analysis.findings, sentence_of)]
+    return [(f.rule.id, k, f.start, f.end, f.severity.value) for f, k in zip(analysis.findings, sentence_of)]
 
 
 class LearnedScorer:
