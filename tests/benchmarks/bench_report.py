@@ -235,6 +235,8 @@ def main(argv: list[str] | None = None) -> int:
         if not (checkout / "mtcheck" / "__init__.py").is_file():
             ap.error(f"--before {checkout}: not an mtcheck checkout")
         compile_bytecode(checkout)
+    if args.work is not None:
+        args.work.mkdir(parents=True, exist_ok=True)
     load_before = os.getloadavg()
 
     with tempfile.TemporaryDirectory(prefix="bench-report-", dir=args.work) as tmp:
