@@ -135,3 +135,14 @@ def test_a_model_that_is_not_one_is_refused_in_one_line(cli, tmp_path):
                  ("model", "info", str(tmp_path / "none"))):
         r = cli(*args)
         assert r.code == 2 and r.err.count("\n") == 1 and "Traceback" not in r.err, args
+
+
+def test_the_rule_weights_share_is_a_setting_the_card_states(cli, tmp_path):
+    assert train(cli, tmp_path, "-q", out="mixed").code == 0
+    assert train(cli, tmp_path, "-q", "--rule-weight-share", "0", out="learned").code == 0
+    mixed, learned = (json.loads((tmp_path / name / "model.json").read_text(encoding="utf-8"))
+                      for name in ("mixed", "learned"))
+    assert mixed["rule_weights"]["scale"] > 0 and mixed["settings"]["rule_weight_share"] == 0.5
+    assert "rule_weights" not in learned and learned["settings"]["rule_weight_share"] == 0.0
+    assert "hand-set weights" in (tmp_path / "mixed" / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "hand-set weights" not in (tmp_path / "learned" / "MODEL_CARD.md").read_text(encoding="utf-8")
