@@ -51,7 +51,10 @@ def reuse_port_sockets(host: str, port: int, count: int) -> list[socket.socket]:
     sockets: list[socket.socket] = []
     try:
         for _ in range(count):
-            sock = socket.socket(family, socket.SOCK_STREAM)
+            # IPPROTO_TCP said, not left 0: asyncio turns Nagle off (TCP_NODELAY) only on the
+            # connections of a socket whose protocol says TCP, and with it on, each response
+            # (headers, then body) waited some 40 ms for the client's delayed ACK.
+            sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
             sockets.append(sock)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
