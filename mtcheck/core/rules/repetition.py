@@ -211,9 +211,13 @@ class _Scan:
         return known[p] == 1 or self.words[p + n - 1] in _CONJUNCTIONS
 
     def _fill(self, block: int) -> None:
-        known = self._tight
+        # `gap` inlined and a single space (most gaps) decided without the regex: this runs
+        # once per word of every document.
+        known, text, starts, ends, tight = self._tight, self.text, self.starts, self.ends, _IN_PHRASE_GAP.fullmatch
+        words = len(starts)
         for k in range(block * _BLOCK, min(len(known), (block + 1) * _BLOCK)):
-            known[k] = 1 if _IN_PHRASE_GAP.fullmatch(self.gap(k)) else 2
+            gap = text[ends[k]:starts[k + 1] if k + 1 < words else len(text)]
+            known[k] = 1 if gap == " " or tight(gap) else 2
 
     def one_paragraph(self, lo: int, hi: int) -> bool:
         """Words lo..hi lie in one paragraph: in one-paragraph-a-line wire copy a line
