@@ -1,6 +1,10 @@
 """Each rule family on short MT-style fixtures: what it catches, and what it leaves alone."""
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mtcheck.core.rules import all_rules, rule_infos
 
@@ -210,3 +214,27 @@ def test_han_residue_is_chinese_unless_the_run_has_kana(found, check):
     text = f"{PLAIN} Zhou, a tea farmer (茶农) from Anji, said the 東京の新しい plan was late."
     residue = [f for f in check(text).findings if f.rule == "script.residue"]
     assert [(f.text, f.source_language) for f in residue] == [("茶农", "zh"), ("東京の新しい", "ja")]
+
+
+# The punctuation family finds padded single quotes and doubled marks with scans that skip to
+# the places that can match; these are the single patterns they replaced, which read plainly.
+_ONE_PATTERN_OPEN_GLUED = re.compile(
+    r"(?<![\w'’-])(?:was|were|is|are|be|the|a|an|of|to|and|said|says|called|as|word|term)(['‘’])[ \t]+(?=\w)",
+    re.IGNORECASE)
+_ONE_PATTERN_CLOSE_SPACED = re.compile(r"(?<=[^\s'‘’])[ \t]+(['’])(?=[ \t]*(?:[.,;:!?)]|\n|$))")
+_ONE_PATTERN_DOUBLED = re.compile(r"[,;:](?:[ \t]*[,;:])*[ \t]*[,;:.](?![.])|\.\.(?![.])|[!?]{2,}|\(\((?=\w)")
+_QUOTE_PIECES = ["was", "WAS", "Said", "the", "a", "an", "x", "_", "-", "rock", "term", "called", "calledx", "1", "ſ",
+                 "é", "'", "‘", "’", '"', " ", "  ", "\t", "\n", "\r\n", ".", ",", ";", ":", "!", "?", ")", "(", "((",
+                 "word", "is", "and", "\u00a0", "\u3000"]
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(_QUOTE_PIECES), max_size=16).map("".join))
+def test_the_quote_and_doubled_mark_scans_find_what_one_pattern_finds(text):
+    from mtcheck.core.rules import punctuation as p
+
+    assert [(m.start(), m.end(), m.group(1)) for m in p.glued_opening_quotes(text)] == [
+        (m.start(1), m.end(), m.group(1)) for m in _ONE_PATTERN_OPEN_GLUED.finditer(text)]
+    assert [(m.span(), m.group(1)) for m in p.spaced_closing_quotes(text)] == [
+        (m.span(), m.group(1)) for m in _ONE_PATTERN_CLOSE_SPACED.finditer(text)]
+    assert [m.span() for m in p._DOUBLED.finditer(text)] == [m.span() for m in _ONE_PATTERN_DOUBLED.finditer(text)]
