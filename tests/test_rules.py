@@ -216,25 +216,58 @@ def test_han_residue_is_chinese_unless_the_run_has_kana(found, check):
     assert [(f.text, f.source_language) for f in residue] == [("茶农", "zh"), ("東京の新しい", "ja")]
 
 
-# The punctuation family finds padded single quotes and doubled marks with scans that skip to
-# the places that can match; these are the single patterns they replaced, which read plainly.
-_ONE_PATTERN_OPEN_GLUED = re.compile(
-    r"(?<![\w'’-])(?:was|were|is|are|be|the|a|an|of|to|and|said|says|called|as|word|term)(['‘’])[ \t]+(?=\w)",
-    re.IGNORECASE)
-_ONE_PATTERN_CLOSE_SPACED = re.compile(r"(?<=[^\s'‘’])[ \t]+(['’])(?=[ \t]*(?:[.,;:!?)]|\n|$))")
-_ONE_PATTERN_DOUBLED = re.compile(r"[,;:](?:[ \t]*[,;:])*[ \t]*[,;:.](?![.])|\.\.(?![.])|[!?]{2,}|\(\((?=\w)")
-_QUOTE_PIECES = ["was", "WAS", "Said", "the", "a", "an", "x", "_", "-", "rock", "term", "called", "calledx", "1", "ſ",
-                 "é", "'", "‘", "’", '"', " ", "  ", "\t", "\n", "\r\n", ".", ",", ";", ":", "!", "?", ")", "(", "((",
-                 "word", "is", "and", "\u00a0", "\u3000"]
+# Padded single quotes, doubled marks, stray capitals and figures are found with scans that skip
+# to the places that can match; these are the single patterns they replaced, which read plainly.
+def _one_pattern(pattern: str, flags: int = 0, group: int = 0):
+    compiled = re.compile(pattern, flags)
+    return lambda text: [m.span(group) for m in compiled.finditer(text)]
 
 
-@settings(max_examples=400, deadline=None, derandomize=True)
-@given(st.lists(st.sampled_from(_QUOTE_PIECES), max_size=16).map("".join))
-def test_the_quote_and_doubled_mark_scans_find_what_one_pattern_finds(text):
-    from mtcheck.core.rules import punctuation as p
+def _fast_scans():
+    from mtcheck.core.rules import fragments, numbers, punctuation
 
-    assert [(m.start(), m.end(), m.group(1)) for m in p.glued_opening_quotes(text)] == [
-        (m.start(1), m.end(), m.group(1)) for m in _ONE_PATTERN_OPEN_GLUED.finditer(text)]
-    assert [(m.span(), m.group(1)) for m in p.spaced_closing_quotes(text)] == [
-        (m.span(), m.group(1)) for m in _ONE_PATTERN_CLOSE_SPACED.finditer(text)]
-    assert [m.span() for m in p._DOUBLED.finditer(text)] == [m.span() for m in _ONE_PATTERN_DOUBLED.finditer(text)]
+    def spans(scan, group: int = 0):
+        return lambda text: [m.span(group) for m in scan(text)]
+
+    glued = ["was", "WAS", "Said", "the", "a", "an", "term", "called", "calledx", "rock", "x", "_", "-", "1", "ſ", "é",
+             "'", "‘", "’", " ", "  ", "\t", "\n", "."]
+    closing = ["word", "x", "'", "‘", "’", '"', " ", "  ", "\t", "\n", "\r\n", ".", ",", "!", ")", "\u00a0", "\u3000"]
+    marks = ["x", " ", "\t", ",", ";", ":", ".", "..", "...", "!", "?", "(", "((", "a"]
+    capitals = ["the", "The", "A", "An", "And", "Of", "Their", "a", "x", "X", "_", "-", "'", "’", "é", "1", " ", "  ",
+                "\t", "\n", "cat"]
+    digits = ["1", "12", "3.5", "1,000", "\u0663", ".", ",", " ", "x", "x1", "-"]
+    return [
+        ("glued opening quote", spans(punctuation.glued_opening_quotes, 1), _one_pattern(
+            r"(?<![\w'’-])(?:was|were|is|are|be|the|a|an|of|to|and|said|says|called|as|word|term)(['‘’])[ \t]+(?=\w)",
+            re.IGNORECASE, 1), glued, ["the' x", "x the' x", "rock-a' b", "don'a' b", "_the' x", "1the' x", "The’ x",
+                                      "called‘ x", "calledx' x"]),
+        ("spaced closing quote", spans(punctuation.spaced_closing_quotes),
+         _one_pattern(r"(?<=[^\s'‘’])[ \t]+(['’])(?=[ \t]*(?:[.,;:!?)]|\n|$))"), closing,
+         ["word '.", "' '.", "\n '.", " '", "x\u00a0'.", "word  ’\n"]),
+        ("doubled marks", spans(punctuation._DOUBLED.finditer),
+         _one_pattern(r"[,;:](?:[ \t]*[,;:])*[ \t]*[,;:.](?![.])|\.\.(?![.])|[!?]{2,}|\(\((?=\w)"), marks,
+         [",,", ", ;.", "...", "..", "!?", "((a", "(( "]),
+        ("stray capital", spans(fragments.stray_capitals, 1), _one_pattern(
+            r"(?<![\w'’-])[a-z][a-z'’-]*[ \t]+(The|A|An|And|Or|But|Of|To|In|On|At|For|With|By|From|As|Is|Are|Was|"
+            r"Were|Be|Been|Has|Have|Had|Will|Would|Can|Could|Should|May|Might|Must|Do|Does|Did|Not|This|That|Its|"
+            r"Their)(?=[ \t]+[a-z])", 0, 1), capitals,
+         ["cat The cat", "-cat The cat", "'cat The cat", "x_cat The cat", "écat The cat", "1cat The cat", "Cat The cat",
+          "cat And the", "a An and", "cat's The cat"]),
+        ("figure", spans(numbers.figures), _one_pattern(r"(?<![\d.,])\d[\d.,]*\d(?![\d])"), digits,
+         [".5,000", "1,000", "3.5.", "a1,000", "12", "1", "\u0663,000"]),
+    ]
+
+
+@pytest.mark.parametrize("name", ["glued opening quote", "spaced closing quote", "doubled marks", "stray capital",
+                                  "figure"])
+def test_the_fast_scans_find_what_one_pattern_finds(name):
+    _, fast, plain, pieces, examples = next(scan for scan in _fast_scans() if scan[0] == name)
+    for text in examples:
+        assert fast(text) == plain(text), text
+
+    @settings(max_examples=500, deadline=None, derandomize=True)
+    @given(st.lists(st.sampled_from(pieces), max_size=10).map("".join))
+    def agree(text):
+        assert fast(text) == plain(text)
+
+    agree()

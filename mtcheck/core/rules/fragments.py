@@ -10,6 +10,7 @@ that stops on "and" or "the", and quotes or brackets left open.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from mtcheck.core.rules.base import Context, Family, flags, passes, register, rule
 
@@ -85,11 +86,14 @@ _FINITE_CUES = frozenset(
     may might must said says say told added noted stressed i we he she it they you there""".split()
 )
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]*")
-# A capitalised function word between two lower-case words on one line.
-_STRAY_CAPITAL = re.compile(
-    r"(?<![\w'’-])[a-z][a-z'’-]*[ \t]+(The|A|An|And|Or|But|Of|To|In|On|At|For|With|By|From|As|Is|Are|Was|Were|Be|"
+# A capitalised function word between two lower-case words on one line: found from the spaces
+# before it (the lookahead names the words' first letters, so most spaces fail at once), the word
+# before them tested where one is found (`stray_capitals`).
+_CAPITAL_AFTER_SPACE = re.compile(
+    r"[ \t]+(?=[ABCDFHIMNOSTW])(The|A|An|And|Or|But|Of|To|In|On|At|For|With|By|From|As|Is|Are|Was|Were|Be|"
     r"Been|Has|Have|Had|Will|Would|Can|Could|Should|May|Might|Must|Do|Does|Did|Not|This|That|Its|Their)"
     r"(?=[ \t]+[a-z])")
+_LOWER_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz'’-")
 _CONTRACTIONS = ("n't", "'re", "'ll", "'ve", "'m", "'d")
 _DETERMINERS = frozenset("the a an this that these those its their his her our my your whose each every".split())
 _DANGLING = re.compile(r"\b(?:and|or|but|nor|the|an?|of|than|whose|whether)[ \t]*[.!?]?[\"”’)]*$")
@@ -118,6 +122,20 @@ def _stranded(text: str, sentence_start: int, m: re.Match[str]) -> bool:
         return False
     before = _WORDS.findall(text, sentence_start, m.start())
     return len(before) < 2 or before[-2].lower() not in _DETERMINERS
+
+
+def stray_capitals(text: str) -> Iterator[re.Match[str]]:
+    """Capitalised function words after a lower-case word ("people The government"): each match is
+    the spaces and the word (group 1). What one pattern,
+    `(?<![\\w'’-])[a-z][a-z'’-]*[ \\t]+(The|A|...)(?=[ \\t]+[a-z])`, finds from its first word on."""
+    for m in _CAPITAL_AFTER_SPACE.finditer(text):
+        end = start = m.start()
+        while start and text[start - 1] in _LOWER_WORD_CHARS:
+            start -= 1
+        # a word of those characters, opening with a letter, not glued to a letter, digit or "_" before it
+        if start < end and "a" <= text[start] <= "z" and not (start and (text[start - 1].isalnum()
+                                                                          or text[start - 1] == "_")):
+            yield m
 
 
 @register
@@ -150,7 +168,7 @@ class Fragments(Family):
         if ctx.wants(UNBALANCED):
             self._balance(ctx)
         if ctx.wants(STRAY_CAPITAL):
-            for m in _STRAY_CAPITAL.finditer(text):
+            for m in stray_capitals(text):
                 ctx.report(STRAY_CAPITAL, m.start(1), m.end(1), message=f"\"{m.group(1)}\" capitalised in mid-sentence")
 
     @staticmethod

@@ -165,7 +165,7 @@ def ascii_punctuation(marks: str, following: str) -> str:
 def glued_opening_quotes(text: str) -> Iterator[re.Match[str]]:
     """Single quotes glued to the word before them and spaced from the one after ("was' leaning"):
     each match is the quote (group 1) and its spaces. What one pattern,
-    `(?<![\\w'’-])(?:was|were|...)(['‘’])[ \t]+(?=\\w)`, finds from its word on."""
+    `(?<![\\w'’-])(?:was|were|...)(['‘’])[ \\t]+(?=\\w)`, finds from its word on."""
     for m in _QUOTE_BEFORE_SPACE.finditer(text):
         if _ends_glued_word(text, m.start()):
             yield m
@@ -184,7 +184,7 @@ def _ends_glued_word(text: str, quote: int) -> bool:
 
 def spaced_closing_quotes(text: str) -> Iterator[re.Match[str]]:
     """Closing single quotes with spaces before them ("... ' ."): each match is the spaces and the
-    quote (group 1). What `(?<=[^\\s'‘’])[ \t]+(['’])(?=...)` finds, the test of the character
+    quote (group 1). What `(?<=[^\\s'‘’])[ \\t]+(['’])(?=...)` finds, the test of the character
     before the spaces made only where a quote follows them."""
     for m in _SPACE_BEFORE_QUOTE.finditer(text):
         before = text[m.start() - 1] if m.start() else " "
