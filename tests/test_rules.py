@@ -224,6 +224,7 @@ def _one_pattern(pattern: str, flags: int = 0, group: int = 0):
 
 
 def _fast_scans():
+    from mtcheck.core import segment
     from mtcheck.core.rules import fragments, numbers, punctuation
 
     def spans(scan, group: int = 0):
@@ -253,13 +254,16 @@ def _fast_scans():
             r"Their)(?=[ \t]+[a-z])", 0, 1), capitals,
          ["cat The cat", "-cat The cat", "'cat The cat", "x_cat The cat", "écat The cat", "1cat The cat", "Cat The cat",
           "cat And the", "a An and", "cat's The cat"]),
+        ("sentence end", spans(lambda text: segment._CANDIDATE.finditer(text)),
+         _one_pattern(r"(?<![.!?。！？])(\.{3}|…|[.!?。！？]+)([\"'”’»)\]」』]*)(?=\s|$)"),
+         ["x", " ", "\n", ".", "..", "...", "…", "!", "?", "。", "！", '"', "”", ")", "a"], ["a. b", "a... b", "!…  ", "…! x"]),
         ("figure", spans(numbers.figures), _one_pattern(r"(?<![\d.,])\d[\d.,]*\d(?![\d])"), digits,
          [".5,000", "1,000", "3.5.", "a1,000", "12", "1", "\u0663,000"]),
     ]
 
 
 @pytest.mark.parametrize("name", ["glued opening quote", "spaced closing quote", "doubled marks", "stray capital",
-                                  "figure"])
+                                  "sentence end", "figure"])
 def test_the_fast_scans_find_what_one_pattern_finds(name):
     _, fast, plain, pieces, examples = next(scan for scan in _fast_scans() if scan[0] == name)
     for text in examples:
