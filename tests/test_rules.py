@@ -242,9 +242,13 @@ def _fast_scans():
             r"(?<![\w'’-])(?:was|were|is|are|be|the|a|an|of|to|and|said|says|called|as|word|term)(['‘’])[ \t]+(?=\w)",
             re.IGNORECASE, 1), glued, ["the' x", "x the' x", "rock-a' b", "don'a' b", "_the' x", "1the' x", "The’ x",
                                       "called‘ x", "calledx' x"]),
-        ("spaced closing quote", spans(punctuation.spaced_closing_quotes),
+        ("spaced closing quote", lambda text: [(a, b) for a, b, _ in punctuation.spaced_closing_quotes(text)],
          _one_pattern(r"(?<=[^\s'‘’])[ \t]+(['’])(?=[ \t]*(?:[.,;:!?)]|\n|$))"), closing,
          ["word '.", "' '.", "\n '.", " '", "x\u00a0'.", "word  ’\n"]),
+        ("spaced mark", lambda text: [(a, b) for a, b, _ in punctuation.spaced_marks(text)],
+         _one_pattern(r"(?<![ \t\u00a0])[ \t\u00a0]+([.,;:?!])(?=[\s\"”’)]|$)"),
+         ["x", " ", "  ", "\t", "\u00a0", "\n", ".", ",", "?", "!", '"', "”", ")", "a"],
+         ["a .", "a  . b", "a\u00a0,", " .", "\n .", "a .x", "a . .", "a ..", "a .)"]),
         ("doubled marks", spans(punctuation._DOUBLED.finditer),
          _one_pattern(r"[,;:](?:[ \t]*[,;:])*[ \t]*[,;:.](?![.])|\.\.(?![.])|[!?]{2,}|\(\((?=\w)"), marks,
          [",,", ", ;.", "...", "..", "!?", "((a", "(( "]),
@@ -262,8 +266,8 @@ def _fast_scans():
     ]
 
 
-@pytest.mark.parametrize("name", ["glued opening quote", "spaced closing quote", "doubled marks", "stray capital",
-                                  "sentence end", "figure"])
+@pytest.mark.parametrize("name", ["glued opening quote", "spaced closing quote", "spaced mark", "doubled marks",
+                                  "stray capital", "sentence end", "figure"])
 def test_the_fast_scans_find_what_one_pattern_finds(name):
     _, fast, plain, pieces, examples = next(scan for scan in _fast_scans() if scan[0] == name)
     for text in examples:

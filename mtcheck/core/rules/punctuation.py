@@ -97,7 +97,10 @@ MIXED_QUOTES = rule(
 # A run of white space is matched from its first character only (the lookbehind): tried
 # from every character of a long run, each attempt would scan the rest of it, in quadratic
 # time. The character before a match is checked in Python (hits are rare).
-_SPACE_BEFORE = re.compile(r"(?<![ \t\u00a0])[ \t\u00a0]+([.,;:?!])(?=[\s\"”’)]|$)")
+# A mark with spaces before it: found from the mark (far fewer than spaces), the spaces then
+# read back (`spaced_marks`).
+_MARK_AFTER_SPACE = re.compile(r"[.,;:?!](?=[\s\"”’)]|$)")
+_SPACES_BEFORE_MARK = " \t\u00a0"
 _SPACE_AFTER_OPENING = re.compile(r"([(\[“‘])[ \t]+(?=\S)")
 _SPACE_BEFORE_CLOSING = re.compile(r"(?<![ \t])[ \t]+([)\]”])")
 # A run of marks is one finding (",, ,,," -> ","), so a fix settles in one round. (The lookahead
@@ -115,7 +118,7 @@ _SPACE_BEFORE_GLUED = re.compile(r"(?<=[^\s])[ \t]+([,;:])(?=[A-Za-z])")
 _QUOTE_BEFORE_SPACE = re.compile(r"(['‘’])[ \t]+(?=\w)")
 _GLUED_TO = re.compile(r"was|were|is|are|be|the|a|an|of|to|and|said|says|called|as|word|term", re.IGNORECASE)
 _GLUED_LONGEST = 6  # characters of the longest word above
-_SPACE_BEFORE_QUOTE = re.compile(r"[ \t]+(['’])(?=[ \t]*(?:[.,;:!?)]|\n|$))")
+_CLOSING_QUOTE = re.compile(r"['’](?=[ \t]*(?:[.,;:!?)]|\n|$))")
 # Literal probes: str.find is far cheaper than a regex scan, and these are rare.
 _SPACED_MARKS = (" .", " ,", " ;", " :", " ?", " !")
 _SPACED_CLOSERS = (" )", " ]", " ”")
@@ -182,14 +185,32 @@ def _ends_glued_word(text: str, quote: int) -> bool:
     return _GLUED_TO.fullmatch(text, start, quote) is not None
 
 
-def spaced_closing_quotes(text: str) -> Iterator[re.Match[str]]:
-    """Closing single quotes with spaces before them ("... ' ."): each match is the spaces and the
-    quote (group 1). What `(?<=[^\\s'‘’])[ \\t]+(['’])(?=...)` finds, the test of the character
-    before the spaces made only where a quote follows them."""
-    for m in _SPACE_BEFORE_QUOTE.finditer(text):
-        before = text[m.start() - 1] if m.start() else " "
-        if not before.isspace() and before not in "'‘’":
-            yield m
+def spaced_closing_quotes(text: str) -> Iterator[tuple[int, int, str]]:
+    """Closing single quotes with spaces before them ("... ' ."): (start of the spaces, end of the
+    quote, the quote). What `(?<=[^\\s'‘’])[ \\t]+(['’])(?=...)` finds, read from the quote back."""
+    for m in _CLOSING_QUOTE.finditer(text):
+        start = _spaces_before(text, m.start(), " \t")
+        before = text[start - 1] if start else " "
+        if start < m.start() and not before.isspace() and before not in "'‘’":
+            yield start, m.end(), m.group()
+
+
+def spaced_marks(text: str) -> Iterator[tuple[int, int, str]]:
+    """Marks with spaces before them and a space, a closing quote or the end after them ("word ."):
+    (start of the spaces, end of the mark, the mark). What
+    `(?<![ \\t\\u00a0])[ \\t\\u00a0]+([.,;:?!])(?=[\\s\\"”’)]|$)` finds, read from the mark back."""
+    for m in _MARK_AFTER_SPACE.finditer(text):
+        start = _spaces_before(text, m.start(), _SPACES_BEFORE_MARK)
+        if start < m.start():
+            yield start, m.end(), m.group()
+
+
+def _spaces_before(text: str, at: int, spaces: str) -> int:
+    """Where the run of `spaces` characters that ends at `at` starts (`at` when there is none)."""
+    start = at
+    while start and text[start - 1] in spaces:
+        start -= 1
+    return start
 
 
 @register
@@ -201,10 +222,10 @@ class Punctuation(Family):
     def check(self, ctx: Context) -> None:
         text = ctx.doc.text
         spaced = "\t" in text or "\u00a0" in text
-        for m in _SPACE_BEFORE.finditer(text) if spaced or any(s in text for s in _SPACED_MARKS) else ():
-            if _after_word(text, m.start()):
-                ctx.report(SPACE_BEFORE, m.start(), m.end(), message=f"space before \"{m.group(1)}\"",
-                           suggestion=m.group(1), fix_safe=True)
+        for start, end, mark in spaced_marks(text) if spaced or any(s in text for s in _SPACED_MARKS) else ():
+            if _after_word(text, start):
+                ctx.report(SPACE_BEFORE, start, end, message=f"space before \"{mark}\"", suggestion=mark,
+                           fix_safe=True)
         for m in _SPACE_AFTER_OPENING.finditer(text):
             ctx.report(SPACE_INSIDE, m.start(), m.end(), suggestion=m.group(1), fix_safe=True)
         for m in _SPACE_BEFORE_CLOSING.finditer(text) if spaced or any(s in text for s in _SPACED_CLOSERS) else ():
@@ -280,9 +301,9 @@ class Punctuation(Family):
                 ctx.report(SPACE_INSIDE, m.start(), m.end(), message="opening single quote glued to the word before it",
                            suggestion=" " + m.group(1))
         if any(f"{space}{quote}" in text for quote in "'’" for space in " \t"):
-            for m in spaced_closing_quotes(text):
-                ctx.report(SPACE_INSIDE, m.start(), m.end(), message="closing single quote with a space before it",
-                           suggestion=m.group(1))
+            for start, end, quote in spaced_closing_quotes(text):
+                ctx.report(SPACE_INSIDE, start, end, message="closing single quote with a space before it",
+                           suggestion=quote)
 
     @staticmethod
     def _mixed(ctx: Context, straight: re.Pattern, curly: re.Pattern, what: str) -> None:
