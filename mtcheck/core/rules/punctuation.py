@@ -94,14 +94,13 @@ MIXED_QUOTES = rule(
     ),
 )
 
-# A run of white space is matched from its first character only (the lookbehind): tried
-# from every character of a long run, each attempt would scan the rest of it, in quadratic
-# time. The character before a match is checked in Python (hits are rare).
 # A mark with spaces before it: found from the mark (far fewer than spaces), the spaces then
-# read back (`spaced_marks`).
+# read back (`spaced_marks`), each run once: no attempt scans a long run of spaces again.
 _MARK_AFTER_SPACE = re.compile(r"[.,;:?!](?=[\s\"”’)]|$)")
 _SPACES_BEFORE_MARK = " \t\u00a0"
 _SPACE_AFTER_OPENING = re.compile(r"([(\[“‘])[ \t]+(?=\S)")
+# A run of white space is matched from its first character only (the lookbehind): tried from
+# every character of a long run, each attempt would scan the rest of it, in quadratic time.
 _SPACE_BEFORE_CLOSING = re.compile(r"(?<![ \t])[ \t]+([)\]”])")
 # A run of marks is one finding (",, ,,," -> ","), so a fix settles in one round. (The lookahead
 # names every branch's first character: the scan then skips to those, not trying four branches
@@ -294,8 +293,8 @@ class Punctuation(Family):
     @staticmethod
     def _padded_single_quotes(ctx: Context) -> None:
         text = ctx.doc.text
-        # Each pattern tries an alternation at every character; a match needs a quote with a
-        # space or tab after it (glued) or before it (spaced), which few stories have.
+        # A match needs a quote with a space or tab after it (glued) or before it (spaced),
+        # which few stories have: without one, neither scan runs.
         if any(f"{quote}{space}" in text for quote in "'‘’" for space in " \t"):
             for m in glued_opening_quotes(text):
                 ctx.report(SPACE_INSIDE, m.start(), m.end(), message="opening single quote glued to the word before it",
