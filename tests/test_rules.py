@@ -249,6 +249,16 @@ def _fast_scans():
          _one_pattern(r"(?<![ \t\u00a0])[ \t\u00a0]+([.,;:?!])(?=[\s\"”’)]|$)"),
          ["x", " ", "  ", "\t", "\u00a0", "\n", ".", ",", "?", "!", '"', "”", ")", "a"],
          ["a .", "a  . b", "a\u00a0,", " .", "\n .", "a .x", "a . .", "a ..", "a .)"]),
+        ("spaced closer", lambda text: [(a, b) for a, b, _ in punctuation.spaced_closers(text)],
+         _one_pattern(r"(?<=[^\s])[ \t]+([)\]”])"), ["x", " ", "  ", "\t", "\n", "\u00a0", ")", "]", "”", "."],
+         ["a )", "a  ]", "\n )", " )", "a\t”", ". )", "a\u00a0 )"]),
+        ("glued mark", lambda text: [(a, b) for a, b, _ in punctuation.glued_marks(text)],
+         _one_pattern(r"(?<=[^\s])[ \t]+([,;:])(?=[A-Za-z])"), ["x", "é", " ", "  ", "\t", "\n", ",", ";", ":", "a", "1"],
+         ["a ,and", "a  ;b", "\n ,a", " ,a", "a ,1", ", ,a", "a\t:b"]),
+        ("Chinese quote", lambda text: [(at, at + 1) for at in punctuation.cjk_quotes(text)],
+         _one_pattern(r"(?<=[\u3400-\u4DBF\u4E00-\u9FFF\u3040-\u30FF\uAC00-\uD7AF])[“”‘’]"
+                      r"|[“”‘’](?=[\u3400-\u4DBF\u4E00-\u9FFF\u3040-\u30FF\uAC00-\uD7AF])"),
+         ["中", "あ", "한", "x", " ", "“", "”", "‘", "’", '"'], ["中“", "“中", "x“x", "中““中", "“"]),
         ("doubled marks", spans(punctuation._DOUBLED.finditer),
          _one_pattern(r"[,;:](?:[ \t]*[,;:])*[ \t]*[,;:.](?![.])|\.\.(?![.])|[!?]{2,}|\(\((?=\w)"), marks,
          [",,", ", ;.", "...", "..", "!?", "((a", "(( "]),
@@ -266,8 +276,9 @@ def _fast_scans():
     ]
 
 
-@pytest.mark.parametrize("name", ["glued opening quote", "spaced closing quote", "spaced mark", "doubled marks",
-                                  "stray capital", "sentence end", "figure"])
+@pytest.mark.parametrize("name", ["glued opening quote", "spaced closing quote", "spaced mark", "spaced closer",
+                                  "glued mark", "Chinese quote", "doubled marks", "stray capital", "sentence end",
+                                  "figure"])
 def test_the_fast_scans_find_what_one_pattern_finds(name):
     _, fast, plain, pieces, examples = next(scan for scan in _fast_scans() if scan[0] == name)
     for text in examples:

@@ -99,16 +99,13 @@ MIXED_QUOTES = rule(
 _MARK_AFTER_SPACE = re.compile(r"[.,;:?!](?=[\s\"”’)]|$)")
 _SPACES_BEFORE_MARK = " \t\u00a0"
 _SPACE_AFTER_OPENING = re.compile(r"([(\[“‘])[ \t]+(?=\S)")
-# A run of white space is matched from its first character only (the lookbehind): tried from
-# every character of a long run, each attempt would scan the rest of it, in quadratic time.
-_SPACE_BEFORE_CLOSING = re.compile(r"(?<![ \t])[ \t]+([)\]”])")
+_CLOSER = re.compile(r"[)\]”]")  # (spaces before one: `_after_spaces`)
 # A run of marks is one finding (",, ,,," -> ","), so a fix settles in one round. (The lookahead
 # names every branch's first character: the scan then skips to those, not trying four branches
 # at every character; half the time.)
 _DOUBLED = re.compile(r"(?=[,;:.!?(])(?:[,;:](?:[ \t]*[,;:])*[ \t]*[,;:.](?![.])|\.\.(?![.])|[!?]{2,}|\(\((?=\w))")
 # " ,and": the space before the mark and none after it, the tokeniser's space in the wrong place.
-# The match starts only after a non-space, so a run of spaces is scanned once.
-_SPACE_BEFORE_GLUED = re.compile(r"(?<=[^\s])[ \t]+([,;:])(?=[A-Za-z])")
+_MARK_BEFORE_LETTER = re.compile(r"[,;:](?=[A-Za-z])")  # (spaces before one: `_after_spaces`)
 # Single quotes padded inside: an opening one glued to the word before it ("was' leaning"),
 # a closing one with a space before it ("... '"). An apostrophe never does either. Each is
 # found from the quote (a scan that skips to quotes, or to spaces), and what comes before it is
@@ -142,8 +139,22 @@ def _full_width() -> re.Pattern[str]:
 
 
 @functools.cache
-def _cjk_quotes() -> re.Pattern[str]:
-    return re.compile(r"(?<=[" + _CJK + r"])[“”‘’]|[“”‘’](?=[" + _CJK + r"])")
+def _cjk_character() -> re.Pattern[str]:
+    return re.compile(r"[" + _CJK + r"]")
+
+
+_CURLY_QUOTE = re.compile(r"[“”‘’]")
+
+
+def cjk_quotes(text: str) -> Iterator[int]:
+    """Offsets of the curly quotes with a Chinese, Japanese or Korean character beside them: what
+    `(?<=[CJK])[“”‘’]|[“”‘’](?=[CJK])` finds, found from the quotes (as that pattern, every
+    character was tried)."""
+    cjk = _cjk_character().match
+    for m in _CURLY_QUOTE.finditer(text):
+        at = m.start()
+        if (at and cjk(text, at - 1)) or cjk(text, at + 1):
+            yield at
 
 
 _STRAIGHT_DQ = re.compile(r'"')
@@ -187,29 +198,43 @@ def _ends_glued_word(text: str, quote: int) -> bool:
 def spaced_closing_quotes(text: str) -> Iterator[tuple[int, int, str]]:
     """Closing single quotes with spaces before them ("... ' ."): (start of the spaces, end of the
     quote, the quote). What `(?<=[^\\s'‘’])[ \\t]+(['’])(?=...)` finds, read from the quote back."""
-    for m in _CLOSING_QUOTE.finditer(text):
-        start = _spaces_before(text, m.start(), " \t")
+    for start, end, quote in _after_spaces(text, _CLOSING_QUOTE, " \t"):
         before = text[start - 1] if start else " "
-        if start < m.start() and not before.isspace() and before not in "'‘’":
-            yield start, m.end(), m.group()
+        if not before.isspace() and before not in "'‘’":
+            yield start, end, quote
 
 
 def spaced_marks(text: str) -> Iterator[tuple[int, int, str]]:
     """Marks with spaces before them and a space, a closing quote or the end after them ("word ."):
     (start of the spaces, end of the mark, the mark). What
     `(?<![ \\t\\u00a0])[ \\t\\u00a0]+([.,;:?!])(?=[\\s\\"”’)]|$)` finds, read from the mark back."""
-    for m in _MARK_AFTER_SPACE.finditer(text):
-        start = _spaces_before(text, m.start(), _SPACES_BEFORE_MARK)
-        if start < m.start():
+    return _after_spaces(text, _MARK_AFTER_SPACE, _SPACES_BEFORE_MARK)
+
+
+def spaced_closers(text: str) -> Iterator[tuple[int, int, str]]:
+    """Closing brackets and quotes with spaces before them, after a word or a mark ("word )"):
+    (start of the spaces, end of the closer, the closer)."""
+    return ((start, end, closer) for start, end, closer in _after_spaces(text, _CLOSER, " \t")
+            if start and not text[start - 1].isspace())
+
+
+def glued_marks(text: str) -> Iterator[tuple[int, int, str]]:
+    """A comma, semicolon or colon with spaces before it and a letter right after it, after a word
+    or a mark (" ,and"): (start of the spaces, end of the mark, the mark)."""
+    return ((start, end, mark) for start, end, mark in _after_spaces(text, _MARK_BEFORE_LETTER, " \t")
+            if start and not text[start - 1].isspace())
+
+
+def _after_spaces(text: str, marks: re.Pattern[str], spaces: str) -> Iterator[tuple[int, int, str]]:
+    """(start of the spaces, end of the mark, the mark) of each of `marks`'s matches right after a
+    run of `spaces`: what `(?<![spaces])[spaces]+(mark)` finds, found from the marks (far fewer
+    than spaces), each run of spaces read back once."""
+    for m in marks.finditer(text):
+        start = at = m.start()
+        while start and text[start - 1] in spaces:
+            start -= 1
+        if start < at:
             yield start, m.end(), m.group()
-
-
-def _spaces_before(text: str, at: int, spaces: str) -> int:
-    """Where the run of `spaces` characters that ends at `at` starts (`at` when there is none)."""
-    start = at
-    while start and text[start - 1] in spaces:
-        start -= 1
-    return start
 
 
 @register
@@ -227,13 +252,11 @@ class Punctuation(Family):
                            fix_safe=True)
         for m in _SPACE_AFTER_OPENING.finditer(text):
             ctx.report(SPACE_INSIDE, m.start(), m.end(), suggestion=m.group(1), fix_safe=True)
-        for m in _SPACE_BEFORE_CLOSING.finditer(text) if spaced or any(s in text for s in _SPACED_CLOSERS) else ():
-            if m.start() and not text[m.start() - 1].isspace():
-                ctx.report(SPACE_INSIDE, m.start(), m.end(), suggestion=m.group(1), fix_safe=True)
+        for start, end, closer in spaced_closers(text) if spaced or any(s in text for s in _SPACED_CLOSERS) else ():
+            ctx.report(SPACE_INSIDE, start, end, suggestion=closer, fix_safe=True)
         if " ," in text or " ;" in text or " :" in text or "\t" in text:
-            for m in _SPACE_BEFORE_GLUED.finditer(text):
-                mark = m.group(1)
-                ctx.report(SPACE_BEFORE, m.start(), m.end(), message=f"space before \"{mark}\" and none after it",
+            for start, end, mark in glued_marks(text):
+                ctx.report(SPACE_BEFORE, start, end, message=f"space before \"{mark}\" and none after it",
                            suggestion=mark + " ", fix_safe=True)
         if '"' in text:
             self._padded_straight_quotes(ctx)
@@ -255,9 +278,8 @@ class Punctuation(Family):
                 safe = not any(c in "《》〈〉「」『』【】〔〕〖〗" for c in marks) and not _has_wide(suggestion)
                 ctx.report(FULL_WIDTH, m.start(), m.end(), message=f"full-width punctuation \"{marks}\"",
                            suggestion=suggestion, fix_safe=safe)
-            for m in _cjk_quotes().finditer(text):
-                ctx.report(FULL_WIDTH, m.start(), m.end(), message=f"quotation mark \"{m.group()}\" belongs to Chinese "
-                                                                   "text")
+            for at in cjk_quotes(text):
+                ctx.report(FULL_WIDTH, at, at + 1, message=f"quotation mark \"{text[at]}\" belongs to Chinese text")
             indents = {p.indent_start for p in ctx.doc.paragraphs}
             start = text.find("\u3000")
             while start != -1:
