@@ -88,10 +88,13 @@ _FINITE_CUES = frozenset(
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 # A capitalised function word between two lower-case words on one line: found from the spaces
 # before it (the lookahead names the words' first letters, so most spaces fail at once), the word
-# before them tested where one is found (`stray_capitals`).
+# before them tested where one is found (`stray_capitals`). The spaces are matched from the first
+# of a run only (the lookbehind, after a lookahead that lets the scan skip to spaces): tried from
+# every space of a long run, each attempt would scan the rest of it, in quadratic time.
 _CAPITAL_AFTER_SPACE = re.compile(
-    r"[ \t]+(?=[ABCDFHIMNOSTW])(The|A|An|And|Or|But|Of|To|In|On|At|For|With|By|From|As|Is|Are|Was|Were|Be|"
-    r"Been|Has|Have|Had|Will|Would|Can|Could|Should|May|Might|Must|Do|Does|Did|Not|This|That|Its|Their)"
+    r"(?=[ \t])(?<![ \t])[ \t]+(?=[ABCDFHIMNOSTW])(The|A|An|And|Or|But|Of|To|In|On|At|For|With|By|From|As|Is|"
+    r"Are|Was|Were|Be|Been|Has|Have|Had|Will|Would|Can|Could|Should|May|Might|Must|Do|Does|Did|Not|This|That|Its|"
+    r"Their)"
     r"(?=[ \t]+[a-z])")
 _LOWER_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz'’-")
 _CONTRACTIONS = ("n't", "'re", "'ll", "'ve", "'m", "'d")
