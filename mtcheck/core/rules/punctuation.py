@@ -118,13 +118,21 @@ _CLOSING_QUOTE = re.compile(r"['’](?=[ \t]*(?:[.,;:!?)]|\n|$))")
 # Literal probes: str.find is far cheaper than a regex scan, and these are rare.
 _SPACED_MARKS = (" .", " ,", " ;", " :", " ?", " !")
 _SPACED_CLOSERS = (" )", " ]", " ”")
-_CJK = r"\u3400-\u4DBF\u4E00-\u9FFF\u3040-\u30FF\uAC00-\uD7AF"
+_CJK_RANGES = (("\u3400", "\u4DBF"), ("\u4E00", "\u9FFF"), ("\u3040", "\u30FF"), ("\uAC00", "\uD7AF"))
 
 
-# Compiled when a text has wide characters (or, for `_has_wide`, any beyond ASCII): their wide
-# ranges cost milliseconds to compile, which a run over English copy never needs.
+# Compiled when a text has wide characters: their wide ranges cost milliseconds to compile,
+# which a run over English copy never needs.
 def _has_wide(text: str) -> bool:
-    return not text.isascii() and _wide().search(text) is not None
+    """A character in U+3000..U+FFFF: told from the text's largest character where it can be
+    (typeset English copy has curly quotes and dashes, none so high), so the class is compiled
+    only for a text with characters beyond U+FFFF."""
+    if text.isascii():
+        return False
+    top = max(text)
+    if top < "\u3000":
+        return False
+    return top <= "\uffff" or _wide().search(text) is not None
 
 
 @functools.cache
@@ -138,9 +146,9 @@ def _full_width() -> re.Pattern[str]:
                       r"\u3014-\u301F]+")
 
 
-@functools.cache
-def _cjk_character() -> re.Pattern[str]:
-    return re.compile(r"[" + _CJK + r"]")
+def _is_cjk(char: str) -> bool:
+    """A Chinese, Japanese or Korean character."""
+    return any(low <= char <= high for low, high in _CJK_RANGES)
 
 
 _CURLY_QUOTE = re.compile(r"[“”‘’]")
@@ -150,10 +158,9 @@ def cjk_quotes(text: str) -> Iterator[int]:
     """Offsets of the curly quotes with a Chinese, Japanese or Korean character beside them: what
     `(?<=[CJK])[“”‘’]|[“”‘’](?=[CJK])` finds, found from the quotes (as that pattern, every
     character was tried)."""
-    cjk = _cjk_character().match
     for m in _CURLY_QUOTE.finditer(text):
         at = m.start()
-        if (at and cjk(text, at - 1)) or cjk(text, at + 1):
+        if (at and _is_cjk(text[at - 1])) or (at + 1 < len(text) and _is_cjk(text[at + 1])):
             yield at
 
 
