@@ -290,13 +290,3 @@ def test_the_fast_scans_find_what_one_pattern_finds(name):
         assert fast(text) == plain(text)
 
     agree()
-
-
-@settings(max_examples=300, deadline=None, derandomize=True)
-@given(st.lists(st.sampled_from(["a", "’", "—", "\u2fff", "\u3000", "中", "\uffff", "😀", "\U00020000", " "]),
-                max_size=8).map("".join))
-def test_wide_characters_are_told_as_the_class_tells_them(text):
-    from mtcheck.core.rules import punctuation
-
-    assert punctuation._has_wide(text) == (re.search(r"[\u3000-\uffff]", text) is not None)
-

@@ -46,8 +46,6 @@ _MIN_CONTRIBUTION = 0.05  # log-odds: smaller parts are not worth an editor's li
 # numpy and reading the model into it cost (75 ms of CPU), at the plain model's extra cost per
 # word (1.4 us). A run on a few stories never imports numpy; a batch pays for it once.
 _PLAIN_WORDS = 50_000
-_FINDING_WORDS = {"calque": "calque", "repetition": "repetition", "fragment": "broken sentence",
-                  "marker": "wire-copy marker", "script": "untranslated text", "number": "malformed number"}
 
 
 def training_report_path(model_file: Path) -> Path:
@@ -162,6 +160,8 @@ class LearnedScorer:
     def _evidence(self, result: Result, analysis: Analysis) -> tuple[EvidenceItem, ...]:
         """Each rule's findings that moved the score, quoted; then each group of style features,
         in the model's own words where it explains them."""
+        from mtcheck.core.model.result import RULE_WORDS
+
         text = analysis.text
         by_rule: dict[str, list[str]] = defaultdict(list)
         for f in analysis.findings:
@@ -170,7 +170,7 @@ class LearnedScorer:
         for rule_id, value in result.rules.items():
             if abs(value) >= _MIN_CONTRIBUTION and by_rule.get(rule_id):
                 quoted = list(dict.fromkeys(q for q in by_rule[rule_id] if q and len(q) <= 60))[:3]
-                what = _FINDING_WORDS.get(rule_id.partition(".")[0], rule_id)
+                what = RULE_WORDS.get(rule_id.partition(".")[0], rule_id)
                 shown = ", ".join(f"'{q}'" for q in quoted) if quoted else ""
                 items.append(EvidenceItem("rule", rule_id, f"{what} {shown}".strip(), round(value, 3),
                                           len(by_rule[rule_id])))
