@@ -10,7 +10,8 @@ from conftest import REPO
 PACKAGE = REPO / "mtcheck"
 # Lowest first. A module may import from its own layer and the layers below it, never above.
 LAYERS = [
-    ("utilities", ("mtcheck.budget", "mtcheck.files", "mtcheck.progress", "mtcheck.cache", "mtcheck.memory")),
+    ("utilities", ("mtcheck.budget", "mtcheck.files", "mtcheck.progress", "mtcheck.cache", "mtcheck.regex_cache",
+                   "mtcheck.memory")),
     ("input and models", ("mtcheck.read", "mtcheck.models")),
     ("core", ("mtcheck.core",)),
     ("reference corpus", ("mtcheck.corpus",)),

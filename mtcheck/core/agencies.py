@@ -33,8 +33,10 @@ class AgencyRegistry:
         for info, aliases in rows:
             for name in (info.canonical, info.short, *aliases):
                 self._by_name.setdefault(name.lower(), info)
-        names = sorted({n for info, aliases in rows for n in (info.canonical, info.short, *aliases)}, key=len,
-                       reverse=True)
+        # Longest first (the pattern then finds the longest name at a place), ties by name: the
+        # same pattern in every process, whatever the order of iterating a set
+        names = sorted({n for info, aliases in rows for n in (info.canonical, info.short, *aliases)},
+                       key=lambda n: (-len(n), n))
         # Case-sensitive: "AP" the agency, not "ap" in a word.
         self._regex = r"(?<![\w-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w])" if names else None
         # For `may_open`: each name as the lower-cased ASCII text it can match with case ignored
