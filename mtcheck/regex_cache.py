@@ -33,6 +33,10 @@ _FORMAT = "regex-programs-1"
 # the few a run needs would (100,000 words: 6 ms).
 _LIMIT = 400
 _WORDS_LIMIT = 100_000
+# The file is rewritten when programs of more words than this come or go: a few small patterns
+# (the standard library's, used once and let go) compile in microseconds, and rewriting the
+# file every run for them would not pay.
+_WORTH_WRITING = 1_000
 
 _sre: Any
 try:  # CPython's regex engine and compiler (3.11 moved the compiler into re)
@@ -72,12 +76,15 @@ def prime() -> None:
     stored = cache.read(_NAME, _key())
     if not isinstance(stored, list):
         return
-    room = _limit() - len(compiled)
+    room, words = min(_limit() - len(compiled), _LIMIT), 0
     for entry in stored[:max(room, 0)]:
         try:
             pattern, flags = entry[0], entry[1]
             if type(pattern) is not str or type(flags) is not int:
                 continue
+            words += _words(entry)
+            if words > _WORDS_LIMIT:  # (a file another version wrote): what is over is compiled
+                break
             pattern_ = _build(entry)
         except Exception:  # a damaged entry (wrong shapes, a program `_sre` rejects): re compiles it
             continue
@@ -87,11 +94,16 @@ def prime() -> None:
 
 
 def remember() -> None:
-    """Store the programs of the patterns this process compiled that the cache lacks.
+    """Store the programs of the patterns this process compiled that the cache lacks, and drop
+    those it primed that nothing asked for.
 
-    Not when `re`'s cache is full: it has then dropped patterns compiled first (the modules'),
-    and holds what building the reference pairs anew compiled once (a thousand patterns
-    checked and never used again), which would crowd out the ones a run uses."""
+    A primed pattern was asked for when something besides `re`'s cache holds it (a module's
+    global, the reference pairs' compiled groups): one nothing holds was a phrase group an
+    earlier run's copy needed (a run over 400 stories compiles 140 of them, and reading them
+    back cost a one-story run what compiling its own patterns does). Nothing is stored when
+    `re`'s cache is full: it has then dropped the patterns compiled first (the modules') and
+    holds what building the reference pairs anew compiled once (a thousand patterns checked
+    and never used again)."""
     compiled = _re_cache()
     if compiled is None or len(compiled) >= _limit():
         return
@@ -106,18 +118,26 @@ def remember() -> None:
         except Exception:  # (a pattern of another shape): left out
             continue
         entries.append(entry)
-    if not entries:
+    asked = [e for e in _stored if _held(compiled.get((str, e[0], e[1])))]
+    changed = sum(map(_words, entries)) + sum(map(_words, _stored)) - sum(map(_words, asked))
+    if changed < _WORTH_WRITING:
         return
-    added = {(e[0], e[1]) for e in entries}
     kept: list[list[Any]] = []
     words = 0
-    for e in entries + [e for e in _stored if (e[0], e[1]) not in added]:  # this run's first
-        words += len(e[3]) * 3 // 16  # (base64 of 4-byte words)
+    for e in entries + asked:  # this run's first
+        words += _words(e)
         if words > _WORDS_LIMIT or len(kept) == _LIMIT:
             break
         kept.append(e)
     cache.write(_NAME, _key(), kept)
-    _primed.update(added)
+    _primed.update((e[0], e[1]) for e in entries)
+    _stored[:] = kept
+
+
+def _held(pattern: re.Pattern[str] | None) -> bool:
+    """Whether something besides `re`'s cache refers to the pattern (or 3.12's second cache of
+    the patterns used last). References: re's cache, this function's argument, getrefcount's."""
+    return pattern is not None and sys.getrefcount(pattern) > 3
 
 
 def _limit() -> int:
@@ -137,6 +157,11 @@ def _program(pattern: str, flags: int) -> list[Any]:
         indexgroup[index] = name
     words = base64.b64encode(array("I", [int(c) for c in code]).tobytes()).decode("ascii")
     return [pattern, flags, flags | state.flags, words, state.groups - 1, dict(state.groupdict), indexgroup]
+
+
+def _words(entry: list[Any]) -> int:
+    """How many code words a stored program has (its base64 is 16 characters for 3 words)."""
+    return len(entry[3]) * 3 // 16
 
 
 def _build(entry: list[Any]) -> re.Pattern[str]:

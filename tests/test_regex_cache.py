@@ -24,6 +24,7 @@ def process(tmp_path, monkeypatch):
     """A fresh process's state: `re` has compiled nothing and the cache has not been read;
     new_process() starts another one with the same cache folder."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(regex_cache, "_WORTH_WRITING", 0)  # these patterns are small
 
     def new_process():
         monkeypatch.setattr(re, "_cache", {})
@@ -68,16 +69,31 @@ def test_the_next_run_gets_the_compiled_patterns_without_compiling(process):
     assert [len(behaviour(re.compile(p, f))) for p, f in PATTERNS] == [3, 1, 2]
 
 
-def test_a_later_run_adds_its_new_patterns_and_keeps_the_old(process):
-    re.compile(*PATTERNS[0])
+def test_a_later_run_adds_its_new_patterns_and_keeps_the_old_ones_it_used(process):
+    held = re.compile(*PATTERNS[0])  # (a module's global)
     regex_cache.remember()
     process()
     regex_cache.prime()
-    re.compile(*PATTERNS[1])
+    held = [re.compile(*PATTERNS[0]), re.compile(*PATTERNS[1])]
     regex_cache.remember()
     process()
     regex_cache.prime()
     assert (str, PATTERNS[0][0], 0) in re._cache and (str, PATTERNS[1][0], int(re.IGNORECASE)) in re._cache
+    assert held
+
+
+def test_patterns_primed_that_nothing_asked_for_are_dropped(process):
+    """A phrase group an earlier run's copy needed is not read back by every later run."""
+    held = [re.compile(pattern, flags) for pattern, flags in PATTERNS]
+    regex_cache.remember()
+    process()
+    regex_cache.prime()
+    held = [re.compile(*PATTERNS[2])]  # this run's copy needs one of them
+    regex_cache.remember()
+    process()
+    regex_cache.prime()
+    assert [(str, p, int(f)) in re._cache for p, f in PATTERNS] == [False, False, True]
+    assert held
 
 
 def test_a_damaged_cache_only_costs_the_compiling(process, tmp_path):
@@ -110,6 +126,19 @@ def test_a_run_that_filled_res_cache_is_not_remembered(process, tmp_path):
         re.compile(rf"filler {i}\b")
     regex_cache.remember()
     assert not (tmp_path / "mtcheck" / "regex-programs.json").exists()
+
+
+def test_a_few_small_patterns_coming_or_going_do_not_rewrite_the_file(process, tmp_path, monkeypatch):
+    held = [re.compile(pattern, flags) for pattern, flags in PATTERNS]
+    regex_cache.remember()
+    path = tmp_path / "mtcheck" / "regex-programs.json"
+    written = path.read_bytes()
+    monkeypatch.setattr(regex_cache, "_WORTH_WRITING", 1_000)
+    process()
+    regex_cache.prime()
+    held = [re.compile(r"a (small) one"), re.compile(*PATTERNS[0])]  # one new, two primed let go
+    regex_cache.remember()
+    assert path.read_bytes() == written and held
 
 
 def test_runs_of_check_say_the_same_whether_or_not_they_read_the_programs(tmp_path):
