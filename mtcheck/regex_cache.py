@@ -46,10 +46,11 @@ try:  # CPython's regex engine and compiler (3.11 moved the compiler into re)
 except ImportError:  # another interpreter
     _sre = None
 
-# (pattern, flags) of the programs primed or stored by this process, the stored entries
-# primed, and whether the cache has been read (once a process: `re` keeps what it primed)
+# (pattern, flags) of the programs primed or stored by this process; (pattern, flags, code
+# words) of the stored ones primed (the entries themselves are read again only to rewrite the
+# file); whether the cache has been read (once a process: `re` keeps what it primed)
 _primed: set[tuple[str, int]] = set()
-_stored: list[list[Any]] = []
+_stored: list[tuple[str, int, int]] = []
 _read = False
 
 
@@ -78,10 +79,10 @@ def prime() -> None:
         return
     room, words = min(_limit() - len(compiled), _LIMIT), 0
     for entry in stored[:max(room, 0)]:
+        if not _sound(entry):
+            continue
+        pattern, flags = entry[0], entry[1]
         try:
-            pattern, flags = entry[0], entry[1]
-            if type(pattern) is not str or type(flags) is not int:
-                continue
             words += _words(entry)
             if words > _WORDS_LIMIT:  # (a file another version wrote): what is over is compiled
                 break
@@ -90,7 +91,7 @@ def prime() -> None:
             continue
         compiled.setdefault((str, pattern, flags), pattern_)
         _primed.add((pattern, flags))
-        _stored.append(entry)
+        _stored.append((pattern, flags, _words(entry)))
 
 
 def remember() -> None:
@@ -118,20 +119,22 @@ def remember() -> None:
         except Exception:  # (a pattern of another shape): left out
             continue
         entries.append(entry)
-    asked = [e for e in _stored if _held(compiled.get((str, e[0], e[1])))]
-    changed = sum(map(_words, entries)) + sum(map(_words, _stored)) - sum(map(_words, asked))
+    asked = {(p, f): w for p, f, w in _stored if _held(compiled.get((str, p, f)))}
+    changed = sum(map(_words, entries)) + sum(w for _, _, w in _stored) - sum(asked.values())
     if changed < _WORTH_WRITING:
         return
+    stored = cache.read(_NAME, _key()) if asked else None  # (another run may have rewritten it)
+    still = [e for e in (stored if isinstance(stored, list) else ()) if _sound(e) and (e[0], e[1]) in asked]
     kept: list[list[Any]] = []
     words = 0
-    for e in entries + asked:  # this run's first
+    for e in entries + still:  # this run's first
         words += _words(e)
         if words > _WORDS_LIMIT or len(kept) == _LIMIT:
             break
         kept.append(e)
     cache.write(_NAME, _key(), kept)
     _primed.update((e[0], e[1]) for e in entries)
-    _stored[:] = kept
+    _stored[:] = [(e[0], e[1], _words(e)) for e in kept]
 
 
 def _held(pattern: re.Pattern[str] | None) -> bool:
@@ -157,6 +160,12 @@ def _program(pattern: str, flags: int) -> list[Any]:
         indexgroup[index] = name
     words = base64.b64encode(array("I", [int(c) for c in code]).tobytes()).decode("ascii")
     return [pattern, flags, flags | state.flags, words, state.groups - 1, dict(state.groupdict), indexgroup]
+
+
+def _sound(entry: Any) -> bool:
+    """Whether a stored entry has the shape `_program` gives (its program may still be refused)."""
+    return (isinstance(entry, list) and len(entry) == 7 and type(entry[0]) is str and type(entry[1]) is int
+            and type(entry[3]) is str)
 
 
 def _words(entry: list[Any]) -> int:

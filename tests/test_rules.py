@@ -53,6 +53,16 @@ def test_my_country_is_flagged_but_china_is_not(found):
     assert found(PLAIN + " Exports of China grew fast.", "calque") == []
 
 
+def test_my_country_inside_a_quotation_is_the_speakers_own(found):
+    told = "Exports of my country grew fast."
+    quoted = [f'"{told}" the minister said.', f"\u201c{told}\u201d the minister said.",
+              f'He spoke first.\n\n"We are ready," she said. "{told}" she added.']
+    for text in quoted:
+        assert ("calque.phrase", "my country") not in found(PLAIN + "\n\n" + text, "calque"), text
+    reported = f'"We are ready," she said.\n\nThe minister said that {told[0].lower()}{told[1:]}'
+    assert ("calque.phrase", "my country") in found(PLAIN + "\n\n" + reported, "calque")
+
+
 # --- repetition -----------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, rule, span", [

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import re
 import stat
@@ -71,8 +72,8 @@ class PairEntry:
     path: str
     line: int
 
-    @property
-    def location(self) -> str:
+    @functools.cached_property
+    def location(self) -> str:  # (one string for all the entry's findings)
         return f"{self.path}:{self.line}"
 
     @property

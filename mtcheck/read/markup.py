@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from html.parser import HTMLParser
 
 from mtcheck.read.formats import register
@@ -286,7 +286,7 @@ def _bracketed_end(text: str, at: int, hi: int) -> int:
     return -1
 
 
-def _line_end(text: str, starts: list[int], line: int) -> int:
+def _line_end(text: str, starts: Sequence[int], line: int) -> int:
     """Offset of the end of a 0-based line, before its line break."""
     end = starts[line + 1] if line + 1 < len(starts) else len(text)
     while end > starts[line] and text[end - 1] in "\r\n":
@@ -294,7 +294,7 @@ def _line_end(text: str, starts: list[int], line: int) -> int:
     return end
 
 
-def _blank_front_matter(text: str, starts: list[int]) -> str:
+def _blank_front_matter(text: str, starts: Sequence[int]) -> str:
     """`text` with YAML (---) or TOML (+++) front matter emptied, line count kept."""
     first = text[:_line_end(text, starts, 0)].rstrip()
     closers = _FRONT_MATTER.get(first)

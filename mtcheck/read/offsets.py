@@ -9,6 +9,7 @@ or a CI annotation needs them.
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_right
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -92,7 +93,9 @@ class LineIndex:
     __slots__ = ("starts",)
 
     def __init__(self, text: str):
-        self.starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]  # offset where each line begins
+        # offset where each line begins, as machine integers (a list of a long text's took 35 bytes a line)
+        self.starts = array("I" if len(text) < 2**32 else "Q", [0])
+        self.starts.extend(m.end() for m in _LINE_BREAK.finditer(text))
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect_right(self.starts, offset)

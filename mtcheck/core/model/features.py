@@ -405,11 +405,15 @@ class Extractor:
         lex.reset_if_full()
         nw = len(words)
         ns = max(len(sentences), 1)
-        if isinstance(words, LowerWords):  # the pipeline's: each distinct word looked up once
-            vocab_ids = np.fromiter(map(lex.__getitem__, words.vocab), dtype=np.int32, count=len(words.vocab))
-            wid = vocab_ids[np.frombuffer(words.ids, dtype=np.dtype(words.ids.typecode))] if nw else vocab_ids[:0]
+        if isinstance(words, LowerWords):  # the pipeline's: each distinct word looked up once,
+            # and a word's index among the distinct ones serves as its id (every use below looks
+            # ids up or compares them): the index array is the pipeline's, no array of ids is made
+            vocab_ids = np.fromiter(map(lex.__getitem__, words.vocab), dtype=np.int64, count=len(words.vocab))
+            wid = np.frombuffer(words.ids, dtype=np.dtype(words.ids.typecode)) if nw else vocab_ids[:0]
+            word_cls, word_lemma = lex.cls[vocab_ids], lex.lemma[vocab_ids]
         else:
             wid = np.fromiter(map(lex.__getitem__, words), dtype=np.int32, count=nw)
+            word_cls, word_lemma = lex.cls, lex.lemma
         wpos = _as_int_array(starts)
         wend = _as_int_array(ends)
         ppos, pcls = punctuation(text, wpos, wend)
@@ -424,8 +428,17 @@ class Extractor:
             is_mark[at] = True
         ids = np.empty(n, dtype=np.int16)
         ids[is_mark] = pcls
-        ids[~is_mark] = lex.cls[wid]
-        del pcls, is_mark
+        del pcls
+        # the words' places, filled a block of the stream at a time: neither the inverted mask
+        # nor the words' classes are ever held whole beside it
+        is_word = np.logical_not(is_mark, out=is_mark)
+        w0 = 0
+        for a in range(0, n, BLOCK):
+            here = is_word[a:a + BLOCK]
+            k = int(np.count_nonzero(here))
+            ids[a:a + BLOCK][here] = word_cls[wid[w0:w0 + k]]
+            w0 += k
+        del is_mark, is_word
         # sentence bounds in the words and in the token stream: tokens before the first
         # sentence go to it, tokens between sentences to the one before
         wb = np.empty(ns + 1, dtype=np.int64)  # word bounds
@@ -480,7 +493,7 @@ class Extractor:
             C[s0:s1, C_WLEN] = np.bincount(wsent, weights=wlen, minlength=k)
             C[s0:s1, C_LONG] = np.bincount(wsent, weights=wlen >= 10, minlength=k)
             c0 = max(s0 - 1, 0)  # the sentence before the block too: its lemmas count for the first
-            lem = lex.lemma[wid[wb[c0]:w1]]
+            lem = word_lemma[wid[wb[c0]:w1]]
             content = np.flatnonzero(lem)
             cs = np.repeat(np.arange(s1 - c0), wb[c0 + 1:s1 + 1] - wb[c0:s1])[content]
             overlap[s0:s1] = _overlap(cs, lem[content], s1 - c0)[s0 - c0:]
