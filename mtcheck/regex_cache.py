@@ -108,33 +108,35 @@ def remember() -> None:
     compiled = _re_cache()
     if compiled is None or len(compiled) >= _limit():
         return
-    new = [k[1:] for k in list(compiled) if len(k) == 3 and k[0] is str and type(k[2]) is int
-           and k[1:] not in _primed]
+    asked = {(p, f): w for p, f, w in _stored if _held(compiled.get((str, p, f)))}
+    room, slots = _WORDS_LIMIT - sum(asked.values()), _LIMIT - len(asked)
     entries = []
-    for pattern, flags in new:
+    # In the order `re` compiled them (a run's own patterns before the phrase groups its copy
+    # needed), while they fit: a program is made by compiling the pattern again, so none is
+    # made that would not be kept (a run over thousands of stories compiles hundreds of groups)
+    for key in list(compiled):
+        if len(key) != 3 or key[0] is not str or type(key[2]) is not int or key[1:] in _primed:
+            continue
+        if room <= 0 or slots <= 0:
+            break
         try:
-            entry = _program(pattern, flags)
-            if _build(entry) != compiled[(str, pattern, flags)]:
+            entry = _program(key[1], key[2])
+            if _build(entry) != compiled[key]:
                 continue
         except Exception:  # (a pattern of another shape): left out
             continue
+        if _words(entry) > room:
+            break
         entries.append(entry)
-    asked = {(p, f): w for p, f, w in _stored if _held(compiled.get((str, p, f)))}
+        room, slots = room - _words(entry), slots - 1
     changed = sum(map(_words, entries)) + sum(w for _, _, w in _stored) - sum(asked.values())
     if changed < _WORTH_WRITING:
         return
     stored = cache.read(_NAME, _key()) if asked else None  # (another run may have rewritten it)
-    still = [e for e in (stored if isinstance(stored, list) else ()) if _sound(e) and (e[0], e[1]) in asked]
-    kept: list[list[Any]] = []
-    words = 0
-    for e in entries + still:  # this run's first
-        words += _words(e)
-        if words > _WORDS_LIMIT or len(kept) == _LIMIT:
-            break
-        kept.append(e)
-    cache.write(_NAME, _key(), kept)
+    kept = [e for e in (stored if isinstance(stored, list) else ()) if _sound(e) and (e[0], e[1]) in asked]
+    cache.write(_NAME, _key(), kept + entries)  # what was asked for first: it is read first
     _primed.update((e[0], e[1]) for e in entries)
-    _stored[:] = [(e[0], e[1], _words(e)) for e in kept]
+    _stored[:] = [(e[0], e[1], _words(e)) for e in kept + entries]
 
 
 def _held(pattern: re.Pattern[str] | None) -> bool:

@@ -143,6 +143,21 @@ def test_a_few_small_patterns_coming_or_going_do_not_rewrite_the_file(process, t
     assert path.read_bytes() == written and held
 
 
+def test_no_program_is_made_that_would_not_be_kept(process, monkeypatch):
+    """Making a program compiles the pattern again: a run over thousands of stories compiles
+    hundreds of phrase groups, and only what fits is worth it."""
+    real, made = regex_cache._program, []
+    monkeypatch.setattr(regex_cache, "_program", lambda p, f: made.append(p) or real(p, f))
+    monkeypatch.setattr(regex_cache, "_WORDS_LIMIT", regex_cache._words(real(*PATTERNS[0])))  # room for one
+    held = [re.compile(pattern, flags) for pattern, flags in PATTERNS]
+    regex_cache.remember()
+    assert made == [PATTERNS[0][0]]  # the one kept; then no room was left
+    process()
+    regex_cache.prime()
+    assert [(str, p, int(f)) in re._cache for p, f in PATTERNS] == [True, False, False]
+    assert held
+
+
 def test_runs_of_check_say_the_same_whether_or_not_they_read_the_programs(tmp_path):
     """The first run after an install builds the reference pairs (and fills re's cache): the
     second keeps its programs, the third reads them."""

@@ -73,18 +73,32 @@ def render_document_body(report: AnyDocumentReport, text: str) -> str:
 
 def render_document_page(source: str, doc_id: str | None, fmt: str, metadata: dict, body: bytes) -> bytes:
     """A document's page (UTF-8): what names it (file, id, metadata), then its body, the
-    UTF-8 that render_document_body made, put in as it is (not decoded and encoded again)."""
+    UTF-8 that render_document_body made, put in as it is (not decoded and encoded again).
+    The page around them is the same for every document: rendered once (`_page_shell`)."""
     title = f"{source} — {doc_id}" if doc_id else source
     items = [(str(k), v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)) for k, v in metadata.items()
              if not (k == "id" and v == doc_id)]
+    heading = _environment().get_template("report_document_heading.html.j2").render(
+        title=title, source=source, doc_id=doc_id, format=fmt, metadata=items)
+    before_title, before_heading, before_body, after_body = _page_shell()
+    return b"".join((before_title, str(escape(title)).encode("utf-8"), before_heading, heading.encode("utf-8"),
+                     before_body, body, after_body))
+
+
+@lru_cache(maxsize=1)
+def _page_shell() -> tuple[bytes, bytes, bytes, bytes]:
+    """The document page cut where its title, heading and body go (UTF-8). Escaped text
+    holds no "<": each place holder, a comment, is the template's own."""
     page = _environment().get_template("report_document.html.j2").render(
-        title=title, source=source, doc_id=doc_id, format=fmt, metadata=items, body=_BODY_PLACE)
-    # Escaped text holds no "<": the last (the only) place holder is the body's.
-    head, _, tail = page.rpartition(_BODY_PLACE)
-    return b"".join((head.encode("utf-8"), body, tail.encode("utf-8")))
+        title=_TITLE_PLACE, heading=_HEADING_PLACE, body=_BODY_PLACE)
+    before_title, rest = page.split(_TITLE_PLACE)
+    before_heading, rest = rest.split(_HEADING_PLACE)
+    before_body, after_body = rest.split(_BODY_PLACE)
+    return tuple(part.encode("utf-8") for part in (before_title, before_heading, before_body, after_body))
 
 
-_BODY_PLACE = Markup("<!--body-->")
+_TITLE_PLACE, _HEADING_PLACE, _BODY_PLACE = (Markup("<!--title-->"), Markup("<!--heading-->"),
+                                             Markup("<!--body-->"))
 
 
 def write_index(out: IO[str], *, title: str, totals: RunTotals, signature: str, gate: str, charts: Sequence[str],
