@@ -87,8 +87,9 @@ def render_document_page(source: str, doc_id: str | None, fmt: str, metadata: di
 
 @lru_cache(maxsize=1)
 def _page_shell() -> tuple[bytes, bytes, bytes, bytes]:
-    """The document page cut where its title, heading and body go (UTF-8). Escaped text
-    holds no "<": each place holder, a comment, is the template's own."""
+    """The document page cut where its title, heading and body go (UTF-8). It is rendered
+    with nothing but the place holders in it, so each occurs once (a second would make the
+    unpacking below fail, never a wrong page)."""
     page = _environment().get_template("report_document.html.j2").render(
         title=_TITLE_PLACE, heading=_HEADING_PLACE, body=_BODY_PLACE)
     before_title, rest = page.split(_TITLE_PLACE)
