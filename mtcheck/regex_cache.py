@@ -82,16 +82,17 @@ def prime() -> None:
         if not _sound(entry):
             continue
         pattern, flags = entry[0], entry[1]
+        size = _words(entry)
+        words += size
+        if words > _WORDS_LIMIT:  # (a file another version wrote): what is over is compiled
+            break
         try:
-            words += _words(entry)
-            if words > _WORDS_LIMIT:  # (a file another version wrote): what is over is compiled
-                break
             pattern_ = _build(entry)
         except Exception:  # a damaged entry (wrong shapes, a program `_sre` rejects): re compiles it
             continue
         compiled.setdefault((str, pattern, flags), pattern_)
         _primed.add((pattern, flags))
-        _stored.append((pattern, flags, _words(entry)))
+        _stored.append((pattern, flags, size))
 
 
 def remember() -> None:

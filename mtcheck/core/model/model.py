@@ -152,7 +152,7 @@ class ProvenanceModel:
         x = np.concatenate([f.dense, _rule_rates(f.rules, f.n_words), self._aggregate(s_logit, f.sent_words)])
         contrib = self.doc.contributions(x)
         ngram_part = self._ngram_score(self.doc, f, ngrams)
-        rule_terms = self.rule_weights.terms(f.rule_mass, f.n_words) if self.rule_weights else []
+        rule_terms = self._rule_terms(f)
         raw = self.doc.bias + float(contrib.sum()) + ngram_part + sum(rule_terms)
         pa, pb = self.doc.platt
         log_odds = pa * raw + pb + prior_log_odds
@@ -175,10 +175,13 @@ class ProvenanceModel:
         ngrams = _Ngrams(self.index, f.seq)
         s_logit, _ = self._sentence_logits(f, ngrams)
         x = np.concatenate([f.dense, _rule_rates(f.rules, f.n_words), self._aggregate(s_logit, f.sent_words)])
-        raw = self.doc.bias + float(self.doc.contributions(x).sum()) + self._ngram_score(self.doc, f, ngrams)
-        if self.rule_weights:
-            raw += sum(self.rule_weights.terms(f.rule_mass, f.n_words))
+        raw = (self.doc.bias + float(self.doc.contributions(x).sum()) + self._ngram_score(self.doc, f, ngrams)
+               + sum(self._rule_terms(f)))
         return self.doc.platt[0] * raw + self.doc.platt[1]
+
+    def _rule_terms(self, f: Features) -> list[float]:
+        """The hand-set rule weights' terms (`RuleWeights`), none when the file has none."""
+        return self.rule_weights.terms(f.rule_mass, f.n_words) if self.rule_weights else []
 
     def sentence_logits(self, f: Features) -> np.ndarray:
         """Calibrated per-sentence log-odds."""

@@ -214,26 +214,26 @@ def spaced_marks(text: str) -> Iterator[tuple[int, int, str]]:
 def spaced_closers(text: str) -> Iterator[tuple[int, int, str]]:
     """Closing brackets and quotes with spaces before them, after a word or a mark ("word )"):
     (start of the spaces, end of the closer, the closer)."""
-    return ((start, end, closer) for start, end, closer in _after_spaces(text, _CLOSER, " \t")
-            if start and not text[start - 1].isspace())
+    return _after_spaces(text, _CLOSER, " \t", after_text=True)
 
 
 def glued_marks(text: str) -> Iterator[tuple[int, int, str]]:
     """A comma, semicolon or colon with spaces before it and a letter right after it, after a word
     or a mark (" ,and"): (start of the spaces, end of the mark, the mark)."""
-    return ((start, end, mark) for start, end, mark in _after_spaces(text, _MARK_BEFORE_LETTER, " \t")
-            if start and not text[start - 1].isspace())
+    return _after_spaces(text, _MARK_BEFORE_LETTER, " \t", after_text=True)
 
 
-def _after_spaces(text: str, marks: re.Pattern[str], spaces: str) -> Iterator[tuple[int, int, str]]:
+def _after_spaces(text: str, marks: re.Pattern[str], spaces: str,
+                  after_text: bool = False) -> Iterator[tuple[int, int, str]]:
     """(start of the spaces, end of the mark, the mark) of each of `marks`'s matches right after a
     run of `spaces`: what `(?<![spaces])[spaces]+(mark)` finds, found from the marks (far fewer
-    than spaces), each run of spaces read back once."""
+    than spaces), each run of spaces read back once. `after_text`: only where the spaces follow
+    something other than white space (not at the start of the text or of a line)."""
     for m in marks.finditer(text):
         start = at = m.start()
         while start and text[start - 1] in spaces:
             start -= 1
-        if start < at:
+        if start < at and not (after_text and (not start or text[start - 1].isspace())):
             yield start, m.end(), m.group()
 
 
