@@ -100,7 +100,8 @@ def test_usage_errors_exit_2_with_one_line(cli, tmp_path):
     bad_pairs = write(tmp_path, "bad.tsv", "not a header\n")
     r = cli("check", "--pairs", bad_pairs, path)
     assert r.code == 2 and r.err.strip() == f"mtcheck: error: {bad_pairs}:1: bad header; expected: " \
-        "mt_phrase reference source_term source_lang category severity fix note (tab-separated)"
+        "mt_phrase reference source_term source_lang category severity fix note (tab-separated), optionally " \
+        "followed by measured"
 
 
 def test_max_bytes(cli, tmp_path):

@@ -64,6 +64,35 @@ def test_bad_header_and_undecodable_file(tmp_path):
     assert load([binary]).problems[0].message == "not valid UTF-8"
 
 
+def test_the_measured_column_is_optional_and_never_reaches_a_message(tmp_path):
+    """The maintainers' evidence for a severity stays in the file: an editor reads the note."""
+    from mtcheck.pipeline import Checker
+    from mtcheck.policy.options import Options
+
+    head = "\t".join((*HEADER, "measured")) + "\n"
+    path = write(tmp_path, "m.tsv", head + row("sanctions club", note="Literal 制裁俱乐部.").rstrip("\n")
+                 + "\tEV h0/m12, TR h1/m9 (LR 0.6)\n" + row("big stick", note="Literal 大棒.")
+                 + row("bad\tfields").rstrip("\n") + "\tx\ty\n")
+    loaded = load([path])
+    assert [(e.mt_phrase, e.note) for e in loaded.entries] == [("sanctions club", "Literal 制裁俱乐部."),
+                                                                ("big stick", "Literal 大棒.")]
+    assert [(p.line, p.message) for p in loaded.problems] == [(4, "11 tab-separated fields, expected 8 or 9")]
+    fine = write(tmp_path, "fine.tsv", "".join(path.read_text(encoding="utf-8").splitlines(True)[:3]))
+    text = "The minister said on Monday that the sanctions club met again, as the big stick waited in place."
+    report = Checker(Options(pairs=(str(fine),))).check(text)
+    messages = [f.message for f in report.findings if f.rule == "calque.phrase"]
+    assert len(messages) == 2 and all(m.endswith(("Literal 制裁俱乐部.", "Literal 大棒.")) for m in messages)
+    assert not any("EV h" in m or "LR " in m for m in messages)
+
+
+def test_no_shipped_note_speaks_in_measurement_codes():
+    """Hit counts (EV h0/m78), likelihood ratios and test-set names belong in the measured column."""
+    codes = re.compile(r"\b(?:EV|TR) h\d|\bLR \d|\bWMT\d|Measured:|\(Severity ")
+    notes = [f"{e.path}:{e.line}: {e.note}" for e in load([pairs.default_pairs_dir() / "phrases"]).entries
+             if codes.search(e.note)]
+    assert notes == []
+
+
 def test_build_refuses_errors_in_one_line(tmp_path):
     path = write(tmp_path, "bad.tsv", HEAD + row("re:[oops"))
     with pytest.raises(PairsError) as info:

@@ -41,6 +41,9 @@ else:  # pragma: no cover - Python 3.10
 # /dev/zero), and every entry is compiled into the matcher.
 MAX_PAIRS_BYTES = 16 << 20
 HEADER = ("mt_phrase", "reference", "source_term", "source_lang", "category", "severity", "fix", "note")
+# An optional last column: the maintainers' evidence for an entry and its severity (hits in human
+# and MT text). It is read past, never shown: `note` is what an editor reads in a finding.
+MEASURED = "measured"
 CATEGORIES = ("calque", "term", "style")
 # ISO 639-1 language codes (the two-letter ones source_lang takes).
 ISO_639_1 = frozenset("""aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv
@@ -282,26 +285,30 @@ def _parse(text: str, name: str, problems: list[PairProblem]) -> Iterator[PairEn
     def problem(line: int, message: str, severity: Severity = Severity.error) -> None:
         problems.append(PairProblem(path=name, line=line, severity=severity, message=message))
 
-    header_seen = False
+    columns = 0  # the header's (none read yet)
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         fields = line.split("\t")
-        if not header_seen:
-            header_seen = True
-            if tuple(f.strip() for f in fields) != HEADER:
-                problem(lineno, "bad header; expected: " + " ".join(HEADER) + " (tab-separated)")
+        if not columns:
+            header = tuple(f.strip() for f in fields)
+            if header not in (HEADER, (*HEADER, MEASURED)):
+                problem(lineno, "bad header; expected: " + " ".join(HEADER) + f" (tab-separated), optionally "
+                                f"followed by {MEASURED}")
                 return
+            columns = len(header)
             continue
-        if len(fields) != len(HEADER):
-            problem(lineno, f"{len(fields)} tab-separated fields, expected {len(HEADER)}")
+        # (with a measured column, a row may leave it out)
+        if len(fields) not in (len(HEADER), columns):
+            expected = f"{len(HEADER)} or {columns}" if columns > len(HEADER) else str(len(HEADER))
+            problem(lineno, f"{len(fields)} tab-separated fields, expected {expected}")
             continue
-        row = _row_problems(*(f.strip() for f in fields))
+        row = _row_problems(*(f.strip() for f in fields[:len(HEADER)]))
         for severity, message in row.problems:
             problem(lineno, message, severity)
         if row.entry is not None:
             yield dataclasses.replace(row.entry, path=name, line=lineno)
-    if not header_seen:
+    if not columns:
         problem(1, "no entries and no header")
 
 
