@@ -133,20 +133,27 @@ def finding_rows(findings: Sequence[AnyFinding]) -> Markup:
     text, which links back to row r{i}), line:column, what was found, the suggestion. Made
     here, every value escaped (line and column are formatted as integers), rather than in the
     template: a template loop over a long list of findings cost more than the rest of the page."""
-    rows = []
-    for i, f in enumerate(findings):
-        severity = _escape(f.severity.value)
-        suggestion = ""
-        if f.suggestion is not None:
-            safe = ' <span class="safe">safe to apply</span>' if f.fix_safe else ""
-            suggestion = f"{_escape(f.suggestion or '(delete)')}{safe}"
-        rows.append(f'<tr id="r{i}"><td><a href="#f{i}" title="show it in the text">{i + 1}</a></td>'
-                    f'<td class="num">{f.line:d}:{f.column:d}</td>\n'
-                    f'<td class="what"><span class="sev-{severity}">{severity}</span> '
-                    f'<span class="cat cat-{_escape(f.category)}">{_escape(f.rule)}</span> '
-                    f'“{_escape(f.text)}”<br>{_escape(f.message)}</td>\n'
-                    f'<td>{suggestion}</td></tr>\n')
-    return Markup("".join(rows))
+    return Markup("".join(
+        f'<tr id="r{i}"><td><a href="#f{i}" title="show it in the text">{i + 1}</a></td>'
+        f'<td class="num">{f.line:d}:{f.column:d}</td>\n'
+        + _finding_cells(f.severity.value, f.category, f.rule, f.text, f.message, f.suggestion, f.fix_safe)
+        for i, f in enumerate(findings)))
+
+
+@lru_cache(maxsize=4096)
+def _finding_cells(severity: str, category: str, rule: str, text: str, message: str, suggestion: str | None,
+                   fix_safe: bool) -> str:
+    """A findings-table row after its number and place, escaped. The same finding recurs in
+    story after story of an archive (a calque's message is the same each time): made once."""
+    severity = _escape(severity)
+    advice = ""
+    if suggestion is not None:
+        safe = ' <span class="safe">safe to apply</span>' if fix_safe else ""
+        advice = f"{_escape(suggestion or '(delete)')}{safe}"
+    return (f'<td class="what"><span class="sev-{severity}">{severity}</span> '
+            f'<span class="cat cat-{_escape(category)}">{_escape(rule)}</span> '
+            f'“{_escape(text)}”<br>{_escape(message)}</td>\n'
+            f'<td>{advice}</td></tr>\n')
 
 
 def evidence_rows(evidence: Sequence[AnyEvidence]) -> Markup:
@@ -235,8 +242,8 @@ class _Marks:
 
     def __init__(self, findings: Sequence[AnyFinding]):
         self.findings = findings
-        self.classes = [f"cat-{html.escape(f.category)} sev-{f.severity.value}" for f in findings]
-        self.tooltips = [html.escape(_tooltip(f)) for f in findings]
+        self.classes = [_classes(f.category, f.severity.value) for f in findings]
+        self.tooltips = [_tooltip(f.severity.value, f.rule, f.message, f.suggestion) for f in findings]
         self.anchored: set[int] = set()
         self._opening: dict[tuple[str | int, ...], str] = {}  # (extra, *indexes) -> <a ...>
 
@@ -262,6 +269,13 @@ class _Marks:
         return f"{others}{opening}{piece}</a>{numbers}"
 
 
-def _tooltip(f: AnyFinding) -> str:
-    advice = "" if f.suggestion is None else f" → {f.suggestion or '(delete)'}"
-    return f"{f.severity.value} {f.rule}: {f.message}{advice}"
+@lru_cache(maxsize=64)
+def _classes(category: str, severity: str) -> str:
+    return f"cat-{html.escape(category)} sev-{severity}"
+
+
+@lru_cache(maxsize=4096)
+def _tooltip(severity: str, rule: str, message: str, suggestion: str | None) -> str:
+    """A mark's tooltip, escaped for an attribute (made once per finding, as _finding_cells)."""
+    advice = "" if suggestion is None else f" → {suggestion or '(delete)'}"
+    return html.escape(f"{severity} {rule}: {message}{advice}")
