@@ -6,6 +6,10 @@ the key it was made for: a reader that finds another key, a file it cannot read 
 no folder at all does the work itself, as without a cache. Writes are atomic and give up
 silently (a read-only home, a full disk): the cache is never required. JSON, not pickle:
 a cache folder restored from elsewhere (a CI cache) can make a run slower, never run code.
+
+Entries named FAMILY-HEX.json (the pairs: one per set of pair files, and so per install) are
+many over time: each write keeps the KEEP_PER_FAMILY of its family used last (a read marks an
+entry used) and removes the rest, so the folder stays a few megabytes.
 """
 
 from __future__ import annotations
@@ -13,8 +17,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
+
+KEEP_PER_FAMILY = 8
+_FAMILY_MEMBER = re.compile(r"([a-z]+)-[0-9a-f]{8,64}\.json")
 
 
 def cache_dir() -> Path | None:
@@ -40,6 +48,9 @@ def read(name: str, key: str) -> Any | None:
         return None
     if not isinstance(stored, dict) or stored.get("key") != key:
         return None
+    if _FAMILY_MEMBER.fullmatch(name):
+        with contextlib.suppress(OSError):  # used now: the last to be pruned
+            os.utime(folder / name)
     return stored.get("value")
 
 
@@ -53,3 +64,20 @@ def write(name: str, key: str, value: Any) -> None:
     with contextlib.suppress(OSError):  # a read-only or full disk: the next run does the work again
         atomic_write(folder / name, json.dumps({"key": key, "value": value}, ensure_ascii=False,
                                                separators=(",", ":")), sync=False)
+        family = _FAMILY_MEMBER.fullmatch(name)
+        if family is not None:
+            _prune(folder, family.group(1))
+
+
+def _prune(folder: Path, family: str) -> None:
+    """Remove the entries of `family` but the KEEP_PER_FAMILY used last. Only names this
+    module makes are looked at: nothing else in the folder is ever removed."""
+    members = []
+    for entry in os.scandir(folder):
+        match = _FAMILY_MEMBER.fullmatch(entry.name)
+        if match is not None and match.group(1) == family and entry.is_file(follow_symlinks=False):
+            with contextlib.suppress(OSError):  # (removed meanwhile by another run)
+                members.append((entry.stat(follow_symlinks=False).st_mtime, entry.name))
+    for _, name in sorted(members, reverse=True)[KEEP_PER_FAMILY:]:
+        with contextlib.suppress(OSError):
+            os.unlink(folder / name)

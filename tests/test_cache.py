@@ -130,3 +130,19 @@ def test_a_relative_xdg_cache_home_is_ignored(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/folder")
     monkeypatch.setenv("HOME", str(tmp_path))
     assert cache.cache_dir() == tmp_path / ".cache" / "mtcheck"
+
+
+def test_the_cache_keeps_the_pair_sets_used_last_and_nothing_else_is_removed(cache_home):
+    """One entry per set of pair files (and so per install) would pile up for ever: a write
+    keeps the KEEP_PER_FAMILY used last, a read counts as a use, other files are left alone."""
+    for i in range(cache.KEEP_PER_FAMILY):
+        cache.write(f"pairs-{i:016x}.json", "k", i)
+        os.utime(cache_home / f"pairs-{i:016x}.json", (1_000_000 + i, 1_000_000 + i))
+    (cache_home / "notes.txt").write_text("mine")
+    cache.write("regex-programs.json", "k", [])
+    assert cache.read("pairs-0000000000000000.json", "k") == 0  # the oldest, used again now
+    cache.write("pairs-00000000000000ff.json", "k", 255)
+    cache.write("pairs-00000000000000fe.json", "k", 254)
+    kept = sorted(p.name for p in cache_home.iterdir())
+    assert kept == ["notes.txt", "pairs-0000000000000000.json", *(f"pairs-{i:016x}.json" for i in range(3, 8)),
+                    "pairs-00000000000000fe.json", "pairs-00000000000000ff.json", "regex-programs.json"]
