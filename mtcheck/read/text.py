@@ -35,7 +35,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 # C0 controls other than tab, LF, VT, FF, CR; ESC is allowed (terminal captures).
-_BINARY_CONTROLS = frozenset(range(9)) | frozenset(range(14, 27)) | frozenset(range(28, 32))
+_BINARY_CONTROLS = bytes([*range(9), *range(14, 27), *range(28, 32)])
 
 
 class InputProblem(Exception):
@@ -155,7 +155,7 @@ def _decode_legacy(data: bytes, name: str, encoding: str) -> Source:
 def _control_share(sample: bytes) -> float:
     if not sample:
         return 0.0
-    return sum(1 for b in sample if b in _BINARY_CONTROLS) / len(sample)
+    return (len(sample) - len(sample.translate(None, _BINARY_CONTROLS))) / len(sample)  # (counted in C)
 
 
 def unreadable(name: str, exc: OSError) -> InputProblem:
