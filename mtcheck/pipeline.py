@@ -94,6 +94,12 @@ class Checker:
         if self.packs:
             self.signature = self.signature.extended(packs=",".join(p.describe() for p in self.packs))
 
+    def expect(self, words: int) -> None:
+        """A hint from a caller that knows it: about `words` words will be checked in all (file
+        sizes / `BYTES_PER_WORD`), so costs paid once that save on every word are paid now.
+        The reports are the same with or without it."""
+        self.scorer.expect(words)
+
     @property
     def verdict_thresholds(self) -> tuple[float, float]:
         """(post_edited, machine) on MT likelihood: the config's calibration, else the scorer's own."""

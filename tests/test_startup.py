@@ -52,3 +52,39 @@ def test_a_short_text_of_many_marks_is_read_by_the_numpy_model(tmp_path):
     table = tmp_path / "table.txt"
     table.write_text("The figures for the year were as follows.\n" + "-|" * 30_000 + "\n", encoding="utf-8")
     assert "numpy" in loaded_after("check", str(table))
+
+
+
+PLAIN_PROBE = """
+import contextlib, io, sys
+from mtcheck.core.model import plain
+from mtcheck.cli import main
+used = []
+score = plain.PlainModel.score
+plain.PlainModel.score = lambda self, *args: used.append(1) or score(self, *args)
+with contextlib.redirect_stdout(io.StringIO()):
+    try:
+        main(sys.argv[1:])
+    except SystemExit:
+        pass
+print(len(used), "numpy" in sys.modules)
+"""
+
+
+def test_a_batch_is_read_with_numpy_from_its_first_document_and_a_few_stories_without(tmp_path):
+    """The plain model saves importing numpy and costs more per word: a run whose files hold
+    more words than that saving is worth reads every document with numpy, the first included
+    (the reports are the same either way: tests/test_plain_model.py)."""
+    story = "The minister said on Monday that the plan would be put in place by the end of the year. " * 12
+    paths = []
+    for name, repeat in (("a-first.txt", 1), ("b.txt", 1), ("c-big.txt", 300)):  # c: about 65,000 words
+        paths.append(tmp_path / name)
+        paths[-1].write_text(story * repeat + "\n", encoding="utf-8")
+
+    def run(*files):
+        out = subprocess.run([sys.executable, "-c", PLAIN_PROBE, "check", *map(str, files)], capture_output=True,
+                             text=True, cwd=REPO, check=True).stdout.split()
+        return int(out[0]), out[1] == "True"
+
+    assert run(*paths[:2]) == (2, False)  # two stories: plain Python, numpy never imported
+    assert run(*paths) == (0, True)  # the same two before a big file: numpy from the first

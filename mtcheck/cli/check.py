@@ -4,7 +4,9 @@ publication gate for CI: config, in-file suppressions, baselines and CI output f
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -96,6 +98,18 @@ def _renamed(item: Source | InputProblem, name: str) -> Source | InputProblem:
     return dataclasses.replace(item, name=name)
 
 
+def _expected_words(files: list[str]) -> int:
+    """About how many words the named files hold (stdin and what cannot be read count none)."""
+    from mtcheck.core.model.scorer import BYTES_PER_WORD
+
+    size = 0
+    for name in files:
+        with contextlib.suppress(OSError, ValueError):
+            if name != "-":
+                size += os.stat(name).st_size
+    return size // BYTES_PER_WORD
+
+
 def _input_error(source: str, message: str) -> InputError:
     from mtcheck.models import InputError  # the report models, only when there is an error to report
 
@@ -149,8 +163,9 @@ def _run(args: argparse.Namespace) -> int:
     stdin_name = args.stdin_filename
     # every config read before any output; stdin's is its --stdin-filename's folder's
     plan = [(name, checkers.config_for(stdin_name if name == "-" and stdin_name else name)) for name in files]
+    words = _expected_words(files)
     for _, config in plan:
-        checkers.checker_for(config)  # and every checker built: a bad setting stops the run before output
+        checkers.checker_for(config).expect(words)  # every checker built: a bad setting stops the run before output
     recording = real_path(args.write_baseline).parent if args.write_baseline else None
     if recording is not None:
         from mtcheck.policy.baseline import document_key, record, write_baseline  # (pydantic) only to record

@@ -196,6 +196,9 @@ class RuleScorer:
     def __init__(self) -> None:
         self.digest = weights_digest()
 
+    def expect(self, words: int) -> None:
+        """(Nothing to prepare: see `LearnedScorer.expect`.)"""
+
     def score(self, analysis: Analysis, thresholds: tuple[float, float] | None) -> Scores:
         likelihood = mt_likelihood(analysis.findings, analysis.words)
         post_edited, machine = thresholds or (POST_EDITED, MACHINE)
