@@ -30,7 +30,9 @@ whole processes, by CPU time (user + system of the process tree, from getrusage:
 on the machine barely changes it), and their ratio: what the store, the pages, the JSON
 and the index cost on top of checking. With --repeat N the pair runs N times, check then
 report, and the medians are printed with each pair's ratio (one pair's ratio moves by a
-tenth or more on a busy machine). With --before CHECKOUT (repeatable) every figure
+tenth or more on a busy machine), then the ratio by user time alone and both commands'
+system time: report writes about ten times the archive's size (pages, JSON, store), and the
+kernel's part of that varies several-fold between runs on some virtual machines. With --before CHECKOUT (repeatable) every figure
 is also measured for that checkout (an export of main, say), on the same archive; each
 checkout's bytecode is compiled first and its cache filled, as bench_check does.
 """
@@ -66,7 +68,7 @@ code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL)
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 rss = usage.ru_maxrss
 print(json.dumps({"code": code, "max_rss_kb": rss // 1024 if sys.platform == "darwin" else rss,
-                  "cpu_s": usage.ru_utime + usage.ru_stime}))
+                  "cpu_s": usage.ru_utime + usage.ru_stime, "user_s": usage.ru_utime, "sys_s": usage.ru_stime}))
 """
 
 
@@ -154,6 +156,11 @@ def check_against_report(archive: Path, work: Path, checkout: Path, repeat: int 
             "report_cpu_s": round(statistics.median(r["cpu_s"] for _, _, r, _ in pairs), 2),
             "report_wall_s": round(statistics.median(w for _, _, _, w in pairs), 2),
             "report_over_check": round(statistics.median(ratios), 3),
+            # The system time is mostly the kernel taking in what report writes (100 MB for 10 MB
+            # of copy): on some virtual machines it varies several-fold from run to run.
+            "report_over_check_user": round(statistics.median(r["user_s"] / c["user_s"] for c, _, r, _ in pairs), 3),
+            "check_sys_s": round(statistics.median(c["sys_s"] for c, _, _, _ in pairs), 2),
+            "report_sys_s": round(statistics.median(r["sys_s"] for _, _, r, _ in pairs), 2),
             "ratios": [round(x, 3) for x in ratios],
             "check_exit": pairs[-1][0]["code"], "report_exit": pairs[-1][2]["code"]}
 
@@ -268,7 +275,8 @@ def main(argv: list[str] | None = None) -> int:
                     repeated = f"; medians of {args.repeat}; each pair: {pairs}" if args.repeat > 1 else ""
                     print(f"{checkout}: check {a['check_cpu_s']} cpu-s, report --jobs 1 {a['report_cpu_s']} cpu-s: "
                           f"report = {a['report_over_check']:.2f} x check (wall {a['check_wall_s']} / "
-                          f"{a['report_wall_s']} s{repeated})", flush=True)
+                          f"{a['report_wall_s']} s{repeated}); by user time alone {a['report_over_check_user']:.2f} x "
+                          f"(system time: check {a['check_sys_s']} s, report {a['report_sys_s']} s)", flush=True)
     out = {"archive_mb": round(archive["bytes"] / MB, 1), "archive": archive, "runs": runs,
            "report_against_check": against, "python": sys.version.split()[0], "cpus": os.cpu_count(),
            "load_before": load_before, "load_after": os.getloadavg()}
