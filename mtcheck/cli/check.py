@@ -99,14 +99,18 @@ def _renamed(item: Source | InputProblem, name: str) -> Source | InputProblem:
 
 
 def _expected_words(files: list[str]) -> int:
-    """About how many words the named files hold (stdin and what cannot be read count none)."""
-    from mtcheck.core.model.scorer import BYTES_PER_WORD
+    """About how many words the named files hold (stdin and what cannot be read count none),
+    counted only until they are more than the model's plain budget: a run over a hundred
+    thousand files does not stat them all first."""
+    from mtcheck.core.model.scorer import BYTES_PER_WORD, PLAIN_WORDS
 
     size = 0
     for name in files:
         with contextlib.suppress(OSError, ValueError):
             if name != "-":
                 size += os.stat(name).st_size
+        if size > PLAIN_WORDS * BYTES_PER_WORD:
+            break
     return size // BYTES_PER_WORD
 
 

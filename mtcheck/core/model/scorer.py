@@ -48,7 +48,7 @@ _MIN_CONTRIBUTION = 0.05  # log-odds: smaller parts are not worth an editor's li
 # Python, 0.241 s with numpy; of 40, 30,000 words: 0.364 s and 0.343 s). A run on a few
 # stories never imports numpy; a batch pays for it once, from its first document when it says
 # how much it will read (`expect`).
-_PLAIN_WORDS = 20_000
+PLAIN_WORDS = 20_000
 BYTES_PER_WORD = 6  # of English news copy, with its spaces and punctuation: to expect words from file sizes
 
 
@@ -108,10 +108,10 @@ class LearnedScorer:
 
     def expect(self, words: int) -> None:
         """The run will score about `words` words in all: beyond what the plain model is worth
-        (`_PLAIN_WORDS`), numpy is loaded for the first document instead of after the budget
+        (`PLAIN_WORDS`), numpy is loaded for the first document instead of after the budget
         has been spent in plain Python (which then costs both)."""
-        if words > _PLAIN_WORDS:
-            self._plain_words = _PLAIN_WORDS
+        if words > PLAIN_WORDS:
+            self._plain_words = PLAIN_WORDS
 
     @property
     def model(self) -> ProvenanceModel:
@@ -152,7 +152,7 @@ class LearnedScorer:
 
         words = len(analysis.tokens)
         if (self._model is None and self.path == SHIPPED and plain.fits(words, len(analysis.text))
-                and self._plain_words + words <= _PLAIN_WORDS and "numpy" not in sys.modules):
+                and self._plain_words + words <= PLAIN_WORDS and "numpy" not in sys.modules):
             self._plain_words += words
             sentences = analysis.document.sentences
             return self.plain_model.score(analysis.text, analysis.tokens.lower, analysis.tokens.starts,
