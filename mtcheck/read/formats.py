@@ -24,12 +24,17 @@ StreamReader = Callable[[Path, int], Iterator[Source | InputProblem]]
 STREAM_READERS: dict[str, StreamReader] = {}
 # lower-case file extension (with the dot) -> format name
 EXTENSIONS: dict[str, str] = {}
+# formats that are not text (a Word file): read from a file's bytes by their stream reader only
+BINARY: set[str] = set()
 
 
-def register(name: str, extensions: tuple[str, ...], reader: Reader, stream: StreamReader | None = None) -> None:
+def register(name: str, extensions: tuple[str, ...], reader: Reader, stream: StreamReader | None = None,
+             binary: bool = False) -> None:
     READERS[name] = reader
     if stream is not None:
         STREAM_READERS[name] = stream
+    if binary:
+        BINARY.add(name)
     for ext in extensions:
         EXTENSIONS[ext.lower()] = name
 
@@ -95,6 +100,8 @@ def _documents(path: str | Path, max_bytes: int, fmt: str,
                encoding: str | None = None) -> Iterator[Source | InputProblem]:
     name = str(path)
     chosen = chosen_format(path, fmt)
+    if name == "-" and chosen in BINARY:
+        raise InputProblem(name, f"{chosen} is read from a file, not from stdin")
     if name != "-" and chosen in STREAM_READERS:
         if encoding is not None and encoding.lower().replace("-", "").replace("_", "") not in ("utf8", "utf8sig"):
             raise InputProblem(name, f"--encoding {encoding} does not apply to {chosen} (it is UTF-8 by definition)")
@@ -118,8 +125,8 @@ def _load_readers() -> None:
 
 
 # Each module calls register(...) at import time.
-_FORMAT_MODULES = ("mtcheck.read.markup", "mtcheck.read.wire", "mtcheck.read.jsonl")
+_FORMAT_MODULES = ("mtcheck.read.markup", "mtcheck.read.wire", "mtcheck.read.jsonl", "mtcheck.read.docx")
 # Every extension those modules register (tests/test_conventions.py keeps the two in step): a
 # file with none of them is plain text, known without importing the modules (their parsers
 # and patterns are a few milliseconds of a one-story `check`).
-CLAIMED_EXTENSIONS = frozenset({".md", ".markdown", ".html", ".htm", ".nitf", ".xml", ".jsonl"})
+CLAIMED_EXTENSIONS = frozenset({".md", ".markdown", ".html", ".htm", ".nitf", ".xml", ".jsonl", ".docx"})

@@ -6,11 +6,10 @@ XML's own line breaks and indentation inside a paragraph become single spaces. T
 headline, agency, date and ids go to `metadata`. A NewsML-G2 `newsMessage` holds one
 story per `newsItem`.
 
-XML from the wild must not be able to read files, fetch URLs or expand without bound:
-expat (which never fetches anything itself) is run with parameter entities off and any
-entity declaration or external entity reference refused, the defaults of defusedxml.
-expat is used directly, not through defusedxml, because extraction needs the parser's
-byte position of every text run (`CurrentByteIndex`) to map findings back to the file.
+XML from the wild must not be able to read files, fetch URLs or expand without bound: the
+parser is `safe_xml`'s expat, used directly, not through defusedxml, because extraction needs
+the parser's byte position of every text run (`CurrentByteIndex`) to map findings back to the
+file.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
+from mtcheck.read import safe_xml
 from mtcheck.read.formats import register
 from mtcheck.read.markup import TextBuilder
 from mtcheck.read.text import Extraction, InputProblem, Source
@@ -31,8 +31,6 @@ _BLOCKS = frozenset({"p", "hl1", "hl2", "li", "dt", "dd", "pre", "td", "th", "h1
 # Elements whose text is not story prose.
 _SKIP = frozenset({"head", "title", "script", "style", "media", "object", "noscript", "nitf-table-metadata"})
 _SPACE = re.compile(r"[ \t\r\n]+")
-# Wire stories nest a few levels; far deeper is an attack on the recursive extraction.
-MAX_DEPTH = 200
 
 
 @dataclass
@@ -85,18 +83,6 @@ class _Element:
         return _SPACE.sub(" ", "".join(r.text for r in self.runs())).strip()
 
 
-class _Refused(Exception):
-    pass
-
-
-def _refuse_entities(*_args: object) -> None:
-    raise _Refused("XML entity declarations are refused (they can read files or expand without bound)")
-
-
-def _refuse_external(*_args: object) -> int:
-    raise _Refused("XML external entity references are refused (they can read files or fetch URLs)")
-
-
 class _TreeBuilder:
     """One pass of expat: the element tree with the file offset of every text run."""
 
@@ -107,11 +93,7 @@ class _TreeBuilder:
         self._byte, self._char = 0, 0  # last byte index converted, and its character offset
         self.root: _Element | None = None
         self.stack: list[_Element] = []
-        p = self.parser = expat.ParserCreate(namespace_separator=" ")
-        p.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-        p.EntityDeclHandler = _refuse_entities
-        p.UnparsedEntityDeclHandler = _refuse_entities
-        p.ExternalEntityRefHandler = _refuse_external
+        p = self.parser = safe_xml.parser()
         p.StartElementHandler = self._start
         p.EndElementHandler = self._end
         p.CharacterDataHandler = self._data
@@ -121,7 +103,7 @@ class _TreeBuilder:
     def parse(self, name: str) -> _Element:
         try:
             self.parser.Parse(self.text, True)  # a str is parsed as UTF-8, whatever the declaration says
-        except _Refused as exc:
+        except safe_xml.Refused as exc:
             raise InputProblem(name, str(exc)) from None
         except expat.ExpatError as exc:
             raise InputProblem(name, f"not well-formed XML ({exc})") from None
@@ -138,8 +120,8 @@ class _TreeBuilder:
         return self._char
 
     def _start(self, name: str, attrs: dict[str, str]) -> None:
-        if len(self.stack) >= MAX_DEPTH:
-            raise _Refused(f"XML nested deeper than {MAX_DEPTH} elements is refused")
+        if len(self.stack) >= safe_xml.MAX_DEPTH:
+            raise safe_xml.Refused(f"XML nested deeper than {safe_xml.MAX_DEPTH} elements is refused")
         element = _Element(_local(name), {_local(k): v for k, v in attrs.items()})
         if self.stack:
             self.stack[-1].children.append(element)

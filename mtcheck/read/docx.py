@@ -1,0 +1,169 @@
+"""Word documents (.docx): the story's paragraphs, as a newsroom files it from Word.
+
+A .docx is a ZIP archive; the text is in `word/document.xml`. Each Word paragraph becomes a
+paragraph of the text, blank lines between; a tab is a tab, a line break a line break. What
+a reader of the printed page does not see is left out: text deleted or moved away under
+tracked changes, field instructions, paragraph properties. Text boxes and table cells are
+paragraphs of their own. The document's title, author and creation date (`docProps/core.xml`)
+go to `metadata`.
+
+Findings are placed in the text as extracted (a paragraph a line), not in the ZIP's bytes, so
+`fix` does not rewrite Word files. The archive and its XML are read within the input limit
+(--max-bytes, which a part's uncompressed size must keep to as well: no ZIP bomb), with the
+`safe_xml` parser (no entities, no external DTD, bounded nesting).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from xml.parsers import expat
+
+from mtcheck.read import safe_xml
+from mtcheck.read.formats import register
+from mtcheck.read.text import InputProblem, Source, read_bytes
+
+DOCUMENT, CORE = "word/document.xml", "docProps/core.xml"
+# Elements whose text and children a reader does not see: tracked deletions and moves away.
+_HIDDEN = frozenset({"del", "moveFrom"})
+# Elements of a run that stand for a character.
+_RUN_CHARACTERS = {"tab": "\t", "br": "\n", "cr": "\n", "noBreakHyphen": "-"}
+# docProps/core.xml element -> metadata key
+_CORE_FIELDS = {"title": "title", "creator": "author", "created": "date"}
+
+
+def read_docx(path: Path, max_bytes: int) -> Iterator[Source | InputProblem]:
+    name = str(path)
+    data, _ = read_bytes(path, max_bytes, name)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError):
+        raise InputProblem(name, "not a Word document (.docx is a ZIP archive; a password-protected or older .doc "
+                                 "file is not): save it as .docx, or as plain text") from None
+    with archive:
+        body = _part(archive, DOCUMENT, name, max_bytes)
+        if body is None:
+            raise InputProblem(name, f"not a Word document (the ZIP archive has no {DOCUMENT})")
+        text = _Paragraphs().parse(body, name, DOCUMENT)
+        core = _part(archive, CORE, name, max_bytes)
+    if not text.strip():
+        raise InputProblem(name, "empty document (no text to check)")
+    metadata = _core_metadata(core, name) if core is not None else {}
+    yield Source(name=name, text=text, format="docx", metadata=metadata)
+
+
+def _from_text(source: Source) -> Iterator[Source | InputProblem]:
+    """A Word document is read from its file: decoded text is never one."""
+    yield InputProblem(source.name, "a Word document (.docx) is read from its file, not from decoded text")
+
+
+def _part(archive: zipfile.ZipFile, part: str, name: str, max_bytes: int) -> bytes | None:
+    """A part of the archive, at most `max_bytes` uncompressed; None when it has none."""
+    try:
+        with archive.open(part) as fh:
+            data = fh.read(max_bytes + 1)
+    except KeyError:
+        return None
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
+        # a damaged archive, an encrypted part, a compression method zipfile does not know
+        raise InputProblem(name, f"cannot read {part} of the Word document ({exc})") from None
+    if len(data) > max_bytes:
+        raise InputProblem(name, f"{part} is over {max_bytes:,} bytes uncompressed (the input limit, set with "
+                                 "--max-bytes)")
+    return data
+
+
+class _Paragraphs:
+    """One pass of expat over word/document.xml, keeping the text a reader sees."""
+
+    def __init__(self) -> None:
+        self.paragraphs: list[str] = []
+        self.open: list[list[str]] = []  # the text of each paragraph being read (a text box nests one)
+        self.depth = 0
+        self.hidden = 0  # depth inside a tracked deletion or move away (0: outside)
+        self.runs = 0  # how many runs (w:r) enclose the parser
+        self.in_text = False  # inside w:t: its characters are text
+        p = self.parser = safe_xml.parser()
+        p.StartElementHandler = self._start
+        p.EndElementHandler = self._end
+        p.CharacterDataHandler = self._data
+
+    def parse(self, data: bytes, name: str, part: str) -> str:
+        try:
+            self.parser.Parse(data, True)
+        except safe_xml.Refused as exc:
+            raise InputProblem(name, f"{part}: {exc}") from None
+        except expat.ExpatError as exc:
+            raise InputProblem(name, f"{part} is not well-formed XML ({exc})") from None
+        return "\n\n".join(self.paragraphs)
+
+    def _start(self, qualified: str, attrs: dict[str, str]) -> None:
+        self.depth += 1
+        if self.depth > safe_xml.MAX_DEPTH:
+            raise safe_xml.Refused(f"XML nested deeper than {safe_xml.MAX_DEPTH} elements is refused")
+        name = qualified.rpartition(" ")[2]
+        if self.hidden or name in _HIDDEN:
+            self.hidden += 1
+        elif name == "p":
+            self.open.append([])
+        elif name == "r":
+            self.runs += 1
+        elif name == "t":
+            self.in_text = True
+        elif self.runs and self.open and name in _RUN_CHARACTERS:
+            self.open[-1].append(_RUN_CHARACTERS[name])
+
+    def _end(self, qualified: str) -> None:
+        self.depth -= 1
+        if self.hidden:
+            self.hidden -= 1
+            return
+        name = qualified.rpartition(" ")[2]
+        if name == "p" and self.open:
+            text = "".join(self.open.pop())
+            if text.strip():
+                self.paragraphs.append(text)
+        elif name == "r":
+            self.runs -= 1
+        elif name == "t":
+            self.in_text = False
+
+    def _data(self, data: str) -> None:
+        if self.in_text and not self.hidden and self.open:
+            self.open[-1].append(data)
+
+
+def _core_metadata(data: bytes, name: str) -> dict[str, str]:
+    """Title, author and creation date from docProps/core.xml (what it has of them)."""
+    found: dict[str, str] = {}
+    current: list[str | None] = [None]
+    depth = [0]
+
+    def start(qualified: str, attrs: dict[str, str]) -> None:
+        depth[0] += 1
+        if depth[0] > safe_xml.MAX_DEPTH:
+            raise safe_xml.Refused(f"XML nested deeper than {safe_xml.MAX_DEPTH} elements is refused")
+        current[0] = _CORE_FIELDS.get(qualified.rpartition(" ")[2])
+
+    def end(qualified: str) -> None:
+        depth[0] -= 1
+        current[0] = None
+
+    def text(data: str) -> None:
+        if current[0] is not None:
+            found[current[0]] = found.get(current[0], "") + data
+
+    p = safe_xml.parser()
+    p.StartElementHandler, p.EndElementHandler, p.CharacterDataHandler = start, end, text
+    try:
+        p.Parse(data, True)
+    except safe_xml.Refused as exc:
+        raise InputProblem(name, f"{CORE}: {exc}") from None
+    except expat.ExpatError as exc:
+        raise InputProblem(name, f"{CORE} is not well-formed XML ({exc})") from None
+    return {key: value.strip() for key, value in found.items() if value.strip()}
+
+
+register("docx", (".docx",), _from_text, read_docx, binary=True)
