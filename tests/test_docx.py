@@ -105,10 +105,16 @@ def test_a_part_larger_unpacked_than_the_input_limit_is_refused_unread(tmp_path)
     assert "word/document.xml is over 1,000,000 bytes uncompressed" in problem.message
 
 
-def test_stdin_and_fix_refuse_word_files_with_one_line(tmp_path, cli):
+def test_stdin_reads_a_word_file_by_its_bytes_and_fix_refuses_one(tmp_path, monkeypatch, cli):
+    import io
+    import sys
+
     path = docx(tmp_path / "story.docx")
-    r = cli("check", "--input-format", "docx", "-", stdin=path.read_bytes())
-    assert r.code == 2 and r.err.strip() == "mtcheck: error: -: docx is read from a file, not from stdin"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(path.read_bytes())))
+    (doc,) = read_documents("-", fmt="docx")
+    assert doc.name == "stdin" and doc.text == TEXT
+    r = cli("check", "--encoding", "cp1252", str(path))
+    assert r.code == 2 and "--encoding cp1252 does not apply to docx" in r.err
     r = cli("fix", "--write", str(path))
     assert r.code == 2 and "cannot fix docx input in place" in r.err and "Traceback" not in r.err
     assert path.read_bytes().startswith(b"PK")  # untouched

@@ -144,6 +144,19 @@ def test_extract_decodes_uploads_like_files(client):
     assert client.post("/v1/extract", content=b"  \n").status_code == 422
 
 
+def test_extract_reads_an_uploaded_word_file_within_the_body_limit(client, tmp_path):
+    """The editor's page opens a .docx as it opens a text file: its paragraphs, never its bytes."""
+    from test_docx import TEXT, W, docx
+
+    doc = client.post("/v1/extract?name=story.docx", content=docx(tmp_path / "s.docx").read_bytes()).json()
+    assert doc["documents"][0]["format"] == "docx" and doc["documents"][0]["text"] == TEXT
+    # Unpacked, a part must keep to the request body limit (5 MB here): a ZIP bomb is refused.
+    bomb = docx(tmp_path / "bomb.docx", document=f"<w:document {W}><w:body><w:p><w:r><w:t>"
+                + "a" * 6_000_000 + "</w:t></w:r></w:p></w:body></w:document>").read_bytes()
+    refused = client.post("/v1/extract?name=bomb.docx", content=bomb)
+    assert len(bomb) < 50_000 and refused.status_code == 422 and "uncompressed" in error_of(refused)
+
+
 def test_openapi_document_has_the_models(client):
     spec = client.get("/openapi.json").json()
     schemas = spec["components"]["schemas"]

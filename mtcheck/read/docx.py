@@ -10,7 +10,8 @@ go to `metadata`.
 Findings are placed in the text as extracted (a paragraph a line), not in the ZIP's bytes, so
 `fix` does not rewrite Word files. The archive and its XML are read within the input limit
 (--max-bytes, which a part's uncompressed size must keep to as well: no ZIP bomb), with the
-`safe_xml` parser (no entities, no external DTD, bounded nesting).
+`safe_xml` parser (no entities, no external DTD, bounded nesting). A Word file is read from a
+path, stdin (`--input-format docx -`) or, in `serve`, an upload: from its bytes, never decoded.
 """
 
 from __future__ import annotations
@@ -18,12 +19,11 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path
 from xml.parsers import expat
 
 from mtcheck.read import safe_xml
 from mtcheck.read.formats import register
-from mtcheck.read.text import InputProblem, Source, read_bytes
+from mtcheck.read.text import InputProblem, Source
 
 DOCUMENT, CORE = "word/document.xml", "docProps/core.xml"
 # Elements whose text and children a reader does not see: tracked deletions and moves away.
@@ -34,9 +34,8 @@ _RUN_CHARACTERS = {"tab": "\t", "br": "\n", "cr": "\n", "noBreakHyphen": "-"}
 _CORE_FIELDS = {"title": "title", "creator": "author", "created": "date"}
 
 
-def read_docx(path: Path, max_bytes: int) -> Iterator[Source | InputProblem]:
-    name = str(path)
-    data, _ = read_bytes(path, max_bytes, name)
+def docx_documents(data: bytes, name: str, max_bytes: int) -> Iterator[Source | InputProblem]:
+    """The document of a Word file's bytes (from a file, stdin or an upload)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError):
@@ -55,8 +54,8 @@ def read_docx(path: Path, max_bytes: int) -> Iterator[Source | InputProblem]:
 
 
 def _from_text(source: Source) -> Iterator[Source | InputProblem]:
-    """A Word document is read from its file: decoded text is never one."""
-    yield InputProblem(source.name, "a Word document (.docx) is read from its file, not from decoded text")
+    """A Word document is read from its bytes: decoded text is never one."""
+    yield InputProblem(source.name, "a Word document (.docx) is read from its bytes, not from decoded text")
 
 
 def _part(archive: zipfile.ZipFile, part: str, name: str, max_bytes: int) -> bytes | None:
@@ -166,4 +165,4 @@ def _core_metadata(data: bytes, name: str) -> dict[str, str]:
     return {key: value.strip() for key, value in found.items() if value.strip()}
 
 
-register("docx", (".docx",), _from_text, read_docx, binary=True)
+register("docx", (".docx",), _from_text, from_bytes=docx_documents)

@@ -11,7 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from mtcheck.read.text import DEFAULT_MAX_BYTES, InputProblem, Source, read_path, read_stdin
+from mtcheck.read.text import (
+    DEFAULT_MAX_BYTES,
+    STDIN_NAME,
+    InputProblem,
+    Source,
+    read_bytes,
+    read_path,
+    read_stdin,
+    read_stdin_bytes,
+)
 
 # format name -> function(decoded file) -> iterator of documents. A problem with the whole
 # file is raised as InputProblem; a reader of many documents (JSONL) yields an InputProblem
@@ -22,19 +31,21 @@ READERS: dict[str, Reader] = {}
 # record, so a multi-gigabyte archive is never held whole (max_bytes then limits a record)
 StreamReader = Callable[[Path, int], Iterator[Source | InputProblem]]
 STREAM_READERS: dict[str, StreamReader] = {}
+# format name -> function(bytes, name, max_bytes) for a format that is not text (a Word file):
+# its documents from the file's bytes, never decoded; max_bytes also limits what it unpacks
+BytesReader = Callable[[bytes, str, int], Iterator[Source | InputProblem]]
+BYTES_READERS: dict[str, BytesReader] = {}
 # lower-case file extension (with the dot) -> format name
 EXTENSIONS: dict[str, str] = {}
-# formats that are not text (a Word file): read from a file's bytes by their stream reader only
-BINARY: set[str] = set()
 
 
 def register(name: str, extensions: tuple[str, ...], reader: Reader, stream: StreamReader | None = None,
-             binary: bool = False) -> None:
+             from_bytes: BytesReader | None = None) -> None:
     READERS[name] = reader
     if stream is not None:
         STREAM_READERS[name] = stream
-    if binary:
-        BINARY.add(name)
+    if from_bytes is not None:
+        BYTES_READERS[name] = from_bytes
     for ext in extensions:
         EXTENSIONS[ext.lower()] = name
 
@@ -100,11 +111,16 @@ def _documents(path: str | Path, max_bytes: int, fmt: str,
                encoding: str | None = None) -> Iterator[Source | InputProblem]:
     name = str(path)
     chosen = chosen_format(path, fmt)
-    if name == "-" and chosen in BINARY:
-        raise InputProblem(name, f"{chosen} is read from a file, not from stdin")
+    if encoding is not None and (chosen in BYTES_READERS or (name != "-" and chosen in STREAM_READERS)) \
+            and encoding.lower().replace("-", "").replace("_", "") not in ("utf8", "utf8sig"):
+        raise InputProblem(name, f"--encoding {encoding} does not apply to {chosen} (it is UTF-8 by definition)")
+    if chosen in BYTES_READERS:
+        if name == "-":
+            yield from BYTES_READERS[chosen](read_stdin_bytes(max_bytes), STDIN_NAME, max_bytes)
+        else:
+            yield from BYTES_READERS[chosen](read_bytes(path, max_bytes, name)[0], name, max_bytes)
+        return
     if name != "-" and chosen in STREAM_READERS:
-        if encoding is not None and encoding.lower().replace("-", "").replace("_", "") not in ("utf8", "utf8sig"):
-            raise InputProblem(name, f"--encoding {encoding} does not apply to {chosen} (it is UTF-8 by definition)")
         yield from STREAM_READERS[chosen](Path(path), max_bytes)
         return
     source = read_stdin(max_bytes, encoding=encoding) if name == "-" else read_path(path, max_bytes, encoding)

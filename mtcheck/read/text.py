@@ -244,10 +244,14 @@ def read_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, encoding: st
 
 
 def read_stdin(max_bytes: int = DEFAULT_MAX_BYTES, name: str = STDIN_NAME, encoding: str | None = None) -> Source:
+    return decode(read_stdin_bytes(max_bytes, name), name, encoding)
+
+
+def read_stdin_bytes(max_bytes: int = DEFAULT_MAX_BYTES, name: str = STDIN_NAME) -> bytes:
     stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
     # A text-only stdin (some test harnesses) has no buffer.
     data = sys.stdin.read().encode("utf-8") if stream is None else stream.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise InputProblem(name, f"too large (over {max_bytes:,} bytes, set with --max-bytes)")
     after_reading(len(data))
-    return decode(data, name, encoding)
+    return data

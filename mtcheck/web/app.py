@@ -162,7 +162,7 @@ class Service:
         return aligner.align(draft, reference)
 
     def extract(self, data: bytes, name: str, fmt: str) -> ExtractReport:
-        sources, errors = _readable(inputs.documents_from_bytes(data, name, fmt), name)
+        sources, errors = _readable(inputs.documents_from_bytes(data, name, fmt, self.settings.max_body_bytes), name)
         return ExtractReport(documents=[ExtractedDocument(name=s.name, doc_id=s.doc_id, format=s.format,
                                                           encoding=s.encoding, text=s.text) for s in sources],
                              errors=errors)

@@ -6,7 +6,7 @@ with format 'auto', picks the reader by its extension.
 
 from __future__ import annotations
 
-from mtcheck.read import InputProblem, Source, decode
+from mtcheck.read import DEFAULT_MAX_BYTES, InputProblem, Source, decode
 from mtcheck.read import formats as read_formats
 
 Item = Source | InputProblem
@@ -17,14 +17,17 @@ def known_formats() -> list[str]:
     return ["auto", *read_formats.formats()]
 
 
-def documents_from_bytes(data: bytes, name: str, fmt: str = "auto") -> list[Item]:
+def documents_from_bytes(data: bytes, name: str, fmt: str = "auto", max_bytes: int = DEFAULT_MAX_BYTES) -> list[Item]:
     """The documents in an uploaded file, or an InputProblem in place of each record that
-    cannot be read. Raises InputProblem when the whole input is unusable."""
+    cannot be read. Raises InputProblem when the whole input is unusable. `max_bytes` limits
+    what a packed format (a Word file) may unpack to."""
     formats = known_formats()
     if fmt not in formats:
         raise InputProblem(name, f"unknown input format {fmt!r} (known: {', '.join(formats)})")
-    source = decode(data, name)
     chosen = read_formats.format_of(name) if fmt == "auto" else fmt
+    if chosen in read_formats.BYTES_READERS:
+        return list(read_formats.BYTES_READERS[chosen](data, name, max_bytes))
+    source = decode(data, name)
     if chosen == "text":
         return [source]
     return list(read_formats.READERS[chosen](source))
