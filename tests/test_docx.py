@@ -118,3 +118,23 @@ def test_stdin_reads_a_word_file_by_its_bytes_and_fix_refuses_one(tmp_path, monk
     r = cli("fix", "--write", str(path))
     assert r.code == 2 and "cannot fix docx input in place" in r.err and "Traceback" not in r.err
     assert path.read_bytes().startswith(b"PK")  # untouched
+
+
+def test_a_damaged_archive_is_one_line_never_a_traceback(tmp_path):
+    """Bytes changed or cut anywhere in a Word file (its headers, its deflated streams, its
+    directory): a document or a one-line problem, whatever zipfile or zlib raise inside."""
+    import random
+
+    from mtcheck.read.docx import docx_documents
+
+    data = docx(tmp_path / "story.docx").read_bytes()
+    rng = random.Random(5)
+    for _ in range(400):
+        damaged = bytearray(data)
+        for _ in range(rng.randint(1, 8)):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        cut = bytes(damaged[:rng.randrange(len(damaged))] if rng.random() < 0.2 else damaged)
+        try:
+            list(docx_documents(cut, "story.docx", 1_000_000))
+        except InputProblem as problem:
+            assert "\n" not in str(problem) and str(problem).startswith("story.docx: ")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from xml.parsers import expat
 
@@ -26,6 +27,9 @@ from mtcheck.read.formats import register
 from mtcheck.read.text import InputProblem, Source
 
 DOCUMENT, CORE = "word/document.xml", "docProps/core.xml"
+# What zipfile raises for a damaged archive: its own error, zlib's, a bad field's ValueError, a
+# truncation's EOFError, an encrypted part's RuntimeError, an unknown compression method.
+_DAMAGED = (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, RuntimeError, NotImplementedError)
 # Elements whose text and children a reader does not see: tracked deletions and moves away.
 _HIDDEN = frozenset({"del", "moveFrom"})
 # Elements of a run that stand for a character.
@@ -38,7 +42,7 @@ def docx_documents(data: bytes, name: str, max_bytes: int) -> Iterator[Source | 
     """The document of a Word file's bytes (from a file, stdin or an upload)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError):
+    except _DAMAGED:
         raise InputProblem(name, "not a Word document (.docx is a ZIP archive; a password-protected or older .doc "
                                  "file is not): save it as .docx, or as plain text") from None
     with archive:
@@ -65,9 +69,8 @@ def _part(archive: zipfile.ZipFile, part: str, name: str, max_bytes: int) -> byt
             data = fh.read(max_bytes + 1)
     except KeyError:
         return None
-    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
-        # a damaged archive, an encrypted part, a compression method zipfile does not know
-        raise InputProblem(name, f"cannot read {part} of the Word document ({exc})") from None
+    except _DAMAGED as exc:
+        raise InputProblem(name, f"cannot read {part} of the Word document: a damaged archive ({exc})") from None
     if len(data) > max_bytes:
         raise InputProblem(name, f"{part} is over {max_bytes:,} bytes uncompressed (the input limit, set with "
                                  "--max-bytes)")
