@@ -138,3 +138,15 @@ def test_a_damaged_archive_is_one_line_never_a_traceback(tmp_path):
             list(docx_documents(cut, "story.docx", 1_000_000))
         except InputProblem as problem:
             assert "\n" not in str(problem) and str(problem).startswith("story.docx: ")
+
+
+def test_a_reference_corpus_indexes_word_files(tmp_path):
+    """Published copy kept as Word files is a reference corpus like any other."""
+    from mtcheck.corpus.index import ReferenceIndex
+
+    corpus = tmp_path / "published"
+    corpus.mkdir()
+    docx(corpus / "fair.docx")
+    with ReferenceIndex.open(corpus, warn=lambda _: None) as index:
+        match = index.lookup("The reporter learned that the new crown pneumonia epidemic had eased in the city.")
+        assert match is not None and match.path == str(corpus / "fair.docx") and match.similarity == 100

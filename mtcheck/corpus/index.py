@@ -59,7 +59,7 @@ FORMAT_VERSION = 1
 # match; at 70, 30% / 0% / 0%; at 50, 78% / 2% / 0.5% (tests/benchmarks/bench_corpus.py).
 DEFAULT_THRESHOLD = 60.0
 INDEX_FOLDER = ".mtcheck-index"  # inside a folder corpus; beside a file corpus as FILE.mtcheck-index
-CORPUS_EXTENSIONS = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".xml", ".jsonl"})
+CORPUS_EXTENSIONS = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".xml", ".jsonl", ".docx"})
 BATCH_SENTENCES = 200_000  # sentences per segment written by one indexing batch
 MAX_SEGMENTS = 8  # more than this and the smallest are merged
 CANDIDATES = 20  # sentences rescored with rapidfuzz per lookup
