@@ -150,6 +150,10 @@ def test_extract_reads_an_uploaded_word_file_within_the_body_limit(client, tmp_p
 
     doc = client.post("/v1/extract?name=story.docx", content=docx(tmp_path / "s.docx").read_bytes()).json()
     assert doc["documents"][0]["format"] == "docx" and doc["documents"][0]["text"] == TEXT
+    # Its text checked under the file's name (as the page does): the text, not a ZIP archive.
+    checked = client.post("/v1/check", json={"text": TEXT, "name": "story.docx"})
+    assert checked.status_code == 200, checked.text
+    assert any(f["rule"] == "calque.term" for f in checked.json()["documents"][0]["findings"])
     # Unpacked, a part must keep to the request body limit (5 MB here): a ZIP bomb is refused.
     bomb = docx(tmp_path / "bomb.docx", document=f"<w:document {W}><w:body><w:p><w:r><w:t>"
                 + "a" * 6_000_000 + "</w:t></w:r></w:p></w:body></w:document>").read_bytes()

@@ -41,6 +41,8 @@ def documents_from_text(text: str, name: str, fmt: str = "auto") -> list[Item]:
     except UnicodeEncodeError as exc:  # JSON may carry "\ud800", which is no character
         raise InputProblem(name,
                            f"lone surrogate U+{ord(text[exc.start]):04X} at character {exc.start}, not text") from None
+    if fmt == "auto" and read_formats.format_of(name) in read_formats.BYTES_READERS:
+        fmt = "text"  # text sent for "story.docx" is the text of it (as /v1/extract gave it), never its bytes
     return documents_from_bytes(data, name, fmt)
 
 
