@@ -76,6 +76,7 @@ def test_a_report_over_a_folder_includes_word_files(tmp_path, cli):
 
 
 @pytest.mark.parametrize("make, message", [
+    (lambda p: p.write_bytes(b""), "empty file (no text to check)"),
     (lambda p: p.write_bytes(b"PK\x03\x04 not really a zip"), "not a Word document (.docx is a ZIP archive"),
     (lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0 an old .doc or a password-protected file"), "not a Word document"),
     (lambda p: docx(p, document=None), "no word/document.xml"),

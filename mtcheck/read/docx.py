@@ -40,6 +40,8 @@ _CORE_FIELDS = {"title": "title", "creator": "author", "created": "date"}
 
 def docx_documents(data: bytes, name: str, max_bytes: int) -> Iterator[Source | InputProblem]:
     """The document of a Word file's bytes (from a file, stdin or an upload)."""
+    if not data:
+        raise InputProblem(name, "empty file (no text to check)")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except _DAMAGED:
