@@ -19,7 +19,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from xml.parsers import expat
 
 from mtcheck.read import safe_xml
@@ -51,7 +51,7 @@ def docx_documents(data: bytes, name: str, max_bytes: int) -> Iterator[Source | 
         body = _part(archive, DOCUMENT, name, max_bytes)
         if body is None:
             raise InputProblem(name, f"not a Word document (the ZIP archive has no {DOCUMENT})")
-        text = _Paragraphs().parse(body, name, DOCUMENT)
+        text = _Paragraphs().read(body, name)
         core = _part(archive, CORE, name, max_bytes)
     if not text.strip():
         raise InputProblem(name, "empty document (no text to check)")
@@ -79,59 +79,71 @@ def _part(archive: zipfile.ZipFile, part: str, name: str, max_bytes: int) -> byt
     return data
 
 
+def _parse(data: bytes, name: str, part: str, start: Callable[[str], None], end: Callable[[str], None],
+           text: Callable[[str], None]) -> None:
+    """One pass of the safe parser over a part: `start` and `end` get local element names
+    (namespaces dropped), nesting is bounded, and a refusal or XML that is not well-formed is
+    the file's one-line problem."""
+    depth = 0
+
+    def on_start(qualified: str, attrs: dict[str, str]) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > safe_xml.MAX_DEPTH:
+            raise safe_xml.Refused(f"XML nested deeper than {safe_xml.MAX_DEPTH} elements is refused")
+        start(qualified.rpartition(" ")[2])
+
+    def on_end(qualified: str) -> None:
+        nonlocal depth
+        depth -= 1
+        end(qualified.rpartition(" ")[2])
+
+    p = safe_xml.parser()
+    p.StartElementHandler, p.EndElementHandler, p.CharacterDataHandler = on_start, on_end, text
+    try:
+        p.Parse(data, True)
+    except safe_xml.Refused as exc:
+        raise InputProblem(name, f"{part}: {exc}") from None
+    except expat.ExpatError as exc:
+        raise InputProblem(name, f"{part} is not well-formed XML ({exc})") from None
+
+
 class _Paragraphs:
-    """One pass of expat over word/document.xml, keeping the text a reader sees."""
+    """word/document.xml's paragraphs, keeping the text a reader sees."""
 
     def __init__(self) -> None:
         self.paragraphs: list[str] = []
         self.open: list[list[str]] = []  # the text of each paragraph being read (a text box nests one)
-        self.depth = 0
         self.hidden = 0  # depth inside a tracked deletion or move away (0: outside)
         self.runs = 0  # how many runs (w:r) enclose the parser
         self.in_text = False  # inside w:t: its characters are text
-        p = self.parser = safe_xml.parser()
-        p.StartElementHandler = self._start
-        p.EndElementHandler = self._end
-        p.CharacterDataHandler = self._data
 
-    def parse(self, data: bytes, name: str, part: str) -> str:
-        try:
-            self.parser.Parse(data, True)
-        except safe_xml.Refused as exc:
-            raise InputProblem(name, f"{part}: {exc}") from None
-        except expat.ExpatError as exc:
-            raise InputProblem(name, f"{part} is not well-formed XML ({exc})") from None
+    def read(self, data: bytes, name: str) -> str:
+        _parse(data, name, DOCUMENT, self._start, self._end, self._data)
         return "\n\n".join(self.paragraphs)
 
-    def _start(self, qualified: str, attrs: dict[str, str]) -> None:
-        self.depth += 1
-        if self.depth > safe_xml.MAX_DEPTH:
-            raise safe_xml.Refused(f"XML nested deeper than {safe_xml.MAX_DEPTH} elements is refused")
-        name = qualified.rpartition(" ")[2]
-        if self.hidden or name in _HIDDEN:
+    def _start(self, element: str) -> None:
+        if self.hidden or element in _HIDDEN:
             self.hidden += 1
-        elif name == "p":
+        elif element == "p":
             self.open.append([])
-        elif name == "r":
+        elif element == "r":
             self.runs += 1
-        elif name == "t":
+        elif element == "t":
             self.in_text = True
-        elif self.runs and self.open and name in _RUN_CHARACTERS:
-            self.open[-1].append(_RUN_CHARACTERS[name])
+        elif self.runs and self.open and element in _RUN_CHARACTERS:
+            self.open[-1].append(_RUN_CHARACTERS[element])
 
-    def _end(self, qualified: str) -> None:
-        self.depth -= 1
+    def _end(self, element: str) -> None:
         if self.hidden:
             self.hidden -= 1
-            return
-        name = qualified.rpartition(" ")[2]
-        if name == "p" and self.open:
+        elif element == "p" and self.open:
             text = "".join(self.open.pop())
             if text.strip():
                 self.paragraphs.append(text)
-        elif name == "r":
+        elif element == "r":
             self.runs -= 1
-        elif name == "t":
+        elif element == "t":
             self.in_text = False
 
     def _data(self, data: str) -> None:
@@ -142,31 +154,21 @@ class _Paragraphs:
 def _core_metadata(data: bytes, name: str) -> dict[str, str]:
     """Title, author and creation date from docProps/core.xml (what it has of them)."""
     found: dict[str, str] = {}
-    current: list[str | None] = [None]
-    depth = [0]
+    current: str | None = None
 
-    def start(qualified: str, attrs: dict[str, str]) -> None:
-        depth[0] += 1
-        if depth[0] > safe_xml.MAX_DEPTH:
-            raise safe_xml.Refused(f"XML nested deeper than {safe_xml.MAX_DEPTH} elements is refused")
-        current[0] = _CORE_FIELDS.get(qualified.rpartition(" ")[2])
+    def start(element: str) -> None:
+        nonlocal current
+        current = _CORE_FIELDS.get(element)
 
-    def end(qualified: str) -> None:
-        depth[0] -= 1
-        current[0] = None
+    def end(element: str) -> None:
+        nonlocal current
+        current = None
 
     def text(data: str) -> None:
-        if current[0] is not None:
-            found[current[0]] = found.get(current[0], "") + data
+        if current is not None:
+            found[current] = found.get(current, "") + data
 
-    p = safe_xml.parser()
-    p.StartElementHandler, p.EndElementHandler, p.CharacterDataHandler = start, end, text
-    try:
-        p.Parse(data, True)
-    except safe_xml.Refused as exc:
-        raise InputProblem(name, f"{CORE}: {exc}") from None
-    except expat.ExpatError as exc:
-        raise InputProblem(name, f"{CORE} is not well-formed XML ({exc})") from None
+    _parse(data, name, CORE, start, end, text)
     return {key: value.strip() for key, value in found.items() if value.strip()}
 
 
