@@ -9,18 +9,22 @@ import pytest
 
 from conftest import REPO
 
-PROBE = """
+# A fresh interpreter runs `mtcheck ARGS` (its output swallowed) between `before` and `after`.
+_RUN = """
 import contextlib, io, sys
+{before}
 from mtcheck.cli import main
 with contextlib.redirect_stdout(io.StringIO()):
     try:
         main(sys.argv[1:])
     except SystemExit:
         pass
+{after}
+"""
+PROBE = _RUN.format(before="", after="""
 heavy = sorted(m for m in ("pydantic", "mtcheck.models.document", "langdetect", "numpy", "sklearn", "scipy")
                if m in sys.modules)
-print(",".join(heavy))
-"""
+print(",".join(heavy))""")
 
 
 def loaded_after(*args: str) -> list[str]:
@@ -55,20 +59,13 @@ def test_a_short_text_of_many_marks_is_read_by_the_numpy_model(tmp_path):
 
 
 
-PLAIN_PROBE = """
-import contextlib, io, sys
+# The same, counting the documents the plain-Python model scored.
+PLAIN_PROBE = _RUN.format(before="""
 from mtcheck.core.model import plain
-from mtcheck.cli import main
 used = []
 score = plain.PlainModel.score
-plain.PlainModel.score = lambda self, *args: used.append(1) or score(self, *args)
-with contextlib.redirect_stdout(io.StringIO()):
-    try:
-        main(sys.argv[1:])
-    except SystemExit:
-        pass
-print(len(used), "numpy" in sys.modules)
-"""
+plain.PlainModel.score = lambda self, *args: used.append(1) or score(self, *args)""",
+                          after='print(len(used), "numpy" in sys.modules)')
 
 
 def test_a_batch_is_read_with_numpy_from_its_first_document_and_a_few_stories_without(tmp_path):
