@@ -267,9 +267,9 @@ class _Report:
 
     def _provenance(self, scored: scores.Scores, references: list[plain.ReferenceDocument]) -> plain.Provenance:
         checker, analysis = self.checker, self.analysis
-        text, dl = analysis.text, analysis.dateline
+        text, flowed, dl = analysis.text, analysis.document.text, analysis.dateline
         registry = checker.analyzer.agencies
-        agency = find_agency(text, dl, registry)
+        agency = find_agency(flowed, dl, registry)
         agency_model = None
         if agency is not None:
             start, end = self.span(agency.start, agency.end)
@@ -284,7 +284,7 @@ class _Report:
         return plain.Provenance(
             content_hash=content_hash(text),
             document_language=document_language(analysis.language),
-            source_language=source_language(text, analysis.findings, dl, agency, registry),
+            source_language=source_language(flowed, analysis.findings, dl, agency, registry),
             agency=agency_model,
             dateline=dateline_model,
             mt_likelihood=scored.likelihood,

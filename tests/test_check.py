@@ -1,9 +1,11 @@
 """The public API end to end: a report model with findings, fluency and provenance."""
 
+import textwrap
+
 import mtcheck
 from mtcheck.models import DocumentReport, Verdict
 
-from conftest import PLAIN, REPO
+from conftest import PLAIN, REPO, flat
 
 EXAMPLES = REPO / "reference_pairs" / "examples"
 
@@ -29,6 +31,23 @@ def test_check_returns_a_report_with_offsets_into_the_text():
         line_start = MT_STORY.rfind("\n", 0, f.start) + 1
         assert (f.line, f.column) == (MT_STORY.count("\n", 0, f.start) + 1, f.start - line_start + 1)
     assert report.findings == sorted(report.findings, key=lambda f: (f.start, f.end, f.rule))
+
+
+def test_hard_wrapped_copy_gets_the_report_of_the_same_copy_unwrapped():
+    # Archives and e-mailed copy come wrapped at a fixed width: a phrase, a date or a sentence
+    # broken across lines is read as on one line, and the verdict does not move.
+    story = (EXAMPLES / "mt_wire_story.txt").read_text(encoding="utf-8")
+    paragraphs = [p for p in story.split("\n\n") if p.strip()]
+    for width, newline in ((60, "\n"), (72, "\r\n")):
+        wrapped = "\n\n".join(textwrap.fill(p.strip(), width, initial_indent=p[:len(p) - len(p.lstrip())],
+                                              break_on_hyphens=False) for p in paragraphs)
+        wrapped = wrapped.replace("\n", newline) + newline
+        assert wrapped.count("\n") > 2 * len(paragraphs)
+        whole, lines = mtcheck.check(story), mtcheck.check(wrapped)
+        assert [(f.rule, flat(f.text)) for f in lines.findings] == [(f.rule, flat(f.text)) for f in whole.findings]
+        assert lines.provenance.mt_likelihood == whole.provenance.mt_likelihood
+        assert lines.sentences == whole.sentences and lines.paragraphs == whole.paragraphs
+        assert all(wrapped[f.start:f.end] == f.text for f in lines.findings)
 
 
 def test_mt_story_reads_as_machine_and_edited_copy_as_human():

@@ -125,6 +125,18 @@ def test_a_phrase_does_not_run_across_paragraphs(tmp_path):
     assert len(build([path]).find("the sanctions\nclub")) == 1
 
 
+def test_a_regex_entry_reads_its_spaces_as_any_white_space(tmp_path):
+    # Hard-wrapped copy breaks a line where the pattern has a space; a doubled space is a typo.
+    path = write(tmp_path, "p.tsv", HEAD + row("re:(?<!the )cross[- ]border (?:on|to) the (?:same )?stage"))
+    pair_set = build([path])
+    for text in ("Li appeared cross-border on the same stage.", "Li appeared cross-border\non the same stage.",
+                 "Li appeared cross-border\r\non  the\tsame stage.", "Li appeared cross\nborder on the stage."):
+        assert len(pair_set.find(text)) == 1, text
+    assert pair_set.find("the cross\nborder on the stage") == []  # the lookbehind keeps its one character
+    assert pair_set.find("cross-border on the\n\nsame stage") == []  # nor across a paragraph
+    assert pairs._flexible_spaces(r"a [^ ]x ?y\ z") == r"a\s+[^\s]x\s*y\ z"
+
+
 def _brute_force(pair_set, text):
     """Every entry's own pattern over the whole text, then the same overlap resolution."""
     hits = set()

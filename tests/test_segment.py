@@ -70,6 +70,46 @@ def test_one_paragraph_per_line_but_hard_wrapped_prose_is_joined():
     assert len(doc.paragraphs) == 1 and len(doc.sentences) == 1
 
 
+def test_hard_wrapped_copy_reads_as_if_each_paragraph_were_one_line():
+    # Wrapped at 44 characters, paragraphs of two lines (one line break each to judge by).
+    wrapped = ("BEIJING, July 26 (Xinhua) -- The ministry\nsaid on the 26th that the plan would go on.\n\n"
+               "The cross-border trade fair opened on the\n26th, officials said on Monday.\n\n"
+               "Most exhibitors came from Zhejiang and\nJiangsu provinces, the organisers said.\n\n"
+               "Visitors were asked to wear masks \"at all\ntimes\" in the exhibition halls.\n\n"
+               "Responsible editor: Li Si\n(over)\n")
+    doc = segment(wrapped)
+    assert len(doc.text) == len(wrapped)
+    assert [doc.text[p.start:p.end] for p in doc.paragraphs] == [
+        "BEIJING, July 26 (Xinhua) -- The ministry said on the 26th that the plan would go on.",
+        "The cross-border trade fair opened on the 26th, officials said on Monday.",
+        "Most exhibitors came from Zhejiang and Jiangsu provinces, the organisers said.",
+        'Visitors were asked to wear masks "at all times" in the exhibition halls.',
+        "Responsible editor: Li Si",  # a line well short of the width ends where its writer ended it
+        "(over)",
+    ]
+    assert doc.lines.position(wrapped.index("Jiangsu")) == (8, 1)  # positions are the file's
+
+
+def test_one_paragraph_a_line_is_not_read_as_wrapped():
+    wire = ("Chinese fair opens in Hangzhou - chinanews.com\n"
+            "chinanews.com, Hangzhou, July 26 (Reporter Li Si) The fair opened on the\n"
+            "26th, officials said.\nMore than 300 companies took part.\nVisitors came from 25 provinces.\n")
+    doc = segment(wire)
+    assert [doc.text[p.start:p.end] for p in doc.paragraphs] == [
+        "Chinese fair opens in Hangzhou - chinanews.com\nchinanews.com, Hangzhou, July 26 (Reporter Li Si) "
+        "The fair opened on the 26th, officials said.",  # the dateline keeps its line: a lower-case start
+        "More than 300 companies took part.",
+        "Visitors came from 25 provinces.",
+    ]
+    # Items a line, none ending a sentence: short lines, but none goes on in lower case.
+    prices = ("Tickets\n3,850 yen (no extras)\n4,950 yen (with a programme)\n"
+              "8,250 yen for a set of two performances (with a programme)\nOn sale until October 31\n")
+    assert len(segment(prices).paragraphs) == 5
+    titles = "".join(f"[Nora Books] Complete collection, {n} volumes, children's picture books, ages 3 to 6, "
+                     "with phonetic symbols for early readers\n" for n in range(3, 8))
+    assert len(segment(titles).paragraphs) == 5  # longer than any width copy is wrapped to
+
+
 def test_full_width_colon_ends_a_line_of_a_list_intro():
     text = "The situation is as follows：\nHealth Bureau 271 cases (involving quarantine).\nTourism Bureau 1 case."
     doc = segment(text)

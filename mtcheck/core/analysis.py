@@ -55,9 +55,10 @@ class Analyzer:
 
     def analyse(self, text: str) -> Analysis:
         doc = segment(text)
-        tokens = tokenize(text)
-        language = detect_document(text)
-        dateline = find_dateline(text, self.agencies)
+        # Everything reads the flowed text (hard-wrapped lines joined), the same length as `text`.
+        tokens = tokenize(doc.text)
+        language = detect_document(doc.text)
+        dateline = find_dateline(doc.text, self.agencies)
         ctx = Context(doc, self.pairs, language, self.agencies, dateline, self.enabled, tokens)
         # A document in another language gets its one finding, not hundreds.
         families = self._language_only if language.code is not None and not language.is_english else self.families

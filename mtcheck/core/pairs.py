@@ -88,7 +88,7 @@ class PairEntry:
         return 0 if self.is_regex else self.mt_phrase.count(" ") + 1
 
     def pattern(self) -> str:
-        return self.mt_phrase[3:] if self.is_regex else _phrase_regex(self.mt_phrase.split(" "))
+        return _flexible_spaces(self.mt_phrase[3:]) if self.is_regex else _phrase_regex(self.mt_phrase.split(" "))
 
     def replacement_for(self, matched: str) -> str | None:
         """The literal text that replaces `matched` (a match of this entry) when the entry is
@@ -360,9 +360,53 @@ def is_language_code(code: str) -> bool:
     return base in ISO_639_1 and (not variant or re.fullmatch(r"[A-Z][a-z]{3}|[A-Z]{2}|\d{3}", variant) is not None)
 
 
+def _flexible_spaces(pattern: str) -> str:
+    """A regex entry's pattern with each space read as a phrase's are: any run of white space
+    (a line break of hard-wrapped copy, a doubled space), one white space character inside a
+    character class or a lookbehind (which must keep its width), none or more before ?, *."""
+    out: list[str] = []
+    groups: list[bool] = []  # per open group: is it a lookbehind
+    in_class = False
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            if c == "]" and not (pattern[i - 1] == "[" or pattern[i - 2:i] == "[^"):
+                in_class = False
+            out.append(r"\s" if c == " " else c)
+        elif c == "[":
+            in_class = True
+            out.append(c)
+        elif c == "(":
+            groups.append(pattern.startswith(("(?<=", "(?<!"), i))
+            out.append(c)
+        elif c == ")":
+            if groups:
+                groups.pop()
+            out.append(c)
+        elif c == " " and not any(groups):
+            quantifier = pattern[i + 1:i + 2]
+            if quantifier in ("?", "*"):
+                out.append(r"\s*")
+                i += 1
+            elif quantifier == "+":
+                out.append(r"\s+")
+                i += 1
+            else:
+                out.append(r"\s" if quantifier == "{" else r"\s+")
+        else:
+            out.append(r"\s" if c == " " else c)
+        i += 1
+    return "".join(out)
+
+
 def _pattern_problem(entry: PairEntry) -> str | None:
     if entry.is_regex:
-        source = entry.mt_phrase[3:]
+        source = entry.pattern()
         try:
             compiled = re.compile(source, re.IGNORECASE)
         except re.error as exc:
@@ -456,7 +500,7 @@ class _Anchor:
 def _anchor(entry: PairEntry) -> _Anchor | None:
     if entry.is_regex:
         try:
-            parsed = _sre_parse.parse(entry.mt_phrase[3:], re.IGNORECASE)
+            parsed = _sre_parse.parse(entry.pattern(), re.IGNORECASE)
         except re.error:
             return None
         best = _required(parsed)

@@ -45,7 +45,14 @@ _SENTENCE_STARTERS = frozenset(
     most several all both each no not one two three mr mrs ms dr""".split()
 )
 
-_TERMINAL = frozenset(".!?:;\"”’)]」』。！？：；…—-")
+# What a line that ends a sentence (or a heading, the line before a list) ends with, before any
+# closing quotation marks and brackets; a line ending otherwise (a dateline's dash too) stops
+# mid-sentence.
+_LINE_FINAL = frozenset(".!?:。！？：…")
+_CLOSERS = frozenset("\"'”’»)]）」』")
+# Words no line of copy ends on unless its sentence runs on to the next line, and that a piece of
+# a long run is not cut after (fragment.dangling-end would report the cut).
+_RUNS_ON = frozenset("the a an of to for with by from into onto and or nor but than whose whether".split())
 # The lookbehind starts a candidate only at the first mark of a run: a match can start nowhere
 # else, and trying every mark of a long run of them would take quadratic time. The lookahead
 # before it names the marks a candidate opens with, so the scan skips to them (a third of the time).
@@ -57,8 +64,10 @@ _QUOTE_MARK = re.compile('["“”]')
 # one line, a list of names, garbage) is checked in pieces cut at white space, so that the
 # work done per sentence (fluency, context, fingerprints) stays bounded.
 MAX_SENTENCE_CHARS = 4000
-# Words a piece of a long run is not cut after (fragment.dangling-end would report the cut).
-_CONNECTIVES = frozenset("and or but nor the a an of than whose whether".split())
+# How many lines of the document's a block's hard-wrap vote counts as well as its own.
+_PRIOR_LINES = 2
+# The widest copy is hard-wrapped to, in characters (e-mail 72-78, wire services 69-80).
+_WIDEST_WRAP = 100
 # How far back from a full stop the token before it is looked for.
 _TOKEN_REACH = 64
 
@@ -76,11 +85,14 @@ class Paragraphs(PackedRows[Paragraph]):
     `Sentences` are; a `Paragraph` is made when one is read (a 10 MB wire archive has 50,000
     paragraphs, 5 MB as objects)."""
 
-    __slots__ = ("ends", "indents", "starts")
+    __slots__ = ("ends", "indents", "runs_on", "starts")
 
     def __init__(self, text_length: int = 0):
         typecode = "I" if text_length < 2**32 else "Q"
         self.starts, self.ends, self.indents = array(typecode), array(typecode), array(typecode)
+        # (start, end) of the white space of each line break inside a paragraph where a sentence
+        # runs on (hard-wrapped copy): read as spaces (`flowed`)
+        self.runs_on: list[tuple[int, int]] = []
 
     def append(self, start: int, end: int, indent_start: int) -> None:
         self.starts.append(start)
@@ -143,7 +155,7 @@ class Sentences(PackedRows[Sentence]):
 class Document:
     """A decoded text segmented into paragraphs and sentences."""
 
-    text: str
+    text: str  # flowed (`segment`): the decoded text, hard-wrapped line breaks read as spaces
     paragraphs: Paragraphs
     sentences: Sentences
     lines: LineIndex
@@ -227,8 +239,11 @@ def quotations(text: str, paragraphs: Sequence[Paragraph]) -> list[tuple[int, in
 
 
 def segment(text: str) -> Document:
+    """text in paragraphs and sentences. The document's text is `flowed`: where a sentence runs
+    on across a line break (hard-wrapped copy), the break reads as spaces."""
     lines = LineIndex(text)
     paragraphs = split_paragraphs(text, lines.starts)
+    text = flowed(text, paragraphs.runs_on)
     sentences = Sentences(len(text))
     long_sentences: list[tuple[int, int]] = []
     for para in paragraphs:
@@ -253,7 +268,7 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
         space = _space_before(text, half, limit)
         for _ in range(8):  # a piece must not end on "and" or "the": it would read as cut off
             word_at = _space_before(text, half, space) + 1 if space > half else space
-            if space <= half or text[word_at:space].lower() not in _CONNECTIVES:
+            if space <= half or text[word_at:space].lower() not in _RUNS_ON:
                 break
             space = word_at - 1
         if space > start:
@@ -288,7 +303,8 @@ def _leans_on_previous(char: str) -> bool:
 def split_paragraphs(text: str, line_starts: Sequence[int]) -> Paragraphs:
     """Blank lines always separate paragraphs. Inside a block of consecutive lines,
     each line is its own paragraph (wire copy, one paragraph a line) unless the block
-    is hard-wrapped prose, where most lines stop mid-sentence."""
+    is hard-wrapped prose, where most lines stop mid-sentence (counted in the block and, for
+    short blocks, in the whole document)."""
     lines: list[tuple[int, int, int] | None] = []  # (content_start, content_end, indent_start); None: blank
     n = len(line_starts)
     for i, ls in enumerate(line_starts):
@@ -307,34 +323,96 @@ def split_paragraphs(text: str, line_starts: Sequence[int]) -> Paragraphs:
             ce -= 1
         lines.append((cs, ce, ls))
 
+    blocks: list[list[tuple[int, int, int]]] = [[]]
+    for line in lines:
+        if line is None:
+            if blocks[-1]:
+                blocks.append([])
+        else:
+            blocks[-1].append(line)
+    # Per block, whether each line but the last stops mid-sentence, how many lines go on in lower
+    # case (most words are: wrapped prose goes on so, a list of titles or prices does not), and
+    # how long the lines that another line follows are (those longer than any wrap width counted
+    # as one length).
+    stops = [[_stops_mid_sentence(text, cs, ce) for cs, ce, _ in block[:-1]] for block in blocks]
+    lower = [sum(1 for cs, _, _ in block[1:] if text[cs].islower()) for block in blocks]
+    lengths = [0] * (_WIDEST_WRAP + 2)
+    for block in blocks:
+        for _, ce, ls in block[:-1]:
+            lengths[min(ce - ls, _WIDEST_WRAP + 1)] += 1
+    breaks = sum(lengths)
+    # With enough line breaks the document is judged as a whole: a block's vote is drawn towards
+    # the document's share of lines that stop mid-sentence, as if it had two more lines, and the
+    # width the copy was wrapped to is known (the length four lines in five stay within).
+    judged = breaks >= 2 * _PRIOR_LINES
+    share = sum(map(sum, stops)) / breaks if judged else 0.0
+    lower_share = sum(lower) / breaks if judged else 0.0
+    width = 0
+    while judged and sum(lengths[:width + 1]) < 0.8 * breaks:
+        width += 1
     paragraphs = Paragraphs(len(text))
-    block: list[tuple[int, int, int]] = []
-
-    def flush() -> None:
+    for block, mid_sentence, lower_starts in zip(blocks, stops, lower):
         if not block:
-            return
-        inner = block[:-1]
-        unterminated = sum(1 for cs, ce, _ in inner if text[ce - 1] not in _TERMINAL)
-        wrapped = len(inner) >= 2 and unterminated / len(inner) > 0.6
+            continue
+        inner = len(block) - 1
+        if judged:
+            wrapped = (sum(mid_sentence) + _PRIOR_LINES * share) / (inner + _PRIOR_LINES) > 0.6 and lower_share > 0.3
+        else:
+            wrapped = inner >= 2 and sum(mid_sentence) / inner > 0.6 and lower_starts / inner > 0.3
+        # Lines longer than any width copy is wrapped to are items of a list (titles, names).
+        wrapped = wrapped and max((ce - ls for _, ce, ls in block[:-1]), default=0) <= _WIDEST_WRAP
         current = block[0]
-        for prev, line in itertools.pairwise(block):
+        for k, (prev, line) in enumerate(itertools.pairwise(block)):
             cs = line[0]
-            continuation = wrapped or (text[prev[1] - 1] not in _TERMINAL and text[cs].islower())
-            if continuation and line[2] == cs:  # an indented line always opens a paragraph
-                current = (current[0], line[1], current[2])
+            # A line wrapped for width (the next word would not have fitted on it) runs on, as
+            # does one that ends on "the"; a line in lower case continues the paragraph but may
+            # stand on a line of its own (a web address opening a dateline) and keeps its break.
+            full = wrapped and prev[1] - prev[2] + 1 + _first_word_length(text, line) > width
+            runs_on = mid_sentence[k] and (full or _last_word(text, prev) in _RUNS_ON)
+            if (full or runs_on or (mid_sentence[k] and text[cs].islower())) and line[2] == cs:
+                current = (current[0], line[1], current[2])  # (an indented line always opens a paragraph)
+                if runs_on:
+                    paragraphs.runs_on.append((prev[1], cs))
             else:
                 paragraphs.append(current[0], current[1], current[2])
                 current = line
         paragraphs.append(current[0], current[1], current[2])
-        block.clear()
-
-    for line in lines:
-        if line is None:
-            flush()
-        else:
-            block.append(line)
-    flush()
     return paragraphs
+
+
+def _stops_mid_sentence(text: str, start: int, end: int) -> bool:
+    """Whether the line text[start:end] stops mid-sentence (ends on neither a sentence's final
+    mark, nor a colon), closing quotation marks and brackets aside."""
+    i = end - 1
+    while i > start and text[i] in _CLOSERS:
+        i -= 1
+    return text[i] not in _LINE_FINAL
+
+
+def _first_word_length(text: str, line: tuple[int, int, int]) -> int:
+    start, end, _ = line
+    space = text.find(" ", start, end)
+    return (space if space >= 0 else end) - start
+
+
+def _last_word(text: str, line: tuple[int, int, int]) -> str:
+    start, end, _ = line
+    return text[max(text.rfind(" ", start, end), start - 1) + 1:end].lower()
+
+
+def flowed(text: str, runs_on: Sequence[tuple[int, int]]) -> str:
+    """text with the white space of each line break a sentence runs on across turned into as
+    many spaces: the same length, so every offset stays, and a phrase, a date or a pattern
+    written with spaces is read whether or not the copy was hard-wrapped."""
+    if not runs_on:
+        return text
+    pieces: list[str] = []
+    at = 0
+    for start, end in runs_on:
+        pieces += (text[at:start], " " * (end - start))
+        at = end
+    pieces.append(text[at:])
+    return "".join(pieces)
 
 
 def split_sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

@@ -75,7 +75,7 @@ def model_inputs(analysis: Analysis) -> ModelInputs:
     offsets), sentence spans and findings (rule id, sentence index, start, end, severity). Training
     (`mtcheck train`) reads the same, so a model never meets inputs made another way."""
     doc, tokens = analysis.document, analysis.tokens
-    return analysis.text, tokens.lower, tokens.starts, tokens.ends, doc.sentences.spans(), _findings(analysis)
+    return doc.text, tokens.lower, tokens.starts, tokens.ends, doc.sentences.spans(), _findings(analysis)
 
 
 def _findings(analysis: Analysis) -> list[ModelFinding]:
@@ -155,7 +155,7 @@ class LearnedScorer:
                 and self._plain_words + words <= PLAIN_WORDS and "numpy" not in sys.modules):
             self._plain_words += words
             sentences = analysis.document.sentences
-            return self.plain_model.score(analysis.text, analysis.tokens.lower, analysis.tokens.starts,
+            return self.plain_model.score(analysis.document.text, analysis.tokens.lower, analysis.tokens.starts,
                                           analysis.tokens.ends, list(zip(sentences.starts, sentences.ends)),
                                           _findings(analysis))
         return self.model.score(*model_inputs(analysis))
@@ -173,7 +173,7 @@ class LearnedScorer:
         in the model's own words where it explains them."""
         from mtcheck.core.model.result import RULE_WORDS
 
-        text = analysis.text
+        text = analysis.document.text  # quoted as read: a hard-wrapped phrase on one line
         by_rule: dict[str, list[str]] = defaultdict(list)
         for f in analysis.findings:
             by_rule[f.rule.id].append(text[f.start:f.end].strip())
