@@ -125,16 +125,18 @@ def test_a_phrase_does_not_run_across_paragraphs(tmp_path):
     assert len(build([path]).find("the sanctions\nclub")) == 1
 
 
-def test_a_regex_entry_reads_its_spaces_as_any_white_space(tmp_path):
-    # Hard-wrapped copy breaks a line where the pattern has a space; a doubled space is a typo.
-    path = write(tmp_path, "p.tsv", HEAD + row("re:(?<!the )cross[- ]border (?:on|to) the (?:same )?stage"))
+def test_a_regex_entry_reads_a_space_as_one_white_space_character(tmp_path):
+    # Hard-wrapped copy breaks a line where the pattern has a space (the anchor here, "as for ",
+    # has one too); one character for one, so a lookbehind keeps its width.
+    path = write(tmp_path, "p.tsv", HEAD + row("re:(?<!so )as for (?:the )?plans?")
+                 + row("re:(?<!the )cross[- ]border (?:on|to) the stage"))
     pair_set = build([path])
-    for text in ("Li appeared cross-border on the same stage.", "Li appeared cross-border\non the same stage.",
-                 "Li appeared cross-border\r\non  the\tsame stage.", "Li appeared cross\nborder on the stage."):
+    for text in ("As for the plan, it failed.", "As for\nthe plan, it failed.", "As\tfor the\rplan it failed.",
+                 "Li appeared cross\nborder\non the\nstage."):
         assert len(pair_set.find(text)) == 1, text
-    assert pair_set.find("the cross\nborder on the stage") == []  # the lookbehind keeps its one character
-    assert pair_set.find("cross-border on the\n\nsame stage") == []  # nor across a paragraph
-    assert pairs._flexible_spaces(r"a [^ ]x ?y\ z") == r"a\s+[^\s]x\s*y\ z"
+    assert pair_set.find("the cross\nborder on the stage") == []  # the lookbehind
+    assert pair_set.find("as for the\n\nplan") == []  # nor across a paragraph
+    assert pairs._flexible_spaces(r"a [^ ]x ?y\ z") == r"a[ \t\n\r][^ \t\n\r]x[ \t\n\r]?y\ z"
 
 
 def _brute_force(pair_set, text):

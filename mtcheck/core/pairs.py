@@ -361,11 +361,11 @@ def is_language_code(code: str) -> bool:
 
 
 def _flexible_spaces(pattern: str) -> str:
-    """A regex entry's pattern with each space read as a phrase's are: any run of white space
-    (a line break of hard-wrapped copy, a doubled space), one white space character inside a
-    character class or a lookbehind (which must keep its width), none or more before ?, *."""
+    """A regex entry's pattern with each space standing for one white space character, as
+    between a phrase's words: a space, a tab or a line break (of hard-wrapped copy). One
+    character for one, so that a lookbehind keeps its width and a literal with spaces in it
+    stays an anchor (`find` looks for anchors where those characters read as spaces)."""
     out: list[str] = []
-    groups: list[bool] = []  # per open group: is it a lookbehind
     in_class = False
     i, n = 0, len(pattern)
     while i < n:
@@ -374,32 +374,11 @@ def _flexible_spaces(pattern: str) -> str:
             out.append(pattern[i:i + 2])
             i += 2
             continue
-        if in_class:
-            if c == "]" and not (pattern[i - 1] == "[" or pattern[i - 2:i] == "[^"):
-                in_class = False
-            out.append(r"\s" if c == " " else c)
+        if in_class and c == "]" and not (pattern[i - 1] == "[" or pattern[i - 2:i] == "[^"):
+            in_class = False
         elif c == "[":
             in_class = True
-            out.append(c)
-        elif c == "(":
-            groups.append(pattern.startswith(("(?<=", "(?<!"), i))
-            out.append(c)
-        elif c == ")":
-            if groups:
-                groups.pop()
-            out.append(c)
-        elif c == " " and not any(groups):
-            quantifier = pattern[i + 1:i + 2]
-            if quantifier in ("?", "*"):
-                out.append(r"\s*")
-                i += 1
-            elif quantifier == "+":
-                out.append(r"\s+")
-                i += 1
-            else:
-                out.append(r"\s" if quantifier == "{" else r"\s+")
-        else:
-            out.append(r"\s" if c == " " else c)
+        out.append(_CLASS_SPACE if c == " " and in_class else _SPACE_CHARACTER if c == " " else c)
         i += 1
     return "".join(out)
 
@@ -440,6 +419,8 @@ def _pattern_problem(entry: PairEntry) -> str | None:
 _REGEX_REACH = 300  # characters either side of its anchor a regex entry's match may reach
 _LOWER_PIECE = _HIT_PIECE = 1 << 16  # characters a long text is lower-cased and scanned for anchors by
 _SPACE = re.compile(r"\s")
+# What a space in a regex entry matches (`_flexible_spaces`), and reads as when anchors are sought.
+_SPACE_CHARACTER, _CLASS_SPACE = r"[ \t\n\r]", r" \t\n\r"
 # The characters that match an ASCII letter when case is ignored but do not lower-case to it
 # (re's case folding: "İ" and "ı" match "i", "ſ" matches "s", the Kelvin sign "k").
 _FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
@@ -500,7 +481,8 @@ class _Anchor:
 def _anchor(entry: PairEntry) -> _Anchor | None:
     if entry.is_regex:
         try:
-            parsed = _sre_parse.parse(entry.pattern(), re.IGNORECASE)
+            # (the pattern as written: its spaces are literals of the text `find` searches)
+            parsed = _sre_parse.parse(entry.mt_phrase[3:], re.IGNORECASE)
         except re.error:
             return None
         best = _required(parsed)
@@ -703,6 +685,9 @@ class PairSet:
             lowered = _lower(text)
             if len(lowered) != len(text):  # a few characters ("İ") lower-case to two
                 lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+            for white in "\t\n\r":  # a regex entry's anchor "as for " is found across a line break
+                if white in lowered:
+                    lowered = lowered.replace(white, " ")
             # Clauses decide only in a text where a match's ASCII literals are sure to be in
             # the lower-cased text (no "ſ" matching "s"): there they pass every window that
             # holds a match, so they leave out only scans that find nothing.
