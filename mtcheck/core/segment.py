@@ -14,7 +14,7 @@ import itertools
 import re
 import unicodedata
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -334,7 +334,8 @@ def split_paragraphs(text: str, line_starts: Sequence[int]) -> Paragraphs:
     # case (most words are: wrapped prose goes on so, a list of titles or prices does not), and
     # how long the lines that another line follows are (those longer than any wrap width counted
     # as one length).
-    stops = [[_stops_mid_sentence(text, cs, ce) for cs, ce, _ in block[:-1]] for block in blocks]
+    stops = [[text[ce - 1] not in _LINE_FINAL and _stops_mid_sentence(text, cs, ce) for cs, ce, _ in block[:-1]]
+             for block in blocks]
     lower = [sum(1 for cs, _, _ in block[1:] if text[cs].islower()) for block in blocks]
     lengths = [0] * (_WIDEST_WRAP + 2)
     for block in blocks:
@@ -347,9 +348,7 @@ def split_paragraphs(text: str, line_starts: Sequence[int]) -> Paragraphs:
     judged = breaks >= 2 * _PRIOR_LINES
     share = sum(map(sum, stops)) / breaks if judged else 0.0
     lower_share = sum(lower) / breaks if judged else 0.0
-    width = 0
-    while judged and sum(lengths[:width + 1]) < 0.8 * breaks:
-        width += 1
+    width = bisect_left(list(itertools.accumulate(lengths)), 0.8 * breaks) if judged else 0
     paragraphs = Paragraphs(len(text))
     for block, mid_sentence, lower_starts in zip(blocks, stops, lower):
         if not block:
