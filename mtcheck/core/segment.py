@@ -301,72 +301,24 @@ def _leans_on_previous(char: str) -> bool:
 
 
 def split_paragraphs(text: str, line_starts: Sequence[int]) -> Paragraphs:
-    """Blank lines always separate paragraphs. Inside a block of consecutive lines,
-    each line is its own paragraph (wire copy, one paragraph a line) unless the block
-    is hard-wrapped prose, where most lines stop mid-sentence (counted in the block and, for
-    short blocks, in the whole document)."""
-    lines: list[tuple[int, int, int] | None] = []  # (content_start, content_end, indent_start); None: blank
-    n = len(line_starts)
-    for i, ls in enumerate(line_starts):
-        le = line_starts[i + 1] if i + 1 < n else len(text)
-        raw_end = le
-        while raw_end > ls and text[raw_end - 1] in "\r\n":
-            raw_end -= 1
-        cs = ls
-        while cs < raw_end and text[cs].isspace():
-            cs += 1
-        if cs == raw_end:
-            lines.append(None)
-            continue
-        ce = raw_end
-        while ce > cs and text[ce - 1].isspace():
-            ce -= 1
-        lines.append((cs, ce, ls))
-
-    blocks: list[list[tuple[int, int, int]]] = [[]]
-    for line in lines:
-        if line is None:
-            if blocks[-1]:
-                blocks.append([])
-        else:
-            blocks[-1].append(line)
-    # Per block, whether each line but the last stops mid-sentence, how many lines go on in lower
-    # case (most words are: wrapped prose goes on so, a list of titles or prices does not), and
-    # how long the lines that another line follows are (those longer than any wrap width counted
-    # as one length).
-    stops = [[text[ce - 1] not in _LINE_FINAL and _stops_mid_sentence(text, cs, ce) for cs, ce, _ in block[:-1]]
-             for block in blocks]
-    lower = [sum(1 for cs, _, _ in block[1:] if text[cs].islower()) for block in blocks]
-    lengths = [0] * (_WIDEST_WRAP + 2)
-    for block in blocks:
-        for _, ce, ls in block[:-1]:
-            lengths[min(ce - ls, _WIDEST_WRAP + 1)] += 1
-    breaks = sum(lengths)
-    # With enough line breaks the document is judged as a whole: a block's vote is drawn towards
-    # the document's share of lines that stop mid-sentence, as if it had two more lines, and the
-    # width the copy was wrapped to is known (the length four lines in five stay within).
-    judged = breaks >= 2 * _PRIOR_LINES
-    share = sum(map(sum, stops)) / breaks if judged else 0.0
-    lower_share = sum(lower) / breaks if judged else 0.0
-    width = bisect_left(list(itertools.accumulate(lengths)), 0.8 * breaks) if judged else 0
+    """Blank lines always separate paragraphs. Inside a block of consecutive lines, each line
+    is its own paragraph (wire copy, one paragraph a line) unless the block is hard-wrapped
+    prose (`_Wrapping`); there a line the next word would not have fitted on runs on into the
+    next line, and a shorter one ends its paragraph."""
+    blocks = _blocks(text, line_starts)
+    wrapping = _Wrapping.of(text, blocks)
     paragraphs = Paragraphs(len(text))
-    for block, mid_sentence, lower_starts in zip(blocks, stops, lower):
+    for b, block in enumerate(blocks):
         if not block:
             continue
-        inner = len(block) - 1
-        if judged:
-            wrapped = (sum(mid_sentence) + _PRIOR_LINES * share) / (inner + _PRIOR_LINES) > 0.6 and lower_share > 0.3
-        else:
-            wrapped = inner >= 2 and sum(mid_sentence) / inner > 0.6 and lower_starts / inner > 0.3
-        # Lines longer than any width copy is wrapped to are items of a list (titles, names).
-        wrapped = wrapped and max((ce - ls for _, ce, ls in block[:-1]), default=0) <= _WIDEST_WRAP
+        wrapped, mid_sentence = wrapping.wrapped(b, block), wrapping.stops[b]
         current = block[0]
         for k, (prev, line) in enumerate(itertools.pairwise(block)):
             cs = line[0]
-            # A line wrapped for width (the next word would not have fitted on it) runs on, as
-            # does one that ends on "the"; a line in lower case continues the paragraph but may
-            # stand on a line of its own (a web address opening a dateline) and keeps its break.
-            full = wrapped and prev[1] - prev[2] + 1 + _first_word_length(text, line) > width
+            # A line wrapped for width runs on, as does one that ends on "the"; a line in lower
+            # case continues the paragraph but may stand on a line of its own (a web address
+            # opening a dateline) and keeps its break.
+            full = wrapped and prev[1] - prev[2] + 1 + _first_word_length(text, line) > wrapping.width
             runs_on = mid_sentence[k] and (full or _last_word(text, prev) in _RUNS_ON)
             if (full or runs_on or (mid_sentence[k] and text[cs].islower())) and line[2] == cs:
                 current = (current[0], line[1], current[2])  # (an indented line always opens a paragraph)
@@ -379,6 +331,73 @@ def split_paragraphs(text: str, line_starts: Sequence[int]) -> Paragraphs:
     return paragraphs
 
 
+_Line = tuple[int, int, int]  # (content_start, content_end, indent_start)
+
+
+def _blocks(text: str, line_starts: Sequence[int]) -> list[list[_Line]]:
+    """The text's runs of non-blank lines, each line without its indentation and trailing
+    white space."""
+    blocks: list[list[_Line]] = [[]]
+    n = len(line_starts)
+    for i, ls in enumerate(line_starts):
+        raw_end = line_starts[i + 1] if i + 1 < n else len(text)
+        while raw_end > ls and text[raw_end - 1] in "\r\n":
+            raw_end -= 1
+        cs = ls
+        while cs < raw_end and text[cs].isspace():
+            cs += 1
+        if cs == raw_end:  # a blank line
+            if blocks[-1]:
+                blocks.append([])
+            continue
+        ce = raw_end
+        while ce > cs and text[ce - 1].isspace():
+            ce -= 1
+        blocks[-1].append((cs, ce, ls))
+    return blocks
+
+
+@dataclass(frozen=True, slots=True)
+class _Wrapping:
+    """The evidence that a document's blocks are hard-wrapped: per block, whether each line but
+    the last stops mid-sentence and how many lines go on in lower case (most words are: wrapped
+    prose goes on so, a list of titles or prices does not). With four line breaks or more the
+    document is judged as a whole: a block's vote is drawn towards the document's, as if it had
+    two more lines like them, and the width the copy was wrapped to is known (the length four
+    lines in five stay within)."""
+
+    stops: list[list[bool]]
+    lower: list[int]
+    judged: bool
+    share: float  # of lines that stop mid-sentence, in the whole document
+    lower_share: float  # of lines that go on in lower case
+    width: int
+
+    @classmethod
+    def of(cls, text: str, blocks: list[list[_Line]]) -> _Wrapping:
+        stops = [[text[ce - 1] not in _LINE_FINAL and _stops_mid_sentence(text, cs, ce) for cs, ce, _ in block[:-1]]
+                 for block in blocks]
+        lower = [sum(1 for cs, _, _ in block[1:] if text[cs].islower()) for block in blocks]
+        lengths = [0] * (_WIDEST_WRAP + 2)  # lines longer than any wrap width counted as one length
+        for block in blocks:
+            for _, ce, ls in block[:-1]:
+                lengths[min(ce - ls, _WIDEST_WRAP + 1)] += 1
+        breaks = sum(lengths)
+        if breaks < 2 * _PRIOR_LINES:
+            return cls(stops, lower, False, 0.0, 0.0, 0)
+        width = bisect_left(list(itertools.accumulate(lengths)), 0.8 * breaks)
+        return cls(stops, lower, True, sum(map(sum, stops)) / breaks, sum(lower) / breaks, width)
+
+    def wrapped(self, b: int, block: list[_Line]) -> bool:
+        inner, stops = len(block) - 1, sum(self.stops[b])
+        if self.judged:
+            vote = (stops + _PRIOR_LINES * self.share) / (inner + _PRIOR_LINES) > 0.6 and self.lower_share > 0.3
+        else:
+            vote = inner >= 2 and stops / inner > 0.6 and self.lower[b] / inner > 0.3
+        # Lines longer than any width copy is wrapped to are items of a list (titles, names).
+        return vote and max((ce - ls for _, ce, ls in block[:-1]), default=0) <= _WIDEST_WRAP
+
+
 def _stops_mid_sentence(text: str, start: int, end: int) -> bool:
     """Whether the line text[start:end] stops mid-sentence (ends on neither a sentence's final
     mark, nor a colon), closing quotation marks and brackets aside."""
@@ -388,13 +407,13 @@ def _stops_mid_sentence(text: str, start: int, end: int) -> bool:
     return text[i] not in _LINE_FINAL
 
 
-def _first_word_length(text: str, line: tuple[int, int, int]) -> int:
+def _first_word_length(text: str, line: _Line) -> int:
     start, end, _ = line
     space = text.find(" ", start, end)
     return (space if space >= 0 else end) - start
 
 
-def _last_word(text: str, line: tuple[int, int, int]) -> str:
+def _last_word(text: str, line: _Line) -> str:
     start, end, _ = line
     return text[max(text.rfind(" ", start, end), start - 1) + 1:end].lower()
 
