@@ -107,7 +107,13 @@ def test_one_paragraph_a_line_is_not_read_as_wrapped():
     assert len(segment(prices).paragraphs) == 5
     titles = "".join(f"[Nora Books] Complete collection, {n} volumes, children's picture books, ages 3 to 6, "
                      "with phonetic symbols for early readers\n" for n in range(3, 8))
-    assert len(segment(titles).paragraphs) == 5  # longer than any width copy is wrapped to
+    assert len(segment(titles).paragraphs) == 5
+    # Beside hard-wrapped prose, lines longer than any width copy is wrapped to stay apart.
+    prose = ("The fair opened on Monday in the city of\nHangzhou and will run for a week with\n"
+             "visitors from across the country and\nabroad, the organisers said.\n\n")
+    titles = "".join(f"Complete Collection of {n} Volumes, Classic Mathematics Series, Children's Picture Books "
+                     "for Ages 3 to 6\n" for n in range(3, 6))
+    assert len(segment(prose + titles).paragraphs) == 1 + 3
 
 
 def test_full_width_colon_ends_a_line_of_a_list_intro():
