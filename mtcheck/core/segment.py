@@ -10,6 +10,7 @@ by the rules, not hidden by the splitter.
 
 from __future__ import annotations
 
+import io
 import itertools
 import re
 import unicodedata
@@ -90,9 +91,9 @@ class Paragraphs(PackedRows[Paragraph]):
     def __init__(self, text_length: int = 0):
         typecode = "I" if text_length < 2**32 else "Q"
         self.starts, self.ends, self.indents = array(typecode), array(typecode), array(typecode)
-        # (start, end) of the white space of each line break inside a paragraph where a sentence
-        # runs on (hard-wrapped copy): read as spaces (`flowed`)
-        self.runs_on: list[tuple[int, int]] = []
+        # start, end, start, end, ... of the white space of each line break inside a paragraph
+        # where a sentence runs on (hard-wrapped copy): read as spaces (`flowed`)
+        self.runs_on = array(typecode)
 
     def append(self, start: int, end: int, indent_start: int) -> None:
         self.starts.append(start)
@@ -323,7 +324,7 @@ def split_paragraphs(text: str, line_starts: Sequence[int]) -> Paragraphs:
             if (full or runs_on or (mid_sentence[k] and text[cs].islower())) and line[2] == cs:
                 current = (current[0], line[1], current[2])  # (an indented line always opens a paragraph)
                 if runs_on:
-                    paragraphs.runs_on.append((prev[1], cs))
+                    paragraphs.runs_on.extend((prev[1], cs))
             else:
                 paragraphs.append(current[0], current[1], current[2])
                 current = line
@@ -366,7 +367,7 @@ class _Wrapping:
     two more lines like them, and the width the copy was wrapped to is known (the length four
     lines in five stay within)."""
 
-    stops: list[list[bool]]
+    stops: list[bytearray]
     lower: list[int]
     judged: bool
     share: float  # of lines that stop mid-sentence, in the whole document
@@ -375,13 +376,18 @@ class _Wrapping:
 
     @classmethod
     def of(cls, text: str, blocks: list[list[_Line]]) -> _Wrapping:
-        stops = [[text[ce - 1] not in _LINE_FINAL and _stops_mid_sentence(text, cs, ce) for cs, ce, _ in block[:-1]]
-                 for block in blocks]
-        lower = [sum(1 for cs, _, _ in block[1:] if text[cs].islower()) for block in blocks]
+        stops, lower = [], []
         lengths = [0] * (_WIDEST_WRAP + 2)  # lines longer than any wrap width counted as one length
-        for block in blocks:
-            for _, ce, ls in block[:-1]:
+        for block in blocks:  # (one pass, a byte a line: a file may hold millions of short lines)
+            flags, goes_on_lower = bytearray(max(len(block) - 1, 0)), 0
+            for k, (line, after) in enumerate(itertools.pairwise(block)):
+                cs, ce, ls = line
+                if text[ce - 1] not in _LINE_FINAL and _stops_mid_sentence(text, cs, ce):
+                    flags[k] = 1
                 lengths[min(ce - ls, _WIDEST_WRAP + 1)] += 1
+                goes_on_lower += text[after[0]].islower()
+            stops.append(flags)
+            lower.append(goes_on_lower)
         breaks = sum(lengths)
         if breaks < 2 * _PRIOR_LINES:
             return cls(stops, lower, False, 0.0, 0.0, 0)
@@ -395,7 +401,7 @@ class _Wrapping:
         else:
             vote = inner >= 2 and stops / inner > 0.6 and self.lower[b] / inner > 0.3
         # Lines longer than any width copy is wrapped to are items of a list (titles, names).
-        return vote and max((ce - ls for _, ce, ls in block[:-1]), default=0) <= _WIDEST_WRAP
+        return vote and all(ce - ls <= _WIDEST_WRAP for _, ce, ls in itertools.islice(block, inner))
 
 
 def _stops_mid_sentence(text: str, start: int, end: int) -> bool:
@@ -418,19 +424,21 @@ def _last_word(text: str, line: _Line) -> str:
     return text[max(text.rfind(" ", start, end), start - 1) + 1:end].lower()
 
 
-def flowed(text: str, runs_on: Sequence[tuple[int, int]]) -> str:
-    """text with the white space of each line break a sentence runs on across turned into as
-    many spaces: the same length, so every offset stays, and a phrase, a date or a pattern
-    written with spaces is read whether or not the copy was hard-wrapped."""
+def flowed(text: str, runs_on: Sequence[int]) -> str:
+    """text with the white space of each line break a sentence runs on across (`runs_on`: start,
+    end, start, end, ...) turned into as many spaces: the same length, so every offset stays,
+    and a phrase, a date or a pattern written with spaces is read whether or not the copy was
+    hard-wrapped. (Written piece by piece: a file of a million short lines has a million breaks.)"""
     if not runs_on:
         return text
-    pieces: list[str] = []
-    at = 0
-    for start, end in runs_on:
-        pieces += (text[at:start], " " * (end - start))
+    out, at = io.StringIO(), 0
+    breaks = iter(runs_on)
+    for start, end in zip(breaks, breaks):
+        out.write(text[at:start])
+        out.write(" " * (end - start))
         at = end
-    pieces.append(text[at:])
-    return "".join(pieces)
+    out.write(text[at:])
+    return out.getvalue()
 
 
 def split_sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
