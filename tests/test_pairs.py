@@ -136,7 +136,10 @@ def test_a_regex_entry_reads_a_space_as_one_white_space_character(tmp_path):
         assert len(pair_set.find(text)) == 1, text
     assert pair_set.find("the cross\nborder on the stage") == []  # the lookbehind
     assert pair_set.find("as for the\n\nplan") == []  # nor across a paragraph
-    assert pairs._flexible_spaces(r"a [^ ]x ?y\ z") == r"a[ \t\n\r][^ \t\n\r]x[ \t\n\r]?y\ z"
+    assert pair_set.find("As for\u00a0the plan.") != []  # (a no-break space, read as a space for the anchor)
+    assert pairs._flexible_spaces(r"a [^ ]x ?y\ z") == r"a\s[^\s]x\s?y\ z"
+    white = {chr(c) for c in range(0x3001) if chr(c).isspace()}
+    assert white == set(" \t\n\r" + "".join(pairs._OTHER_WHITE_SPACE)) == {c for c in white if re.match(r"\s", c)}
 
 
 def _brute_force(pair_set, text):

@@ -362,23 +362,18 @@ def is_language_code(code: str) -> bool:
 
 def _flexible_spaces(pattern: str) -> str:
     """A regex entry's pattern with each space standing for one white space character, as
-    between a phrase's words: a space, a tab or a line break (of hard-wrapped copy). One
+    between a phrase's words: a space, a tab, a line break (of hard-wrapped copy). One
     character for one, so that a lookbehind keeps its width and a literal with spaces in it
-    stays an anchor (`find` looks for anchors where those characters read as spaces)."""
+    stays an anchor (`find` looks for anchors where white space reads as spaces). `\\s`, not
+    a class: a class costs twice as much to compile, and patterns are compiled in every run."""
     out: list[str] = []
-    in_class = False
     i, n = 0, len(pattern)
     while i < n:
-        c = pattern[i]
-        if c == "\\":
+        if pattern[i] == "\\":
             out.append(pattern[i:i + 2])
             i += 2
             continue
-        if in_class and c == "]" and not (pattern[i - 1] == "[" or pattern[i - 2:i] == "[^"):
-            in_class = False
-        elif c == "[":
-            in_class = True
-        out.append(_CLASS_SPACE if c == " " and in_class else _SPACE_CHARACTER if c == " " else c)
+        out.append(r"\s" if pattern[i] == " " else pattern[i])
         i += 1
     return "".join(out)
 
@@ -419,8 +414,10 @@ def _pattern_problem(entry: PairEntry) -> str | None:
 _REGEX_REACH = 300  # characters either side of its anchor a regex entry's match may reach
 _LOWER_PIECE = _HIT_PIECE = 1 << 16  # characters a long text is lower-cased and scanned for anchors by
 _SPACE = re.compile(r"\s")
-# What a space in a regex entry matches (`_flexible_spaces`), and reads as when anchors are sought.
-_SPACE_CHARACTER, _CLASS_SPACE = r"[ \t\n\r]", r" \t\n\r"
+# The white space `\s` matches besides a space, a tab and a line break (str.isspace()'s; a test
+# keeps the list whole): read as spaces where anchors are sought.
+_OTHER_WHITE_SPACE = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\xa0", "\u1680",
+                      *map(chr, range(0x2000, 0x200B)), "\u2028", "\u2029", "\u202f", "\u205f", "\u3000")
 # The characters that match an ASCII letter when case is ignored but do not lower-case to it
 # (re's case folding: "İ" and "ı" match "i", "ſ" matches "s", the Kelvin sign "k").
 _FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
@@ -688,6 +685,8 @@ class PairSet:
             for white in "\t\n\r":  # a regex entry's anchor "as for " is found across a line break
                 if white in lowered:
                     lowered = lowered.replace(white, " ")
+            if any(white in lowered for white in _OTHER_WHITE_SPACE):  # (rare: one pass a character)
+                lowered = _SPACE.sub(" ", lowered)
             # Clauses decide only in a text where a match's ASCII literals are sure to be in
             # the lower-cased text (no "ſ" matching "s"): there they pass every window that
             # holds a match, so they leave out only scans that find nothing.
