@@ -366,16 +366,10 @@ def _flexible_spaces(pattern: str) -> str:
     character for one, so that a lookbehind keeps its width and a literal with spaces in it
     stays an anchor (`find` looks for anchors where white space reads as spaces). `\\s`, not
     a class: a class costs twice as much to compile, and patterns are compiled in every run."""
-    out: list[str] = []
-    i, n = 0, len(pattern)
-    while i < n:
-        if pattern[i] == "\\":
-            out.append(pattern[i:i + 2])
-            i += 2
-            continue
-        out.append(r"\s" if pattern[i] == " " else pattern[i])
-        i += 1
-    return "".join(out)
+    return _ESCAPE_OR_SPACE.sub(lambda m: m.group(1) or r"\s", pattern)
+
+
+_ESCAPE_OR_SPACE = re.compile(r"(\\.)| ", re.DOTALL)  # an escaped character stays as it is ("\\ ")
 
 
 def _pattern_problem(entry: PairEntry) -> str | None:
