@@ -382,9 +382,11 @@ class _Wrapping:
             flags, goes_on_lower = bytearray(max(len(block) - 1, 0)), 0
             for k, (line, after) in enumerate(itertools.pairwise(block)):
                 cs, ce, ls = line
-                if text[ce - 1] not in _LINE_FINAL and _stops_mid_sentence(text, cs, ce):
+                last = text[ce - 1]
+                if last not in _LINE_FINAL and (last not in _CLOSERS or _stops_mid_sentence(text, cs, ce)):
                     flags[k] = 1
-                lengths[min(ce - ls, _WIDEST_WRAP + 1)] += 1
+                length = ce - ls
+                lengths[length if length <= _WIDEST_WRAP else _WIDEST_WRAP + 1] += 1
                 goes_on_lower += text[after[0]].islower()
             stops.append(flags)
             lower.append(goes_on_lower)
