@@ -138,6 +138,10 @@ def test_a_regex_entry_reads_a_space_as_one_white_space_character(tmp_path):
     assert pair_set.find("as for the\n\nplan") == []  # nor across a paragraph
     assert pair_set.find("As for\u00a0the plan.") != []  # (a no-break space, read as a space for the anchor)
     assert pairs._flexible_spaces(r"a [^ ]x ?y\ z") == r"a\s[^\s]x\s?y\ z"
+    assert pairs._flexible_spaces("(?x) as for") == "(?x) as for"  # verbose: a space is no literal
+    # A bad pattern's error points into the pattern as its author wrote it.
+    bad = write(tmp_path, "bad.tsv", HEAD + row("re:as for (the plans"))
+    assert [p.message for p in load([bad]).problems] == ["bad pattern: missing ), unterminated subpattern at position 7"]
     white = {chr(c) for c in range(0x3001) if chr(c).isspace()}
     assert white == set(" \t\n\r" + "".join(pairs._OTHER_WHITE_SPACE)) == {c for c in white if re.match(r"\s", c)}
 

@@ -365,16 +365,20 @@ def _flexible_spaces(pattern: str) -> str:
     between a phrase's words: a space, a tab, a line break (of hard-wrapped copy). One
     character for one, so that a lookbehind keeps its width and a literal with spaces in it
     stays an anchor (`find` looks for anchors where white space reads as spaces). `\\s`, not
-    a class: a class costs twice as much to compile, and patterns are compiled in every run."""
+    a class: a class costs twice as much to compile, and patterns are compiled in every run.
+    In verbose mode (`(?x)`) a space is no literal, and the pattern is left as written."""
+    if _VERBOSE.search(pattern):
+        return pattern
     return _ESCAPE_OR_SPACE.sub(lambda m: m.group(1) or r"\s", pattern)
 
 
 _ESCAPE_OR_SPACE = re.compile(r"(\\.)| ", re.DOTALL)  # an escaped character stays as it is ("\\ ")
+_VERBOSE = re.compile(r"\(\?[aiLmsux-]*x")
 
 
 def _pattern_problem(entry: PairEntry) -> str | None:
     if entry.is_regex:
-        source = entry.pattern()
+        source = entry.mt_phrase[3:]  # as written: an error's position is the author's (spaces mean the same)
         try:
             compiled = re.compile(source, re.IGNORECASE)
         except re.error as exc:

@@ -86,14 +86,11 @@ class Paragraphs(PackedRows[Paragraph]):
     `Sentences` are; a `Paragraph` is made when one is read (a 10 MB wire archive has 50,000
     paragraphs, 5 MB as objects)."""
 
-    __slots__ = ("ends", "indents", "runs_on", "starts")
+    __slots__ = ("ends", "indents", "starts")
 
     def __init__(self, text_length: int = 0):
         typecode = "I" if text_length < 2**32 else "Q"
         self.starts, self.ends, self.indents = array(typecode), array(typecode), array(typecode)
-        # start, end, start, end, ... of the white space of each line break inside a paragraph
-        # where a sentence runs on (hard-wrapped copy): read as spaces (`flowed`)
-        self.runs_on = array(typecode)
 
     def append(self, start: int, end: int, indent_start: int) -> None:
         self.starts.append(start)
@@ -243,8 +240,8 @@ def segment(text: str) -> Document:
     """text in paragraphs and sentences. The document's text is `flowed`: where a sentence runs
     on across a line break (hard-wrapped copy), the break reads as spaces."""
     lines = LineIndex(text)
-    paragraphs = split_paragraphs(text, lines.starts)
-    text = flowed(text, paragraphs.runs_on)
+    paragraphs, runs_on = split_paragraphs(text, lines.starts)
+    text = flowed(text, runs_on)
     sentences = Sentences(len(text))
     long_sentences: list[tuple[int, int]] = []
     for para in paragraphs:
@@ -301,14 +298,17 @@ def _leans_on_previous(char: str) -> bool:
     return bool(unicodedata.combining(char)) or char in "\u200c\u200d" or "\ufe00" <= char <= "\ufe0f"
 
 
-def split_paragraphs(text: str, line_starts: Sequence[int]) -> Paragraphs:
-    """Blank lines always separate paragraphs. Inside a block of consecutive lines, each line
-    is its own paragraph (wire copy, one paragraph a line) unless the block is hard-wrapped
-    prose (`_Wrapping`); there a line the next word would not have fitted on runs on into the
-    next line, and a shorter one ends its paragraph."""
+def split_paragraphs(text: str, line_starts: Sequence[int]) -> tuple[Paragraphs, array]:
+    """The paragraphs, and start, end, start, end, ... of the white space of each line break
+    inside one where a sentence runs on (for `flowed`). Blank lines always separate paragraphs.
+    Inside a block of consecutive lines, each line is its own paragraph (wire copy, one
+    paragraph a line) unless the block is hard-wrapped prose (`_Wrapping`); there a line the
+    next word would not have fitted on runs on into the next line, and a shorter one ends its
+    paragraph."""
     blocks = _blocks(text, line_starts)
     wrapping = _Wrapping.of(text, blocks)
     paragraphs = Paragraphs(len(text))
+    runs_on_breaks = array(paragraphs.starts.typecode)
     for b, block in enumerate(blocks):
         if not block:
             continue
@@ -324,12 +324,12 @@ def split_paragraphs(text: str, line_starts: Sequence[int]) -> Paragraphs:
             if (full or runs_on or (mid_sentence[k] and text[cs].islower())) and line[2] == cs:
                 current = (current[0], line[1], current[2])  # (an indented line always opens a paragraph)
                 if runs_on:
-                    paragraphs.runs_on.extend((prev[1], cs))
+                    runs_on_breaks.extend((prev[1], cs))
             else:
                 paragraphs.append(current[0], current[1], current[2])
                 current = line
         paragraphs.append(current[0], current[1], current[2])
-    return paragraphs
+    return paragraphs, runs_on_breaks
 
 
 _Line = tuple[int, int, int]  # (content_start, content_end, indent_start)

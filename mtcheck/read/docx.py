@@ -89,8 +89,7 @@ def _parse(data: bytes, name: str, part: str, start: Callable[[str], None], end:
     def on_start(qualified: str, attrs: dict[str, str]) -> None:
         nonlocal depth
         depth += 1
-        if depth > safe_xml.MAX_DEPTH:
-            raise safe_xml.Refused(f"XML nested deeper than {safe_xml.MAX_DEPTH} elements is refused")
+        safe_xml.entering(depth)
         start(qualified.rpartition(" ")[2])
 
     def on_end(qualified: str) -> None:

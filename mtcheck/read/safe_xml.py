@@ -23,6 +23,12 @@ def _refuse_external(*_args: object) -> int:
     raise Refused("XML external entity references are refused (they can read files or fetch URLs)")
 
 
+def entering(depth: int) -> None:
+    """Refuse an element opened at `depth` (the root's is 1) deeper than MAX_DEPTH."""
+    if depth > MAX_DEPTH:
+        raise Refused(f"XML nested deeper than {MAX_DEPTH} elements is refused")
+
+
 def parser(namespace_separator: str = " ") -> expat.XMLParserType:
     p = expat.ParserCreate(namespace_separator=namespace_separator)
     p.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)

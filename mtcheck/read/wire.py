@@ -120,8 +120,7 @@ class _TreeBuilder:
         return self._char
 
     def _start(self, name: str, attrs: dict[str, str]) -> None:
-        if len(self.stack) >= safe_xml.MAX_DEPTH:
-            raise safe_xml.Refused(f"XML nested deeper than {safe_xml.MAX_DEPTH} elements is refused")
+        safe_xml.entering(len(self.stack) + 1)
         element = _Element(_local(name), {_local(k): v for k, v in attrs.items()})
         if self.stack:
             self.stack[-1].children.append(element)
