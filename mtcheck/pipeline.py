@@ -42,7 +42,8 @@ from mtcheck.policy.fingerprints import fingerprints
 from mtcheck.policy.gate import Gate
 from mtcheck.policy.options import Options
 from mtcheck.policy.suppress import strip_directive_lines, suppressions_of
-from mtcheck.read import LineIndex, Source
+from mtcheck.read import LineIndex, Source, with_lf_line_ends
+from mtcheck.read.text import LineEnds
 
 if TYPE_CHECKING:
     from mtcheck.corpus.index import References
@@ -146,9 +147,9 @@ class Checker:
 
 def prepare(source: Source) -> Source:
     """The pipeline's first step: the document as the rules see it. Plain text's directive
-    lines (`# mtcheck-disable ...`) are taken out, offsets mapped back to the file; a step
-    that is done already is not done again."""
-    return strip_directive_lines(source)
+    lines (`# mtcheck-disable ...`) are taken out and CR LF line ends read as LF, offsets
+    mapped back to the file; a step that is done already is not done again."""
+    return with_lf_line_ends(strip_directive_lines(source))
 
 
 class _Report:
@@ -158,7 +159,11 @@ class _Report:
         self.checker, self.source, self.analysis = checker, source, analysis
         extraction = source.extraction
         self.to_file = extraction.offsets if extraction is not None else None
-        self.lines = LineIndex(extraction.original) if extraction is not None else analysis.document.lines
+        # (A file read with CR LF line ends as LF has the checked text's lines, CRs added.)
+        self.read_as_lf = extraction.offsets if isinstance(extraction, LineEnds) else None
+        self.lines = (analysis.document.lines if extraction is None
+                      else self.read_as_lf.lines_of_original(analysis.document.lines) if self.read_as_lf is not None
+                      else LineIndex(extraction.original))
         # Where reports place a span: the file's line and column; for a JSONL record, its line
         # in the archive (the text's own lines still decide which suppressions cover a finding).
         self.place = source.record.position if source.record is not None else self.lines.position
@@ -212,6 +217,18 @@ class _Report:
             out.append(f"findings past {MAX_FINDINGS_PER_RULE:,} of one rule are not reported: {counts} more")
         return out
 
+    def quote(self, start: int, end: int, file_start: int, file_end: int) -> str:
+        """A span of the checked text as the file has it where the file's characters are the
+        checked ones (plain text, whatever its line ends: a finding quotes what `fix` replaces),
+        as extracted where markup stands between."""
+        checked = self.analysis.text[start:end]
+        if self.to_file is None:
+            return checked
+        if self.read_as_lf is not None:
+            return self.read_as_lf.restore(checked, start)
+        in_file = self.source.file_text[file_start:file_end]
+        return in_file if in_file.replace("\r\n", "\n") == checked else checked
+
     def sentence_span(self, k: int) -> tuple[int, int]:
         """Sentence k placed in the file (placed when asked for: a document may have hundreds of
         thousands)."""
@@ -221,14 +238,21 @@ class _Report:
     def _findings(self) -> tuple[list[plain.Finding], list[plain.Finding], list[plain.Finding]]:
         """Every finding placed in the file and fingerprinted; then (reported, suppressed, baselined)."""
         checker, source, analysis = self.checker, self.source, self.analysis
-        doc, text, file_text = analysis.document, analysis.text, source.file_text
+        doc = analysis.document
         raw = analysis.findings
         placed = [self.span(f.start, f.end) for f in raw]
         sentence_of = [doc.sentence_at(f.start) for f in raw]
-        prints = fingerprints(file_text, [
-            (f.rule.id, start, end, self.sentence_span(k) if doc.sentences else None)
-            for f, (start, end), k in zip(raw, placed, sentence_of)],
-            tokens=analysis.tokens if self.to_file is None else None)  # the file is the checked text
+        if self.to_file is None or self.read_as_lf is not None:
+            # The file's words are the checked text's (at most CRs are gone): fingerprinted there,
+            # with its words split already, and the same as the file with LF line ends.
+            sentences = doc.sentences
+            prints = fingerprints(analysis.text, [
+                (f.rule.id, f.start, f.end, (sentences.starts[k], sentences.ends[k]) if sentences else None)
+                for f, k in zip(raw, sentence_of)], tokens=analysis.tokens)
+        else:
+            prints = fingerprints(source.file_text, [
+                (f.rule.id, start, end, self.sentence_span(k) if doc.sentences else None)
+                for f, (start, end), k in zip(raw, placed, sentence_of)])
         baseline, accepted = checker.baseline, self.accepted
         findings: list[plain.Finding] = []
         suppressed: list[plain.Finding] = []
@@ -239,7 +263,8 @@ class _Report:
             finding = plain.Finding(
                 rule=f.rule.id, category=f.rule.category, severity=checker.severities.get(f.rule.id, f.severity),
                 start=start, end=end, line=line, column=column, end_line=end_line, end_column=end_column,
-                text=text[f.start:f.end], message=f.message, suggestion=f.suggestion, fix_safe=f.fix_safe,
+                text=self.quote(f.start, f.end, start, end), message=f.message, suggestion=f.suggestion,
+                fix_safe=f.fix_safe,
                 sentence=k, source_term=f.source_term, source_language=f.source_language, pair=f.pair,
                 fingerprint=fingerprint,
             )

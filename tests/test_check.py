@@ -50,6 +50,26 @@ def test_hard_wrapped_copy_gets_the_report_of_the_same_copy_unwrapped():
         assert all(wrapped[f.start:f.end] == f.text for f in lines.findings)
 
 
+def test_a_windows_file_reads_as_the_same_file_with_unix_line_ends():
+    # Wire feeds and archives made on Windows end their lines with CR LF. A pattern with a space
+    # in it (a calque written as a regex) broken across such a line is found as
+    # across a LF, and the report's offsets, lines, columns and quotes are the file's own.
+    unix = ("Officials said the transformation of scientific and\ntechnological achievements sped up "
+            "on\nthe 26th, and the scientific research\npersonnel of the subject group would go on "
+            "with\nkey problem tackling in the city, he said.\n") * 3
+    windows = unix.replace("\n", "\r\n")
+    lf, crlf = mtcheck.check(unix), mtcheck.check(windows)
+    assert len(crlf.findings) >= 12 and any("\r\n" in f.text for f in crlf.findings)
+    assert [(f.rule, f.line, f.column, f.end_line, f.end_column) for f in crlf.findings] == \
+        [(f.rule, f.line, f.column, f.end_line, f.end_column) for f in lf.findings]
+    assert [f.text.replace("\r\n", "\n") for f in crlf.findings] == [f.text for f in lf.findings]
+    assert all(windows[f.start:f.end] == f.text for f in crlf.findings)
+    assert crlf.provenance.mt_likelihood == lf.provenance.mt_likelihood
+    assert crlf.provenance.content_hash == lf.provenance.content_hash  # the same copy
+    at = windows.index("scientific research\r\npersonnel")  # a regex pair's space at a CR LF
+    assert any(f.rule == "calque.phrase" and f.start == at for f in crlf.findings)
+
+
 def test_mt_story_reads_as_machine_and_edited_copy_as_human():
     mt = mtcheck.check((EXAMPLES / "mt_wire_story.txt").read_text(encoding="utf-8"))
     edited = mtcheck.check((EXAMPLES / "edited_wire_story.txt").read_text(encoding="utf-8"))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from mtcheck.pipeline import Checker
+from mtcheck.pipeline import Checker, prepare
 from mtcheck.policy.options import Options
-from mtcheck.read import Extraction, OffsetMap, Source
+from mtcheck.read import Extraction, OffsetMap, Source, with_lf_line_ends
 
 from conftest import PLAIN
 
@@ -71,3 +71,25 @@ def test_verdict_thresholds_are_used_and_signed():
     strict = Checker(Options(verdict_thresholds=(0.0, 0.0), model="rules"))
     assert strict.check(text).provenance.verdict.value == "machine"
     assert "verdict:0,0" in strict.signature.format()
+
+
+def test_crlf_line_ends_read_as_lf_map_back_character_for_character():
+    original = "One\r\ntwo\r\n\r\nthree\rfour\r\n"
+    source = with_lf_line_ends(Source(name="x", text=original))
+    text, to_file = source.text, source.extraction.offsets
+    assert text == "One\ntwo\n\nthree\rfour\n" and source.extraction.original == original
+    for i, ch in enumerate(text):
+        j = to_file.to_original(i)
+        assert original[j:to_file.to_original_end(i + 1)] == ("\r\n" if ch == "\n" else ch)
+    for a in range(len(text)):  # any span quoted as the file has it
+        for b in range(a, len(text) + 1):
+            assert to_file.restore(text[a:b], a) == original[to_file.to_original(a):to_file.to_original_end(b)]
+    # A span that ends before a line break stops before its CR; one that ends after it takes both.
+    assert original[to_file.to_original(0):to_file.to_original_end(3)] == "One"
+    assert original[to_file.to_original(0):to_file.to_original_end(4)] == "One\r\n"
+    assert with_lf_line_ends(source) is source  # done once
+    # After another step (here directive lines taken out), the maps chain back to the file.
+    stripped = prepare(Source(name="x", text="# mtcheck-disable\r\nThe plan.\r\nIt works.\r\n"))
+    assert stripped.text == "The plan.\nIt works.\n"
+    at = stripped.text.index("It")
+    assert stripped.extraction.original[stripped.extraction.offsets.to_original(at):].startswith("It works.\r\n")

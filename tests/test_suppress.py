@@ -75,6 +75,22 @@ def test_plain_text_directive_lines_are_not_checked_as_prose(cli, tmp_path):
     assert "2 findings suppressed in the files" in text_report.out
 
 
+def test_directive_lines_hold_in_windows_files_and_jsonl_records(cli, tmp_path):
+    text = "\n".join([CALQUE, "# mtcheck-disable-next-line calque.term", CALQUE, "", PLAIN]) + "\n"
+    windows = write(tmp_path, "wire.txt", text.replace("\n", "\r\n"))
+    archive = write(tmp_path, "wire.jsonl", json.dumps({"id": "a", "text": text}) + "\n")
+    _r, data = _check_json(cli, windows)
+    doc = data["documents"][0]
+    assert [(f["rule"], f["line"]) for f in doc["findings"]] == [("calque.term", 1)]
+    assert [(f["rule"], f["line"], f["column"]) for f in doc["suppressed"]] == [("calque.term", 3, 5)]
+    in_file = windows.read_bytes().decode()
+    assert all(in_file[f["start"]:f["end"]] == f["text"] for f in doc["findings"] + doc["suppressed"])
+    _r, data = _check_json(cli, archive)
+    doc = data["documents"][0]
+    assert [f["rule"] for f in doc["findings"]] == ["calque.term"]
+    assert [f["rule"] for f in doc["suppressed"]] == ["calque.term"]
+
+
 def test_stripping_keeps_offsets_of_the_file():
     text = "One line.\n# mtcheck-disable\nTwo lines.\n"
     source = strip_directive_lines(Source(name="x", text=text))

@@ -38,7 +38,7 @@ from mtcheck.models.align import (
     WordEdit,
 )
 from mtcheck.pipeline import Checker, prepare
-from mtcheck.read import OffsetMap, Source
+from mtcheck.read import Source, TextMap
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
 # A draft finding "remains" when the reference has one of the same rule in the same
@@ -56,7 +56,7 @@ class _Side:
     text: str  # the text that was checked (extracted from markup, directive lines out)
     doc: Document
     report: DocumentReport  # offsets into the file
-    to_file: OffsetMap | None  # extracted text -> file; None when they are the same
+    to_file: TextMap | None  # extracted text -> file; None when they are the same
     by_start: list[Finding] = field(init=False)  # the report's findings in file order
     finding_starts: list[int] = field(init=False)
 

@@ -18,6 +18,7 @@ import zstandard
 
 from mtcheck.models.plain_json import plain_json
 from mtcheck.read import Source
+from mtcheck.read.text import LineEnds
 from mtcheck.render.report_html import render_document_body
 
 if TYPE_CHECKING:
@@ -66,10 +67,13 @@ def content_key(source: Source) -> str:
     """What a report depends on besides the checker: the text, how it was read and, for
     extracted text, the file it maps back to."""
     h = hashlib.sha256()
-    original = source.extraction.original if source.extraction is not None else ""
+    extraction = source.extraction
+    original = "" if extraction is None or isinstance(extraction, LineEnds) else extraction.original
     for part in (source.format, source.text, original):
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\0")
+    if isinstance(extraction, LineEnds):  # the file is the text with CRs where these say
+        h.update(extraction.offsets.digest_bytes())
     return h.hexdigest()
 
 

@@ -209,7 +209,7 @@ def _run(args: argparse.Namespace) -> int:
             failed = failed or bool(doc.failures)
             run_info.suppressed += len(doc.suppressed)
             run_info.baselined += len(doc.baselined)
-            for piece in renderer.document_pieces(doc, item.file_text):
+            for piece in renderer.document_pieces(doc, item.file_text if renderer.reads_text else ""):
                 sys.stdout.write(piece)
             sys.stdout.flush()
             collect_from_now()

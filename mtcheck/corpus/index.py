@@ -51,7 +51,7 @@ from mtcheck.read.jsonl import parse_record
 from mtcheck.read.text import DEFAULT_MAX_BYTES, InputProblem
 
 if TYPE_CHECKING:
-    from mtcheck.read.offsets import OffsetMap
+    from mtcheck.read.offsets import TextMap
 
 FORMAT_VERSION = 1
 # On WMT21 zh-en, MT sentences against a corpus of human translations: at 60, 54% found
@@ -124,7 +124,7 @@ class _Document:
     line: int | None
     key: str | None
     text: str
-    offsets: OffsetMap | None = None
+    offsets: TextMap | None = None
 
 
 @dataclass

@@ -148,7 +148,8 @@ class Dateline(ReportModel):
 
 
 class Provenance(ReportModel):
-    content_hash: str = Field(description="sha256 of the decoded text.")
+    content_hash: str = Field(description="sha256 of the checked text (CR LF line ends read as LF: the "
+                              "same copy hashes the same whichever system wrote the file).")
     document_language: LanguageGuess
     source_language: LanguageGuess = Field(description="Likely language the copy was translated from.")
     agency: Agency | None = None

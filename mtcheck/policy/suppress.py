@@ -23,8 +23,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from mtcheck.core.rules import RuleSelectionError, resolve_rules
-from mtcheck.read.offsets import LineIndex, OffsetMap
-from mtcheck.read.text import Extraction, Source
+from mtcheck.read.offsets import ChainedMap, LineIndex, OffsetMap
+from mtcheck.read.text import Extraction, LineEnds, Source
 
 _KINDS = r"(?P<kind>disable-next-line|disable|enable)(?![\w-])"
 # In markup: an HTML/XML comment anywhere. The arguments run to the comment's end and are
@@ -172,7 +172,7 @@ def _directives(text: str, markup: bool) -> tuple[list[Directive], list[str]]:
 def strip_directive_lines(source: Source) -> Source:
     """A plain-text source without its directive lines, offsets mapped back to the file, so the
     directives are not checked as prose and findings keep the file's lines and columns."""
-    if source.extraction is not None or "mtcheck-" not in source.text:
+    if (source.extraction is not None and not isinstance(source.extraction, LineEnds)) or "mtcheck-" not in source.text:
         return source
     text = source.text
     spans = [(d.start, d.end) for d in _plain_directives(text)]
@@ -185,15 +185,25 @@ def strip_directive_lines(source: Source) -> Source:
         at = end
     offsets.copy(at, len(text) - at)
     parts.append(text[at:])
-    return dataclasses.replace(source, text="".join(parts), extraction=Extraction(text, offsets))
+    extraction = Extraction(text, offsets)
+    if isinstance(source.extraction, LineEnds):  # (a file read with its CR LF line ends as LF)
+        extraction = Extraction(source.extraction.original, ChainedMap(offsets, source.extraction.offsets))
+    return dataclasses.replace(source, text="".join(parts), extraction=extraction)
 
 
 def suppressions_of(source: Source) -> Suppressions:
     """The suppressions written in a source's file: comments in markup (text extracted from
     HTML, Markdown, XML), directive lines in plain text and JSONL records (which
-    `strip_directive_lines` has taken out of what is checked)."""
-    markup = source.extraction is not None and source.format != "text"
-    return find_suppressions(source.file_text, markup=markup)
+    `strip_directive_lines` has taken out of what is checked). Decided by the format, not by
+    whether text was extracted: a JSONL record without its directive lines, or a file with its
+    CR LF line ends read as LF, is extracted text too."""
+    if isinstance(source.extraction, LineEnds) and "mtcheck-" not in source.text:
+        return Suppressions()  # (nor in the file, which is this text with CRs: not put back together for nothing)
+    return find_suppressions(source.file_text, markup=source.format in COMMENT_FORMATS)
+
+
+# The formats whose suppressions are comments (`<!-- mtcheck-disable ... -->`), not lines.
+COMMENT_FORMATS = frozenset({"html", "markdown", "nitf", "newsml", "wire-xml"})
 
 
 __all__ = ["Directive", "Suppressions", "find_suppressions", "strip_directive_lines", "suppressions_of"]

@@ -20,6 +20,7 @@ from mtcheck.read.text import (
     read_path,
     read_stdin,
     read_stdin_bytes,
+    with_lf_line_ends,
 )
 
 # format name -> function(decoded file) -> iterator of documents. A problem with the whole
@@ -101,6 +102,7 @@ def chosen_format(name: str | Path, fmt: str = "auto") -> str:
 def documents_of(source: Source, fmt: str) -> Iterator[Source | InputProblem]:
     """The documents of a file already read and decoded, by the reader of format `fmt`."""
     if fmt == "text":
+        source = with_lf_line_ends(source)  # (rebound: the text with CRs is let go while it is checked)
         yield source
         return
     _load_readers()
@@ -123,8 +125,9 @@ def _documents(path: str | Path, max_bytes: int, fmt: str,
     if name != "-" and chosen in STREAM_READERS:
         yield from STREAM_READERS[chosen](Path(path), max_bytes)
         return
-    source = read_stdin(max_bytes, encoding=encoding) if name == "-" else read_path(path, max_bytes, encoding)
-    yield from documents_of(source, chosen)
+    # (Not bound to a name here: `documents_of` may let the text as read go.)
+    yield from documents_of(read_stdin(max_bytes, encoding=encoding) if name == "-"
+                            else read_path(path, max_bytes, encoding), chosen)
 
 
 def _load_readers() -> None:

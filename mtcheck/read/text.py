@@ -12,6 +12,7 @@ symbolic link loop, each in one line. A NUL byte anywhere means binary.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import errno
 import os
 import stat
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from mtcheck.memory import after_reading
-from mtcheck.read.offsets import OffsetMap, RecordPosition
+from mtcheck.read.offsets import ChainedMap, LineEndMap, RecordPosition, TextMap
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 # What standard input ('-' on the command line) is called in every report and output format.
@@ -53,7 +54,7 @@ class Extraction:
     extracted text to offsets in it."""
 
     original: str
-    offsets: OffsetMap
+    offsets: TextMap
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,8 @@ class Source:
     """One document to check.
 
     `text` is what the rules see. For a document extracted from a file (HTML, Markdown,
-    wire XML, or plain text with its directive lines taken out), `extraction` holds the
+    wire XML, plain text with its directive lines taken out or its CR LF line ends read as LF),
+    `extraction` holds the
     decoded file and the offset map back to it, so findings are reported where they stand
     in the file. `doc_id` names one document of a file that holds many (a JSONL archive);
     `metadata` is carried into its report; `record` places a JSONL record's text on its line
@@ -72,7 +74,7 @@ class Source:
     text: str
     encoding: str = "utf-8"
     format: str = "text"
-    extraction: Extraction | None = None
+    extraction: Extraction | LineEnds | None = None
     doc_id: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
     record: RecordPosition | None = None
@@ -81,6 +83,38 @@ class Source:
     def file_text(self) -> str:
         """The text of the file as decoded: what offsets in a report point into."""
         return self.extraction.original if self.extraction is not None else self.text
+
+
+class LineEnds:
+    """How `with_lf_line_ends` read a text: its CR LF line ends as LF. The text with them (the
+    file's) is put back together only when asked for: kept beside the text checked, a 10 MB
+    file would be held twice over while it is checked."""
+
+    __slots__ = ("_checked", "_original", "offsets")
+
+    def __init__(self, checked: str, offsets: LineEndMap):
+        self._checked, self.offsets = checked, offsets
+        self._original: str | None = None
+
+    @property
+    def original(self) -> str:
+        if self._original is None:
+            self._original = self.offsets.restore(self._checked)
+        return self._original
+
+
+def with_lf_line_ends(source: Source) -> Source:
+    """`source` with its CR LF line ends read as LF, offsets mapped back to the file: a
+    sentence that runs on across a line break reads the same whichever system wrote the
+    file, so a pattern with one space in it finds "as for" split over two lines of a
+    Windows file as it does in a Unix one. Reports still give the file's own offsets."""
+    text = source.text
+    if "\r\n" not in text:
+        return source
+    checked, to_text = text.replace("\r\n", "\n"), LineEndMap(text)
+    extraction = (LineEnds(checked, to_text) if source.extraction is None
+                  else Extraction(source.extraction.original, ChainedMap(to_text, source.extraction.offsets)))
+    return dataclasses.replace(source, text=checked, extraction=extraction)
 
 
 class UnknownEncoding(ValueError):

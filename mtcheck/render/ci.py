@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from mtcheck.files import real_path
 from mtcheck.models import Severity
@@ -37,6 +37,10 @@ class RunInfo:
 class Renderer:
     """Output of one run, written as it goes: `document` once per checked document (its
     text is the file the offsets point into), then `finish` once. Each returns what to print."""
+
+    # Whether `document` reads the text: when not, it is given "" (the text of a file read
+    # with its CR LF line ends as LF is put back together only when needed).
+    reads_text: ClassVar[bool] = True
 
     def document(self, doc: AnyDocumentReport, text: str) -> str:
         raise NotImplementedError

@@ -41,6 +41,8 @@ class JsonRenderer(Renderer):
     """The whole run as one CheckReport (the schema in reports/schema/check-report.schema.json),
     written document by document: memory does not grow with the number of documents."""
 
+    reads_text = False
+
     def __init__(self) -> None:
         self.stream = CheckJsonStream()
 

@@ -13,6 +13,8 @@ if TYPE_CHECKING:
 
 
 class JsonlRenderer(Renderer):
+    reads_text = False
+
     def document(self, doc: AnyDocumentReport, text: str) -> str:
         return to_model(doc).model_dump_json() + "\n"
 
