@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mtcheck.pipeline import Checker, prepare
 from mtcheck.policy.options import Options
-from mtcheck.read import Extraction, OffsetMap, Source, with_lf_line_ends
+from mtcheck.read import Extraction, LineIndex, OffsetMap, Source, with_lf_line_ends
 
 from conftest import PLAIN
 
@@ -73,14 +73,15 @@ def test_verdict_thresholds_are_used_and_signed():
     assert "verdict:0,0" in strict.signature.format()
 
 
-def test_crlf_line_ends_read_as_lf_map_back_character_for_character():
-    original = "One\r\ntwo\r\n\r\nthree\rfour\r\n"
+def test_cr_lf_and_lone_cr_line_ends_read_as_lf_map_back_character_for_character():
+    original = "One\r\ntwo\r\n\r\nthree\rfour\r\r\nfive\nsix\r\n"  # (a lone CR, a CR doubled, a LF)
     source = with_lf_line_ends(Source(name="x", text=original))
     text, to_file = source.text, source.extraction.offsets
-    assert text == "One\ntwo\n\nthree\rfour\n" and source.extraction.original == original
+    assert text == "One\ntwo\n\nthree\nfour\n\nfive\nsix\n" and source.extraction.original == original
+    assert LineIndex(original).starts.tolist() == to_file.lines_of_original(LineIndex(text)).starts.tolist()
     for i, ch in enumerate(text):
         j = to_file.to_original(i)
-        assert original[j:to_file.to_original_end(i + 1)] == ("\r\n" if ch == "\n" else ch)
+        assert original[j:to_file.to_original_end(i + 1)] in (("\r\n", "\r", "\n") if ch == "\n" else (ch,))
     for a in range(len(text)):  # any span quoted as the file has it
         for b in range(a, len(text) + 1):
             assert to_file.restore(text[a:b], a) == original[to_file.to_original(a):to_file.to_original_end(b)]

@@ -8,13 +8,14 @@ or a CI annotation needs them.
 
 from __future__ import annotations
 
+import heapq
 import re
 from array import array
 from bisect import bisect_left, bisect_right
 from typing import Protocol
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_CRLF = re.compile(r"\r\n")
+_CR = re.compile(r"\r\n?")
 
 
 class TextMap(Protocol):
@@ -103,16 +104,28 @@ class OffsetMap:
 
 
 class LineEndMap:
-    """A text whose CR LF line ends are read as LF, mapped back to the text with them: an offset
-    moves on by the CRs taken out before it. A span that starts at such a LF starts at its CR,
-    one that ends after it ends after it, so a line break is never cut in two. One machine
-    integer a CR LF (a file of a million lines costs 8 MB, not an `OffsetMap`'s hundreds)."""
+    """A text whose CR LF and lone CR line ends are read as LF, mapped back to the text with
+    them. A CR LF loses its CR, so an offset moves on by the CRs taken out before it: a span
+    that starts at such a LF starts at its CR, one that ends after it ends after it, so a line
+    break is never cut in two. A lone CR (old Mac files, a CR doubled before a CR LF) becomes
+    a LF in its place. One machine integer a line end (a file of a million lines costs 8 MB,
+    not an `OffsetMap`'s hundreds)."""
 
-    __slots__ = ("_lfs",)
+    __slots__ = ("_lfs", "_lone")
 
     def __init__(self, text: str):
-        # where each LF that followed a CR stands in the text without the CRs
-        self._lfs = array("q", (m.start() - k for k, m in enumerate(_CRLF.finditer(text))))
+        lfs, lone = array("q"), array("q")  # where each such LF stands in the text read as LF
+        for m in _CR.finditer(text):
+            if m.end() - m.start() == 2:
+                lfs.append(m.start() - len(lfs))
+            else:
+                lone.append(m.start() - len(lfs))
+        self._lfs, self._lone = lfs, lone
+
+    @staticmethod
+    def read(text: str) -> str:
+        """`text` with its CR LF and lone CR line ends as LF."""
+        return text.replace("\r\n", "\n").replace("\r", "\n")
 
     def to_original(self, offset: int) -> int:
         return offset + bisect_left(self._lfs, offset)
@@ -122,25 +135,32 @@ class LineEndMap:
     to_original_end = to_original
 
     def restore(self, text: str, start: int = 0) -> str:
-        """`text`, the LF text from `start` on, with the CRs it was read without put back."""
-        lfs, at, pieces = self._lfs, 0, []
-        for k in range(bisect_left(lfs, start), bisect_left(lfs, start + len(text))):
-            lf = lfs[k] - start
-            pieces.append(text[at:lf])
-            pieces.append("\r")
-            at = lf
+        """`text`, the text read as LF from `start` on, with its line ends as they were."""
+        end = start + len(text)
+        lfs, lone = self._lfs, self._lone
+        first, last = bisect_left(lfs, start), bisect_left(lfs, end)
+        lone_first, lone_last = bisect_left(lone, start), bisect_left(lone, end)
+        if lone_first == lone_last and last - first == text.count("\n"):  # every LF was a CR LF
+            return text.replace("\n", "\r\n")
+        ends = heapq.merge(((lfs[k], "\r\n") for k in range(first, last)),
+                           ((lone[k], "\r") for k in range(lone_first, lone_last)))
+        at, pieces = 0, []
+        for lf, was in ends:
+            pieces.append(text[at:lf - start])
+            pieces.append(was)
+            at = lf - start + 1
         pieces.append(text[at:])
         return "".join(pieces)
 
     def lines_of_original(self, lines: LineIndex) -> LineIndex:
-        """The line index of the text with CR LF line ends, from that of the LF text (the same
+        """The line index of the text as it was, from that of the text read as LF (the same
         lines, each starting after as many more CRs as came before it)."""
         starts = lines.starts
         return LineIndex.of_starts(array(starts.typecode, (s + bisect_left(self._lfs, s) for s in starts)))
 
     def digest_bytes(self) -> bytes:
         """Where the CRs stood, as bytes (for a content key)."""
-        return self._lfs.tobytes()
+        return self._lfs.tobytes() + b"/" + self._lone.tobytes()
 
 
 class ChainedMap:

@@ -104,14 +104,14 @@ class LineEnds:
 
 
 def with_lf_line_ends(source: Source) -> Source:
-    """`source` with its CR LF line ends read as LF, offsets mapped back to the file: a
+    """`source` with its CR LF (and lone CR) line ends read as LF, offsets mapped back to the file: a
     sentence that runs on across a line break reads the same whichever system wrote the
     file, so a pattern with one space in it finds "as for" split over two lines of a
     Windows file as it does in a Unix one. Reports still give the file's own offsets."""
     text = source.text
-    if "\r\n" not in text:
+    if "\r" not in text:
         return source
-    checked, to_text = text.replace("\r\n", "\n"), LineEndMap(text)
+    checked, to_text = LineEndMap.read(text), LineEndMap(text)
     extraction = (LineEnds(checked, to_text) if source.extraction is None
                   else Extraction(source.extraction.original, ChainedMap(to_text, source.extraction.offsets)))
     return dataclasses.replace(source, text=checked, extraction=extraction)
