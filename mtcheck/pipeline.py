@@ -159,10 +159,11 @@ class _Report:
         self.checker, self.source, self.analysis = checker, source, analysis
         extraction = source.extraction
         self.to_file = extraction.offsets if extraction is not None else None
-        # (A file read with CR LF line ends as LF has the checked text's lines, CRs added.)
-        self.read_as_lf = extraction.offsets if isinstance(extraction, LineEnds) else None
+        # A file whose only change is its line ends read as LF: its lines, quotes and words are
+        # the checked text's, CRs added, so its text is never put back together for a report.
+        self.line_ends = extraction.offsets if isinstance(extraction, LineEnds) else None
         self.lines = (analysis.document.lines if extraction is None
-                      else self.read_as_lf.lines_of_original(analysis.document.lines) if self.read_as_lf is not None
+                      else self.line_ends.lines_of_original(analysis.document.lines) if self.line_ends is not None
                       else LineIndex(extraction.original))
         # Where reports place a span: the file's line and column; for a JSONL record, its line
         # in the archive (the text's own lines still decide which suppressions cover a finding).
@@ -224,8 +225,8 @@ class _Report:
         checked = self.analysis.text[start:end]
         if self.to_file is None:
             return checked
-        if self.read_as_lf is not None:
-            return self.read_as_lf.restore(checked, start)
+        if self.line_ends is not None:
+            return self.line_ends.restore(checked, start)
         in_file = self.source.file_text[file_start:file_end]
         return in_file if in_file.replace("\r\n", "\n") == checked else checked
 
@@ -242,7 +243,7 @@ class _Report:
         raw = analysis.findings
         placed = [self.span(f.start, f.end) for f in raw]
         sentence_of = [doc.sentence_at(f.start) for f in raw]
-        if self.to_file is None or self.read_as_lf is not None:
+        if self.to_file is None or self.line_ends is not None:
             # The file's words are the checked text's (at most CRs are gone): fingerprinted there,
             # with its words split already, and the same as the file with LF line ends.
             sentences = doc.sentences
