@@ -185,9 +185,9 @@ def strip_directive_lines(source: Source) -> Source:
         at = end
     offsets.copy(at, len(text) - at)
     parts.append(text[at:])
-    extraction = Extraction(text, offsets)
-    if isinstance(source.extraction, LineEnds):  # (a file read with its CR LF line ends as LF)
-        extraction = Extraction(source.extraction.original, ChainedMap(offsets, source.extraction.offsets))
+    read_as_lf = source.extraction  # (a file read with its CR LF line ends as LF, or None)
+    extraction = (Extraction(read_as_lf.original, ChainedMap(offsets, read_as_lf.offsets)) if read_as_lf is not None
+                  else Extraction(text, offsets))
     return dataclasses.replace(source, text="".join(parts), extraction=extraction)
 
 

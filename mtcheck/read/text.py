@@ -86,9 +86,9 @@ class Source:
 
 
 class LineEnds:
-    """How `with_lf_line_ends` read a text: its CR LF line ends as LF. The text with them (the
-    file's) is put back together only when asked for: kept beside the text checked, a 10 MB
-    file would be held twice over while it is checked."""
+    """How `with_lf_line_ends` read a text: its CR LF and lone CR line ends as LF. The text with
+    them (the file's) is put back together only when asked for: kept beside the text checked, a
+    10 MB file would be held twice over while it is checked."""
 
     __slots__ = ("_checked", "_original", "offsets")
 
@@ -104,9 +104,9 @@ class LineEnds:
 
 
 def with_lf_line_ends(source: Source) -> Source:
-    """`source` with its CR LF (and lone CR) line ends read as LF, offsets mapped back to the file: a
-    sentence that runs on across a line break reads the same whichever system wrote the
-    file, so a pattern with one space in it finds "as for" split over two lines of a
+    """`source` with its CR LF (and lone CR) line ends read as LF, offsets mapped back to the
+    file: a sentence that runs on across a line break reads the same whichever system wrote
+    the file, so a pattern with one space in it finds "as for" split over two lines of a
     Windows file as it does in a Unix one. Reports still give the file's own offsets."""
     text = source.text
     if "\r" not in text:
