@@ -66,6 +66,7 @@ def test_a_windows_file_reads_as_the_same_file_with_unix_line_ends():
     assert all(windows[f.start:f.end] == f.text for f in crlf.findings)
     assert crlf.provenance.mt_likelihood == lf.provenance.mt_likelihood
     assert crlf.provenance.content_hash == lf.provenance.content_hash  # the same copy
+    assert [f.fingerprint for f in crlf.findings] == [f.fingerprint for f in lf.findings]  # one baseline for both
     at = windows.index("scientific research\r\npersonnel")  # a regex pair's space at a CR LF
     assert any(f.rule == "calque.phrase" and f.start == at for f in crlf.findings)
 
