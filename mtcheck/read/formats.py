@@ -38,11 +38,16 @@ BytesReader = Callable[[bytes, str, int], Iterator[Source | InputProblem]]
 BYTES_READERS: dict[str, BytesReader] = {}
 # lower-case file extension (with the dot) -> format name
 EXTENSIONS: dict[str, str] = {}
+# The formats whose text is extracted from markup (HTML, Markdown, wire XML): suppressions are
+# written in them as comments (`<!-- mtcheck-disable ... -->`), not as lines of their own.
+MARKUP_FORMATS: set[str] = set()
 
 
 def register(name: str, extensions: tuple[str, ...], reader: Reader, stream: StreamReader | None = None,
-             from_bytes: BytesReader | None = None) -> None:
+             from_bytes: BytesReader | None = None, markup: bool = False) -> None:
     READERS[name] = reader
+    if markup:
+        MARKUP_FORMATS.add(name)
     if stream is not None:
         STREAM_READERS[name] = stream
     if from_bytes is not None:

@@ -420,7 +420,7 @@ def read_html(source: Source) -> Iterator[Source]:
     yield _extracted(source, parser.builder, "html")
 
 
-register("markdown", (".md", ".markdown"), read_markdown)
-register("html", (".html", ".htm"), read_html)
+register("markdown", (".md", ".markdown"), read_markdown, markup=True)
+register("html", (".html", ".htm"), read_html, markup=True)
 
 __all__ = ["TextBuilder", "read_html", "read_markdown"]

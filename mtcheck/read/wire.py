@@ -376,6 +376,6 @@ def read_wire_xml(source: Source) -> Iterator[Source | InputProblem]:
                                         f"<newsMessage>): the root element is <{root.name}>")
 
 
-register("nitf", (".nitf",), read_nitf)
-register("newsml", (), read_newsml)
-register("wire-xml", (".xml",), read_wire_xml)
+register("nitf", (".nitf",), read_nitf, markup=True)
+register("newsml", (), read_newsml, markup=True)
+register("wire-xml", (".xml",), read_wire_xml, markup=True)
