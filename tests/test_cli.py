@@ -121,6 +121,14 @@ def test_rules_lists_every_rule(cli):
         assert r.id in text.out
 
 
+def test_rule_says_whether_the_shipped_model_reads_it(cli):
+    """`mtcheck rule` must not claim the model weighs a rule it never reads (typography, or a
+    rule that did not help it across corpora)."""
+    assert "the shipped model fits a weight to its rate" in cli("rule", "calque.term").out
+    for rule in ("punctuation.space-before", "fragment.comma-splice"):
+        assert "the shipped model does not read this rule" in cli("rule", rule).out
+
+
 def test_pairs_validate(cli, tmp_path):
     ok = cli("pairs", "validate")
     assert ok.code == 0 and " 0 errors" in ok.out

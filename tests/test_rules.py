@@ -123,6 +123,36 @@ def test_unbalanced_brackets_and_quotes(found):
     assert found(PLAIN + " The plan (announced on Monday) was “a success”.", "fragment.unbalanced") == []
 
 
+@pytest.mark.parametrize("sentence, span", [
+    ("The logistics are fast, the goods are good.", ", the goods are"),
+    ("Heat dissipation is good, the fan is very powerful.", ", the fan is"),
+    ("The company was founded in 1990, it has since grown into a giant.", ", it has"),
+    ("The old house is not easy to sell, it still needs repairs.", ", it still needs"),
+    ("They are left out after the election, this kind of democracy is not true.", ", this kind of democracy is"),
+])
+def test_comma_splice_from_the_comma_to_the_second_verb(found, sentence, span):
+    """The finding shows the editor where the second sentence starts: the comma, its subject, its verb."""
+    assert found(PLAIN + " " + sentence, "fragment.comma-splice") == [("fragment.comma-splice", span)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "When the minister arrived, he was greeted by crowds.",  # a subordinate clause first
+    "In May last year, the company was sold.",  # an adverbial first: no verb before the comma
+    "Asked about the plan, she declined to comment.",  # a participle first
+    "The plan, he believes, is sound.",  # a parenthesis
+    "The plan is sound, he believes.",  # a reporting verb
+    "It has a fatal problem, that is, the service may not keep up.",  # an explanation
+    "The more it grows, the more it costs.",  # a comparative pair
+    "Had the rain stopped earlier, they would have won.",  # an inverted conditional
+    "Exports rose, imports fell, and the surplus widened.",  # a series of clauses
+    "The firm lists China, the United States and the EU as markets.",  # a list of names
+    '"The market is calm, we are not worried," the official said.',  # speech, as spoken
+    "The deal was signed in May, it was reported.",  # passive reporting
+])
+def test_comma_splice_leaves_english_alone(found, sentence):
+    assert found(PLAIN + " " + sentence, "fragment.comma-splice") == []
+
+
 # --- spacing and punctuation -------------------------------------------------------------
 
 @pytest.mark.parametrize("text, rule, span", [

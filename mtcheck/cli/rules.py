@@ -38,6 +38,7 @@ def run_rules(args: argparse.Namespace) -> int:
 
 
 def run_rule(args: argparse.Namespace) -> int:
+    from mtcheck.core.model.scorer import shipped_model_rules
     from mtcheck.core.rules import RULES
     from mtcheck.render.rules import render_rule_text
 
@@ -47,5 +48,8 @@ def run_rule(args: argparse.Namespace) -> int:
         hint = f"; did you mean {', '.join(close[:5])}?" if close else " (see `mtcheck rules`)"
         raise UsageError(f"unknown rule {args.id!r}{hint}")
     info = rule.info()
-    sys.stdout.write(info.model_dump_json(indent=2) + "\n" if args.format == "json" else render_rule_text(info))
+    if args.format == "json":
+        sys.stdout.write(info.model_dump_json(indent=2) + "\n")
+    else:
+        sys.stdout.write(render_rule_text(info, model_reads=rule.id in shipped_model_rules()))
     return EXIT_OK

@@ -147,7 +147,7 @@ class RuleFigures(ReportModel):
     rule: str
     weight: float = Field(description="The rule's weight in the rule weights' MT likelihood (`--model rules`; its "
                                       "declaration, `mtcheck rule ID`), log-odds. The shipped model fits its own to "
-                                      "the rules' rates and adds these, scaled.")
+                                      "the rates of the rules it reads and adds these, scaled.")
     human_docs: int = Field(description="Human documents the rule fires in.")
     mt_docs: int
     human_hits: int = Field(description="Findings in human documents.")

@@ -108,7 +108,7 @@ def _rules(report: EvalReport) -> list[str]:
            "Documents each rule fires in, by class; likelihood ratio = MT rate / human rate, each rate with add-half "
            "smoothing ((k + 0.5) / (n + 1)), 95% interval by Katz's log method. Weight: the rule's declared "
            "log-odds weight (`mtcheck rule ID`), what `--model rules` scores with; the learned model fits its own to "
-           "the rules' rates and adds these, scaled.",
+           "the rates of the rules it reads and adds these, scaled.",
            "",
            "| rule | weight | human docs | MT docs | human hits | MT hits | ratio [95%] | evidence |",
            "|---|---:|---:|---:|---:|---:|---|---|"]

@@ -42,8 +42,9 @@ def render_rules_text(rules: Iterable[RuleLine]) -> str:
     return "\n".join(out) + "\n"
 
 
-def render_rule_text(r: RuleInfo) -> str:
-    """One rule's documentation, as `mtcheck rule ID` prints it."""
+def render_rule_text(r: RuleInfo, model_reads: bool) -> str:
+    """One rule's documentation, as `mtcheck rule ID` prints it; `model_reads`: whether the
+    shipped model reads the rule's findings."""
     lines = [
         f"{r.id}: {r.message}",
         "",
@@ -51,9 +52,8 @@ def render_rule_text(r: RuleInfo) -> str:
         "",
         f"  family        {r.family}",
         f"  severity      {r.severity.value} (a config's [severity] table can change it)",
-        f"  weight        {r.weight:g} log-odds in the rule-weights likelihood (--model rules)"
-        + ("; the shipped model fits its own to the rules' rates and adds this one, scaled" if r.weight
-           else " (none of its own)"),
+        f"  weight        {r.weight:g} log-odds in the rule-weights likelihood (--model rules); "
+        + _model_part(r.weight, model_reads),
         f"  fix           {r.fix}: " + {
             "always": "every finding carries a fix that needs no person (`mtcheck fix` applies it)",
             "sometimes": "some findings carry a fix that needs no person; the others need judgement",
@@ -68,6 +68,12 @@ def render_rule_text(r: RuleInfo) -> str:
         if e.fixed is not None:
             lines.append(f"  fixed   {_shown(e.fixed)}")
     return "\n".join(lines) + "\n"
+
+
+def _model_part(weight: float, model_reads: bool) -> str:
+    if not model_reads:
+        return "the shipped model does not read this rule"
+    return "the shipped model fits a weight to its rate" + (" and adds this one, scaled" if weight else "")
 
 
 def render_rule_markdown(r: RuleInfo) -> str:

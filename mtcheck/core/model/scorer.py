@@ -217,3 +217,10 @@ def scorer_for(model: str | None) -> LearnedScorer | RuleScorer:
     """The scorer a `model` option names: None the shipped model, "rules" the rule weights
     alone, anything else a model file or a folder `mtcheck train` wrote."""
     return RuleScorer() if model == "rules" else LearnedScorer(model)
+
+
+def shipped_model_rules() -> frozenset[str]:
+    """The rules whose findings the shipped model reads (the list in its file): the others are
+    typography, or did not help the model across corpora, and reach the likelihood only through
+    `--model rules`."""
+    return frozenset(json.loads(SHIPPED.read_bytes())["rules"])

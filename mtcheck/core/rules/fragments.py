@@ -4,15 +4,20 @@ Chinese sentences run long and chain clauses with commas; MT splits them in odd
 places. The tell-tales: a short verbless piece that echoes the sentence before it
 ("...contribute to human progress. Contribute to the cause."), a sentence that
 starts in lower case after a full stop ("...is not true. democracy."), a sentence
-that stops on "and" or "the", and quotes or brackets left open.
+that stops on "and" or "the", quotes or brackets left open, and two sentences kept
+together by the source's comma ("The store is large, it has nine floors.").
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from mtcheck.core.rules.base import Context, Family, flags, passes, register, rule
+
+if TYPE_CHECKING:
+    from mtcheck.core.segment import Document
 
 ECHO = rule(
     "fragment.echo", "warning", weight=2.0, fix="never",
@@ -76,6 +81,70 @@ STRAY_CAPITAL = rule(
         passes("He watched Gone With the Wind on Monday."),
     ),
 )
+COMMA_SPLICE = rule(
+    "fragment.comma-splice", "warning", weight=1.0, fix="never",
+    message="two sentences joined by a comma",
+    description="A comma between two complete clauses, the second opening with its subject and verb (\"The "
+                "store is large, it has nine floors.\"): Chinese joins clauses with commas, and MT keeps the comma "
+                "where English needs a full stop, a semicolon or a conjunction. Left alone: a first clause "
+                "opening with \"if\", \"when\", \"although\", a preposition or a participle; a reporting "
+                "verb (\", he said\"); a parenthesis (\", I think,\"); a series ending in \", and ...\"; and "
+                "direct quotations, where speech is set down as spoken.",
+    suggestion="make it two sentences, use a semicolon, or join the clauses with a conjunction",
+    examples=(
+        flags("The store has a large area, it has eight to nine floors."),
+        flags("The project is difficult to advance, the communication is not smooth."),
+        passes("If prices rise, it will hurt exports."),
+        passes("The plan is ambitious, it said on Monday."),
+        passes("The reform, he believes, will take years."),
+        passes("The emperor is strong, the citizens are weak, and the slaves are weaker."),
+        passes('"We were ready, they were not," he said.'),
+        passes("Speaking in May, the minister said the plan was ready."),
+        passes("The deal was signed in May, it was reported."),
+    ),
+)
+
+# A clause opening after a comma: its subject (a pronoun, or a noun phrase of a determiner and
+# up to three words, "this kind of democracy"), then its verb. A pronoun may take any
+# finite-looking verb ("it has", "they visited"); a noun phrase only a form of be, have or a
+# modal, since "the United States" in a list, or "these days", looks like a subject and a verb.
+_SPLICE = re.compile(
+    r",[ \t]+(?:(?:it|he|she|they|we|I|there|this)"
+    r"(?:[ \t]+(?:also|still|already|now|then|even|only|just|never|always|often|all|both|soon))?"
+    r"[ \t]+(?P<verb>is|are|was|were|has|have|had|will|would|can|could|should|may|might|must|did|does|do|"
+    r"[a-z]{2,}ed|[a-z]{2,}[^s\W]s)"
+    r"|(?:the|its|their|his|her|our|this|these|those)(?:[ \t]+(?!and\b|or\b)[a-z][a-z'’-]*){1,3}"
+    r"(?:[ \t]+(?:also|still|already|now|then|even|only|just|never|always|often|all|both|soon))?"
+    r"[ \t]+(?P<aux>is|are|was|were|has|have|had|will|would|can|could|should|may|might|must))\b(?!-)")
+_REPORTING = frozenset(
+    """said says added adds noted notes told stressed stresses explained explains pointed believes believed thinks
+    thought reported reports warned warns wrote writes asked replied recalled recalls insisted insists argued argues
+    continued claimed claims announced acknowledged suggested suggests admitted urged urges hopes hoped feels felt
+    knows knew guessed estimated estimates""".split())
+# What opens a first clause that is not a sentence on its own: a subordinator, a preposition,
+# a sentence adverb or a participle ("Speaking in May, ..."; "-ing" and "-ed" words are tested apart).
+_DEPENDENT_OPENERS = frozenset(
+    """if when whenever although though as because since while whilst after before once unless until whereas
+    even whether however whatever wherever whoever whichever no not only now so in on at for with by from during
+    under according to amid amidst despite following given like unlike compared based apart along across among
+    against between beyond over through within without into upon toward towards near around throughout besides
+    meanwhile moreover also still yet then thus therefore furthermore indeed
+    born known built made seen taken held shown left set hit had were should""".split())
+_PASSIVE_REPORTING = re.compile(r"[ \t]+(?:said|reported|learned|learnt|understood|believed|known|announced|"
+                                r"expected|estimated|hoped|thought|claimed|alleged)\b")
+# "..., that is, the service ...": what follows explains, it is not a second sentence.
+_NAMELY = re.compile(r",[ \t]*(?:that is(?: to say)?|namely|i\.e\.|e\.g\.|for example|for instance|in other words|"
+                     r"in short|in particular)[ \t]*$", re.IGNORECASE)
+_FIRST_WORD = re.compile(r"[\W_]*([A-Za-z]+)")
+# A finite verb in the clause before the comma (not "may": "in May" is a month).
+_FINITE = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|can|could|should|might|must|did|does)\b"
+                     r"|\b(?:it|he|she|they|we|I)[ \t]+[a-z]{2,}(?:ed|s)\b")
+_CLAUSE_BREAK = re.compile(r"[;:]|\b(?:and|but|or|so|yet|which|who|whom|whose|that|where)\b")
+# Characters read on either side of a comma: more than a clause takes, and a 4,000-character
+# run of commas (the longest sentence segment makes) stays linear.
+_CLAUSE_WINDOW = 400
+_SERIES = re.compile(r",[ \t]+(?:and|or)\b")
+_COMPARATIVE_PAIR = re.compile(r"[\W_]*the[ \t]+(?:more|less|fewer|[a-z]+er)\b", re.IGNORECASE)
 
 _FUNCTION = frozenset(
     """the a an to of and or in on for with at by from as into than that this these those its it
@@ -141,11 +210,47 @@ def stray_capitals(text: str) -> Iterator[re.Match[str]]:
             yield m
 
 
+def comma_splices(doc: Document) -> Iterator[tuple[int, int]]:
+    """The commas that join two complete clauses (COMMA_SPLICE says which are left alone), each
+    with the subject and verb after it (", it has"): the span an editor sees. The pattern finds a
+    subject and verb after a comma; the sentence before it is read only where one is found."""
+    text, sentences = doc.text, doc.sentences
+    for m in _SPLICE.finditer(text):
+        at = m.start()
+        verb = m.group("verb") or m.group("aux")
+        if verb in _REPORTING or text.startswith(",", m.end()) or _PASSIVE_REPORTING.match(text, m.end()):
+            continue
+        k = doc.sentence_at(at)
+        if k >= len(sentences) or not sentences.starts[k] <= at < sentences.ends[k]:
+            continue
+        start, end = sentences.starts[k], sentences.ends[k]
+        opening = text[start:min(at, start + 40)]
+        head = text[max(start, at - _CLAUSE_WINDOW):at]
+        clause = _CLAUSE_BREAK.split(head)[-1]  # the clause the comma ends
+        if not _FINITE.search(clause) or _dependent(opening) or _dependent(clause) \
+                or _dependent(head[head.rfind(",") + 1:]) or _NAMELY.search(head) \
+                or _SERIES.search(text, m.end(), min(end, m.end() + _CLAUSE_WINDOW)) \
+                or _COMPARATIVE_PAIR.match(opening) \
+                or doc.in_quote(at):  # last: the document's quotations are found on first use
+            continue
+        yield at, m.end()
+
+
+def _dependent(clause: str) -> bool:
+    """Whether `clause` opens as a clause that cannot stand alone (see _DEPENDENT_OPENERS)."""
+    first = _FIRST_WORD.match(clause)
+    if first is None:
+        return True
+    word = first.group(1).lower()
+    return word in _DEPENDENT_OPENERS or word.endswith(("ing", "ed"))
+
+
 @register
 class Fragments(Family):
     name = "fragments"
-    description = "Echo fragments, lower-case sentence starts, cut-off sentences, unbalanced quotes and brackets."
-    rules = (ECHO, LOWER_START, DANGLING, UNBALANCED, STRAY_CAPITAL)
+    description = ("Echo fragments, lower-case sentence starts, cut-off sentences, unbalanced quotes and brackets, "
+                   "comma splices.")
+    rules = (ECHO, LOWER_START, DANGLING, UNBALANCED, STRAY_CAPITAL, COMMA_SPLICE)
 
     def check(self, ctx: Context) -> None:
         doc, text = ctx.doc, ctx.doc.text
@@ -173,6 +278,9 @@ class Fragments(Family):
         if ctx.wants(STRAY_CAPITAL):
             for m in stray_capitals(text):
                 ctx.report(STRAY_CAPITAL, m.start(1), m.end(1), message=f"\"{m.group(1)}\" capitalised in mid-sentence")
+        if ctx.wants(COMMA_SPLICE):
+            for start, end in comma_splices(ctx.doc):
+                ctx.report(COMMA_SPLICE, start, end)
 
     @staticmethod
     def _echo(ctx: Context, prev, s) -> None:
