@@ -104,6 +104,18 @@ def test_html_findings_point_into_the_original(checker):
     repeat = next(f for f in findings if f.rule == "repetition.coordinated")
     assert HTML[repeat.start:repeat.end] == "supported and supported" and (repeat.line, repeat.column) == (7, 4)
 
+def test_html_white_space_runs_read_as_one_space_and_every_word_maps_to_itself():
+    page = "<p>  Lead  in\n   the\tcopy, <em> one </em>word .  </p><p> a b\f \tc </p>"
+    source = next(read_html(Source(name="s.html", text=page)))
+    assert source.text == "Lead in the copy, one word .\n\na b c"
+    offsets = source.extraction.offsets
+    for i, ch in enumerate(source.text):
+        if not ch.isspace():
+            assert page[offsets.to_original(i)] == ch, (i, ch)
+        elif ch == " ":
+            assert page[offsets.to_original(i)] in " \t\n\f", i
+
+
 def test_html_paragraphs_are_separate():
     source = next(read_html(Source(name="s.html", text="<p>One</p><p>Two</p><div>Three<br/>Four</div>")))
     assert source.text == "One\n\nTwo\n\nThree\nFour"

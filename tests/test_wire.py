@@ -106,6 +106,20 @@ def test_every_copied_character_maps_to_itself(tmp_path):
     assert xml[doc.extraction.offsets.to_original(doc.text.index("&"))] == "&"  # an entity maps to where it stands
 
 
+def test_white_space_runs_read_as_one_space_and_every_word_maps_to_itself(tmp_path):
+    xml = ("<nitf><body><body.content><p>  Lead  in\n   the\tcopy, <em> one </em>word .  </p>"
+           "<p> a b\t \tc </p></body.content></body></nitf>")
+    (doc,) = read(tmp_path, xml)
+    assert doc.text == "Lead in the copy, one word .\n\na b c\n"
+    offsets = doc.extraction.offsets
+    for i, ch in enumerate(doc.text):
+        if not ch.isspace():
+            assert xml[offsets.to_original(i)] == ch, (i, ch)
+    for i, ch in enumerate(doc.text):
+        if ch == " ":  # a space stands where the white space it reads began
+            assert xml[offsets.to_original(i)] in " \t\n", i
+
+
 def test_dateline_is_not_repeated_when_the_first_paragraph_opens_with_it(tmp_path):
     xml = ("<nitf><body><body.head><dateline>BEIJING, Nov. 27 (Xinhua)</dateline></body.head><body.content>"
            "<p>BEIJING, Nov. 27 (Xinhua) -- The talks went on.</p></body.content></body></nitf>")

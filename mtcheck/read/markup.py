@@ -315,6 +315,9 @@ _BLOCKS = frozenset({"address", "article", "aside", "blockquote", "body", "capti
                      "header", "hgroup", "hr", "li", "main", "ol", "p", "section", "summary", "table", "tbody", "td",
                      "tfoot", "th", "thead", "title", "tr", "ul"})
 _WHITESPACE = re.compile(r"[ \t\n\r\f]+")  # HTML's white space (not U+00A0: &nbsp; is text)
+# The white space read as one space: all of it but a single space between two words, which is
+# copied with them (most of a page's spaces; a piece each would make the map a run per word).
+_LAYOUT_SPACE = re.compile(r"[ \t\n\r\f]{2,}|[\t\n\r\f]|\A | \Z")
 _REFERENCE = re.compile(r"&(?:#[xX][0-9a-fA-F]+|#[0-9]+|[A-Za-z][A-Za-z0-9]*);?")
 _NEWLINE = re.compile("\n")
 
@@ -369,7 +372,7 @@ class _ProseParser(HTMLParser):
             self.builder.insert(at, data)
             return
         pos = 0
-        for m in _WHITESPACE.finditer(data):
+        for m in _LAYOUT_SPACE.finditer(data):
             self.builder.copy(at + pos, data[pos:m.start()])
             self.builder.separate(" ", at + m.start(), at + m.end())  # any run of white space reads as one space
             pos = m.end()

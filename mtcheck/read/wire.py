@@ -31,6 +31,10 @@ _BLOCKS = frozenset({"p", "hl1", "hl2", "li", "dt", "dd", "pre", "td", "th", "h1
 # Elements whose text is not story prose.
 _SKIP = frozenset({"head", "title", "script", "style", "media", "object", "noscript", "nitf-table-metadata"})
 _SPACE = re.compile(r"[ \t\r\n]+")
+# The white space of a verbatim run that is read as one space: all of it but a single space
+# between two words, which is copied with them (most of a story's spaces; a piece each would
+# make the extraction's map a run per word).
+_LAYOUT_SPACE = re.compile(r"[ \t\r\n]{2,}|[\t\r\n]|\A | \Z")
 
 
 @dataclass
@@ -200,7 +204,7 @@ def _extract(source: Source, story: _Story, fmt: str) -> Source:
         builder.separate("\n\n")
         for run in runs:
             pos = 0
-            for m in _SPACE.finditer(run.text):
+            for m in (_LAYOUT_SPACE if run.verbatim else _SPACE).finditer(run.text):
                 _piece(builder, run, pos, m.start())
                 builder.separate(" ", *run.span(m.start(), m.end()))
                 pos = m.end()
