@@ -14,7 +14,8 @@ Each run is a fresh process, as a user or a pre-commit hook starts it:
 the checkout measured, and `python -m proselint check FILE...` on the same files. Start-up,
 reading, checking and rendering are all in the figures. As an installed package has them,
 each checkout's bytecode is compiled first (compileall) and each tool is run once before
-the timed runs, so mtcheck's cache of compiled reference pairs (`mtcheck.cache`) is filled;
+the timed runs, so mtcheck's cache (`mtcheck.cache`: the compiled reference pairs and regex
+programs; a folder for each checkout, as each install has its own) is filled;
 what the first run after an install costs, with an empty cache folder, is printed apart. For each scenario and tool it prints
 the CPU time (user + system of the finished process, from wait4: other processes on a busy
 machine barely change it), the wall time, the peak RSS, and MB/s and the speed relative to
@@ -389,6 +390,11 @@ def main(argv: list[str] | None = None) -> int:
         "before": [str(b) for b in args.before], "scenarios": {},
     }
     work = Path(tempfile.mkdtemp(prefix="mtcheck-bench-"))
+    for i, tool in enumerate(tools):
+        # A cache folder of each checkout's own, as each install has: in one shared folder, two
+        # checkouts whose patterns differ would rewrite each other's regex programs every run.
+        if tool is not proselint:
+            tool.env["XDG_CACHE_HOME"] = str(work / f"cache-{i}")
     try:
         story = scenario_files("story-1.5k", docs, work / "first-run")
         for tool in tools:

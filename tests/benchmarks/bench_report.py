@@ -128,10 +128,20 @@ def _write(path: Path, body: str, digest) -> None:
     path.write_bytes(data)
 
 
+# Each checkout's cache folder (`mtcheck.cache`), as each install has its own: in one shared
+# folder, two checkouts whose patterns differ would rewrite each other's regex programs every run.
+_CACHE_HOMES: dict[Path, Path] = {}
+
+
+def _env(checkout: Path) -> dict[str, str]:
+    cache_home = _CACHE_HOMES.get(checkout)
+    return {**os.environ, "PYTHONPATH": str(checkout), **({"XDG_CACHE_HOME": str(cache_home)} if cache_home else {})}
+
+
 def _measured(command: list[str], checkout: Path) -> tuple[dict, float]:
     """Run `python -m mtcheck COMMAND` of `checkout` in a grandchild; its rusage and wall time."""
     cmd = [sys.executable, "-c", _MEASURE, sys.executable, "-m", "mtcheck", *command]
-    env = {**os.environ, "PYTHONPATH": str(checkout)}
+    env = _env(checkout)
     t0 = time.perf_counter()
     out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=checkout, env=env,
                          check=True).stdout
@@ -199,7 +209,7 @@ def run_report(archive: Path, out: Path, jobs: int, checkout: Path = REPO) -> di
            "--out", str(out), "--jobs", str(jobs), "--quiet"]
     t0 = time.perf_counter()
     child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=checkout,
-                             env={**os.environ, "PYTHONPATH": str(checkout)})
+                             env=_env(checkout))
     sampler = _TreeSampler(child.pid)
     sampler.start()
     stdout, _ = child.communicate()
@@ -281,7 +291,8 @@ def main(argv: list[str] | None = None) -> int:
         archive = generate(work / "archive", args.size)
         archive["generate_s"] = round(time.perf_counter() - t0, 1)
         story = next(p for p in sorted((work / "archive").rglob("*.txt")))
-        for checkout in checkouts:  # fills each checkout's cache of compiled reference pairs, untimed
+        for i, checkout in enumerate(checkouts):  # fills each checkout's cache folder, untimed
+            _CACHE_HOMES[checkout] = work / f"cache-{i}"
             _measured(["check", str(story)], checkout)
         runs = []
         for i, checkout in enumerate(checkouts):
