@@ -139,7 +139,10 @@ _FIRST_WORD = re.compile(r"[\W_]*([A-Za-z]+)")
 # A finite verb in the clause before the comma (not "may": "in May" is a month).
 _FINITE = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|can|could|should|might|must|did|does)\b"
                      r"|\b(?:it|he|she|they|we|I)[ \t]+[a-z]{2,}(?:ed|s)\b")
-_CLAUSE_BREAK = re.compile(r"[;:]|\b(?:and|but|or|so|yet|which|who|whom|whose|that|where)\b")
+# A subordinate clause ending at the comma even when it does not open the clause read
+# ("Note that while X and Y work, they ..."): "and" between two nouns cuts clauses wrongly.
+_SUBORDINATE = re.compile(r"\b(?:while|although|though|because|unless|whereas|if|whether)\b", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[;:(\u2013\u2014]|\b(?:and|but|or|so|yet|which|who|whom|whose|that|where)\b")
 # Characters read on either side of a comma: more than a clause takes, and a 4,000-character
 # run of commas (the longest sentence segment makes) stays linear.
 _CLAUSE_WINDOW = 400
@@ -228,7 +231,8 @@ def comma_splices(doc: Document) -> Iterator[tuple[int, int]]:
         head = text[max(start, at - _CLAUSE_WINDOW):at]
         clause = _CLAUSE_BREAK.split(head)[-1]  # the clause the comma ends
         if not _FINITE.search(clause) or _dependent(opening) or _dependent(clause) \
-                or _dependent(head[head.rfind(",") + 1:]) or _NAMELY.search(head) \
+                or _dependent(head[head.rfind(",") + 1:]) or _SUBORDINATE.search(head, head.rfind(",") + 1) \
+                or _NAMELY.search(head) \
                 or _SERIES.search(text, m.end(), min(end, m.end() + _CLAUSE_WINDOW)) \
                 or _COMPARATIVE_PAIR.match(opening) \
                 or doc.in_quote(at):  # last: the document's quotations are found on first use
