@@ -150,6 +150,7 @@ def test_comma_splice_from_the_comma_to_the_second_verb(found, sentence, span):
     "The deal was signed in May, it was reported.",  # passive reporting
     "Note that while buses and trains will run in most areas, they may be late.",  # a subordinate clause inside
     "The plan is modest (in truth, it was written for one city).",  # an aside in brackets
+    "The first time I ordered the soup, it was cold.",  # a clause of time opened by a noun
 ])
 def test_comma_splice_leaves_english_alone(found, sentence):
     assert found(PLAIN + " " + sentence, "fragment.comma-splice") == []

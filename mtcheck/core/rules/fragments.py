@@ -148,6 +148,9 @@ _CLAUSE_BREAK = re.compile(r"[;:(\u2013\u2014]|\b(?:and|but|or|so|yet|which|who|
 _CLAUSE_WINDOW = 400
 _SERIES = re.compile(r",[ \t]+(?:and|or)\b")
 _COMPARATIVE_PAIR = re.compile(r"[\W_]*the[ \t]+(?:more|less|fewer|[a-z]+er)\b", re.IGNORECASE)
+# A clause of time opened by a noun: "The first time I ordered it, ...", "Every time it rains, ...".
+_TIME_CLAUSE = re.compile(r"[\W_]*(?:the|every|each|next|any)(?:[ \t]+(?:first|last|next|second|very|same))?"
+                          r"[ \t]+(?:time|moment|minute|instant|day|night)\b", re.IGNORECASE)
 
 _FUNCTION = frozenset(
     """the a an to of and or in on for with at by from as into than that this these those its it
@@ -234,7 +237,8 @@ def comma_splices(doc: Document) -> Iterator[tuple[int, int]]:
                 or _dependent(head[head.rfind(",") + 1:]) or _SUBORDINATE.search(head, head.rfind(",") + 1) \
                 or _NAMELY.search(head) \
                 or _SERIES.search(text, m.end(), min(end, m.end() + _CLAUSE_WINDOW)) \
-                or _COMPARATIVE_PAIR.match(opening) \
+                or _COMPARATIVE_PAIR.match(opening) or _TIME_CLAUSE.match(opening) \
+                or _TIME_CLAUSE.match(head, head.rfind(",") + 1) \
                 or doc.in_quote(at):  # last: the document's quotations are found on first use
             continue
         yield at, m.end()
