@@ -230,18 +230,23 @@ def comma_splices(doc: Document) -> Iterator[tuple[int, int]]:
         if k >= len(sentences) or not sentences.starts[k] <= at < sentences.ends[k]:
             continue
         start, end = sentences.starts[k], sentences.ends[k]
-        opening = text[start:min(at, start + 40)]
-        head = text[max(start, at - _CLAUSE_WINDOW):at]
-        clause = _CLAUSE_BREAK.split(head)[-1]  # the clause the comma ends
-        if not _FINITE.search(clause) or _dependent(opening) or _dependent(clause) \
-                or _dependent(head[head.rfind(",") + 1:]) or _SUBORDINATE.search(head, head.rfind(",") + 1) \
-                or _NAMELY.search(head) \
-                or _SERIES.search(text, m.end(), min(end, m.end() + _CLAUSE_WINDOW)) \
-                or _COMPARATIVE_PAIR.match(opening) or _TIME_CLAUSE.match(opening) \
-                or _TIME_CLAUSE.match(head, head.rfind(",") + 1) \
-                or doc.in_quote(at):  # last: the document's quotations are found on first use
-            continue
-        yield at, m.end()
+        if (_stands_alone(text[start:min(at, start + 40)], text[max(start, at - _CLAUSE_WINDOW):at])
+                and not _SERIES.search(text, m.end(), min(end, m.end() + _CLAUSE_WINDOW))
+                and not doc.in_quote(at)):  # last: the document's quotations are found on first use
+            yield at, m.end()
+
+
+def _stands_alone(opening: str, head: str) -> bool:
+    """Whether what comes before a comma could be a sentence of its own: `head` is the end of its
+    sentence up to the comma, `opening` the sentence's first words. It must have a finite verb
+    in the clause the comma ends, and neither the sentence, nor that clause, nor the stretch
+    since the comma before it may open as a clause that leans on another."""
+    clause = _CLAUSE_BREAK.split(head)[-1]
+    since_comma = head.rfind(",") + 1
+    return bool(_FINITE.search(clause)) and not (
+        _dependent(opening) or _COMPARATIVE_PAIR.match(opening) or _TIME_CLAUSE.match(opening)
+        or _dependent(clause) or _dependent(head[since_comma:]) or _TIME_CLAUSE.match(head, since_comma)
+        or _SUBORDINATE.search(head, since_comma) or _NAMELY.search(head))
 
 
 def _dependent(clause: str) -> bool:
