@@ -1,6 +1,9 @@
 """In-file suppressions: comments in Markdown/HTML, directive lines in plain text, counted."""
 
 import json
+import subprocess
+import sys
+import textwrap
 
 from mtcheck.policy.suppress import find_suppressions, strip_directive_lines
 from mtcheck.read import Source
@@ -46,6 +49,28 @@ def test_html_comments_suppress(cli, tmp_path):
     doc = data["documents"][0]
     assert [f["line"] for f in doc["findings"] if f["rule"] == "calque.term"] == [1]
     assert [f["line"] for f in doc["suppressed"]] == [3]
+
+
+def test_a_markup_source_made_by_hand_honours_its_comments():
+    """A `Source` built in the Python API, in a fresh process where no reader has registered its
+    format yet, still reads its suppressions as markup comments."""
+    code = textwrap.dedent(f"""
+        from mtcheck.pipeline import Checker
+        from mtcheck.read import OffsetMap, Source
+        from mtcheck.read.text import Extraction
+        page = "<!-- mtcheck-disable calque.term -->\\n<p>{CALQUE}</p>\\n<p>{PLAIN}</p>\\n"
+        text = "{CALQUE}\\n\\n{PLAIN}"
+        offsets = OffsetMap()
+        offsets.copy(page.index("{CALQUE}"), len("{CALQUE}"))
+        offsets.insert(2, page.index("</p>"))
+        offsets.copy(page.index("{PLAIN}"), len("{PLAIN}"))
+        report = Checker().check_source(Source(name="s.html", text=text, format="html",
+                                               extraction=Extraction(page, offsets)))
+        print(sorted(f.rule for f in report.suppressed), sorted(f.rule for f in report.findings))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    suppressed, reported = out.strip().split("] [")
+    assert "calque.term" in suppressed and "calque.term" not in reported
 
 
 def test_plain_text_directive_lines_are_not_checked_as_prose(cli, tmp_path):

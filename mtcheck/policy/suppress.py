@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from mtcheck.core.rules import RuleSelectionError, resolve_rules
-from mtcheck.read.formats import MARKUP_FORMATS
+from mtcheck.read.formats import is_markup
 from mtcheck.read.offsets import ChainedMap, LineIndex, OffsetMap
 from mtcheck.read.text import Extraction, LineEnds, Source
 
@@ -200,7 +200,7 @@ def suppressions_of(source: Source) -> Suppressions:
     CR LF line ends read as LF, is extracted text too."""
     if isinstance(source.extraction, LineEnds) and "mtcheck-" not in source.text:
         return Suppressions()  # (nor in the file, which is this text with CRs: not put back together for nothing)
-    return find_suppressions(source.file_text, markup=source.format in MARKUP_FORMATS)
+    return find_suppressions(source.file_text, markup=is_markup(source.format))
 
 
 __all__ = ["Directive", "Suppressions", "find_suppressions", "strip_directive_lines", "suppressions_of"]

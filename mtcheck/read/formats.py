@@ -39,15 +39,16 @@ BYTES_READERS: dict[str, BytesReader] = {}
 # lower-case file extension (with the dot) -> format name
 EXTENSIONS: dict[str, str] = {}
 # The formats whose text is extracted from markup (HTML, Markdown, wire XML): suppressions are
-# written in them as comments (`<!-- mtcheck-disable ... -->`), not as lines of their own.
-MARKUP_FORMATS: set[str] = set()
+# written in them as comments (`<!-- mtcheck-disable ... -->`), not as lines of their own. Read
+# through `is_markup`, which loads the readers first.
+_MARKUP_FORMATS: set[str] = set()
 
 
 def register(name: str, extensions: tuple[str, ...], reader: Reader, stream: StreamReader | None = None,
              from_bytes: BytesReader | None = None, markup: bool = False) -> None:
     READERS[name] = reader
     if markup:
-        MARKUP_FORMATS.add(name)
+        _MARKUP_FORMATS.add(name)
     if stream is not None:
         STREAM_READERS[name] = stream
     if from_bytes is not None:
@@ -92,6 +93,15 @@ def iter_documents(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, fmt: st
         yield from _documents(path, max_bytes, fmt, encoding)
     except InputProblem as problem:
         yield problem
+
+
+def is_markup(fmt: str) -> bool:
+    """Whether documents of format `fmt` are extracted from markup. Asks the readers, loading
+    them when `fmt` is not plain text and none has registered it yet (a `Source` made by hand
+    in the Python API meets a registry no file has filled)."""
+    if fmt != "text" and fmt not in READERS:
+        _load_readers()
+    return fmt in _MARKUP_FORMATS
 
 
 def chosen_format(name: str | Path, fmt: str = "auto") -> str:
