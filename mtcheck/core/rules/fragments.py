@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from mtcheck.core.model.vocabulary import COUNT_CLASSES, IRREGULAR_PARTICIPLES
 from mtcheck.core.rules.base import Context, Family, flags, passes, register, rule
 
 if TYPE_CHECKING:
@@ -121,15 +122,16 @@ _REPORTING = frozenset(
     thought reported reports warned warns wrote writes asked replied recalled recalls insisted insists argued argues
     continued claimed claims announced acknowledged suggested suggests admitted urged urges hopes hoped feels felt
     knows knew guessed estimated estimates""".split())
-# What opens a first clause that is not a sentence on its own: a subordinator, a preposition,
-# a sentence adverb or a participle ("Speaking in May, ..."; "-ing" and "-ed" words are tested apart).
-_DEPENDENT_OPENERS = frozenset(
-    """if when whenever although though as because since while whilst after before once unless until whereas
-    even whether however whatever wherever whoever whichever no not only now so in on at for with by from during
-    under according to amid amidst despite following given like unlike compared based apart along across among
-    against between beyond over through within without into upon toward towards near around throughout besides
-    meanwhile moreover also still yet then thus therefore furthermore indeed
-    born known built made seen taken held shown left set hit had were should""".split())
+# What opens a first clause that is not a sentence on its own: a subordinator or a participle
+# (the model's word classes; "Speaking in May, ...": "-ing" and "-ed" words are tested apart),
+# a preposition or a sentence adverb, "no"/"not only", or an inverted conditional ("Had the
+# rain stopped, ..."). Not the model's prepositions and connectives as a whole: "Of course" and
+# "About 30 people" open sentences, and "finally" after "and" opens no clause of its own.
+_DEPENDENT_OPENERS = COUNT_CLASSES["subordinator"] | IRREGULAR_PARTICIPLES | frozenset(
+    """whilst even however whatever wherever whoever whichever no not only now so in on at for with by from during
+    under according to amid amidst despite following like unlike compared based apart along across among against
+    between beyond over through within without into upon toward towards near around throughout besides meanwhile
+    moreover also still yet then thus therefore furthermore indeed had were should""".split())
 _PASSIVE_REPORTING = re.compile(r"[ \t]+(?:said|reported|learned|learnt|understood|believed|known|announced|"
                                 r"expected|estimated|hoped|thought|claimed|alleged)\b")
 # "..., that is, the service ...": what follows explains, it is not a second sentence.
