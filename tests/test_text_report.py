@@ -147,6 +147,37 @@ def test_widths_are_counted_as_character_by_character():
             assert take_last_columns(s, columns) == take_last(s, columns), (s, columns)
 
 
+def test_wrap_breaks_where_counting_every_character_breaks():
+    """wrap measures a text of one-column characters by its length and keeps a line that fits
+    whole; wide characters and combining marks must still break lines where adding up each
+    character's columns says, and no line may pass the width unless it is one long word."""
+    import random
+
+    from mtcheck.render.text import char_width, wrap
+
+    def reference(text, width, first, rest):
+        lines, line, used = [], "", first
+        for word in text.split(" "):
+            w = sum(map(char_width, word))
+            if line and used + 1 + w > width:
+                lines.append(line)
+                line, used = " " * rest + word, rest + w
+            else:
+                line, used = (line + " " + word, used + 1 + w) if line else (word, used + w)
+        return [*lines, line]
+
+    rng = random.Random(5)
+    words = ["the", "epidemic", "新冠肺炎", "e\u0301te\u0301", "“quoted”", "ＡＢＣ", "x" * 30, "", "-"]
+    for _ in range(2000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(0, 12)))
+        width, first = rng.choice((20, 40, 80)), rng.randint(0, 30)
+        lines = wrap(text, width, first=first, rest=4)
+        assert lines == reference(text, width, first, 4), (text, width, first)
+        for k, line in enumerate(lines):
+            columns = sum(map(char_width, line)) + (first if k == 0 else 0)
+            assert columns <= width or " " not in line.strip(), (text, line)
+
+
 def test_findings_are_grouped_under_their_file_with_a_blank_line_between(cli, tmp_path):
     story = tmp_path / "story.txt"
     story.write_text(MT, encoding="utf-8")

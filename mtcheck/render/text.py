@@ -23,6 +23,7 @@ import os
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import IO, TYPE_CHECKING
 
 from mtcheck.models import Severity
@@ -162,7 +163,7 @@ def _finding(doc: AnyDocumentReport, f: AnyFinding, at: str, text: str | None, s
            = suggestion: …"""
     indent = " " * (2 + len(at) + 1)
     head = f"  {at} {f.severity.value} {f.rule}  "
-    lines = wrap(terminal_safe(f.message, one_line=True), style.width, first=display_width(head), rest=len(indent))
+    lines = list(_wrapped_message(f.message, style.width, display_width(head), len(indent)))
     lines[0] = f"  {style.dim(at)} {style.severity(f.severity)} {style.bold(f.rule)}  {lines[0]}".rstrip()
     if text is not None:
         gutter = indent + style.dim("│") + " "
@@ -172,12 +173,19 @@ def _finding(doc: AnyDocumentReport, f: AnyFinding, at: str, text: str | None, s
     if f.suggestion is not None:
         advice = terminal_safe(f.suggestion, one_line=True) if f.suggestion else "(delete)"
         safe = "  [safe to apply]" if f.fix_safe else ""
-        said = wrap(f"= suggestion: {advice}{safe}", style.width, first=len(indent), rest=len(indent) + 2)
+        said = _wrapped_message(f"= suggestion: {advice}{safe}", style.width, len(indent), len(indent) + 2)
         if style.color and len(said) == 1:  # colour the advice when it stands on one line
-            said[0] = f"= suggestion: {style.paint(advice, '32')}{style.dim(safe)}"
+            said = (f"= suggestion: {style.paint(advice, '32')}{style.dim(safe)}",)
         lines.append(indent + said[0])
         lines.extend(said[1:])
     return lines
+
+
+@lru_cache(maxsize=4096)
+def _wrapped_message(message: str, width: int, first: int, rest: int) -> tuple[str, ...]:
+    """A finding's message or suggestion wrapped, terminal-safe. Made once for each: a rule's
+    message recurs finding after finding, story after story."""
+    return tuple(wrap(terminal_safe(message, one_line=True), width, first=first, rest=rest))
 
 
 def _concise_finding(doc: AnyDocumentReport, f: AnyFinding, style: Style) -> str:
@@ -281,12 +289,19 @@ def _flat(s: str) -> str:
     return s.replace("\r\n", "↵").replace("\n", "↵").replace("\r", "↵").replace("\t", "→").replace("\u3000", "□")
 
 
+@lru_cache(maxsize=8192)
 def char_width(c: str) -> int:
     """Terminal columns one character takes: East Asian wide and full-width take two,
-    combining marks none."""
+    combining marks none. (Cached: copy uses few characters beyond ASCII, over and over.)"""
     if unicodedata.combining(c):
         return 0
     return 2 if unicodedata.east_asian_width(c) in "WF" else 1
+
+
+def _one_column_each(s: str) -> bool:
+    """Whether every character of `s` takes one column (most copy: ASCII, curly quotes,
+    dashes), so that a piece of it is as wide as it is long."""
+    return s.isascii() or all(c.isascii() or char_width(c) == 1 for c in set(s))
 
 
 def display_width(s: str) -> int:
@@ -305,10 +320,13 @@ def wrap(text: str, width: int, first: int = 0, rest: int = 0) -> list[str]:
     """`text` in lines of at most `width` columns, broken at spaces: the first line has
     `first` columns taken already (not included in the result), the others are indented by
     `rest` spaces. A word longer than a whole line stands alone on its line."""
+    measure = len if _one_column_each(text) else display_width
+    if first + measure(text) <= width and not text.startswith(" "):  # (most lines: one measure, no split)
+        return [text]
     lines: list[str] = []
     line, used = "", first
     for word in text.split(" "):
-        w = display_width(word)
+        w = measure(word)
         if line and used + 1 + w > width:
             lines.append(line)
             line, used = " " * rest + word, rest + w
