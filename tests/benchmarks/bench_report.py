@@ -33,7 +33,9 @@ and the index cost on top of checking. With --repeat N the pair runs N times, ch
 report, and the medians are printed with each pair's ratio (one pair's ratio moves by a
 tenth or more on a busy machine), then the ratio by user time alone and both commands'
 system time: report writes about ten times the archive's size (pages, JSON, store), and the
-kernel's part of that varies several-fold between runs on some virtual machines. With --before CHECKOUT (repeatable) every figure
+kernel's part of that varies several-fold between runs on some virtual machines. Every
+measured run starts after os.sync(): what the run before wrote, still being written back,
+otherwise slows the next run's file creation several-fold. With --before CHECKOUT (repeatable) every figure
 is also measured for that checkout (an export of main, say), on the same archive; each
 checkout's bytecode is compiled first and its cache filled, as bench_check does.
 """
@@ -142,10 +144,20 @@ def _measured(command: list[str], checkout: Path) -> tuple[dict, float]:
     """Run `python -m mtcheck COMMAND` of `checkout` in a grandchild; its rusage and wall time."""
     cmd = [sys.executable, "-c", _MEASURE, sys.executable, "-m", "mtcheck", *command]
     env = _env(checkout)
+    _settle()
     t0 = time.perf_counter()
     out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=checkout, env=env,
                          check=True).stdout
     return json.loads(out.decode().strip().splitlines()[-1]), time.perf_counter() - t0
+
+
+def _settle() -> None:
+    """Let the kernel write back what the runs before wrote (a report writes some 100 MB for
+    10 MB of copy) before the next measured run: while that is still going on, creating files
+    costs several times the system time (measured here: 2,155 pages in 0.21-0.75 s instead of
+    0.09 s), which would bill one run's writing to the next, whichever command it is."""
+    if hasattr(os, "sync"):
+        os.sync()
 
 
 # Bytes of file names one `check` command line takes: a large archive's files do not fit on one
@@ -207,6 +219,7 @@ def check_against_report(archive: Path, work: Path, checkout: Path, repeat: int 
 def run_report(archive: Path, out: Path, jobs: int, checkout: Path = REPO) -> dict:
     cmd = [sys.executable, "-c", _MEASURE, sys.executable, "-m", "mtcheck", "report", str(archive),
            "--out", str(out), "--jobs", str(jobs), "--quiet"]
+    _settle()
     t0 = time.perf_counter()
     child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=checkout,
                              env=_env(checkout))
