@@ -184,6 +184,25 @@ def test_the_automaton_finds_exactly_what_each_pattern_finds_alone():
     assert got == _brute_force(pair_set, text)
 
 
+def test_entries_of_common_words_and_suffix_alternations_are_found_as_alone(tmp_path):
+    """An entry of common words only ("it is said that") is anchored on its longest word, a
+    suffix alternation on the punctuation joined to each suffix ("-san", "-chan"), and a word of
+    two letters ("my") is a clause of its own: none of it may lose or add a match."""
+    path = write(tmp_path, "p.tsv", HEAD + row("it is said that", lang="ja") + row("my city")
+                 + row(r"re:[a-z]+-(?:san|chan|sensei)\b", lang="ja")
+                 + row(r"re:(?:(?<=\n)|(?<=[.!?] )|^)(?:about|regarding) (?:the )?[a-z-]+(?: [a-z-]+){0,4},", lang="ja"))
+    pair_set = build([path])
+    assert pair_set.unanchored == []  # none scanned for over the whole text
+    text = ("It is said that Tanaka-san came. The channel changed its chances; it is  said\nthat my cities "
+            "grow. About the new rules, Sato-Chan said my-city and economy city. Myriad cities. Regarding "
+            "this, it's said that Kenji-sensei left.\nAbout the plan, it-is-said-that. Tanaka san, chan-san.")
+    index = {id(e): i for i, e in enumerate(pair_set.entries)}
+    got = [(m.start, m.end, index[id(m.entry)]) for m in pair_set.find(text)]
+    assert got == _brute_force(pair_set, text)
+    assert {text[s:e] for s, e, _ in got} >= {"It is said that", "Tanaka-san", "it is  said\nthat", "my cities",
+                                               "About the new rules,", "Sato-Chan", "Kenji-sensei"}
+
+
 def test_the_clause_tests_only_skip_scans_that_find_nothing(monkeypatch):
     """Clauses (the other literals a match needs) decide which windows are scanned; with them
     switched off every window the companions pass is scanned, and the matches are the same."""

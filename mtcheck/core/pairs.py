@@ -420,6 +420,11 @@ _OTHER_WHITE_SPACE = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\
 # (re's case folding: "İ" and "ı" match "i", "ſ" matches "s", the Kelvin sign "k").
 _FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 _MIN_ANCHOR = 3
+# A clause literal may be shorter than an anchor: it is looked for only in an anchor's window
+# (some 30 characters for a phrase), where even "my" of "my city" is rarely found by chance,
+# and each window it rules out saves a regex scan.
+_MIN_CLAUSE = 2
+_MIN_COMMON_ANCHOR = 4  # letters of a common word an entry with no rarer literal is anchored on
 _LOOKAHEAD_MARGIN = 80
 _BOUNDED = r"(?<![\w'’])(?:{})(?![\w’]|'\w)"
 # Words too common to be anchors: an anchor should be rare in ordinary copy.
@@ -455,6 +460,21 @@ def _usable(anchors: frozenset[str]) -> bool:
     return _anchor_score(anchors)[0] > 0 and min(len(a.strip()) for a in anchors) >= _MIN_ANCHOR
 
 
+def _choose(candidates: list[frozenset[str]]) -> frozenset[str] | None:
+    """The literal set to anchor on: the most distinctive usable one; failing that, the longest
+    of common words ("said" of "it is said that", "about"), as an entry with no anchor is
+    scanned for over the whole text, which costs more than a look at each of their occurrences."""
+    usable = [c for c in candidates if _usable(c)]
+    if usable:
+        return max(usable, key=_anchor_score)
+    common = [c for c in candidates if _shortest(c) >= _MIN_COMMON_ANCHOR]
+    return max(common, key=lambda c: (_shortest(c), -len(c))) if common else None
+
+
+def _shortest(anchors: frozenset[str]) -> int:
+    return min(len(a.strip(" ,.;:'’-")) for a in anchors)
+
+
 @dataclass(frozen=True)
 class _Anchor:
     """Literals one of which every match contains, and how far a match reaches around it."""
@@ -480,17 +500,17 @@ def _anchor(entry: PairEntry) -> _Anchor | None:
             parsed = _sre_parse.parse(entry.mt_phrase[3:], re.IGNORECASE)
         except re.error:
             return None
-        best = _required(parsed)
-        if not best or not _usable(best):
+        best = _choose(_needed(parsed, nested=False))
+        if best is None:
             return None
         reach = min(parsed.getwidth()[1], _REGEX_REACH)
         return _Anchor(best, reach, reach, False, (), _clause_tuple(_clauses(parsed), best))
     words = entry.mt_phrase.split(" ")
     literals = [_literals(word) for word in words]
-    usable = [i for i, lits in enumerate(literals) if _usable(lits)]
-    if not usable:
+    best = _choose(literals)
+    if best is None:
         return None
-    k = max(usable, key=lambda i: _anchor_score(literals[i]))
+    k = literals.index(best)
     # Room for an inflection on each word and a run of white space between words.
     room = [len(w) + 12 for w in words]
     # A word whose forms share no stem (run/ran) can be no companion: the test is one substring.
@@ -501,17 +521,19 @@ def _anchor(entry: PairEntry) -> _Anchor | None:
 
 
 def _clause_tuple(sets: list[frozenset[str]], anchor: frozenset[str]) -> tuple[tuple[str, ...], ...]:
-    """The literal sets worth a substring test: not the anchor's, every literal ASCII and
-    long enough to be rare, longest (likeliest to be missing) first."""
+    """The literal sets worth a substring test: not the anchor's, every literal ASCII and of
+    two letters or more, longest (likeliest to be missing) first."""
     kept = {tuple(sorted(lits)) for lits in sets
-            if lits != anchor and all(len(a) >= _MIN_ANCHOR and a.isascii() for a in lits)}
+            if lits != anchor and all(len(a) >= _MIN_CLAUSE and a.isascii() for a in lits)}
     return tuple(sorted(kept, key=lambda c: (-min(map(len, c)), c)))
 
 
 def _stem(word: str) -> str:
     """The part of a phrase word every regularly inflected form starts with."""
     stem = re.split(r"['’-]", word)[0]
-    return stem[:-1] if stem.endswith(("e", "y")) else stem  # use/using, apply/applies
+    # use/using, apply/applies; a word of two letters (my, by, we) is kept whole: its other
+    # forms, if any, are literals of their own (`_literals`).
+    return stem[:-1] if len(stem) > 2 and stem.endswith(("e", "y")) else stem
 
 
 def _literals(word: str) -> frozenset[str]:
@@ -552,6 +574,14 @@ def _needed(seq, nested: bool) -> list[frozenset[str]]:
             continue
         if op in (_sre_parse.AT, _sre_parse.ASSERT, _sre_parse.ASSERT_NOT):
             continue  # zero-width: the literal run goes on
+        # A run of punctuation alone ("-" of "-(?:san|chan)") is no anchor, but it goes on into
+        # each branch of an alternation after it, and makes them rarer ("-san", "-chan"). (Only
+        # then: an anchor joining words would group the entry apart from entries it is tried
+        # with now, and which of two that match at one place wins would change.)
+        if run and not any(c.isalnum() for c in run):
+            heads = _branch_heads(op, av)
+            if heads:
+                out.append(frozenset("".join(run) + head for head in heads))
         close()
         inner = (av[-1] if op is _sre_parse.SUBPATTERN
                  else av[2] if op in (_sre_parse.MAX_REPEAT, _sre_parse.MIN_REPEAT) and av[0] >= 1 else None)
@@ -568,6 +598,26 @@ def _needed(seq, nested: bool) -> list[frozenset[str]]:
                 out.append(frozenset().union(*(s for s in subs if s)))
     close()
     return out
+
+
+def _branch_heads(op, av) -> list[str] | None:
+    """The literal run each branch of an alternation (a group of one, or bare) starts with;
+    None unless every branch starts with one."""
+    if op is _sre_parse.SUBPATTERN and len(av[-1]) == 1:
+        op, av = av[-1][0]
+    if op is not _sre_parse.BRANCH:
+        return None
+    heads = []
+    for branch in av[1]:
+        head = []
+        for o, a in branch:
+            if o is not _sre_parse.LITERAL:
+                break
+            head.append(chr(a).lower())
+        if not head:
+            return None
+        heads.append("".join(head))
+    return heads
 
 
 class _Group:
