@@ -139,7 +139,7 @@ class Repetition(Family):
                 if k >= 0 and found[k][1] >= p:
                     p = same.find(needle, found[k][1] + 1)
                     continue
-                if n > 1 and not scan.may_start(p, n):
+                if n > 1 and not scan.may_start(p, n, same):
                     p = same.find(needle, p + 1)
                     continue
                 span = scan.at(p, n, same)
@@ -201,14 +201,19 @@ class _Scan:
                 self._fill(block)
         return 2 not in known[lo:hi]
 
-    def may_start(self, p: int, n: int) -> bool:
+    def may_start(self, p: int, n: int, same: bytes) -> bool:
         """Whether copies starting at words p and p + n (n > 1) can be a repetition at all: a
-        repeated phrase is joined tightly after its first word, a coordination has "and"/"or"
-        before its second copy. A cheap test before `at`, for text that repeats itself."""
+        coordination has "and"/"or" before its second copy; a repeated phrase has its n-th
+        pair of words equal too, and is joined tightly after its first word. A cheap test
+        before `at`, for text that repeats itself ("the" n words apart is common)."""
+        if self.words[p + n - 1] in _CONJUNCTIONS:
+            return True
+        if same[p + n - 1:p + n] != b"\x01":
+            return False
         known = self._tight
         if not known[p]:
             self._fill(p // _BLOCK)
-        return known[p] == 1 or self.words[p + n - 1] in _CONJUNCTIONS
+        return known[p] == 1
 
     def _fill(self, block: int) -> None:
         # `gap` inlined and a single space (most gaps) decided without the regex: this runs
