@@ -203,6 +203,31 @@ def test_entries_of_common_words_and_suffix_alternations_are_found_as_alone(tmp_
                                                "About the new rules,", "Sato-Chan", "Kenji-sensei"}
 
 
+def test_text_dense_with_one_anchor_is_scanned_about_once(monkeypatch):
+    """Each anchor hit opens a window around it (up to 300 characters either side for a
+    pattern); windows of one group that overlap are scanned as one, so copy made of the
+    anchor over and over costs a scan of the text, not of a window at every hit."""
+    scanned = []
+
+    class Counting:
+        def __init__(self, pattern):
+            self.pattern = pattern
+
+        def finditer(self, text, lo, hi):
+            scanned.append(hi - lo)
+            return self.pattern.finditer(text, lo, hi)
+
+    compiled = pairs._Group.compiled
+    monkeypatch.setattr(pairs._Group, "compiled", lambda self: (Counting(compiled(self)[0]), *compiled(self)[1:]))
+    pair_set = build([pairs.default_pairs_dir() / "phrases"])
+    for text in ("Tanaka-san " * 3000, "about " * 5000, "About the plan, " * 2000, "according to " * 3000):
+        scanned.clear()
+        found = pair_set.find(text)
+        assert sum(scanned) < 3 * len(text), (text[:20], sum(scanned), len(text))
+        index = {id(e): i for i, e in enumerate(pair_set.entries)}
+        assert [(m.start, m.end, index[id(m.entry)]) for m in found] == _brute_force(pair_set, text)
+
+
 def test_the_clause_tests_only_skip_scans_that_find_nothing(monkeypatch):
     """Clauses (the other literals a match needs) decide which windows are scanned; with them
     switched off every window the companions pass is scanned, and the matches are the same."""

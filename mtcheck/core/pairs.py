@@ -741,15 +741,19 @@ class PairSet:
             use_clauses = _FOLDS_TO_ASCII.search(text) is None
             find = lowered.find
             n = len(text)
-            covered: dict[_Group, int] = {}  # group -> end of the last window scanned with it
+            # group -> [lo, hi] of its windows not scanned yet: a window that overlaps the
+            # group's pending one joins it, so text dense with one anchor ("about about ...",
+            # "-san -san ...") is scanned once, not a whole window again at every hit
+            pending: dict[_Group, list[int]] = {}
             for end, (length, word_start, before, after, companions, clauses, group) in self._hits(lowered):
                 start = end + 1 - length
                 if word_start and start and lowered[start - 1].isalnum():
                     continue
                 lo = start - before if start > before else 0
                 hi = start + after if start + after < n else n
-                if covered.get(group, -1) >= hi:
-                    continue  # anchors arrive in text order: this window was scanned already
+                window = pending.get(group)
+                if window is not None and window[0] <= lo and hi <= window[1]:
+                    continue  # inside the group's pending window: scanned with it
                 if use_clauses and clauses is not None:
                     # any member whose every clause has a literal in the window (loops, not
                     # generators: this runs for every anchor hit)
@@ -765,11 +769,18 @@ class PairSet:
                     else:
                         continue
                 elif companions is not None:
-                    window = lowered[lo:hi]
-                    if not any(all(c in window for c in member) for member in companions):
+                    seen = lowered[lo:hi]
+                    if not any(all(c in seen for c in member) for member in companions):
                         continue
+                if window is None:
+                    pending[group] = [lo, hi]
+                elif lo <= window[1] and hi >= window[0]:
+                    window[0], window[1] = min(window[0], lo), max(window[1], hi)
+                else:
+                    scan(group, window[0], window[1])
+                    pending[group] = [lo, hi]
+            for group, (lo, hi) in pending.items():
                 scan(group, lo, hi)
-                covered[group] = hi
         if self._unanchored is not None:
             scan(self._unanchored, 0, len(text))
         out: list[Match] = []
