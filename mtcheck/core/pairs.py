@@ -717,7 +717,10 @@ class PairSet:
         return len(self.entries)
 
     def find(self, text: str) -> list[Match]:
-        """Non-overlapping matches, leftmost first and longest at the same start."""
+        """Non-overlapping matches, leftmost first and longest at the same start. (Entries that
+        share an anchor are tried as one alternation, phrases first, so where two of them match
+        at one place the first to match is the one found: "the broad masses" of "the broad
+        masses of workers", not the longer pattern written for the whole of it.)"""
         found: set[tuple[int, int, int]] = set()
 
         def scan(group: _Group, lo: int, hi: int) -> None:
