@@ -104,6 +104,7 @@ def test_html_findings_point_into_the_original(checker):
     repeat = next(f for f in findings if f.rule == "repetition.coordinated")
     assert HTML[repeat.start:repeat.end] == "supported and supported" and (repeat.line, repeat.column) == (7, 4)
 
+
 def test_html_white_space_runs_read_as_one_space_and_every_word_maps_to_itself():
     page = "<p>  Lead  in\n   the\tcopy, <em> one </em>word .  </p><p> a b\f \tc </p>"
     source = next(read_html(Source(name="s.html", text=page)))

@@ -314,10 +314,20 @@ _BLOCKS = frozenset({"address", "article", "aside", "blockquote", "body", "capti
                      "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
                      "header", "hgroup", "hr", "li", "main", "ol", "p", "section", "summary", "table", "tbody", "td",
                      "tfoot", "th", "thead", "title", "tr", "ul"})
-_WHITESPACE = re.compile(r"[ \t\n\r\f]+")  # HTML's white space (not U+00A0: &nbsp; is text)
-# The white space read as one space: all of it but a single space between two words, which is
-# copied with them (most of a page's spaces; a piece each would make the map a run per word).
-_LAYOUT_SPACE = re.compile(r"[ \t\n\r\f]{2,}|[\t\n\r\f]|\A | \Z")
+_HTML_WHITE = " \t\n\r\f"  # HTML's white space (not U+00A0: &nbsp; is text)
+_WHITESPACE = re.compile(f"[{_HTML_WHITE}]+")
+
+
+def layout_space(white: str) -> re.Pattern[str]:
+    """The white space of a markup's text that is read as one space, for a markup whose white
+    space is the characters `white` (a space among them): all of it but a single space between
+    two words, which is copied with them (most of a text's spaces; a piece each would make the
+    extraction's map a run per word)."""
+    others = white.replace(" ", "")
+    return re.compile(f"[{re.escape(white)}]{{2,}}|[{re.escape(others)}]|\\A | \\Z")
+
+
+_LAYOUT_SPACE = layout_space(_HTML_WHITE)
 _REFERENCE = re.compile(r"&(?:#[xX][0-9a-fA-F]+|#[0-9]+|[A-Za-z][A-Za-z0-9]*);?")
 _NEWLINE = re.compile("\n")
 
@@ -426,4 +436,4 @@ def read_html(source: Source) -> Iterator[Source]:
 register("markdown", (".md", ".markdown"), read_markdown, markup=True)
 register("html", (".html", ".htm"), read_html, markup=True)
 
-__all__ = ["TextBuilder", "read_html", "read_markdown"]
+__all__ = ["TextBuilder", "layout_space", "read_html", "read_markdown"]

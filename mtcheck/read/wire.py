@@ -22,7 +22,7 @@ from xml.parsers import expat
 
 from mtcheck.read import safe_xml
 from mtcheck.read.formats import register
-from mtcheck.read.markup import TextBuilder
+from mtcheck.read.markup import TextBuilder, layout_space
 from mtcheck.read.text import Extraction, InputProblem, Source
 
 # Elements whose text is a paragraph of its own (NITF, XHTML).
@@ -30,11 +30,9 @@ _BLOCKS = frozenset({"p", "hl1", "hl2", "li", "dt", "dd", "pre", "td", "th", "h1
                      "blockquote", "bq", "block", "div", "section", "body.content", "tagline", "abstract"})
 # Elements whose text is not story prose.
 _SKIP = frozenset({"head", "title", "script", "style", "media", "object", "noscript", "nitf-table-metadata"})
-_SPACE = re.compile(r"[ \t\r\n]+")
-# The white space of a verbatim run that is read as one space: all of it but a single space
-# between two words, which is copied with them (most of a story's spaces; a piece each would
-# make the extraction's map a run per word).
-_LAYOUT_SPACE = re.compile(r"[ \t\r\n]{2,}|[\t\r\n]|\A | \Z")
+_XML_WHITE = " \t\r\n"
+_SPACE = re.compile(f"[{_XML_WHITE}]+")
+_LAYOUT_SPACE = layout_space(_XML_WHITE)  # what a verbatim run reads as one space
 
 
 @dataclass
