@@ -18,6 +18,12 @@ def test_news_abbreviations_do_not_end_sentences():
     ]
 
 
+def test_price_abbreviations_end_a_sentence_only_before_a_plain_start():
+    text = "A set costs 290 yen excl. tax and 300 yen incl. tax. The shop opens at ten."
+    assert sentences(text) == ["A set costs 290 yen excl. tax and 300 yen incl. tax.", "The shop opens at ten."]
+    assert sentences("Prices are 290 yen incl. The shop opens at ten.")[1] == "The shop opens at ten."
+
+
 def test_decimals_and_initials():
     text = "Growth was 2.5 percent, said J. Smith of the bank. Prices rose 0.3 percent."
     assert sentences(text) == ["Growth was 2.5 percent, said J. Smith of the bank.", "Prices rose 0.3 percent."]
@@ -134,3 +140,28 @@ def test_sentences_read_like_a_list_of_sentences():
     assert doc.sentences.spans().tolist() == [[0, 8], [9, 20], [22, 31]]
     with pytest.raises(IndexError):
         doc.sentences[3]
+
+
+def test_a_quotation_set_one_sentence_a_line_runs_to_the_line_that_closes_it():
+    # Copy set one sentence a line: the quotation opened on the first line is closed on the
+    # third, with a line of no quote marks between; the line after it is not quoted.
+    text = ('"We cannot get our money back.\nThe firm wants double the fee.\n'
+            'We are packed and ready to go," she said.\nThe firm, it said, would reply.')
+    doc = segment(text)
+    assert doc.in_quote(text.index("firm wants")) and doc.in_quote(text.index("packed"))
+    assert not doc.in_quote(text.index("she said")) and not doc.in_quote(text.index("would reply"))
+    curly = "“We cannot get our money back.\nWe are ready to go.”\nThe firm did not reply."
+    assert segment(curly).in_quote(curly.index("ready")) and not segment(curly).in_quote(curly.index("firm"))
+
+
+def test_a_quotation_is_carried_over_a_few_lines_at_most():
+    from mtcheck.core.segment import QUOTE_CARRY
+
+    def closes(between: int) -> bool:
+        text = '"We cannot get our money back.\n' + "The firm said nothing.\n" * between + 'We are ready to go."'
+        return segment(text).in_quote(text.index("We are ready"))
+
+    assert closes(QUOTE_CARRY) and not closes(QUOTE_CARRY + 1)
+    # A mark that does not open a quotation (a garbled apostrophe) is carried nowhere.
+    text = 'The voters" anger grew.\nThey said "enough".\nIt ended."'
+    assert not segment(text).in_quote(text.index("They said"))

@@ -37,7 +37,7 @@ _NEVER_FINAL = frozenset(
     vs v e.g i.e cf approx est ca viz ft mt""".split()
 )
 # Abbreviations that may also close a sentence ("...of Apple Inc. The company...").
-_MAY_BE_FINAL = frozenset("etc inc ltd co corp jr sr bros al dept univ assn plc llc ave blvd rd hwy".split())
+_MAY_BE_FINAL = frozenset("etc inc incl excl ltd co corp jr sr bros al dept univ assn plc llc ave blvd rd hwy".split())
 # Words that open a sentence after an ambiguous abbreviation ("...in the U.S. The...").
 _SENTENCE_STARTERS = frozenset(
     """the a an he she it they we i you this that these those there his her its their our my
@@ -61,6 +61,9 @@ _CANDIDATE = re.compile(r"(?=[.!?。！？…])(?<![.!?。！？])(\.{3}|…|[.!
 _NEXT_WORD = re.compile(r"\s*[\"'“‘«(\[]*(\w*)")
 _INDENT = frozenset(" \t\u3000\u00a0")
 _QUOTE_MARK = re.compile('["“”]')
+_CURLY_QUOTE = re.compile("[“”]")
+# Paragraphs with no quote mark a quotation may run through before the one that closes it.
+QUOTE_CARRY = 3
 # A "sentence" longer than this (a run of text with no sentence end: a table flattened into
 # one line, a list of names, garbage) is checked in pieces cut at white space, so that the
 # work done per sentence (fluency, context, fingerprints) stays bounded.
@@ -203,8 +206,9 @@ class Document:
 def quotations(text: str, paragraphs: Sequence[Paragraph]) -> list[tuple[int, int]]:
     """Direct quotations, one pass a paragraph: “curly” pairs (nested ones inside the outer
     span), "straight" marks paired in turn, and a quotation left open at the end of a
-    paragraph whose successor opens with a quote mark (a quotation running on) reaching the
-    end of its paragraph."""
+    paragraph: reaching the end of its paragraph where the next one opens with a quote mark (a
+    quotation running on), else its closing mark where a later paragraph closes it
+    (`closed_later`)."""
     spans: list[tuple[int, int]] = []
     for k, p in enumerate(paragraphs):
         open_curly: list[int] = []
@@ -226,6 +230,12 @@ def quotations(text: str, paragraphs: Sequence[Paragraph]) -> list[tuple[int, in
         runs_on = k + 1 < len(paragraphs) and text[paragraphs[k + 1].start] in "“\""
         for start in (open_curly[:1] if runs_on else []) + ([open_straight] if runs_on and open_straight else []):
             spans.append((start, p.end))
+        if not runs_on:
+            for start, mark in ([(open_curly[0], "“")] if open_curly else []) + (
+                    [(open_straight, '"')] if open_straight is not None else []):
+                later = closed_later(text, paragraphs, k, mark, start)
+                if later is not None:
+                    spans.append((start, later + 1))
     spans.sort()
     merged: list[tuple[int, int]] = []
     for start, end in spans:  # straight pairs inside curly ones: keep the outer span
@@ -234,6 +244,46 @@ def quotations(text: str, paragraphs: Sequence[Paragraph]) -> list[tuple[int, in
         else:
             merged.append((start, end))
     return merged
+
+
+def closed_later(text: str, paragraphs: Sequence[Paragraph], k: int, mark: str, at: int) -> int | None:
+    """Where the quotation that `mark` ('"' or '“', at offset `at`) leaves open at the end of
+    paragraph k is closed by a following paragraph that does not reopen it, as in copy set one
+    sentence a line (`"We can't get our money back.` / `I'm very disappointed."`): the offset of
+    the closing mark, or None. Only paragraphs with no mark of its kind may stand between, at
+    most QUOTE_CARRY of them; a straight mark must look like an opening one, and its partner
+    like a closing one ending an odd count of marks."""
+    if mark == '"' and not _opens_quote(text, at, paragraphs[k].end):
+        return None
+    for j in range(k + 1, min(k + 2 + QUOTE_CARRY, len(paragraphs))):
+        p = paragraphs[j]
+        if mark == '"':
+            count = text.count('"', p.start, p.end)
+            if count:
+                last = text.rfind('"', p.start, p.end)
+                return last if count % 2 and _closes_quote(text, last, p.start, p.end) else None
+            continue
+        depth, seen = 0, False
+        for m in _CURLY_QUOTE.finditer(text, p.start, p.end):
+            seen = True
+            if m.group() == "“":
+                depth += 1
+            elif depth:
+                depth -= 1
+            else:
+                return m.start()
+        if seen:
+            return None
+    return None
+
+
+def _opens_quote(text: str, at: int, end: int) -> bool:
+    return (not at or text[at - 1].isspace() or text[at - 1] in "([—–-") and at + 1 < end and not text[at + 1].isspace()
+
+
+def _closes_quote(text: str, at: int, start: int, end: int) -> bool:
+    return at > start and not text[at - 1].isspace() and (at + 1 >= end or text[at + 1].isspace()
+                                                            or text[at + 1] in ".,;:!?)—–-")
 
 
 def segment(text: str) -> Document:

@@ -11,14 +11,15 @@ together by the source's comma ("The store is large, it has nine floors.").
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from mtcheck.core.model.vocabulary import COUNT_CLASSES, IRREGULAR_PARTICIPLES
 from mtcheck.core.rules.base import Context, Family, flags, passes, register, rule
+from mtcheck.core.segment import closed_later
 
 if TYPE_CHECKING:
-    from mtcheck.core.segment import Document
+    from mtcheck.core.segment import Document, Paragraph
 
 ECHO = rule(
     "fragment.echo", "warning", weight=2.0, fix="never",
@@ -42,6 +43,7 @@ LOWER_START = rule(
         flags("He said the claim is not true. democracy is a common value of mankind."),
         flags("This kind of democracy is not true. democracy."),  # one finding, not an echo as well
         passes("He said the claim is not true. Democracy is a common value, e.g. in Europe."),
+        passes("Sales fell in China. iPhone shipments dropped by a fifth."),  # a name in mixed case
     ),
 )
 DANGLING = rule(
@@ -61,12 +63,16 @@ UNBALANCED = rule(
     "fragment.unbalanced", "warning", weight=0.0, fix="never",
     message="unbalanced quotation mark or bracket",
     description="An opening quote or bracket with no partner in its paragraph, or a closing one with no opening. "
-                "A quotation that runs into the next paragraph, which reopens with a quote mark, is fine. Edited "
-                "copy slips here as often as MT does, so it carries no weight in the MT likelihood.",
+                "A quotation that runs into the next paragraph, which reopens with a quote mark, is fine, and so "
+                "is one closed a paragraph or a few later (copy set one sentence a line). Edited copy slips here "
+                "as often as MT does, so it carries no weight in the MT likelihood.",
     suggestion="add the missing partner or remove the stray mark",
     examples=(
         flags("The ministry (which runs the ports said the plan would go ahead."),
+        flags("He said: \"I would like to apologise.\nI did not mean it."),
         passes("The ministry (which runs the ports) said \"the plan will go ahead\"."),
+        passes("\"We cannot get our money back.\nWe are very disappointed.\"\nThe firm did not reply."),
+        passes("“We cannot get our money back.\nWe are packed and ready to go.”"),
     ),
 )
 STRAY_CAPITAL = rule(
@@ -80,6 +86,9 @@ STRAY_CAPITAL = rule(
         flags("Drivers should be doubly Be cautious on icy roads."),
         passes("The delegation flew to The Hague, and she read Of Mice and Men."),
         passes("He watched Gone With the Wind on Monday."),
+        passes("The protests that began in May and spread in June have waned."),  # the month
+        passes("Exams should let straight A students and others show what they know."),  # a label
+        passes("Her books are Walking to the Public and On the Spirit of Arts."),  # a title
     ),
 )
 COMMA_SPLICE = rule(
@@ -177,7 +186,7 @@ _LOWER_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz'’-")
 _CONTRACTIONS = ("n't", "'re", "'ll", "'ve", "'m", "'d")
 _DETERMINERS = frozenset("the a an this that these those its their his her our my your whose each every".split())
 _DANGLING = re.compile(r"\b(?:and|or|but|nor|the|an?|of|than|whose|whether)[ \t]*[.!?]?[\"”’)]*$")
-_LOWER_OK = re.compile(r"(?:[a-z]+[A-Z]|e\.g|i\.e|de|van|von|der|da|la|le|al|bin|ibn|and|or)\b")
+_LOWER_OK = re.compile(r"(?:[a-z]+[A-Z][A-Za-z]*|e\.g|i\.e|de|van|von|der|da|la|le|al|bin|ibn|and|or)\b")
 _MARKS = re.compile(r"[()\[\]“”\"]")
 _PAIRS = {")": "(", "]": "[", "”": "“"}
 _ECHO_MAX_WORDS = 6
@@ -216,6 +225,40 @@ def stray_capitals(text: str) -> Iterator[re.Match[str]]:
         if start < end and "a" <= text[start] <= "z" and not (start and (text[start - 1].isalnum()
                                                                           or text[start - 1] == "_")):
             yield m
+
+
+# Words after which a capitalised "May" is the month ("in May and June"), never the verb.
+_BEFORE_MONTH = frozenset("""in since until till by from through of last next early late mid this to
+    before after during between throughout""".split())
+_MONTHS = frozenset("January February March April June July August September October November December".split())
+# Words a capital "A" labels ("straight A students", "vitamin A", "Plan A"), never the article.
+_LABELLED = frozenset("""straight grade class type plan vitamin hepatitis influenza group category level section
+    part block zone phase tier model series division league row gate building terminal platform exhibit
+    appendix schedule item option point size seed tower hall wing unit room floor flight pool list team figure
+    table box""".split())
+# A title goes on after the capital: a small word, then a capital again ("and On the Spirit of Arts").
+_TITLE_GOES_ON = re.compile(r"[ \t]+(?:the|a|an|of|and|for|to|in|on|with)[ \t]+[A-Z]")
+
+
+def _meant_capital(text: str, m: re.Match[str]) -> bool:
+    """Whether the capital `stray_capitals` found is meant: the month ("began in May and
+    spread", "April and May"), a label ("straight A students"), a title going on after it."""
+    word = m.group(1)
+    before = _WORDS.findall(text, max(0, m.start() - 24), m.start())
+    last = before[-1].lower() if before else ""
+    if word == "May" and (last in _BEFORE_MONTH or (last in ("and", "or") and len(before) > 1
+                                                     and before[-2] in _MONTHS)):
+        return True
+    return (word == "A" and last in _LABELLED) or bool(_TITLE_GOES_ON.match(text, m.end(1)))
+
+
+def _carried(text: str, paragraphs: Sequence[Paragraph], k: int, mark: str, at: int, closers: set[int]) -> bool:
+    """Whether the quotation `mark` opens at `at`, left open in paragraph k, is closed in a later
+    paragraph (`closed_later`); if so its closing mark joins `closers`, not to be reported there."""
+    closing = closed_later(text, paragraphs, k, mark, at)
+    if closing is not None:
+        closers.add(closing)
+    return closing is not None
 
 
 def comma_splices(doc: Document) -> Iterator[tuple[int, int]]:
@@ -292,6 +335,8 @@ class Fragments(Family):
             self._balance(ctx)
         if ctx.wants(STRAY_CAPITAL):
             for m in stray_capitals(text):
+                if _meant_capital(text, m):
+                    continue
                 ctx.report(STRAY_CAPITAL, m.start(1), m.end(1), message=f"\"{m.group(1)}\" capitalised in mid-sentence")
         if ctx.wants(COMMA_SPLICE):
             for start, end in comma_splices(ctx.doc):
@@ -318,6 +363,7 @@ class Fragments(Family):
     def _balance(ctx: Context) -> None:
         text = ctx.doc.text
         paragraphs = ctx.doc.paragraphs
+        closers: set[int] = set()  # marks that close a quotation opened in an earlier paragraph
         for k, p in enumerate(paragraphs):
             stack: list[tuple[str, int]] = []
             straight: list[int] = []
@@ -329,13 +375,19 @@ class Fragments(Family):
                     stack.append((c, m.start()))
                 elif stack and stack[-1][0] == _PAIRS[c]:
                     stack.pop()
-                else:
+                elif m.start() not in closers:
                     ctx.report(UNBALANCED, m.start(), m.end(), message=f"closing {c} with no opening partner")
             next_opens = text[paragraphs[k + 1].start] if k + 1 < len(paragraphs) else ""
+            # A quotation continued in the next paragraph leaves every “ open; one closed in a
+            # later paragraph, the first (asked once: a paragraph may leave thousands open).
+            first_open = next((at for c, at in stack if c == "“"), None)
+            carried = first_open is not None and next_opens != "“" and _carried(text, paragraphs, k, "“", first_open,
+                                                                                closers)
             for c, at in stack:
-                if c == "“" and next_opens == "“":
-                    continue  # a quotation continued in the next paragraph
+                if c == "“" and (next_opens == "“" or (carried and at == first_open)):
+                    continue
                 ctx.report(UNBALANCED, at, at + 1, message=f"opening {c} with no closing partner in its paragraph")
-            if len(straight) % 2 and next_opens != '"':
+            if (len(straight) % 2 and next_opens != '"' and straight[-1] not in closers
+                    and not _carried(text, paragraphs, k, '"', straight[-1], closers)):
                 at = straight[-1]
                 ctx.report(UNBALANCED, at, at + 1, message="odd number of straight quotation marks in the paragraph")

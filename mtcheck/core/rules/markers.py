@@ -25,14 +25,30 @@ END = rule(
     ),
 )
 CREDIT = rule(
-    "marker.credit", "info", weight=0.3, fix="never",
+    "marker.credit", "warning", weight=0.3, fix="never",
     message="reporter or editor credit line",
     description="Lines such as \"Responsible editor: ...\" (责任编辑) or \"(Reporter Zhang San)\" carried over "
-                "from the source page; plain \"Editor:\"/\"Source:\" web furniture is reported at info level.",
+                "from the source page. A line that opens like one but goes on as a question or a clause is an "
+                "interviewer's, and is left alone.",
     suggestion="move the credit to the byline or delete it",
     examples=(
         flags("The talks will resume next week.\nResponsible editor: Li Si\n"),
         passes("The talks will resume next week, an editor at the paper said."),
+        passes("Reporter: What do you make of it?\nDr Maruyama: It may be arthritis."),  # an interview
+    ),
+)
+PAGE_FURNITURE = rule(
+    "marker.page-furniture", "info", weight=0.0, fix="never",
+    message="web-page furniture line",
+    description="Plain \"Editor: ...\", \"Source: ...\", \"Photo: ...\" lines copied with the story from its web "
+                "page. Worth removing before the copy runs, but no sign of translation: English-language pages of "
+                "Chinese media carry them on copy their own editors wrote (\"Editor: huaxia\"), so they carry no "
+                "weight in the MT likelihood.",
+    suggestion="delete the line, or move the credit to the byline",
+    examples=(
+        flags("The talks will resume next week.\nSource: Xinhua\nEditor: huaxia\n"),
+        passes("Editor: Recently, my knee has been hurting.\nDr Maruyama: It may be arthritis."),  # an interview
+        passes("Editor: It's a complex structure, isn't it?\nDr Maruyama: Yes, it is."),
     ),
 )
 DATELINE = rule(
@@ -96,8 +112,24 @@ _CREDIT_PAREN = re.compile(
     re.IGNORECASE,
 )
 _CREDIT_WORDS = frozenset(("reporter", "reporters", "correspondent", "correspondents"))  # one must be there
-_CREDIT_WEAK = re.compile(r"^[ \t]*(?:editor|source|photo|photographer)[ \t]*[:：][ \t]*\S[^\n]{0,40}$",
-                          re.MULTILINE | re.IGNORECASE)
+# Web-page furniture: a short "Editor: huaxia" or "Source: Xinhua" line of its own.
+_FURNITURE_LINE = re.compile(r"^[ \t]*(?:editor|source|photo|photographer)[ \t]*[:：][ \t]*\S[^\n]{0,40}$",
+                             re.MULTILINE | re.IGNORECASE)
+# What follows "Editor:" in an interview is speech, not a name: a question, or a clause.
+_SPEECH = re.compile(r"\?|\b(?:is|are|was|were|has|have|had|been|do|does|did|will|would|can|could|should|"
+                     r"my|your|our|i|we|you|what|how|why|when|where|which|who)\b|\b(?:it|that|there|he|she|what|who)"
+                     r"['’]s\b|['’](?:re|ve|m|ll|d)\b|n['’]t\b", re.IGNORECASE)
+
+
+def _spoken(line: re.Match[str]) -> bool:
+    """Whether a line that opens like a credit ("Editor: ...") goes on as speech: a question or
+    a clause ("Editor: Recently, my knee has been hurting."), a speaker's line in an interview."""
+    text = line.string
+    colon = min((at for at in (text.find(":", line.start(), line.end()), text.find("：", line.start(), line.end()))
+                 if at >= 0), default=line.start())
+    return _SPEECH.search(text, colon, line.end()) is not None
+
+
 # Ordinals are rare: find them first, then look at the words before each.
 _ORDINAL = re.compile(r"\d{1,2}(?:st|nd|rd|th)\b", re.IGNORECASE)
 _BARE_BEFORE = re.compile(r"(?<!\w)(?:on|by|since|until|till|before|after|from|to)[ \t]+the[ \t]+\Z", re.IGNORECASE)
@@ -112,8 +144,8 @@ _DATE_RANGE_END = re.compile(r"[ \t]*(?:-|–|—|to|and|through|until|till)[ \t
 @register
 class Markers(Family):
     name = "markers"
-    description = "End markers, credit lines, Chinese-wire datelines, bare ordinal dates."
-    rules = (END, CREDIT, DATELINE, BARE_ORDINAL, DATE_SUFFIX)
+    description = "End markers, credit lines, web-page furniture, Chinese-wire datelines, bare ordinal dates."
+    rules = (END, CREDIT, PAGE_FURNITURE, DATELINE, BARE_ORDINAL, DATE_SUFFIX)
 
     @staticmethod
     def _end(ctx: Context, start: int, end: int) -> None:
@@ -137,14 +169,15 @@ class Markers(Family):
             for line_start in ctx.doc.lines.starts:  # a credit line is a line of its own
                 credit = _CREDIT_LINE.match(text, line_start)
                 if credit:
-                    ctx.report(CREDIT, *_strip_span(text, credit.start(), credit.end()), severity="warning")
+                    if not _spoken(credit):
+                        ctx.report(CREDIT, *_strip_span(text, credit.start(), credit.end()))
                     continue
-                web = _CREDIT_WEAK.match(text, line_start)
-                if web:
-                    ctx.report(CREDIT, *_strip_span(text, web.start(), web.end()))
+                web = _FURNITURE_LINE.match(text, line_start)
+                if web and not _spoken(web):
+                    ctx.report(PAGE_FURNITURE, *_strip_span(text, web.start(), web.end()))
         if not _CREDIT_WORDS.isdisjoint(ctx.tokens.lower.vocab):  # the distinct words, not a lower-cased copy
             for m in _CREDIT_PAREN.finditer(text):
-                ctx.report(CREDIT, *_strip_span(text, m.start(), m.end()), severity="warning")
+                ctx.report(CREDIT, *_strip_span(text, m.start(), m.end()))
         month = None
         dl = ctx.dateline
         if dl is not None:

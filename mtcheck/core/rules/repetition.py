@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from functools import lru_cache
 from itertools import islice
 from operator import eq
@@ -34,8 +35,10 @@ COORDINATED = rule(
     "repetition.coordinated", "error", weight=2.5, fix="never",
     message="the same word on both sides of 'and'/'or'",
     description="A coordinated duplicate such as \"supported and supported\": the source had two near-synonyms "
-                "and the translation collapsed them into one word. Intensifying pairs (\"more and more\", "
-                "\"again and again\") are English and left alone.",
+                "and the translation collapsed them into one word. Intensifying and idiomatic pairs "
+                "(\"more and more\", \"again and again\", \"neck and neck\") are English and left alone, and so are "
+                "pronouns, hyphenated compounds (\"semi-automatic and automatic\") and a copy after a comma that more "
+                "words follow (\"..., and the slave beats the emperor\"): it opens a clause of its own.",
     suggestion="keep one of the two",
     examples=(
         flags("The proposal was supported and supported by the residents."),
@@ -44,12 +47,19 @@ COORDINATED = rule(
         passes("There were masses and masses of people, and lots and lots of cars."),
         passes("The school wrote to parents, or parents' committees, on Monday."),  # a possessive modifier
         passes("The audit covered funds and funds collected by the district."),  # a new noun phrase
+        passes("The poll put him neck and neck with the senator."),  # an idiom
+        passes("The citizens beat the slave, and the slave beats the emperor."),  # a clause of its own
+        flags("Teas such as green tea, black tea, and black tea have taken turns."),  # a list's item doubled
+        flags("Floods and floods have caused direct economic losses."),  # the pair as the subject
+        passes("The plant has semi-automatic and automatic lines, and bans fishing and fishing-related work."),
+        passes("I called again and again and again and again, and if they text you and you miss it, too bad."),
     ),
 )
 PHRASE = rule(
     "repetition.phrase", "warning", weight=2.0, fix="never",
     message="phrase repeated",
-    description="A phrase of two to eight words immediately repeated.",
+    description="A phrase of two to eight words immediately repeated (not an intensifying pair said again: "
+                "\"and more and more\").",
     suggestion="delete the repetition",
     examples=(
         flags("The plan will be put in place in place by the end of the year."),
@@ -71,8 +81,8 @@ OPENER = rule(
     ),
 )
 
-# Doubled words that are good English ("had had", "that that"), and intensifying
-# coordinations ("more and more", "again and again", "for years and years").
+# Doubled words that are good English ("had had", "that that"), and intensifying or idiomatic
+# coordinations ("more and more", "again and again", "for years and years", "neck and neck").
 _DOUBLE_OK = frozenset("had that is do bye ha no very so far knock tut".split())
 _COORD_OK = frozenset(
     """more less again over on round through by out back up down around in off
@@ -80,7 +90,7 @@ _COORD_OK = frozenset(
     further farther higher lower greater smaller faster slower louder closer
     deeper wider stronger weaker longer shorter harder easier richer poorer
     step bit little masses lots loads heaps tons piles rows dozens hundreds thousands millions
-    billions scores reams stacks layers""".split()
+    billions scores reams stacks layers neck half such so ever""".split()
 )
 # The document's shared words (`ctx.tokens`, lower-cased). For each distance n, `same[k]`
 # says whether word k equals word k + n, built as bytes by C-level map; a run of n equal
@@ -92,6 +102,8 @@ _SAME_LINE_GAP = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?")  # white space short of a
 _IN_PHRASE_GAP = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?|['’-]")
 _BETWEEN_GAP = re.compile(r"[ \t]*(?:,[ \t]*)?(?:\r?\n[ \t]*)?")  # not "[ \t]*,?[ \t]*": quadratic on long runs
 _CONJUNCTIONS = frozenset(("and", "or"))
+# "sent to you and you don't": a pronoun is never one of two near-synonyms collapsed.
+_PRONOUNS = frozenset("i you he she it we they me him her us them".split())
 _BLOCK = 256  # gaps whose tightness is worked out together
 # "The article pointed out that": a reporting formula opening a sentence.
 _OPENER = re.compile(
@@ -108,6 +120,12 @@ _PARTICIPLE = re.compile(r"[a-z]+(?:ed|en)")
 @lru_cache(maxsize=1)
 def _irregular_participles() -> frozenset[str]:
     return frozenset(form for forms in irregular_table().values() for form in forms)
+
+
+def _intensifying(words: Sequence[str]) -> bool:
+    """Words of an intensifying pair and its conjunctions only: "more", "again and again" (a
+    speaker's "again and again and again and again" repeats the pair, and means it)."""
+    return all(w in _COORD_OK or w in _CONJUNCTIONS for w in words)
 
 
 @register
@@ -230,6 +248,21 @@ class _Scan:
         a, b = self.start(lo), self.end(hi)
         return "\n" not in self.text[a:b] or self.ctx.doc.in_one_paragraph(a, b)
 
+    def opens_clause(self, p: int, i: int, last: int) -> bool:
+        """The copy at words i..last, after "X, and", opens a clause of its own ("beat the slave,
+        and the slave beats the emperor"): a comma stands before the conjunction, more words
+        follow the copy on its line, and the first copy (at word p) is not a list's item ("green
+        tea, black tea, and black tea have"). Without the comma a verb after the copy says
+        nothing: the collapsed pair is often the subject ("Floods and floods have caused")."""
+        gap = self.gap
+        return ("," in gap(i - 2) and last + 1 < len(self.words) and bool(_SAME_LINE_GAP.fullmatch(gap(last)))
+                and not (p and "," in gap(p - 1)))
+
+    def in_compound(self, p: int, last: int) -> bool:
+        """The first copy (from word p) ends a hyphenated compound, or the second (to word
+        `last`) begins one: "semi-automatic and automatic", "fishing and fishing-quitting"."""
+        return (p > 0 and self.gap(p - 1) == "-") or (last + 1 < len(self.words) and self.gap(last) == "-")
+
     def starts_new_phrase(self, last: int) -> bool:
         """The second copy ending at word `last` opens a noun phrase of its own: a possessive
         ("parents, or parents' committees") or a noun with a participle after it ("funds and
@@ -275,9 +308,10 @@ class _Scan:
                 and _BETWEEN_GAP.fullmatch(gap(i - 2)) and _SAME_LINE_GAP.fullmatch(gap(i - 1))
                 and self.one_paragraph(p, last)):
             phrase = " ".join(words[p:i - 1])
-            if phrase in _COORD_OK or phrase.isdigit() or phrase.endswith("er"):
+            if (phrase.isdigit() or phrase.endswith("er") or phrase in _PRONOUNS
+                    or _intensifying(words[p:i - 1])):
                 return None
-            if self.starts_new_phrase(last):
+            if self.starts_new_phrase(last) or self.opens_clause(p, i, last) or self.in_compound(p, last):
                 return None
             first = text[self.start(p):self.end(i - 2)]
             ctx.report(COORDINATED, self.start(p), self.end(last), suggestion=first, message=(
@@ -288,7 +322,7 @@ class _Scan:
         last = i + n - 1
         if (same[i - 1:i] == b"\x01" and self.tight(p, i - 1) and self.tight(i, last)
                 and _BETWEEN_GAP.fullmatch(gap(i - 1)) and self.one_paragraph(p, last)
-                and not all(w.isdigit() for w in words[p:i])):
+                and not all(w.isdigit() for w in words[p:i]) and not _intensifying(words[p:i])):
             phrase = text[self.start(p):self.end(i - 1)]
             ctx.report(PHRASE, self.start(p), self.end(last), message=f"\"{phrase}\" repeated", suggestion=phrase)
             return p, last
