@@ -333,3 +333,26 @@ def test_the_fast_scans_find_what_one_pattern_finds(name):
         assert fast(text) == plain(text)
 
     agree()
+
+
+# --- English written as English --------------------------------------------------------
+
+ENGLISH_WRITERS_ENGLISH = """\
+The protests that began in May and spread in June have waned, and the old man who led them said
+the arrests were a heavy blow.
+"We cannot go on like this.
+We have asked again and again and again and again," he said.
+Exams let straight A students shine. Her essays, Walking to the Public and On the Spirit of Arts,
+poured cold water on the plan. iPhone sales were neck and neck with rivals in the stock market,
+and market analysts were split. The plant makes semi-automatic and automatic lines and low-power
+power cables at 2,180 yen (incl. tax) a metre.
+Editor: What is the structure of a joint anyway?
+Dr Maruyama: It is where two bones meet.
+"""
+
+
+def test_english_writers_english_raises_no_finding(check):
+    # Each clause here was once reported by some rule on English written as English (WMT21's
+    # English-original news) or on human references: the month, a label, a title, idioms, a
+    # mixed-case name, compounds, an interviewer's line, a quotation set a line a sentence.
+    assert [(f.rule, f.text) for f in check(ENGLISH_WRITERS_ENGLISH).findings] == []

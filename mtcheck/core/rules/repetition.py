@@ -20,7 +20,9 @@ DOUBLED = rule(
     "repetition.doubled-word", "error", weight=1.5, fix="sometimes",
     message="word repeated",
     description="The same word twice in a row (\"the the\"). Good English doublings (\"had had\", "
-                "\"that that\"), names with a doubled syllable (\"Li Li\") and names in capitals are left alone; "
+                "\"that that\", a speaker's \"really really\"), the end of a compound before its word again "
+                "(\"low-power power line\"), names with a doubled syllable (\"Li Li\") and names in capitals are "
+                "left alone; "
                 "a longer doubled capitalised word (\"African African\") is a warning with no safe fix, since "
                 "a few names do double.",
     suggestion="delete the repeated word",
@@ -28,6 +30,7 @@ DOUBLED = rule(
         flags("The minister said the the plan would go ahead.", fixed="The minister said the plan would go ahead."),
         flags("Cases of African African swine fever were found."),
         passes("She had had enough, and Li Li agreed that that was right."),
+        passes("Stock low-power power lines, and the really really light ones."),  # a compound; speech
         passes("The band MAK MAK played on Friday."),  # a name in capitals
     ),
 )
@@ -83,7 +86,7 @@ OPENER = rule(
 
 # Doubled words that are good English ("had had", "that that"), and intensifying or idiomatic
 # coordinations ("more and more", "again and again", "for years and years", "neck and neck").
-_DOUBLE_OK = frozenset("had that is do bye ha no very so far knock tut".split())
+_DOUBLE_OK = frozenset("had that is do bye ha no very so far knock tut really much yes yeah oh hey".split())
 _COORD_OK = frozenset(
     """more less again over on round through by out back up down around in off
     years months weeks days hours minutes miles ages times bigger better worse
@@ -260,7 +263,8 @@ class _Scan:
 
     def in_compound(self, p: int, last: int) -> bool:
         """The first copy (from word p) ends a hyphenated compound, or the second (to word
-        `last`) begins one: "semi-automatic and automatic", "fishing and fishing-quitting"."""
+        `last`) begins one: "semi-automatic and automatic", "fishing and fishing-quitting",
+        "low-power power line"."""
         return (p > 0 and self.gap(p - 1) == "-") or (last + 1 < len(self.words) and self.gap(last) == "-")
 
     def starts_new_phrase(self, last: int) -> bool:
@@ -289,7 +293,7 @@ class _Scan:
             if title and len(first) < _MIN_DOUBLED_NAME:
                 return None  # a name with a doubled syllable: Li Li, Ni Ni
             if (_SAME_LINE_GAP.fullmatch(gap(p)) and self.one_paragraph(p, i)
-                    and words[p] not in _DOUBLE_OK and not words[p].isdigit()):
+                    and words[p] not in _DOUBLE_OK and not words[p].isdigit() and not self.in_compound(p, i)):
                 # "African African" is a slip; a longer doubled name (Sirhan Sirhan) exists, so a person decides.
                 # The whole run, so that one fix leaves one word (fixing pairs would halve a run
                 # of a thousand words per round, and never settle).
