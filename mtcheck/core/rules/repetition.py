@@ -61,12 +61,14 @@ COORDINATED = rule(
 PHRASE = rule(
     "repetition.phrase", "warning", weight=2.0, fix="never",
     message="phrase repeated",
-    description="A phrase of two to eight words immediately repeated (not an intensifying pair said again: "
-                "\"and more and more\").",
+    description="A phrase of two to eight words immediately repeated (not an intensifying pair said again, "
+                "\"and more and more\", nor an idiom before its own last word, \"from time to time to\").",
     suggestion="delete the repetition",
     examples=(
         flags("The plan will be put in place in place by the end of the year."),
         passes("The plan will be put in place by the end of the year."),
+        passes("Doctors met them face to face to collect the data, and from time to time to check on them."),
+        flags("The minister said to said to reporters that the plan was ready."),
     ),
 )
 OPENER = rule(
@@ -105,6 +107,11 @@ _SAME_LINE_GAP = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?")  # white space short of a
 _IN_PHRASE_GAP = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?|['’-]")
 _BETWEEN_GAP = re.compile(r"[ \t]*(?:,[ \t]*)?(?:\r?\n[ \t]*)?")  # not "[ \t]*,?[ \t]*": quadratic on long runs
 _CONJUNCTIONS = frozenset(("and", "or"))
+# "from time to time to pay", "face to face to learn": an idiom "X to X" before the same word
+# again reads as "X to" repeated ("said to said to" stays a repetition).
+_IDIOM_LINKS = frozenset("to by after upon".split())
+_IDIOM_HEADS = frozenset("""time face day side one step year week month door back hand person place case head
+    shoulder cheek heart man point bit end house mouth word""".split())
 # "sent to you and you don't": a pronoun is never one of two near-synonyms collapsed.
 _PRONOUNS = frozenset("i you he she it we they me him her us them".split())
 _BLOCK = 256  # gaps whose tightness is worked out together
@@ -326,7 +333,8 @@ class _Scan:
         last = i + n - 1
         if (same[i - 1:i] == b"\x01" and self.tight(p, i - 1) and self.tight(i, last)
                 and _BETWEEN_GAP.fullmatch(gap(i - 1)) and self.one_paragraph(p, last)
-                and not all(w.isdigit() for w in words[p:i]) and not _intensifying(words[p:i])):
+                and not all(w.isdigit() for w in words[p:i]) and not _intensifying(words[p:i])
+                and not (n == 2 and words[p + 1] in _IDIOM_LINKS and words[p] in _IDIOM_HEADS)):
             phrase = text[self.start(p):self.end(i - 1)]
             ctx.report(PHRASE, self.start(p), self.end(last), message=f"\"{phrase}\" repeated", suggestion=phrase)
             return p, last
