@@ -227,7 +227,7 @@ def stray_capitals(text: str) -> Iterator[re.Match[str]]:
             yield m
 
 
-# Words after which a capitalised "May" is the month ("in May and June"), never the verb.
+# Words after which a capitalised "May" is the month ("in May and June", "mid May"), never the verb.
 _BEFORE_MONTH = frozenset("""in since until till by from through of last next early late mid this to
     before after during between throughout""".split())
 _MONTHS = frozenset("January February March April June July August September October November December".split())

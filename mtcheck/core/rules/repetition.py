@@ -86,8 +86,8 @@ OPENER = rule(
     ),
 )
 
-# Doubled words that are good English ("had had", "that that"), and intensifying or idiomatic
-# coordinations ("more and more", "again and again", "for years and years", "neck and neck").
+# Doubled words that are good English ("had had", "that that", a speaker's "really really"), and
+# intensifying or idiomatic coordinations ("more and more", "for years and years", "neck and neck").
 _DOUBLE_OK = frozenset("had that is do bye ha no very so far knock tut really much yes yeah oh hey".split())
 _COORD_OK = frozenset(
     """more less again over on round through by out back up down around in off
