@@ -37,6 +37,8 @@ SPACE_INSIDE = rule(
         flags("The market was' leaning towards caution '."),
         passes("The plan (announced in 2021) was dropped, \"for now\", the students' union said."),
         passes("He called it 'a mistake' and rock 'n' roll was playing."),
+        passes("\"The bank did not \"frame\" Huawei,\" it said of the \"sweeping and vague \"security\" law\"."),
+        flags("It explored themes such as\" cryptocurrency \", \"credit\" and more."),  # a tokeniser's padding
     ),
 )
 DOUBLED = rule(
@@ -306,6 +308,15 @@ class Punctuation(Family):
             for open_at, close_at in zip(marks[::2], marks[1::2]):
                 inner = text[open_at + 1:close_at]
                 padded = (inner[:1] in (" ", "\t"), inner[-1:] in (" ", "\t"))
+                # Where every padded side's mark is glued to a word outside, the marks face the other
+                # way: they are mis-paired (a quotation inside a quotation, 'did not "frame" Huawei,"';
+                # 'film "Man to Middle Age" in 1980. "After'), not padded. A tokeniser's padding keeps
+                # one side free at least ('such as" cryptocurrency ",').
+                glued = [glued_out for side, glued_out in (
+                    (padded[0], open_at > p.start and text[open_at - 1].isalnum()),
+                    (padded[1], close_at + 1 < p.end and text[close_at + 1].isalnum())) if side]
+                if glued and all(glued):
+                    continue
                 if any(padded):
                     # Padding on one side only may be a mis-paired quote (a quotation running on
                     # into the next paragraph leaves one unclosed): a person decides.
