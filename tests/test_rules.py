@@ -351,8 +351,22 @@ Dr Maruyama: It is where two bones meet.
 """
 
 
-def test_english_writers_english_raises_no_finding(check):
-    # Each clause here was once reported by some rule on English written as English (WMT21's
-    # English-original news) or on human references: the month, a label, a title, idioms, a
-    # mixed-case name, compounds, an interviewer's line, a quotation set a line a sentence.
-    assert [(f.rule, f.text) for f in check(ENGLISH_WRITERS_ENGLISH).findings] == []
+A_TALK = """\
+So I want to start with a question. How many of you have ever gotten lost in a city you knew?
+(Laughter)
+Yeah. Pretty much everyone. And that's OK, because getting lost is really, really how we learn.
+When I was eight, the old man next door took me to Shanghai. We walked for hours. Hours!
+He stopped, looked at me and said, "We're not lost. We're exploring."
+We don't navigate by maps. We navigate by stories, and we tell them face to face to remember them.
+Thank you.
+(Applause)
+"""
+
+
+@pytest.mark.parametrize("text", [ENGLISH_WRITERS_ENGLISH, A_TALK], ids=["news", "talk"])
+def test_english_writers_english_raises_no_finding(check, text):
+    # Each clause of the news passage was once reported by some rule on English written as
+    # English (WMT21's English-original news) or on human references: the month, a label, a
+    # title, idioms, a mixed-case name, compounds, an interviewer's line, a quotation set a line a
+    # sentence. The talk is speech: stage directions, exclamations, "the old man", idioms.
+    assert [(f.rule, f.text) for f in check(text).findings] == []
