@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from mtcheck.core.agencies import default_registry
 from mtcheck.core.datelines import _WIRE, _WIRE_NO_DATE, SEARCH_CHARS, _chinese_wire, _first_match, find_dateline
 
@@ -72,3 +74,17 @@ def test_the_names_pattern_is_the_same_in_every_process():
     patterns = {subprocess.run([sys.executable, "-c", show], capture_output=True, text=True, check=True,
                                env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
     assert len(patterns) == 1 and "Xinhua" in patterns.pop()
+
+
+@pytest.mark.parametrize("opening, city, agency", [
+    ("WASHINGTON (AP) — The Senate passed the bill.", "WASHINGTON", "AP"),
+    ("RIO DE JANEIRO (AP) — Brazil said on Monday.", "RIO DE JANEIRO", "AP"),
+    ("KYIV, Ukraine (Reuters) - Missiles hit the capital.", "KYIV, Ukraine", "Reuters"),
+    ("SEATTLE, Wash. (AP) — The council voted.", "SEATTLE, Wash.", "AP"),
+    ("BEIJING, Feb. 4 (Xinhua) -- China said on Friday.", "BEIJING", "Xinhua"),
+])
+def test_a_wire_dateline_names_its_city_as_written(opening, city, agency):
+    # The city and its state or country as written, never the space before "(AP)".
+    dateline = find_dateline(opening, default_registry())
+    assert dateline is not None and dateline.style == "wire"
+    assert (dateline.city, dateline.agency) == (city, agency)

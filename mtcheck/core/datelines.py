@@ -24,8 +24,13 @@ _WIRE = re.compile(
     + r")[ \t]*\((?P<agency>[^()\n]{2,40})\)[ \t]*(?:--|—|–|-)",
     re.MULTILINE,
 )
-_WIRE_NO_DATE = re.compile(r"^[ \t\u3000]*(?P<city>[A-Z][A-Z.'\- ]{1,40})[ \t]*\((?P<agency>[^()\n]{2,40})\)[ "
-                           r"\t]*(?:--|—|–|-)", re.MULTILINE)
+# "WASHINGTON (AP) --", "KYIV, Ukraine (Reuters) -", "SEATTLE, Wash. (AP) --": the city in capitals
+# (words one space apart, so it never ends on the space before the agency), then its state or
+# country as written.
+_WIRE_NO_DATE = re.compile(
+    r"^[ \t\u3000]*(?P<city>[A-Z][A-Z.'\-]*(?: [A-Z.'\-]+){0,4}"
+    r"(?:,[ \t]*[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,2})?)"
+    r"[ \t]*\((?P<agency>[^()\n]{2,40})\)[ \t]*(?:--|—|–|-)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
