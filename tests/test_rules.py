@@ -370,3 +370,10 @@ def test_english_writers_english_raises_no_finding(check, text):
     # title, idioms, a mixed-case name, compounds, an interviewer's line, a quotation set a line a
     # sentence. The talk is speech: stage directions, exclamations, "the old man", idioms.
     assert [(f.rule, f.text) for f in check(text).findings] == []
+
+
+def test_a_date_in_the_name_of_an_event_gets_no_safe_fix(check):
+    # "June 4 Movement" is no name: the suffix is reported for a person to decide.
+    report = check(PLAIN + " The families of the June 4th Movement met on November 27th in Hong Kong.")
+    fixes = {f.text: f.fix_safe for f in report.findings if f.rule == "marker.date-suffix"}
+    assert fixes == {"June 4th": False, "November 27th": True}

@@ -79,7 +79,8 @@ DATE_SUFFIX = rule(
     message="ordinal suffix on a date",
     description="\"November 27th\": news style writes \"Nov. 27\". Edited copy does it too, so it has no weight "
                 "in the rule weights' likelihood; the shipped model reads its rate with the other rules' and fits "
-                "what it is worth.",
+                "what it is worth. A range (\"December 9th to 10th\") or the name of an event (\"the June 4th "
+                "Movement\") gets no safe fix: a person decides.",
     examples=(
         flags("The agreement was signed on November 27th in Beijing.",
               fixed="The agreement was signed on Nov. 27 in Beijing."),
@@ -139,6 +140,7 @@ _BARE_AFTER = re.compile(
     re.IGNORECASE,
 )
 _SUFFIXED = re.compile(DATE.replace(r"(?:st|nd|rd|th)?", r"(?:st|nd|rd|th)") + r"\b")
+_NAME_GOES_ON = re.compile(r"[ \t]+[A-Z][a-z]")  # "June 4th Movement", "May 4th Youth Day"
 _DATE_RANGE_END = re.compile(r"[ \t]*(?:-|–|—|to|and|through|until|till)[ \t]*\d", re.IGNORECASE)
 
 @register
@@ -210,9 +212,12 @@ class Markers(Family):
             if dl is not None and dl.start <= d.start() < dl.end:
                 continue  # the dateline finding already covers it
             ap = ap_date(d.group())
-            # "December 9th to 10th" wants "Dec. 9-10": rewriting only the first date is not a fix.
+            # "December 9th to 10th" wants "Dec. 9-10": rewriting only the first date is not a fix;
+            # nor is "June 4 Movement" for the name of an event ("the June 4th Movement").
             in_range = _DATE_RANGE_END.match(text, d.end()) is not None
-            ctx.report(DATE_SUFFIX, d.start(), d.end(), suggestion=ap, fix_safe=ap is not None and not in_range)
+            in_name = _NAME_GOES_ON.match(text, d.end()) is not None
+            ctx.report(DATE_SUFFIX, d.start(), d.end(), suggestion=ap,
+                       fix_safe=ap is not None and not in_range and not in_name)
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start] in " \t\u3000":
