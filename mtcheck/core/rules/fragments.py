@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from mtcheck.core.datelines import MONTHS
 from mtcheck.core.model.vocabulary import COUNT_CLASSES, IRREGULAR_PARTICIPLES
 from mtcheck.core.rules.base import Context, Family, flags, passes, register, rule
 from mtcheck.core.segment import closed_later
@@ -230,7 +231,6 @@ def stray_capitals(text: str) -> Iterator[re.Match[str]]:
 # Words after which a capitalised "May" is the month ("in May and June", "mid May"), never the verb.
 _BEFORE_MONTH = frozenset("""in since until till by from through of last next early late mid this to
     before after during between throughout""".split())
-_MONTHS = frozenset("January February March April June July August September October November December".split())
 # Words a capital "A" labels ("straight A students", "vitamin A", "Plan A"), never the article.
 _LABELLED = frozenset("""straight grade class type plan vitamin hepatitis influenza group category level section
     part block zone phase tier model series division league row gate building terminal platform exhibit
@@ -246,9 +246,10 @@ def _meant_capital(text: str, m: re.Match[str]) -> bool:
     word = m.group(1)
     before = _WORDS.findall(text, max(0, m.start() - 24), m.start())
     last = before[-1].lower() if before else ""
-    if word == "May" and (last in _BEFORE_MONTH or (last in ("and", "or") and len(before) > 1
-                                                     and before[-2] in _MONTHS)):
-        return True
+    if word == "May":
+        month_before = len(before) > 1 and before[-2][0].isupper() and before[-2].lower() in MONTHS
+        if last in _BEFORE_MONTH or (last in ("and", "or") and month_before):
+            return True
     return (word == "A" and last in _LABELLED) or bool(_TITLE_GOES_ON.match(text, m.end(1)))
 
 

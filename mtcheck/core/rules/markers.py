@@ -43,7 +43,8 @@ PAGE_FURNITURE = rule(
     description="Plain \"Editor: ...\", \"Source: ...\", \"Photo: ...\" lines copied with the story from its web "
                 "page. Worth removing before the copy runs, but no sign of translation: English-language pages of "
                 "Chinese media carry them on copy their own editors wrote (\"Editor: huaxia\"), so they carry no "
-                "weight in the MT likelihood.",
+                "weight in the MT likelihood. These lines used to be marker.credit findings: a config, suppression "
+                "or baseline that named that rule for them names this one now.",
     suggestion="delete the line, or move the credit to the byline",
     examples=(
         flags("The talks will resume next week.\nSource: Xinhua\nEditor: huaxia\n"),
@@ -116,7 +117,8 @@ _CREDIT_WORDS = frozenset(("reporter", "reporters", "correspondent", "correspond
 # Web-page furniture: a short "Editor: huaxia" or "Source: Xinhua" line of its own.
 _FURNITURE_LINE = re.compile(r"^[ \t]*(?:editor|source|photo|photographer)[ \t]*[:：][ \t]*\S[^\n]{0,40}$",
                              re.MULTILINE | re.IGNORECASE)
-# What follows "Editor:" in an interview is speech, not a name: a question, or a clause.
+# What follows "Editor:" in an interview is speech, not a name: a question, or a clause. (Not the
+# fragment rules' finite-verb cues: "may", "will" and "said" stand in names a credit gives.)
 _SPEECH = re.compile(r"\?|\b(?:is|are|was|were|has|have|had|been|do|does|did|will|would|can|could|should|"
                      r"my|your|our|i|we|you|what|how|why|when|where|which|who)\b|\b(?:it|that|there|he|she|what|who)"
                      r"['’]s\b|['’](?:re|ve|m|ll|d)\b|n['’]t\b", re.IGNORECASE)

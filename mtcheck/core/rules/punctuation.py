@@ -312,12 +312,9 @@ class Punctuation(Family):
                 # way: they are mis-paired (a quotation inside a quotation, 'did not "frame" Huawei,"';
                 # 'film "Man to Middle Age" in 1980. "After'), not padded. A tokeniser's padding keeps
                 # one side free at least ('such as" cryptocurrency ",').
-                glued = [glued_out for side, glued_out in (
-                    (padded[0], open_at > p.start and text[open_at - 1].isalnum()),
-                    (padded[1], close_at + 1 < p.end and text[close_at + 1].isalnum())) if side]
-                if glued and all(glued):
-                    continue
-                if any(padded):
+                outward = (open_at > p.start and text[open_at - 1].isalnum(),
+                           close_at + 1 < p.end and text[close_at + 1].isalnum())
+                if any(padded) and not all(out for pad, out in zip(padded, outward) if pad):
                     # Padding on one side only may be a mis-paired quote (a quotation running on
                     # into the next paragraph leaves one unclosed): a person decides.
                     ctx.report(SPACE_INSIDE, open_at, close_at + 1, message="straight quotes padded with spaces",

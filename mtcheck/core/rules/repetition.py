@@ -112,7 +112,8 @@ _CONJUNCTIONS = frozenset(("and", "or"))
 _IDIOM_LINKS = frozenset("to by after upon".split())
 _IDIOM_HEADS = frozenset("""time face day side one step year week month door back hand person place case head
     shoulder cheek heart man point bit end house mouth word""".split())
-# "sent to you and you don't": a pronoun is never one of two near-synonyms collapsed.
+# "sent to you and you don't": a pronoun is never one of two near-synonyms collapsed. (Personal
+# pronouns only: "its and its ruling coalition" is MT, so the vocabulary's wider class is not it.)
 _PRONOUNS = frozenset("i you he she it we they me him her us them".split())
 _BLOCK = 256  # gaps whose tightness is worked out together
 # "The article pointed out that": a reporting formula opening a sentence.
