@@ -89,6 +89,8 @@ STRAY_CAPITAL = rule(
         passes("He watched Gone With the Wind on Monday."),
         passes("The protests that began in May and spread in June have waned."),  # the month
         passes("Exams should let straight A students and others show what they know."),  # a label
+        passes("She got an A in maths, and the A team won."),  # the letter
+        passes("British prime minister May said the talks would go on, and May told reporters so."),  # the name
         passes("Her books are Walking to the Public and On the Spirit of Arts."),  # a title
     ),
 )
@@ -236,13 +238,18 @@ _LABELLED = frozenset("""straight grade class type plan vitamin hepatitis influe
     part block zone phase tier model series division league row gate building terminal platform exhibit
     appendix schedule item option point size seed tower hall wing unit room floor flight pool list team figure
     table box""".split())
+# "May" the name: after a title, or before a reporting verb (a modal never takes "said")
+_TITLES_BEFORE_NAME = frozenset("minister premier mrs ms miss mr theresa".split())
+_SPEECH_AFTER_NAME = re.compile(r"[ \t]+(?:said|says|told|added|wrote|warned|insisted|announced|stated)\b")
 # A title goes on after the capital: a small word, then a capital again ("and On the Spirit of Arts").
 _TITLE_GOES_ON = re.compile(r"[ \t]+(?:the|a|an|of|and|for|to|in|on|with)[ \t]+[A-Z]")
 
 
 def _meant_capital(text: str, m: re.Match[str]) -> bool:
     """Whether the capital `stray_capitals` found is meant: the month ("began in May and
-    spread", "April and May"), a label ("straight A students"), a title going on after it."""
+    spread", "April and May") or the name ("prime minister May said"), a label ("straight A
+    students") or the letter after a determiner ("got an A in maths": "an a" is no English), a
+    title going on after it."""
     word = m.group(1)
     before = _WORDS.findall(text, max(0, m.start() - 24), m.start())
     last = before[-1].lower() if before else ""
@@ -250,7 +257,9 @@ def _meant_capital(text: str, m: re.Match[str]) -> bool:
         month_before = len(before) > 1 and before[-2][0].isupper() and before[-2].lower() in MONTHS
         if last in _BEFORE_MONTH or (last in ("and", "or") and month_before):
             return True
-    return (word == "A" and last in _LABELLED) or bool(_TITLE_GOES_ON.match(text, m.end(1)))
+        if last in _TITLES_BEFORE_NAME or _SPEECH_AFTER_NAME.match(text, m.end(1)):
+            return True
+    return (word == "A" and (last in _LABELLED or last in _DETERMINERS)) or bool(_TITLE_GOES_ON.match(text, m.end(1)))
 
 
 def _carried(text: str, paragraphs: Sequence[Paragraph], k: int, mark: str, at: int, closers: set[int]) -> bool:
