@@ -74,6 +74,8 @@ UNBALANCED = rule(
         passes("The ministry (which runs the ports) said \"the plan will go ahead\"."),
         passes("\"We cannot get our money back.\nWe are very disappointed.\"\nThe firm did not reply."),
         passes("“We cannot get our money back.\nWe are packed and ready to go.”"),
+        passes("Two couriers deliver:\n1) SF Express\n2) EMS, for a) parcels and b) letters."),  # enumerators
+        flags("Shares rose sharply) on Monday."),
     ),
 )
 STRAY_CAPITAL = rule(
@@ -192,8 +194,20 @@ _DANGLING = re.compile(r"\b(?:and|or|but|nor|the|an?|of|than|whose|whether)[ \t]
 _LOWER_OK = re.compile(r"(?:[a-z]+[A-Z][A-Za-z]*|e\.g|i\.e|de|van|von|der|da|la|le|al|bin|ibn|and|or)\b")
 _MARKS = re.compile(r"[()\[\]“”\"]")
 _PAIRS = {")": "(", "]": "[", "”": "“"}
+# What a list numbers its items with before a ")" ("1) Refer to ...", "including a) tea and b) rice")
+_ENUMERATOR = re.compile(r"\d{1,2}|[A-Za-z]|[ivx]{2,4}|[IVX]{2,4}")
 _ECHO_MAX_WORDS = 6
 _CLOSERS = ".!?\"”’) \t"
+
+
+def _enumerates(text: str, at: int) -> bool:
+    """Whether the ")" at `at` closes a list item's number or letter ("1)", "b)", "iv)"), which
+    opens no parenthesis: the word before it is one, standing on its own."""
+    start = at
+    while start > 0 and start > at - 4 and text[start - 1].isalnum():
+        start -= 1
+    return (start < at and (start == 0 or text[start - 1] in " \t\n\r:;,")
+            and _ENUMERATOR.fullmatch(text, start, at) is not None)
 
 
 def _stem(word: str) -> str:
@@ -385,6 +399,8 @@ class Fragments(Family):
                     stack.append((c, m.start()))
                 elif stack and stack[-1][0] == _PAIRS[c]:
                     stack.pop()
+                elif c == ")" and _enumerates(text, m.start()):
+                    continue
                 elif m.start() not in closers:
                     ctx.report(UNBALANCED, m.start(), m.end(), message=f"closing {c} with no opening partner")
             next_opens = text[paragraphs[k + 1].start] if k + 1 < len(paragraphs) else ""
