@@ -377,3 +377,13 @@ def test_a_date_in_the_name_of_an_event_gets_no_safe_fix(check):
     report = check(PLAIN + " The families of the June 4th Movement met on November 27th in Hong Kong.")
     fixes = {f.text: f.fix_safe for f in report.findings if f.rule == "marker.date-suffix"}
     assert fixes == {"June 4th": False, "November 27th": True}
+
+
+def test_a_date_range_is_rewritten_whole(check):
+    # Rewriting "December 9th" alone would leave "Dec. 9 to 10th". A second number that may not be
+    # a day ("10 delegates") keeps the finding on the first date, for a person to judge.
+    report = check(PLAIN + " The summit runs from December 9th to 10th, and talks on May 5th-6th. On June 1st and"
+                           " 2 delegates left, and the fair ran from December 30th to 2nd.")
+    found = {f.text: (f.suggestion, f.fix_safe) for f in report.findings if f.rule == "marker.date-suffix"}
+    assert found == {"December 9th to 10th": ("Dec. 9 to 10", True), "May 5th-6th": ("May 5-6", True),
+                     "June 1st": ("June 1", False), "December 30th to 2nd": ("Dec. 30 to 2", False)}

@@ -80,11 +80,13 @@ DATE_SUFFIX = rule(
     message="ordinal suffix on a date",
     description="\"November 27th\": news style writes \"Nov. 27\". Edited copy does it too, so it has no weight "
                 "in the rule weights' likelihood; the shipped model reads its rate with the other rules' and fits "
-                "what it is worth. A range (\"December 9th to 10th\") or the name of an event (\"the June 4th "
-                "Movement\") gets no safe fix: a person decides.",
+                "what it is worth. A range is rewritten whole (\"December 9th to 10th\": \"Dec. 9 to 10\"); the "
+                "name of an event (\"the June 4th Movement\") gets no safe fix: a person decides.",
     examples=(
         flags("The agreement was signed on November 27th in Beijing.",
               fixed="The agreement was signed on Nov. 27 in Beijing."),
+        flags("The summit runs from December 9th to 10th online.",
+              fixed="The summit runs from Dec. 9 to 10 online."),
         passes("The agreement was signed on Nov. 27 in Beijing."),
     ),
 )
@@ -143,7 +145,9 @@ _BARE_AFTER = re.compile(
 )
 _SUFFIXED = re.compile(DATE.replace(r"(?:st|nd|rd|th)?", r"(?:st|nd|rd|th)") + r"\b")
 _NAME_GOES_ON = re.compile(r"[ \t]+[A-Z][a-z]")  # "June 4th Movement", "May 4th Youth Day"
-_DATE_RANGE_END = re.compile(r"[ \t]*(?:-|–|—|to|and|through|until|till)[ \t]*\d", re.IGNORECASE)
+# "December 9th to 10th", "December 9th-10th": the range's link and its last day
+_DATE_RANGE_END = re.compile(r"(?P<space>[ \t]*)(?P<link>-|–|—|to|and|through|until|till)[ \t]*(?P<day>\d{1,2})"
+                             r"(?P<suffix>st|nd|rd|th)?(?!\w)", re.IGNORECASE)
 
 @register
 class Markers(Family):
@@ -214,12 +218,21 @@ class Markers(Family):
             if dl is not None and dl.start <= d.start() < dl.end:
                 continue  # the dateline finding already covers it
             ap = ap_date(d.group())
-            # "December 9th to 10th" wants "Dec. 9-10": rewriting only the first date is not a fix;
-            # nor is "June 4 Movement" for the name of an event ("the June 4th Movement").
-            in_range = _DATE_RANGE_END.match(text, d.end()) is not None
-            in_name = _NAME_GOES_ON.match(text, d.end()) is not None
-            ctx.report(DATE_SUFFIX, d.start(), d.end(), suggestion=ap,
-                       fix_safe=ap is not None and not in_range and not in_name)
+            end, safe = d.end(), ap is not None and _NAME_GOES_ON.match(text, d.end()) is None
+            # "December 9th to 10th" is rewritten whole ("Dec. 9 to 10"), its link kept, when its end
+            # is surely a day (an ordinal, or after a dash), safely when it comes after the first.
+            # "December 9th and 10 delegates" may be no range: rewriting the first date alone is
+            # then for a person to judge. So is "June 4 Movement" for the name of an event.
+            r = _DATE_RANGE_END.match(text, d.end())
+            if r is not None and ap is not None:
+                dash = r.group("link") in "-–—"
+                if r.group("suffix") is None and not dash:
+                    safe = False
+                else:
+                    first, last = int(ap.rsplit(" ", 1)[1]), int(r.group("day"))
+                    end, ap = r.end(), f"{ap}{r.group('link') if dash else ' ' + r.group('link').lower() + ' '}{last}"
+                    safe = safe and last > first
+            ctx.report(DATE_SUFFIX, d.start(), end, suggestion=ap, fix_safe=safe)
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start] in " \t\u3000":
