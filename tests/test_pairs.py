@@ -279,3 +279,32 @@ def test_user_pairs_add_to_the_shipped_ones(tmp_path, checker):
     assert custom.signature != checker.signature
     text = "The minister said on Monday that the wolf warrior diplomats would stay in place."
     assert [f.text for f in custom.check(text).findings if f.category == "calque"] == ["wolf warrior diplomats"]
+
+
+# Each sentence once had a suggestion that repeated the word beside its span once applied:
+# "with with Xi Jinping", "COVID-19 COVID-19 situation", "data from from", "China China Media
+# Group", "Nov. 11 shopping festival festival"; or dropped what it covered ("landed on Hunan TV
+# on July 11" -> "premiered on on July 11").
+SUGGESTION_EDGES = [
+    "The Party Central Committee, with Comrade Xi Jinping as the core, has set the plan in motion.",
+    "The COVID-19 epidemic situation in the city continues to improve, officials said on Friday.",
+    "According to statistics from the provincial bureau, output rose by 3 percent last year.",
+    "The programme was produced by China Central Radio and Television General Station in Beijing.",
+    "Sales during the Double Eleven festival beat last year's, the platform said on Friday.",
+    "The talent show officially landed on Hunan Satellite TV on July 11, the station said.",
+]
+
+
+@pytest.mark.parametrize("sentence", SUGGESTION_EDGES)
+def test_a_suggestion_does_not_repeat_the_word_beside_its_span_nor_drop_a_name(check, sentence):
+    findings = [f for f in check(sentence).findings if f.rule.startswith("calque.") and f.suggestion]
+    assert findings, sentence
+    for f in findings:
+        before = re.findall(r"[A-Za-z0-9-]+", sentence[:f.start])[-1:]
+        after = re.findall(r"[A-Za-z0-9-]+", sentence[f.end:])[:1]
+        for alternative in f.suggestion.split(" or "):
+            words = re.findall(r"[A-Za-z0-9-]+", re.sub(r"<[^>]*>", " NOTE ", alternative))  # a note stands apart
+            assert not before or words[0].lower() != before[0].lower(), (f.text, alternative)
+            assert not after or words[-1].lower() != after[0].lower(), (f.text, alternative)
+        if "Hunan" in f.text:  # the span covers the channel: the suggestion says to keep it
+            assert "<the channel>" in f.suggestion
