@@ -146,7 +146,7 @@ _BARE_AFTER = re.compile(
 _SUFFIXED = re.compile(DATE.replace(r"(?:st|nd|rd|th)?", r"(?:st|nd|rd|th)") + r"\b")
 _NAME_GOES_ON = re.compile(r"[ \t]+[A-Z][a-z]")  # "June 4th Movement", "May 4th Youth Day"
 # "December 9th to 10th", "December 9th-10th": the range's link and its last day
-_DATE_RANGE_END = re.compile(r"(?P<space>[ \t]*)(?P<link>-|–|—|to|and|through|until|till)[ \t]*(?P<day>\d{1,2})"
+_DATE_RANGE_END = re.compile(r"[ \t]*(?P<link>-|–|—|to|and|through|until|till)[ \t]*(?P<day>\d{1,2})"
                              r"(?P<suffix>st|nd|rd|th)?(?!\w)", re.IGNORECASE)
 
 @register
@@ -225,12 +225,13 @@ class Markers(Family):
             # then for a person to judge. So is "June 4 Movement" for the name of an event.
             r = _DATE_RANGE_END.match(text, d.end())
             if r is not None and ap is not None:
-                dash = r.group("link") in "-–—"
+                link = r.group("link")
+                dash = link in "-–—"
                 if r.group("suffix") is None and not dash:
                     safe = False
                 else:
-                    first, last = int(ap.rsplit(" ", 1)[1]), int(r.group("day"))
-                    end, ap = r.end(), f"{ap}{r.group('link') if dash else ' ' + r.group('link').lower() + ' '}{last}"
+                    first, last = int(ap.rsplit(" ", 1)[1]), int(r.group("day"))  # ap: "Dec. 9"
+                    end, ap = r.end(), f"{ap}{link if dash else f' {link.lower()} '}{last}"
                     safe = safe and last > first
             ctx.report(DATE_SUFFIX, d.start(), end, suggestion=ap, fix_safe=safe)
 
