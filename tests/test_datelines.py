@@ -88,3 +88,13 @@ def test_a_wire_dateline_names_its_city_as_written(opening, city, agency):
     dateline = find_dateline(opening, default_registry())
     assert dateline is not None and dateline.style == "wire"
     assert (dateline.city, dateline.agency) == (city, agency)
+
+
+@pytest.mark.parametrize("credit", ["(Xinhua Zhou Rui)", "(Xinhua News Agency):", "(Reporter Zhou Rui)",
+                                    "(Xinhua Mao Siqian, Bai Yu)"])
+def test_the_credit_after_a_chinese_wire_dateline_is_part_of_it(credit):
+    # 新华社上海7月26日电（记者周锐）: the credit belongs to the dateline, so the wire-style
+    # suggestion replaces it too instead of leaving "(Xinhua Zhou Rui)" behind it
+    opening = f"Xinhua News Agency, Shanghai, July 26 {credit} On the 26th, the fair opened.\n"
+    dateline = find_dateline(opening, default_registry())
+    assert dateline is not None and opening[dateline.start:dateline.end].endswith(credit)

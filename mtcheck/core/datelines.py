@@ -65,7 +65,9 @@ def _chinese_wire(registry: AgencyRegistry) -> re.Pattern:
     return re.compile(
         r"^[ \t\u3000]*(?P<agency>" + registry.names_regex() + r")[ \t]*(?:,[ \t]*)?"
         r"(?P<city>[A-Z][a-z]+(?:[ \-][A-Z][a-z]+){0,2})[ \t]*(?:,[ \t]*)?(?:on[ \t]+)?(?P<date>" + DATE + r")"
-        r"(?:,?[ \t]*\d{4})?[ \t]*(?:\((?:by[ \t]+)?(?:reporters?|correspondents?)[^()\n]{0,60}\))?"
+        # the credit that follows 电: "(Reporter Zhou Rui)", "(Xinhua Zhou Rui)", "(Xinhua News Agency)"
+        r"(?:,?[ \t]*\d{4})?[ \t]*(?:\((?:by[ \t]+)?(?:reporters?|correspondents?|" + registry.names_regex() + r")"
+        r"[^()\n]{0,60}\))?"
         r"[ \t]*(?:(?:electric(?:ity)?|telegram|telegraph|dispatch|reports?|news|power)\b)?[ \t]*[.:,]?",
         re.MULTILINE | re.IGNORECASE,
     )
