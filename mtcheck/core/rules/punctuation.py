@@ -38,7 +38,8 @@ SPACE_INSIDE = rule(
         passes("The plan (announced in 2021) was dropped, \"for now\", the students' union said."),
         passes("He called it 'a mistake' and rock 'n' roll was playing."),
         passes("\"The bank did not \"frame\" Huawei,\" it said of the \"sweeping and vague \"security\" law\"."),
-        flags("It explored themes such as\" cryptocurrency \", \"credit\" and more."),  # a tokeniser's padding
+        flags("It explored themes such as\" cryptocurrency \", \"credit\" and more.",  # a tokeniser's padding
+              fixed="It explored themes such as \"cryptocurrency\", \"credit\" and more."),
     ),
 )
 DOUBLED = rule(
@@ -316,9 +317,12 @@ class Punctuation(Family):
                            close_at + 1 < p.end and text[close_at + 1].isalnum())
                 if any(padded) and not all(out for pad, out in zip(padded, outward) if pad):
                     # Padding on one side only may be a mis-paired quote (a quotation running on
-                    # into the next paragraph leaves one unclosed): a person decides.
+                    # into the next paragraph leaves one unclosed): a person decides. A mark glued to
+                    # the word outside gets the space the inside had ('such as "cryptocurrency",').
+                    suggestion = '"' + inner.strip() + '"'
+                    suggestion = (" " if outward[0] else "") + suggestion + (" " if outward[1] else "")
                     ctx.report(SPACE_INSIDE, open_at, close_at + 1, message="straight quotes padded with spaces",
-                               suggestion='"' + inner.strip() + '"', fix_safe=all(padded))
+                               suggestion=suggestion, fix_safe=all(padded))
 
     @staticmethod
     def _padded_single_quotes(ctx: Context) -> None:
