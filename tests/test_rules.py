@@ -387,3 +387,14 @@ def test_a_date_range_is_rewritten_whole(check):
     found = {f.text: (f.suggestion, f.fix_safe) for f in report.findings if f.rule == "marker.date-suffix"}
     assert found == {"December 9th to 10th": ("Dec. 9 to 10", True), "May 5th-6th": ("May 5-6", True),
                      "June 1st": ("June 1", False), "December 30th to 2nd": ("Dec. 30 to 2", False)}
+
+
+def test_a_padding_fix_never_glues_a_word_to_a_quote(checker):
+    from mtcheck.fix.apply import fix_text
+
+    # The tokeniser's padding gets its space outside the marks; a mark that faces the wrong way
+    # ("topic“ for") is left for a person, with the (safe) bracket fix beside it still applied.
+    text = ('Prices of assets such as" cryptocurrency ", a “heated topic“ for years, rose by ( about ) a third, '
+            "the report said.\n")
+    assert fix_text(text, checker).text == ('Prices of assets such as "cryptocurrency", a “heated topic“ for years, '
+                                            "rose by (about) a third, the report said.\n")

@@ -35,6 +35,7 @@ SPACE_INSIDE = rule(
     examples=(
         flags("The plan ( announced in 2021 ) was dropped.", fixed="The plan (announced in 2021) was dropped."),
         flags("The market was' leaning towards caution '."),
+        flags("Exams have long been a “heated topic“ for students."),  # not fixed: the mark faces the wrong way
         passes("The plan (announced in 2021) was dropped, \"for now\", the students' union said."),
         passes("He called it 'a mistake' and rock 'n' roll was playing."),
         passes("\"The bank did not \"frame\" Huawei,\" it said of the \"sweeping and vague \"security\" law\"."),
@@ -254,7 +255,11 @@ class Punctuation(Family):
                 ctx.report(SPACE_BEFORE, start, end, message=f"space before \"{mark}\"", suggestion=mark,
                            fix_safe=True)
         for m in _SPACE_AFTER_OPENING.finditer(text):
-            ctx.report(SPACE_INSIDE, m.start(), m.end(), suggestion=m.group(1), fix_safe=True)
+            # An opening mark glued to the word before it and spaced from the one after faces the
+            # wrong way ('a “heated topic“ for a long time'): taking the space out would glue the
+            # next word on, so a person decides.
+            glued = m.start() > 0 and text[m.start() - 1].isalnum()
+            ctx.report(SPACE_INSIDE, m.start(), m.end(), suggestion=m.group(1), fix_safe=not glued)
         for start, end, closer in spaced_closers(text) if spaced or any(s in text for s in _SPACED_CLOSERS) else ():
             ctx.report(SPACE_INSIDE, start, end, suggestion=closer, fix_safe=True)
         if " ," in text or " ;" in text or " :" in text or "\t" in text:
