@@ -398,3 +398,12 @@ def test_a_padding_fix_never_glues_a_word_to_a_quote(checker):
             "the report said.\n")
     assert fix_text(text, checker).text == ('Prices of assets such as "cryptocurrency", a “heated topic“ for years, '
                                             "rose by (about) a third, the report said.\n")
+
+
+def test_full_width_marks_get_their_ascii_form_or_no_suggestion(check):
+    # NFKC leaves the wave dash and the Japanese double-prime quotes wide: they were "suggested"
+    # as themselves. A mark with no ASCII form at all gets no suggestion.
+    report = check(PLAIN + " So\u301ccalled trainees like \u301dZen\u301f, said Jean\uff65Paul\uff0c the chef.")
+    found = {f.text: (f.suggestion, f.fix_safe) for f in report.findings if f.rule == "punctuation.full-width"}
+    assert found == {"\u301c": ("~", False), "\u301d": ("“", False), "\u301f": ("”", False), "\uff65": (None, False),
+                     "\uff0c": (",", True)}

@@ -167,7 +167,9 @@ _STRAIGHT_APOS = re.compile(r"'(?=\w)")
 _CURLY_APOS = re.compile(r"’(?=\w)")
 # Full-width marks with no NFKC equivalent, and those that want a space after them in English.
 _ASCII = {"、": ",", "。": ".", "《": "“", "》": "”", "〈": "‘", "〉": "’", "「": "“", "」": "”", "『": "‘", "』": "’",
-          "【": "[", "】": "]", "〔": "(", "〕": ")", "〖": "[", "〗": "]", "“": "“", "”": "”", "‘": "‘", "’": "’"}
+          "【": "[", "】": "]", "〔": "(", "〕": ")", "〖": "[", "〗": "]", "“": "“", "”": "”", "‘": "‘", "’": "’",
+          # the brackets and quotes NFKC leaves wide: 〝...〟 and 〝...〞 are Japanese double quotes
+          "〘": "(", "〙": ")", "〚": "[", "〛": "]", "〜": "~", "〝": "“", "〞": "”", "〟": "”"}
 _SPACE_AFTER = frozenset(",.;:!?)")
 
 
@@ -281,11 +283,14 @@ class Punctuation(Family):
         if _has_wide(text):  # skip the CJK scans on plain Western text
             for m in _full_width().finditer(text):
                 marks = m.group()
-                suggestion = ascii_punctuation(marks, text[m.end():m.end() + 1])
-                # Safe only when every mark has an ASCII form (some, like 〝, have none).
-                safe = not any(c in "《》〈〉「」『』【】〔〕〖〗" for c in marks) and not _has_wide(suggestion)
+                suggestion: str | None = ascii_punctuation(marks, text[m.end():m.end() + 1])
+                # Safe only when every mark has an ASCII form; brackets and quotes a person chooses
+                # ("《》" may be a title in italics). A mark with no ASCII form (the katakana
+                # middle dot "･") gets no suggestion rather than itself.
+                wide = suggestion is not None and _has_wide(suggestion)
+                safe = not any(c in "《》〈〉「」『』【】〔〕〖〗〘〙〚〛〜〝〞〟" for c in marks) and not wide
                 ctx.report(FULL_WIDTH, m.start(), m.end(), message=f"full-width punctuation \"{marks}\"",
-                           suggestion=suggestion, fix_safe=safe)
+                           suggestion=None if wide else suggestion, fix_safe=safe)
             for at in cjk_quotes(text):
                 ctx.report(FULL_WIDTH, at, at + 1, message=f"quotation mark \"{text[at]}\" belongs to Chinese text")
             indents = {p.indent_start for p in ctx.doc.paragraphs}
