@@ -283,11 +283,11 @@ class Punctuation(Family):
         if _has_wide(text):  # skip the CJK scans on plain Western text
             for m in _full_width().finditer(text):
                 marks = m.group()
-                suggestion: str | None = ascii_punctuation(marks, text[m.end():m.end() + 1])
+                suggestion = ascii_punctuation(marks, text[m.end():m.end() + 1])
                 # Safe only when every mark has an ASCII form; brackets and quotes a person chooses
                 # ("《》" may be a title in italics). A mark with no ASCII form (the katakana
                 # middle dot "･") gets no suggestion rather than itself.
-                wide = suggestion is not None and _has_wide(suggestion)
+                wide = _has_wide(suggestion)
                 safe = not any(c in "《》〈〉「」『』【】〔〕〖〗〘〙〚〛〜〝〞〟" for c in marks) and not wide
                 ctx.report(FULL_WIDTH, m.start(), m.end(), message=f"full-width punctuation \"{marks}\"",
                            suggestion=None if wide else suggestion, fix_safe=safe)
@@ -329,10 +329,9 @@ class Punctuation(Family):
                     # Padding on one side only may be a mis-paired quote (a quotation running on
                     # into the next paragraph leaves one unclosed): a person decides. A mark glued to
                     # the word outside gets the space the inside had ('such as "cryptocurrency",').
-                    suggestion = '"' + inner.strip() + '"'
-                    suggestion = (" " if outward[0] else "") + suggestion + (" " if outward[1] else "")
+                    before, after = (" " if outward[0] else ""), (" " if outward[1] else "")
                     ctx.report(SPACE_INSIDE, open_at, close_at + 1, message="straight quotes padded with spaces",
-                               suggestion=suggestion, fix_safe=all(padded))
+                               suggestion=f'{before}"{inner.strip()}"{after}', fix_safe=all(padded))
 
     @staticmethod
     def _padded_single_quotes(ctx: Context) -> None:
