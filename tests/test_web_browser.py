@@ -457,6 +457,33 @@ def test_edit_in_place_with_the_suggestion_prefilled(wpage, server):
         expect(page.locator("#doc")).to_be_visible()
 
 
+NOTED = ("The new crown spread fast in the city last winter, officials said on Monday. It is understood that the plan "
+         "was dropped after the vote, the ministry said on Tuesday.")
+
+
+def test_a_suggestions_notes_are_advice_not_text_to_put_in(wpage, server):
+    # "COVID-19 <or the coronavirus, as the sentence needs> or coronavirus" offers two replacements,
+    # not "COVID-19 <" (the note's "or" once split it); "<attribute the information>" offers none.
+    page = wpage
+    check_text(page, NOTED)
+    page.click("#doc mark:has-text('new crown')")
+    expect(page.locator("#finding-suggestion")).to_have_text(
+        "COVID-19 <or the coronavirus, as the sentence needs> or coronavirus")
+    page.click("#apply-btn")
+    field = page.locator("#doc .inline-edit #inline-input")
+    assert field.input_value() == "COVID-19"
+    assert page.locator("#doc .inline-edit .alt").all_text_contents() == ["COVID-19", "coronavirus"]
+    expect(page.locator("#inline-hint")).to_contain_text("as the sentence needs")
+    field.press("Escape")
+    page.click("#doc mark:has-text('It is understood that')")
+    expect(page.locator(".suggestion-line .term")).to_have_text("Advice")
+    page.click("#apply-btn")
+    field = page.locator("#doc .inline-edit #inline-input")
+    assert field.input_value() == "It is understood that"  # the passage itself, to rewrite
+    expect(page.locator("#inline-hint")).to_contain_text("<attribute the information>")
+    assert page.locator("#doc .inline-edit .alt").count() == 0
+
+
 def test_white_space_and_deletions_read_as_words(wpage, server):
     page = wpage
     check_text(page, STORY)

@@ -194,12 +194,17 @@
     return f.category === "calque" || !ADVICE.test(f.suggestion);
   }
 
-  /** The replacements a suggestion offers ("COVID-19 pandemic or COVID-19 outbreak" is two). */
+  // A note in a suggestion is advice, not text: "COVID-19 <or the coronavirus, as the sentence needs>".
+  const NOTES = /<[^>]*>/g;
+  const hasNote = (s) => /<[^>]*>/.test(s || "");
+
+  /** The replacements a suggestion offers ("COVID-19 pandemic or COVID-19 outbreak" is two), its
+   * notes left out ("COVID-19 <or the coronavirus ...> or coronavirus" offers "COVID-19" and
+   * "coronavirus"); one that is only a note ("<attribute the information>") offers none. */
   function alternatives(f) {
     if (!isReplacement(f)) return [];
     if (f.fix_safe) return [f.suggestion];
-    const parts = f.suggestion.split(/\s+or\s+/).map((s) => s.trim()).filter(Boolean);
-    return parts.length ? parts : [f.suggestion];
+    return f.suggestion.replace(NOTES, " ").split(/\s+or\s+/).map((s) => s.replace(/\s+/g, " ").trim()).filter(Boolean);
   }
 
   const VERDICT_WORDS = { "too-short": "too short to tell", "post-edited": "post-edited" };
@@ -685,12 +690,12 @@
     const canApply = f.fix_safe && f.suggestion !== null && f.suggestion !== undefined;
     const visible = visibleOrder();
     const suggestion = suggestionLabel(f);
-    const replacement = isReplacement(f);
+    const replacement = alternatives(f).length > 0;
     const rows = [];
     if (suggestion !== null) {
       rows.push(el("p", { class: "suggestion-line" },
         el("span", { class: "term" }, replacement ? "Suggestion " : "Advice "),
-        el("strong", { class: "suggestion", id: "finding-suggestion" }, replacement && !f.fix_safe ? alternatives(f).join(" or ") : suggestion),
+        el("strong", { class: "suggestion", id: "finding-suggestion" }, suggestion),
         " ", el("span", { class: canApply ? "safe" : "review" }, canApply ? "safe to apply" : "needs a person")));
     }
     const extra = [];
@@ -823,7 +828,9 @@
         closeInlineEditor(true);
       }
     });
-    const hint = isReplacement(f) ? "Enter applies, Esc cancels" : `${f.suggestion ? `${f.suggestion}. ` : ""}Enter applies, Esc cancels`;
+    // Advice (a note, or a suggestion that is no text) stays in view while the passage is edited.
+    const advice = !options.length || hasNote(f.suggestion);
+    const hint = advice && f.suggestion ? `${f.suggestion}. Enter applies, Esc cancels` : "Enter applies, Esc cancels";
     const box = el("span", { class: "inline-edit", role: "group", "aria-label": `Edit ${quoteLabel(f)} in place` },
       input,
       options.length > 1 ? el("span", { class: "alternatives", role: "group", "aria-label": "Suggestions" },
