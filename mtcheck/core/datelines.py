@@ -62,11 +62,12 @@ def ap_date(written: str) -> str | None:
 
 @lru_cache(maxsize=4)
 def _chinese_wire(registry: AgencyRegistry) -> re.Pattern:
+    names = registry.names_regex()
     return re.compile(
-        r"^[ \t\u3000]*(?P<agency>" + registry.names_regex() + r")[ \t]*(?:,[ \t]*)?"
+        r"^[ \t\u3000]*(?P<agency>" + names + r")[ \t]*(?:,[ \t]*)?"
         r"(?P<city>[A-Z][a-z]+(?:[ \-][A-Z][a-z]+){0,2})[ \t]*(?:,[ \t]*)?(?:on[ \t]+)?(?P<date>" + DATE + r")"
         # the credit that follows 电: "(Reporter Zhou Rui)", "(Xinhua Zhou Rui)", "(Xinhua News Agency)"
-        r"(?:,?[ \t]*\d{4})?[ \t]*(?:\((?:by[ \t]+)?(?:reporters?|correspondents?|" + registry.names_regex() + r")"
+        r"(?:,?[ \t]*\d{4})?[ \t]*(?:\((?:by[ \t]+)?(?:reporters?|correspondents?|" + names + r")"
         r"[^()\n]{0,60}\))?"
         r"[ \t]*(?:(?:electric(?:ity)?|telegram|telegraph|dispatch|reports?|news|power)\b)?[ \t]*[.:,]?",
         re.MULTILINE | re.IGNORECASE,

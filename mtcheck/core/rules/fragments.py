@@ -252,7 +252,7 @@ _LABELLED = frozenset("""straight grade class type plan vitamin hepatitis influe
     part block zone phase tier model series division league row gate building terminal platform exhibit
     appendix schedule item option point size seed tower hall wing unit room floor flight pool list team figure
     table box""".split())
-# "May" the name: after a title, or before a reporting verb (a modal never takes "said")
+# "May" the name: after a title or her first name, or before a reporting verb (a modal never takes "said")
 _TITLES_BEFORE_NAME = frozenset("minister premier mrs ms miss mr theresa".split())
 _SPEECH_AFTER_NAME = re.compile(r"[ \t]+(?:said|says|told|added|wrote|warned|insisted|announced|stated)\b")
 # A title goes on after the capital: a small word, then a capital again ("and On the Spirit of Arts").

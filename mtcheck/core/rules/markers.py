@@ -230,7 +230,7 @@ class Markers(Family):
                 if r.group("suffix") is None and not dash:
                     safe = False
                 else:
-                    first, last = int(ap.rsplit(" ", 1)[1]), int(r.group("day"))  # ap: "Dec. 9"
+                    first, last = int(m.group()[:-2]), int(r.group("day"))  # m: the first date's ordinal
                     end, ap = r.end(), f"{ap}{link if dash else f' {link.lower()} '}{last}"
                     safe = safe and last > first
             ctx.report(DATE_SUFFIX, d.start(), end, suggestion=ap, fix_safe=safe)
