@@ -39,6 +39,16 @@ def test_sentence_final_abbreviation_before_a_new_sentence():
     assert sentences(text) == ["The talks involved the U.S.", "The next round is in May."]
 
 
+def test_an_exclamation_mark_inside_a_name_does_not_end_the_sentence():
+    text = "Body found in river (Chukyo TV) - Yahoo! News reported it first. Police said so."
+    assert sentences(text) == ["Body found in river (Chukyo TV) - Yahoo! News reported it first.", "Police said so."]
+    assert sentences("Samsung doubles down (WoW! Korea) on phones. Sales rose.") == [
+        "Samsung doubles down (WoW! Korea) on phones.", "Sales rose."]
+    # but an exclamation ends its sentence, inside brackets too, when a sentence follows
+    assert sentences("I love Yahoo! It is fast.") == ["I love Yahoo!", "It is fast."]
+    assert sentences("He won (twice! The first time in 1990.) again.")[0] == "He won (twice!"
+
+
 def test_mt_damage_splits_before_a_lower_case_start():
     text = "Its so-called democracy summit is not true. democracy."
     assert sentences(text) == ["Its so-called democracy summit is not true.", "democracy."]

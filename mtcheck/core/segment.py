@@ -45,6 +45,9 @@ _SENTENCE_STARTERS = frozenset(
     if since although though for from with by what who which where why how some many
     most several all both each no not one two three mr mrs ms dr""".split()
 )
+# Names whose "!" is part of them ("Yahoo! News", "Jeopardy! champion").
+_NAMES_WITH_BANG = frozenset({"yahoo", "jeopardy"})
+_BRACKET_REACH = 40  # characters from a "!" or "?" to the ")" that shows it sits inside a name
 
 # What a line that ends a sentence (or a heading, the line before a list) ends with, before any
 # closing quotation marks and brackets; a line ending otherwise (a dateline's dash too) stops
@@ -511,13 +514,35 @@ def split_sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]
         yield sent_start, end
 
 
+def _name_with_bang(text: str, sent_start: int, punct_at: int, next_word: str) -> bool:
+    """A "!" that belongs to a name ("Yahoo! News"), with a name going on after it."""
+    at = punct_at
+    while at > sent_start and text[at - 1].isalpha():
+        at -= 1
+    return text[at:punct_at].lower() in _NAMES_WITH_BANG and next_word.lower() not in _SENTENCE_STARTERS
+
+
+def _inside_brackets(text: str, sent_start: int, punct_at: int, cut: int, end: int) -> bool:
+    """A "!" or "?" inside a bracket that closes a few words later with no sentence ending
+    before it ("(WoW! Korea)", "(Who Wants to Be a Millionaire? UK)"): part of a name or title."""
+    opened = text.rfind("(", sent_start, punct_at)
+    if opened < 0 or text.find(")", opened, punct_at) >= 0:
+        return False
+    close = text.find(")", cut, min(end, cut + _BRACKET_REACH))
+    return close >= 0 and not any(c in ".!?" for c in text[cut:close])
+
+
 def _ends_sentence(text: str, sent_start: int, punct_at: int, punct: str, cut: int, end: int) -> bool:
     nm = _NEXT_WORD.match(text, cut, end)
     next_word = nm.group(1) if nm else ""
     nxt = next_word[:1]
     if punct[0] in "?!？！" or punct in ("...", "…"):
         # "Why?" he asked. / "...and so on... the rest" - lower case continues the sentence.
-        return not nxt.islower()
+        if nxt.islower():
+            return False
+        if punct == "!" and _name_with_bang(text, sent_start, punct_at, next_word):
+            return False
+        return not (punct[0] in "?!" and _inside_brackets(text, sent_start, punct_at, cut, end))
     if punct[0] == "。":
         return True
     # A full stop: look at the token before it (within reach: a sentence with no end, such as a

@@ -32,6 +32,8 @@ ECHO = rule(
         flags("China will contribute to human progress. Contribute to human progress."),
         passes("China will contribute to human progress. It said so on Monday."),
         passes("Nothing escapes the pull of the black hole. Even light can't escape."),  # a contraction is a verb
+        passes("It is mainly used for design. It's very cost-effective."),  # and so is a pronoun's 's
+        passes("We dropped wallets in 12 cities. Lots of wallets."),  # emphasis, not a repeated tail
     ),
 )
 LOWER_START = rule(
@@ -189,6 +191,16 @@ _CAPITAL_AFTER_SPACE = re.compile(
     r"(?=[ \t]+[a-z])")
 _LOWER_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz'’-")
 _CONTRACTIONS = ("n't", "'re", "'ll", "'ve", "'m", "'d")
+# Words whose "'s" is "is", "has" or "us", never a possessive ("it's", "that's", "let's"): a pronoun's
+# possessive takes no apostrophe ("its").
+_S_IS_A_VERB = frozenset("""it that he she there here what who where when why how let everything nothing
+    something everyone someone anyone everybody somebody nobody""".split())
+# Words that open a rhetorical fragment, one that stresses or sizes up what the sentence before
+# said ("She has baked for 31 years. Every night.", "We dropped wallets. Lots of wallets.", "Most of
+# them, anyway."): a device of English features and talks, not a tail translated twice.
+_EMPHATIC_OPENERS = frozenset("""every never not only just even most lots loads tons plenty heaps dozens hundreds
+    thousands millions billions""".split())
+_EMPHATIC_PAIRS = frozenset({("a", "lot"), ("so", "many"), ("so", "much"), ("too", "many"), ("too", "much")})
 _DETERMINERS = frozenset("the a an this that these those its their his her our my your whose each every".split())
 _DANGLING = re.compile(r"\b(?:and|or|but|nor|the|an?|of|than|whose|whether)[ \t]*[.!?]?[\"”’)]*$")
 _LOWER_OK = re.compile(r"(?:[a-z]+[A-Z][A-Za-z]*|e\.g|i\.e|de|van|von|der|da|la|le|al|bin|ibn|and|or)\b")
@@ -217,8 +229,16 @@ def _stem(word: str) -> str:
 def _finite(word: str) -> bool:
     """A word that makes a clause: a finite verb or a subject pronoun, a past form, or a
     contraction ("can't", "they're": a verb is in it)."""
-    return (word in _FINITE_CUES or (len(word) > 4 and word.endswith("ed"))
-            or word.replace("’", "'").endswith(_CONTRACTIONS))
+    word = word.replace("’", "'")
+    return (word in _FINITE_CUES or (len(word) > 4 and word.endswith("ed")) or word.endswith(_CONTRACTIONS)
+            or (word.endswith("'s") and word[:-2] in _S_IS_A_VERB))
+
+
+def _emphatic(words: Sequence[str]) -> bool:
+    """A fragment that opens the way a writer's emphasis does ("Every single night.", "Lots of
+    wallets.", "A lot of them.")."""
+    first = words[0].lower()
+    return first in _EMPHATIC_OPENERS or (len(words) > 1 and (first, words[1].lower()) in _EMPHATIC_PAIRS)
 
 
 def _stranded(text: str, sentence_start: int, m: re.Match[str]) -> bool:
@@ -373,7 +393,7 @@ class Fragments(Family):
         if not body[:1].isalpha() or any(q in body for q in "\"“”?!:;"):
             return
         words = _WORDS.findall(body)
-        if not words or any(_finite(w.lower()) for w in words):
+        if not words or any(_finite(w.lower()) for w in words) or _emphatic(words):
             return
         content = [_stem(w) for w in words if w.lower() not in _FUNCTION]
         if not content:
