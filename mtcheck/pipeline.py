@@ -181,7 +181,8 @@ class _Report:
     def build(self) -> plain.DocumentReport:
         checker, source, analysis = self.checker, self.source, self.analysis
         doc, text = analysis.document, analysis.text
-        scored = checker.scorer.score(analysis, checker.options.verdict_thresholds)
+        scored = (scores.in_another_language(analysis) if analysis.language.is_another_language
+                  else checker.scorer.score(analysis, checker.options.verdict_thresholds))
         findings, suppressed, baselined = self._findings()
         self.analysis = analysis = analysis.without_words()  # (the fingerprints were the last to read them)
         references = None

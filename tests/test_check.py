@@ -2,8 +2,12 @@
 
 import textwrap
 
+import pytest
+
 import mtcheck
 from mtcheck.models import DocumentReport, Verdict
+from mtcheck.pipeline import Checker
+from mtcheck.policy.options import Options
 
 from conftest import PLAIN, REPO, flat
 
@@ -92,6 +96,20 @@ def test_the_findings_of_a_short_story_stand_but_its_provenance_is_not_guessed()
     short = mtcheck.check(f"The new crown pneumonia cases were supported and supported. {PLAIN}")
     assert short.provenance.verdict == Verdict.too_short and short.provenance.mt_likelihood is None
     assert short.findings and short.fluency.score < 100
+
+
+GERMAN = ("Der Bundestag hat am Mittwoch ein neues Gesetz zum Schutz der Wälder beschlossen. Die Opposition "
+          "kritisierte den Entwurf scharf, doch die Regierung verteidigte ihn als notwendig. ") * 4
+
+
+@pytest.mark.parametrize("model", [None, "rules"])
+def test_a_story_in_another_language_gets_no_likelihood_from_any_scorer(model):
+    # Read as English style, a German story scored 0.97: another language is no evidence of English MT.
+    report = Checker(Options(model=model)).check(GERMAN)
+    p = report.provenance
+    assert p.document_language.code == "de" and [f.rule for f in report.findings] == ["script.not-english"]
+    assert p.verdict == Verdict.not_english and p.mt_likelihood is None and p.evidence == []
+    assert all(s.mt_probability is None for s in report.fluency.sentences)
 
 
 def test_typography_does_not_move_the_likelihood():

@@ -315,8 +315,8 @@ def test_eval_end_to_end(cli, tmp_path):
     assert report["inputs"]["label_rule"] == "MT = not is_human"
     assert (report["inputs"]["human"], report["inputs"]["mt"]) == (4, 4)
     assert doc["auc"]["value"] == 1.0 and doc["pairwise"]["likelihood"]["value"] == 1.0
-    assert doc["pairwise"]["pairs"] == 4 and doc["confusion"]["counts"][0] == [3, 1, 0, 0]
-    assert doc["confusion"]["counts"][1] == [0, 0, 4, 0]
+    assert doc["pairwise"]["pairs"] == 4 and doc["confusion"]["counts"][0] == [3, 1, 0, 0, 0]
+    assert doc["confusion"]["counts"][1] == [0, 0, 4, 0, 0]
     machine = doc["verdicts"][0]
     assert machine["verdicts"] == ["machine"] and machine["precision"]["value"] == 1.0
     correlation = doc["correlation"]

@@ -260,6 +260,20 @@ def test_config_file_globs_rules_and_thresholds(tmp_path, monkeypatch):
     assert run["config"].endswith("mtcheck.toml") and "verdict:0.01,0.02" in run["signature"]
 
 
+def test_a_story_in_another_language_is_counted_as_such_not_judged(tmp_path, cli):
+    folder = tmp_path / "desk"
+    folder.mkdir()
+    (folder / "de.txt").write_text("Der Bundestag hat am Mittwoch ein neues Gesetz beschlossen. Die Opposition "
+                                   "kritisierte den Entwurf scharf, doch die Regierung verteidigte ihn.\n" * 4,
+                                   encoding="utf-8")
+    done = cli("report", str(folder), "--out", str(tmp_path / "run"), "-j", "1")
+    assert "1 document: 1 reported (0 machine, 0 post-edited, 0 human, 1 not in English), 0 errors" in done.out
+    (row,) = lines(tmp_path / "run" / "documents.jsonl")
+    assert row["provenance"]["verdict"] == "not-english" and row["provenance"]["mt_likelihood"] is None
+    page = next((tmp_path / "run" / "docs").glob("*.html")).read_text(encoding="utf-8")
+    assert "n/a (not in English)" in page
+
+
 def test_exit_codes_and_stdin(tmp_path, cli):
     clean = tmp_path / "clean"
     clean.mkdir()

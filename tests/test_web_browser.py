@@ -686,6 +686,16 @@ def test_sentences_are_shaded_by_mt_probability_when_the_report_has_it(wpage, se
     assert page.locator("#shade-toggle").count() == 0
 
 
+def test_a_story_in_another_language_is_said_to_be_so_not_given_a_verdict(wpage, server):
+    page = wpage
+    check_text(page, "Der Bundestag hat am Mittwoch ein neues Gesetz beschlossen. Die Opposition kritisierte "
+                     "den Entwurf scharf, doch die Regierung verteidigte ihn als notwendig.")
+    expect(page.locator("#verdict")).to_have_text("not-english")
+    expect(page.locator("#summary")).to_contain_text("not in English")
+    expect(page.locator("#status")).to_contain_text("not English")
+    assert page.locator("#likelihood").count() == 0 and page.locator("#shade-toggle").count() == 0
+
+
 def test_compare_labels_the_missing_side_and_warns_of_unrelated_texts(wpage, server):
     page = wpage
     page.click("#tab-compare")

@@ -31,7 +31,7 @@ _PAGE = re.compile(r"[0-9a-f]{24}\.html")  # page_name()
 # atomic_create()'s temporary file of a page (or an older run's atomic_open()'s)
 _PAGE_TEMPORARY = re.compile(r"\.[0-9a-f]{24}\.html\..+\.tmp")
 LIKELIHOOD_BINS = [i / 20 for i in range(21)]
-VERDICTS = ("machine", "post-edited", "human", "too-short")
+VERDICTS = ("machine", "post-edited", "human", "too-short", "not-english")
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class _Totals:
         self.documents = self.errors = self.flagged = self.findings = 0
         self.likelihoods, self.fluencies = array("d"), array("d")
         self.verdict_codes = array("b")  # each reported document's verdict, for the charts' colours
-        self.judged_codes = array("b")  # the verdicts of the documents with a likelihood (not too short)
+        self.judged_codes = array("b")  # the verdicts of the documents with a likelihood (not too short, English)
         self.verdicts: Counter[str] = Counter()
         self.categories: Counter[str] = Counter()
         self.languages: Counter[str] = Counter()
@@ -79,7 +79,7 @@ class _Totals:
             return
         self.findings += row.findings
         code = VERDICTS.index(row.verdict) if row.verdict in VERDICTS else 0
-        if row.mt_likelihood is not None:  # none for a document too short to judge
+        if row.mt_likelihood is not None:  # none for a document too short to judge or not in English
             self.likelihoods.append(row.mt_likelihood)
             self.judged_codes.append(code)
         self.fluencies.append(row.fluency or 0.0)

@@ -133,6 +133,8 @@ def _run(args: argparse.Namespace) -> int:
         verdicts = ", ".join(f"{t.verdicts.get(v, 0):,} {v}" for v in ("machine", "post-edited", "human"))
         if t.verdicts.get("too-short"):
             verdicts += f", {t.verdicts['too-short']:,} too short to judge"
+        if t.verdicts.get("not-english"):
+            verdicts += f", {t.verdicts['not-english']:,} not in English"
         print(f"{plural(t.documents, 'document')}: {t.reported:,} reported ({verdicts}), {plural(t.errors, 'error')}; "
               f"{summary.checked:,} checked now, {summary.reused:,} reused from the store"
               + (f"; {t.flagged:,} flagged ({checker.gate.describe()})" if checker.gate.describe() else ""))

@@ -61,7 +61,7 @@ class Analyzer:
         dateline = find_dateline(doc.text, self.agencies)
         ctx = Context(doc, self.pairs, language, self.agencies, dateline, self.enabled, tokens)
         # A document in another language gets its one finding, not hundreds.
-        families = self._language_only if language.code is not None and not language.is_english else self.families
+        families = self._language_only if language.is_another_language else self.families
         for family in families:
             checkpoint()  # a server request out of time stops here
             family.check(ctx)

@@ -70,6 +70,11 @@ class LanguageInfo:
     def is_english(self) -> bool:
         return self.code == "en"
 
+    @property
+    def is_another_language(self) -> bool:
+        """Decided to be in a language other than English (not merely undecided: no words)."""
+        return self.code is not None and self.code != "en"
+
 
 def detect_document(text: str) -> LanguageInfo:
     sample = _sample(text)

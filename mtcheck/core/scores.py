@@ -169,11 +169,19 @@ class EvidenceItem:
 
 @dataclass(frozen=True, slots=True)
 class Scores:
-    likelihood: float | None  # calibrated P(MT); None when the document is too short to judge
+    likelihood: float | None  # calibrated P(MT); None when the document is too short to judge or not English
     verdict: Verdict
     evidence: tuple[EvidenceItem, ...]  # largest first, either way
     fluency: FluencyScore
     sentence_mt: tuple[float, ...] | None = None  # P(MT) of each sentence, when the scorer has it
+
+
+def in_another_language(analysis: Analysis) -> Scores:
+    """The scores of a document in another language: no likelihood and no evidence. Every
+    scorer reads English (its style, its calques), so on other text its figure would be noise
+    (a German story read as English style scored 0.97), and another language is no evidence
+    of English MT either."""
+    return Scores(None, Verdict.not_english, (), fluency(analysis.document, analysis.findings))
 
 
 class Scorer(Protocol):

@@ -43,7 +43,8 @@ from mtcheck.models.evaluate import (
 from mtcheck.pipeline import Checker
 from mtcheck.read import DEFAULT_MAX_BYTES, InputProblem
 
-VERDICTS = ("human", "post-edited", "machine", "too-short")
+VERDICTS = ("human", "post-edited", "machine", "too-short", "not-english")
+UNJUDGED = ("too-short", "not-english")  # verdicts without a likelihood
 LENGTH_BINS = 5  # correlations within length quintiles
 # Each verdict (or set) read as a prediction of one class: (verdicts, class predicted).
 VERDICT_READINGS = ((("machine",), "mt"), (("post-edited", "machine"), "mt"), (("post-edited",), "mt"),
@@ -122,8 +123,8 @@ def evaluate(path: str | Path, options: EvalOptions, checker: Checker) -> EvalRe
     evidence = evidence_rows(checked, list(is_mt), story, resamples=options.resamples, seed=options.seed)
     calibration = None
     if options.target_precision is not None:
-        # Thresholds are set on documents the model judged; one too short to judge has no likelihood.
-        judged = np.array([c.verdict != "too-short" for c in checked], dtype=bool)
+        # Thresholds are set on documents the model judged; one too short or not English has no likelihood.
+        judged = np.array([c.verdict not in UNJUDGED for c in checked], dtype=bool)
         points = stats.roc_points([c.likelihood for c, j in zip(checked, judged) if j], is_mt[judged])
         calibration = calibration_mod.calibrate(points, options.target_precision, options.mt_share,
                                                 options.post_edited_precision)
@@ -197,7 +198,7 @@ def _document_level(options: EvalOptions, docs: Sequence[LabelledDoc], checked: 
         auc=_estimate(values[0], intervals[0]), auc_fluency=_estimate(values[1], intervals[1]),
         auc_score=_estimate(values[2], intervals[2]) if options.score_field else None,
         roc=_roc(likelihood, is_mt), roc_fluency=_roc(-fluency, is_mt),
-        reliability=_reliability(likelihood[verdict != "too-short"], is_mt[verdict != "too-short"]),
+        reliability=_reliability(likelihood[~np.isin(verdict, UNJUDGED)], is_mt[~np.isin(verdict, UNJUDGED)]),
         confusion=ConfusionMatrix(rows=["human", "mt"], columns=list(VERDICTS),
                                   counts=stats.confusion_matrix(rows, list(verdict), ["human", "mt"], VERDICTS)),
         verdicts=readings,

@@ -24,3 +24,4 @@ class Verdict(str, Enum):
     post_edited = "post-edited"
     machine = "machine"
     too_short = "too-short"  # too few words to judge: no guess is made
+    not_english = "not-english"  # in another language: the likelihood measures English copy

@@ -49,8 +49,8 @@ class ProvenanceError(Exception):
 
 
 def source_type_uri(verdict: Verdict) -> str | None:
-    """The IPTC digital source type a verdict claims; None for a story too short to judge,
-    which is claimed to be nothing."""
+    """The IPTC digital source type a verdict claims; None for a story too short to judge or
+    not in English, which is claimed to be nothing."""
     term = DIGITAL_SOURCE_TYPES.get(verdict)
     return IPTC_SCHEME + term if term is not None else None
 

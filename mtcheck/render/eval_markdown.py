@@ -89,7 +89,8 @@ def _reliability(report: EvalReport, reliability_file: str | None) -> list[str]:
     r = report.document.reliability
     ece = f"{r.expected_calibration_error:.3f}" if r.expected_calibration_error is not None else "n/a"
     out = ["### Is the likelihood a probability?", "",
-           f"Reliability of the MT likelihood on the {r.documents:,} documents judged (too short to judge: left out), "
+           f"Reliability of the MT likelihood on the {r.documents:,} documents judged (too short to judge or not "
+           "in English: left out), "
            f"{r.weighting}: human and MT weigh the same in total, the even odds the learned model's probability is "
            f"calibrated to. Expected calibration error {ece} (the bins' distance from the diagonal, weighted).", "",
            "| likelihood | documents | mean likelihood | MT share |", "|---|---:|---:|---:|"]

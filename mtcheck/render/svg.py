@@ -61,7 +61,8 @@ class Frame:
 
 # Verdict colours, the same as palette.css's --machine, --post-edited and --human (a test
 # keeps them in step): machine warm, human cool, in every chart and page.
-VERDICT_COLOURS = {"machine": "#c0392b", "post-edited": "#b7791f", "human": "#2b6cb0", "too-short": "#8a8f98"}
+VERDICT_COLOURS = {"machine": "#c0392b", "post-edited": "#b7791f", "human": "#2b6cb0", "too-short": "#8a8f98",
+                   "not-english": "#8a8f98"}
 MARK = "#444"  # threshold lines
 
 

@@ -39,7 +39,7 @@ INDENT = "    "  # excerpt, suggestion and wrapped message lines under a finding
 SEVERITY_COLOURS = {Severity.error: "1;31", Severity.warning: "1;33", Severity.info: "1;36"}
 # Machine is red (warm) and human blue (cool) in every view: terminal, report pages, plots.
 EVIDENCE_SHOWN = 4  # reasons behind the likelihood printed under a document
-VERDICT_COLOURS = {"machine": "1;31", "post-edited": "33", "human": "34", "too-short": "2"}
+VERDICT_COLOURS = {"machine": "1;31", "post-edited": "33", "human": "34", "too-short": "2", "not-english": "2"}
 LAYOUTS = ("full", "concise")
 
 

@@ -80,7 +80,7 @@ class Script(Family):
 
     def check(self, ctx: Context) -> None:
         lang = ctx.language
-        if lang.code is not None and not lang.is_english:
+        if lang.is_another_language:
             doc = ctx.doc
             end = doc.paragraphs[0].end if doc.paragraphs else len(doc.text)
             start = doc.paragraphs[0].start if doc.paragraphs else 0

@@ -207,7 +207,7 @@
     return f.suggestion.replace(NOTES, " ").split(/\s+or\s+/).map((s) => s.replace(/\s+/g, " ").trim()).filter(Boolean);
   }
 
-  const VERDICT_WORDS = { "too-short": "too short to tell", "post-edited": "post-edited" };
+  const VERDICT_WORDS = { "too-short": "too short to tell", "not-english": "not English", "post-edited": "post-edited" };
   const verdictWord = (v) => VERDICT_WORDS[v] || String(v || "unknown");
 
   // ------------------------------------------------------------------ check view state
@@ -967,6 +967,7 @@
         likelihood ? [" MT likelihood ", el("strong", { id: "likelihood" }, fixed(p.mt_likelihood, 2)),
           meter(p.mt_likelihood, 1, "likelihood")] : null),
       p.verdict === "too-short" ? el("p", { class: "small" }, "The story is too short for a verdict; the findings still stand.") : null,
+      p.verdict === "not-english" ? el("p", { class: "small" }, "The story is not in English: mtcheck judges English copy only.") : null,
       el("p", {}, `${tally} in ${plural(r.sentences, "sentence")}`),
       el("p", { class: "fluency-line" }, "Fluency ", el("strong", { id: "fluency" }, `${fixed(r.fluency.score, 1)}/100`), " ",
         meter(r.fluency.score, 100, "fluency")),
