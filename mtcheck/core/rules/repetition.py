@@ -50,6 +50,8 @@ COORDINATED = rule(
         passes("There were masses and masses of people, and lots and lots of cars."),
         passes("The school wrote to parents, or parents' committees, on Monday."),  # a possessive modifier
         passes("The audit covered funds and funds collected by the district."),  # a new noun phrase
+        passes("Two floors are for parking and parking is free."),  # a singular verb: a clause of its own
+        flags("Floods and floods have caused damage."),
         passes("The poll put him neck and neck with the senator."),  # an idiom
         passes("The citizens beat the slave, and the slave beats the emperor."),  # a clause of its own
         flags("Teas such as green tea, black tea, and black tea have taken turns."),  # a list's item doubled
@@ -69,6 +71,7 @@ PHRASE = rule(
         passes("The plan will be put in place by the end of the year."),
         passes("Doctors met them face to face to collect the data, and from time to time to check on them."),
         flags("The minister said to said to reporters that the plan was ready."),
+        passes('The band played "New York, New York" as the crowd sang along.'),  # a title
     ),
 )
 OPENER = rule(
@@ -102,6 +105,8 @@ _COORD_OK = frozenset(
 # pairs is a repeated n-word phrase, found with bytes.find, so Python only ever looks at
 # candidates.
 _MAX_PHRASE = 8
+_SINGULAR_VERBS = frozenset("is was has does".split())
+_QUOTES = frozenset("\"“”‘’'")
 _MAX_COORDINATED = 3  # "X Y Z and X Y Z"
 _SAME_LINE_GAP = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?")  # white space short of a blank line
 _IN_PHRASE_GAP = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?|['’-]")
@@ -197,6 +202,12 @@ class Repetition(Family):
                            message=f"\"The {subject} ... that\" opens a sentence for the {ordinal} time")
 
 
+def _whole_quotation(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is all a quotation holds ("New York, New York", a chant): a title or
+    words quoted as said, repeated on purpose."""
+    return text[start - 1:start] in _QUOTES and text[end:end + 2].lstrip(",.!?")[:1] in _QUOTES
+
+
 def _ordinal(n: int) -> str:
     return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
@@ -264,10 +275,13 @@ class _Scan:
         and the slave beats the emperor"): a comma stands before the conjunction, more words
         follow the copy on its line, and the first copy (at word p) is not a list's item ("green
         tea, black tea, and black tea have"). Without the comma a verb after the copy says
-        nothing: the collapsed pair is often the subject ("Floods and floods have caused")."""
+        nothing: the collapsed pair is often the subject ("Floods and floods have caused"), unless
+        the verb is singular ("for parking and parking is free")."""
         gap = self.gap
-        return ("," in gap(i - 2) and last + 1 < len(self.words) and bool(_SAME_LINE_GAP.fullmatch(gap(last)))
-                and not (p and "," in gap(p - 1)))
+        goes_on = last + 1 < len(self.words) and bool(_SAME_LINE_GAP.fullmatch(gap(last)))
+        if goes_on and self.words[last + 1] in _SINGULAR_VERBS:
+            return True  # "for parking and parking is free": a pair as subject would take "are"
+        return goes_on and "," in gap(i - 2) and not (p and "," in gap(p - 1))
 
     def in_compound(self, p: int, last: int) -> bool:
         """The first copy (from word p) ends a hyphenated compound, or the second (to word
@@ -335,7 +349,8 @@ class _Scan:
         if (same[i - 1:i] == b"\x01" and self.tight(p, i - 1) and self.tight(i, last)
                 and _BETWEEN_GAP.fullmatch(gap(i - 1)) and self.one_paragraph(p, last)
                 and not all(w.isdigit() for w in words[p:i]) and not _intensifying(words[p:i])
-                and not (n == 2 and words[p + 1] in _IDIOM_LINKS and words[p] in _IDIOM_HEADS)):
+                and not (n == 2 and words[p + 1] in _IDIOM_LINKS and words[p] in _IDIOM_HEADS)
+                and not _whole_quotation(text, self.start(p), self.end(last))):
             phrase = text[self.start(p):self.end(i - 1)]
             ctx.report(PHRASE, self.start(p), self.end(last), message=f"\"{phrase}\" repeated", suggestion=phrase)
             return p, last
