@@ -34,6 +34,8 @@ ECHO = rule(
         passes("Nothing escapes the pull of the black hole. Even light can't escape."),  # a contraction is a verb
         passes("It is mainly used for design. It's very cost-effective."),  # and so is a pronoun's 's
         passes("We dropped wallets in 12 cities. Lots of wallets."),  # emphasis, not a repeated tail
+        passes("What cow? No cow."),  # an answer
+        passes("Keep a good mood all day. Good morning."),  # a greeting
     ),
 )
 LOWER_START = rule(
@@ -201,6 +203,10 @@ _S_IS_A_VERB = frozenset("""it that he she there here what who where when why ho
 _EMPHATIC_OPENERS = frozenset("""every never not only just even most lots loads tons plenty heaps dozens hundreds
     thousands millions billions""".split())
 _EMPHATIC_PAIRS = frozenset({("a", "lot"), ("so", "many"), ("so", "much"), ("too", "many"), ("too", "much")})
+# Greetings and thanks, verbless by nature ("... keep a good mood all day. Good morning!").
+_FORMULA_OPENERS = frozenset("goodbye thanks congratulations cheers".split())
+_FORMULA_PAIRS = frozenset({("good", "morning"), ("good", "afternoon"), ("good", "evening"), ("good", "night"),
+                            ("good", "luck"), ("thank", "you")})
 _DETERMINERS = frozenset("the a an this that these those its their his her our my your whose each every".split())
 _DANGLING = re.compile(r"\b(?:and|or|but|nor|the|an?|of|than|whose|whether)[ \t]*[.!?]?[\"”’)]*$")
 _LOWER_OK = re.compile(r"(?:[a-z]+[A-Z][A-Za-z]*|e\.g|i\.e|de|van|von|der|da|la|le|al|bin|ibn|and|or)\b")
@@ -234,11 +240,13 @@ def _finite(word: str) -> bool:
             or (word.endswith("'s") and word[:-2] in _S_IS_A_VERB))
 
 
-def _emphatic(words: Sequence[str]) -> bool:
+def _emphatic_or_formula(words: Sequence[str]) -> bool:
     """A fragment that opens the way a writer's emphasis does ("Every single night.", "Lots of
-    wallets.", "A lot of them.")."""
+    wallets.", "A lot of them."), or a greeting ("Good morning.")."""
     first = words[0].lower()
-    return first in _EMPHATIC_OPENERS or (len(words) > 1 and (first, words[1].lower()) in _EMPHATIC_PAIRS)
+    pair = (first, words[1].lower()) if len(words) > 1 else None
+    return (first in _EMPHATIC_OPENERS or first in _FORMULA_OPENERS or pair in _EMPHATIC_PAIRS
+            or pair in _FORMULA_PAIRS)
 
 
 def _stranded(text: str, sentence_start: int, m: re.Match[str]) -> bool:
@@ -393,8 +401,10 @@ class Fragments(Family):
         if not body[:1].isalpha() or any(q in body for q in "\"“”?!:;"):
             return
         words = _WORDS.findall(body)
-        if not words or any(_finite(w.lower()) for w in words) or _emphatic(words):
+        if not words or any(_finite(w.lower()) for w in words) or _emphatic_or_formula(words):
             return
+        if text[prev.start:prev.end].rstrip("\"”’)' \t").endswith(("?", "？")):
+            return  # an answer to the question before it ("Who won? The Lakers."), elliptical by nature
         content = [_stem(w) for w in words if w.lower() not in _FUNCTION]
         if not content:
             return
