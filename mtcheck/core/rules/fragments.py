@@ -26,7 +26,8 @@ ECHO = rule(
     "fragment.echo", "warning", weight=2.0, fix="never",
     message="verbless fragment echoing the previous sentence",
     description="A short sentence with no finite verb whose words repeat the sentence before it: the tail of a "
-                "source sentence translated twice.",
+                "source sentence translated twice. Not an answer to a question before it, a greeting, or a "
+                "writer's emphasis (\"Every single night.\", \"Lots of wallets.\").",
     suggestion="delete the fragment, or merge what it adds into the previous sentence",
     examples=(
         flags("China will contribute to human progress. Contribute to human progress."),

@@ -41,7 +41,8 @@ COORDINATED = rule(
                 "and the translation collapsed them into one word. Intensifying and idiomatic pairs "
                 "(\"more and more\", \"again and again\", \"neck and neck\") are English and left alone, and so are "
                 "pronouns, hyphenated compounds (\"semi-automatic and automatic\") and a copy after a comma that more "
-                "words follow (\"..., and the slave beats the emperor\"): it opens a clause of its own.",
+                "words follow (\"..., and the slave beats the emperor\") or a singular verb (\"for parking and "
+                "parking is free\"): it opens a clause of its own.",
     suggestion="keep one of the two",
     examples=(
         flags("The proposal was supported and supported by the residents."),
@@ -64,7 +65,8 @@ PHRASE = rule(
     "repetition.phrase", "warning", weight=2.0, fix="never",
     message="phrase repeated",
     description="A phrase of two to eight words immediately repeated (not an intensifying pair said again, "
-                "\"and more and more\", nor an idiom before its own last word, \"from time to time to\").",
+                "\"and more and more\", nor an idiom before its own last word, \"from time to time to\", nor "
+                "a title quoted whole, \"New York, New York\").",
     suggestion="delete the repetition",
     examples=(
         flags("The plan will be put in place in place by the end of the year."),
