@@ -157,6 +157,7 @@ def _document_level(options: EvalOptions, docs: Sequence[LabelledDoc], checked: 
     likelihood = np.array([c.likelihood for c in checked])
     fluency = np.array([c.fluency for c in checked])
     verdict = np.array([c.verdict for c in checked])
+    judged = ~np.isin(verdict, UNJUDGED)  # documents with a likelihood
     groups = [d.group or f"\0line {d.line}" for d in docs] if options.group_field else None
 
     # The human score as a detector (worse = more MT-like), for scale: how separable the classes are at all.
@@ -198,7 +199,7 @@ def _document_level(options: EvalOptions, docs: Sequence[LabelledDoc], checked: 
         auc=_estimate(values[0], intervals[0]), auc_fluency=_estimate(values[1], intervals[1]),
         auc_score=_estimate(values[2], intervals[2]) if options.score_field else None,
         roc=_roc(likelihood, is_mt), roc_fluency=_roc(-fluency, is_mt),
-        reliability=_reliability(likelihood[~np.isin(verdict, UNJUDGED)], is_mt[~np.isin(verdict, UNJUDGED)]),
+        reliability=_reliability(likelihood[judged], is_mt[judged]),
         confusion=ConfusionMatrix(rows=["human", "mt"], columns=list(VERDICTS),
                                   counts=stats.confusion_matrix(rows, list(verdict), ["human", "mt"], VERDICTS)),
         verdicts=readings,

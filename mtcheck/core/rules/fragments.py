@@ -404,7 +404,10 @@ class Fragments(Family):
         words = _WORDS.findall(body)
         if not words or any(_finite(w.lower()) for w in words) or _emphatic_or_formula(words):
             return
-        if text[prev.start:prev.end].rstrip("\"”’)' \t").endswith(("?", "？")):
+        last = prev.end  # (the previous sentence's last mark, found without copying the sentence)
+        while last > prev.start and text[last - 1] in "\"”’)' \t":
+            last -= 1
+        if text[last - 1:last] in ("?", "？"):
             return  # an answer to the question before it ("Who won? The Lakers."), elliptical by nature
         content = [_stem(w) for w in words if w.lower() not in _FUNCTION]
         if not content:
