@@ -26,17 +26,21 @@ ECHO = rule(
     "fragment.echo", "warning", weight=2.0, fix="never",
     message="verbless fragment echoing the previous sentence",
     description="A short sentence with no finite verb whose words repeat the sentence before it: the tail of a "
-                "source sentence translated twice. Not an answer to a question before it, a greeting, or a "
-                "writer's emphasis (\"Every single night.\", \"Lots of wallets.\").",
+                "source sentence translated twice. Not an answer to a question before it, a greeting, a "
+                "writer's emphasis (\"Every single night.\", \"Lots of wallets.\") or a sentence opening as the "
+                "one before it does (\"Bring water. Bring patience.\").",
     suggestion="delete the fragment, or merge what it adds into the previous sentence",
     examples=(
         flags("China will contribute to human progress. Contribute to human progress."),
+        flags("Officials will act. Contribute to the cause. Contribute to the cause."),  # said twice
         passes("China will contribute to human progress. It said so on Monday."),
         passes("Nothing escapes the pull of the black hole. Even light can't escape."),  # a contraction is a verb
         passes("It is mainly used for design. It's very cost-effective."),  # and so is a pronoun's 's
         passes("We dropped wallets in 12 cities. Lots of wallets."),  # emphasis, not a repeated tail
+        passes("The mayor promised change in the city. Real change."),
         passes("What cow? No cow."),  # an answer
         passes("Keep a good mood all day. Good morning."),  # a greeting
+        passes("The view is the best in the city. Bring water. Bring patience."),  # parallel, not a tail
     ),
 )
 LOWER_START = rule(
@@ -198,12 +202,14 @@ _CONTRACTIONS = ("n't", "'re", "'ll", "'ve", "'m", "'d")
 # possessive takes no apostrophe ("its").
 _S_IS_A_VERB = frozenset("""it that he she there here what who where when why how let everything nothing
     something everyone someone anyone everybody somebody nobody""".split())
-# Words that open a rhetorical fragment, one that stresses or sizes up what the sentence before
-# said ("She has baked for 31 years. Every night.", "We dropped wallets. Lots of wallets.", "Most of
-# them, anyway."): a device of English features and talks, not a tail translated twice.
+# Words that open a rhetorical fragment, one that stresses, sizes up or intensifies what the
+# sentence before said ("She has baked for 31 years. Every night.", "We dropped wallets. Lots of
+# wallets.", "Most of them, anyway.", "The mayor promised change. Real change.", "Prices went up.
+# Way up."): a device of English features and talks, not a tail translated twice.
 _EMPHATIC_OPENERS = frozenset("""every never not only just even most lots loads tons plenty heaps dozens hundreds
-    thousands millions billions""".split())
-_EMPHATIC_PAIRS = frozenset({("a", "lot"), ("so", "many"), ("so", "much"), ("too", "many"), ("too", "much")})
+    thousands millions billions real true very way far""".split())
+_EMPHATIC_PAIRS = frozenset({("a", "lot"), ("so", "many"), ("so", "much"), ("too", "many"), ("too", "much"),
+                             ("a", "very"), ("a", "real"), ("a", "true"), ("the", "very")})
 # Greetings and thanks, verbless by nature ("... keep a good mood all day. Good morning!").
 _FORMULA_OPENERS = frozenset("goodbye thanks congratulations cheers".split())
 _FORMULA_PAIRS = frozenset({("good", "morning"), ("good", "afternoon"), ("good", "evening"), ("good", "night"),
@@ -414,8 +420,12 @@ class Fragments(Family):
             return
         before = {_stem(w) for w in _WORDS.findall(text, prev.start, prev.end)}
         shared = sum(1 for w in content if w in before)
-        if shared * 2 >= len(content):
-            ctx.report(ECHO, s.start, s.end)
+        if shared * 2 < len(content):
+            return
+        opener = _WORDS.search(text, prev.start, prev.end)
+        if shared < len(content) and opener is not None and opener.group().lower() == words[0].lower():
+            return  # parallel sentences that say something new: "Bring water. Bring patience."
+        ctx.report(ECHO, s.start, s.end)
 
     @staticmethod
     def _balance(ctx: Context) -> None:
