@@ -131,10 +131,9 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     if not args.quiet:
         verdicts = ", ".join(f"{t.verdicts.get(v, 0):,} {v}" for v in ("machine", "post-edited", "human"))
-        if t.verdicts.get("too-short"):
-            verdicts += f", {t.verdicts['too-short']:,} too short to judge"
-        if t.verdicts.get("not-english"):
-            verdicts += f", {t.verdicts['not-english']:,} not in English"
+        for unjudged, words in (("too-short", "too short to judge"), ("not-english", "not in English")):
+            if t.verdicts.get(unjudged):
+                verdicts += f", {t.verdicts[unjudged]:,} {words}"
         print(f"{plural(t.documents, 'document')}: {t.reported:,} reported ({verdicts}), {plural(t.errors, 'error')}; "
               f"{summary.checked:,} checked now, {summary.reused:,} reused from the store"
               + (f"; {t.flagged:,} flagged ({checker.gate.describe()})" if checker.gate.describe() else ""))

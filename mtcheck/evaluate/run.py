@@ -23,7 +23,7 @@ from mtcheck.evaluate.checking import Checked, check_texts
 from mtcheck.evaluate.evidence import evidence_rows
 from mtcheck.evaluate.labelled import LabelledDoc, LabelSpec, load_documents, load_segments
 from mtcheck.evaluate.per_rule import NEUTRAL_BAND, rule_table
-from mtcheck.models import InputError
+from mtcheck.models import InputError, Verdict
 from mtcheck.models.evaluate import (
     Bootstrap,
     ConfusionMatrix,
@@ -43,8 +43,8 @@ from mtcheck.models.evaluate import (
 from mtcheck.pipeline import Checker
 from mtcheck.read import DEFAULT_MAX_BYTES, InputProblem
 
-VERDICTS = ("human", "post-edited", "machine", "too-short", "not-english")
-UNJUDGED = ("too-short", "not-english")  # verdicts without a likelihood
+VERDICTS = tuple(v.value for v in Verdict)  # the confusion matrix's columns: human ... not-english
+UNJUDGED = (Verdict.too_short.value, Verdict.not_english.value)  # verdicts without a likelihood
 LENGTH_BINS = 5  # correlations within length quintiles
 # Each verdict (or set) read as a prediction of one class: (verdicts, class predicted).
 VERDICT_READINGS = ((("machine",), "mt"), (("post-edited", "machine"), "mt"), (("post-edited",), "mt"),

@@ -196,7 +196,7 @@
 
   // A note in a suggestion is advice, not text: "COVID-19 <or the coronavirus, as the sentence needs>".
   const NOTES = /<[^>]*>/g;
-  const hasNote = (s) => /<[^>]*>/.test(s || "");
+  const hasNote = (s) => (s || "").search(NOTES) >= 0; // (search ignores the g flag's lastIndex)
 
   /** The replacements a suggestion offers ("COVID-19 pandemic or COVID-19 outbreak" is two), its
    * notes left out ("COVID-19 <or the coronavirus ...> or coronavirus" offers "COVID-19" and
