@@ -112,8 +112,9 @@ COMMA_SPLICE = rule(
                 "store is large, it has nine floors.\"): Chinese joins clauses with commas, and MT keeps the comma "
                 "where English needs a full stop, a semicolon or a conjunction. Left alone: a first clause "
                 "opening with \"if\", \"when\", \"although\", a preposition or a participle; a reporting "
-                "verb (\", he said\"); a parenthesis (\", I think,\"); a series ending in \", and ...\"; and "
-                "direct quotations, where speech is set down as spoken.",
+                "verb (\", he said\"); a parenthesis (\", I think,\"); a series ending in \", and ...\"; a run of "
+                "three or more short clauses with one subject (\"It tests, it retreats, it tries again.\"), a "
+                "figure of speech; and direct quotations, where speech is set down as spoken.",
     suggestion="make it two sentences, use a semicolon, or join the clauses with a conjunction",
     examples=(
         flags("The store has a large area, it has eight to nine floors."),
@@ -125,6 +126,8 @@ COMMA_SPLICE = rule(
         passes('"We were ready, they were not," he said.'),
         passes("Speaking in May, the minister said the plan was ready."),
         passes("The deal was signed in May, it was reported."),
+        passes("It tests, it retreats, it tries again somewhere else."),
+        flags("The mall is big, it has nine floors."),
     ),
 )
 
@@ -172,6 +175,11 @@ _CLAUSE_BREAK = re.compile(r"[;:(\u2013\u2014]|\b(?:and|but|or|so|yet|which|who|
 # run of commas (the longest sentence segment makes) stays linear.
 _CLAUSE_WINDOW = 400
 _SERIES = re.compile(r",[ \t]+(?:and|or)\b")
+# Asyndeton: the clause after the comma is the third or later of short clauses with one subject
+# ("I came, I saw, I conquered"): a figure English writers choose. MT's run-on clauses change
+# subject or run longer.
+_SUBJECT = re.compile(r"[ \t]*(it|he|she|they|we|I|you)\b", re.IGNORECASE)
+_SHORT_CLAUSE_WORDS = 4
 _COMPARATIVE_PAIR = re.compile(r"[\W_]*the[ \t]+(?:more|less|fewer|[a-z]+er)\b", re.IGNORECASE)
 # A clause of time opened by a noun: "The first time I ordered it, ...", "Every time it rains, ...".
 _TIME_CLAUSE = re.compile(r"[\W_]*(?:the|every|each|next|any)(?:[ \t]+(?:first|last|next|second|very|same))?"
@@ -336,6 +344,7 @@ def comma_splices(doc: Document) -> Iterator[tuple[int, int]]:
         start, end = sentences.starts[k], sentences.ends[k]
         if (_stands_alone(text[start:min(at, start + 40)], text[max(start, at - _CLAUSE_WINDOW):at])
                 and not _SERIES.search(text, m.end(), min(end, m.end() + _CLAUSE_WINDOW))
+                and not _asyndeton(text[max(start, at - _CLAUSE_WINDOW):at], m.group(0))
                 and not doc.in_quote(at)):  # last: the document's quotations are found on first use
             yield at, m.end()
 
@@ -351,6 +360,17 @@ def _stands_alone(opening: str, head: str) -> bool:
         _dependent(opening) or _COMPARATIVE_PAIR.match(opening) or _TIME_CLAUSE.match(opening)
         or _dependent(clause) or _dependent(head[since_comma:]) or _TIME_CLAUSE.match(head, since_comma)
         or _SUBORDINATE.search(head, since_comma) or _NAMELY.search(head))
+
+
+def _asyndeton(head: str, joined: str) -> bool:
+    """Whether the clause after the comma (`joined` opens it: ", it tries") goes on a run of at
+    least two short clauses before it with the same subject pronoun (`head`: the sentence up to
+    the comma)."""
+    after = _SUBJECT.match(joined, 1)
+    clauses = head.split(",")[-2:]
+    return after is not None and len(clauses) == 2 and all(
+        len(c.split()) <= _SHORT_CLAUSE_WORDS and (m := _SUBJECT.match(c)) is not None
+        and m.group(1).lower() == after.group(1).lower() for c in clauses)
 
 
 def _dependent(clause: str) -> bool:
