@@ -70,6 +70,17 @@ IRREGULAR_PARTICIPLES = frozenset(
     fought sought struck hung laid spent lent bent felt heard meant read shut spread split cast cost quit hurt
     forecast upheld withdrawn undertaken overtaken overseen mistaken awoken woken frozen ridden bitten proven
     shot dealt fed fled bred bound wound ground sat slept swept wept sprung shrunk stuck stung swung""".split())
+# Irregular simple pasts, each a finite verb on its own ("Non-food prices rose 1.2 percent."):
+# the forms that are only past ("rose", "went") and the pasts that double as participles
+# ("found", "held"). Left out: those as often a noun or adjective ("cut", "set", "cost", "hit",
+# "spread", "left", "fed", "read", "shot"), which cannot tell a clause from a verbless phrase.
+IRREGULAR_PASTS = frozenset(
+    """rose fell grew went came saw took gave won began ran drew drove ate flew knew threw wrote spoke broke
+    chose froze rode sang sank shook stole swore tore wore woke forgot forgave got became overcame withdrew
+    underwent bore beat blew hid rang sprang swam arose awoke foresaw overtook undertook oversaw shrank stank
+    made held found built sent paid brought thought caught taught kept led met lost stood understood sold
+    bought fought sought struck hung laid spent lent bent felt heard meant upheld dealt fled sat slept swept
+    wept stuck stung swung""".split())
 
 CLASSES: tuple[str, ...] = (BOS, EOS, *PUNCT, *SHAPES, *FUNCTION_WORDS)
 CLASS_ID: dict[str, int] = {c: i + 1 for i, c in enumerate(CLASSES)}  # 0 never occurs

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from mtcheck.core.datelines import MONTHS
-from mtcheck.core.model.vocabulary import COUNT_CLASSES, IRREGULAR_PARTICIPLES
+from mtcheck.core.model.vocabulary import COUNT_CLASSES, IRREGULAR_PARTICIPLES, IRREGULAR_PASTS
 from mtcheck.core.rules.base import Context, Family, flags, passes, register, rule
 from mtcheck.core.segment import closed_later
 
@@ -41,6 +41,7 @@ ECHO = rule(
         passes("What cow? No cow."),  # an answer
         passes("Keep a good mood all day. Good morning."),  # a greeting
         passes("The view is the best in the city. Bring water. Bring patience."),  # parallel, not a tail
+        passes("Food prices fell 1.3 percent, the bureau said. Non-food prices rose 1.2 percent."),  # "rose" a verb
     ),
 )
 LOWER_START = rule(
@@ -251,7 +252,8 @@ def _finite(word: str) -> bool:
     """A word that makes a clause: a finite verb or a subject pronoun, a past form, or a
     contraction ("can't", "they're": a verb is in it)."""
     word = word.replace("’", "'")
-    return (word in _FINITE_CUES or (len(word) > 4 and word.endswith("ed")) or word.endswith(_CONTRACTIONS)
+    return (word in _FINITE_CUES or word in IRREGULAR_PASTS or (len(word) > 4 and word.endswith("ed"))
+            or word.endswith(_CONTRACTIONS)
             or (word.endswith("'s") and word[:-2] in _S_IS_A_VERB))
 
 
