@@ -27,7 +27,8 @@ ECHO = rule(
     message="verbless fragment echoing the previous sentence",
     description="A short sentence with no finite verb whose words repeat the sentence before it: the tail of a "
                 "source sentence translated twice. Not an answer to a question before it, a greeting, a "
-                "writer's emphasis (\"Every single night.\", \"Lots of wallets.\") or a sentence opening as the "
+                "writer's emphasis (\"Every single night.\", \"Lots of wallets.\", \"A big mistake.\", \"Nobody.\") "
+                "or a sentence opening as the "
                 "one before it does (\"Bring water. Bring patience.\").",
     suggestion="delete the fragment, or merge what it adds into the previous sentence",
     examples=(
@@ -42,6 +43,8 @@ ECHO = rule(
         passes("Keep a good mood all day. Good morning."),  # a greeting
         passes("The view is the best in the city. Bring water. Bring patience."),  # parallel, not a tail
         passes("Food prices fell 1.3 percent, the bureau said. Non-food prices rose 1.2 percent."),  # "rose" a verb
+        passes("They said the deal was a mistake. A big mistake."),  # emphasis again
+        passes("Nobody expected the bridge to fall. Nobody."),
     ),
 )
 LOWER_START = rule(
@@ -214,11 +217,13 @@ _S_IS_A_VERB = frozenset("""it that he she there here what who where when why ho
 # Words that open a rhetorical fragment, one that stresses, sizes up or intensifies what the
 # sentence before said ("She has baked for 31 years. Every night.", "We dropped wallets. Lots of
 # wallets.", "Most of them, anyway.", "The mayor promised change. Real change.", "Prices went up.
-# Way up."): a device of English features and talks, not a tail translated twice.
+# Way up.", "Nobody expected it to fall. Nobody.", "It went up again. Again."), or restates it with
+# an indefinite article ("They called the deal a mistake. A big mistake."), which Chinese, the
+# source of most echoed tails, does not have: a device of English features and talks, not a tail
+# translated twice.
 _EMPHATIC_OPENERS = frozenset("""every never not only just even most lots loads tons plenty heaps dozens hundreds
-    thousands millions billions real true very way far""".split())
-_EMPHATIC_PAIRS = frozenset({("a", "lot"), ("so", "many"), ("so", "much"), ("too", "many"), ("too", "much"),
-                             ("a", "very"), ("a", "real"), ("a", "true"), ("the", "very")})
+    thousands millions billions real true very way far nobody nothing none again twice a an""".split())
+_EMPHATIC_PAIRS = frozenset({("so", "many"), ("so", "much"), ("too", "many"), ("too", "much"), ("the", "very")})
 # Greetings and thanks, verbless by nature ("... keep a good mood all day. Good morning!").
 _FORMULA_OPENERS = frozenset("goodbye thanks congratulations cheers".split())
 _FORMULA_PAIRS = frozenset({("good", "morning"), ("good", "afternoon"), ("good", "evening"), ("good", "night"),
