@@ -27,9 +27,9 @@ ECHO = rule(
     message="verbless fragment echoing the previous sentence",
     description="A short sentence with no finite verb whose words repeat the sentence before it: the tail of a "
                 "source sentence translated twice. Not an answer to a question before it, a greeting, a "
-                "writer's emphasis (\"Every single night.\", \"Lots of wallets.\", \"A big mistake.\", \"Nobody.\") "
-                "or a sentence opening as the "
-                "one before it does (\"Bring water. Bring patience.\").",
+                "writer's emphasis (\"Every single night.\", \"Lots of wallets.\", \"A big mistake.\", \"Nobody.\"), "
+                "a sentence opening as the one before it does (\"Bring water. Bring patience.\") or speech in a "
+                "direct quotation, set down as spoken.",
     suggestion="delete the fragment, or merge what it adds into the previous sentence",
     examples=(
         flags("China will contribute to human progress. Contribute to human progress."),
@@ -45,6 +45,7 @@ ECHO = rule(
         passes("Food prices fell 1.3 percent, the bureau said. Non-food prices rose 1.2 percent."),  # "rose" a verb
         passes("They said the deal was a mistake. A big mistake."),  # emphasis again
         passes("Nobody expected the bridge to fall. Nobody."),
+        passes('"People ask me about the final in 2016. Always the final. Of course it was special."'),  # speech
     ),
 )
 LOWER_START = rule(
@@ -452,6 +453,8 @@ class Fragments(Family):
         opener = _WORDS.search(text, prev.start, prev.end)
         if shared < len(content) and opener is not None and opener.group().lower() == words[0].lower():
             return  # parallel sentences that say something new: "Bring water. Bring patience."
+        if ctx.doc.in_quote(s.start):  # last: the document's quotations are found on first use
+            return  # speech set down as spoken: '"The final. Always the final."'
         ctx.report(ECHO, s.start, s.end)
 
     @staticmethod
