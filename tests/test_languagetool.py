@@ -118,6 +118,26 @@ def test_rule_filters_and_get_requests(client):
     assert other["matches"] == []  # mtcheck checks English copy only
 
 
+GERMAN = ("Die Bundesregierung hat am Mittwoch ein neues Gesetz beschlossen. Es soll die Mieten in den grossen "
+          "Staedten begrenzen und tritt im Januar in Kraft. Die Opposition kritisierte den Entwurf als unzureichend.")
+
+
+def test_auto_answers_with_the_language_detected(client):
+    # LanguageTool's `auto` answers in the language it detected: a client shows it, and must not
+    # be told that German copy was checked as American English
+    body = client.post("/v2/check", data={"text": GERMAN, "language": "auto"}).json()
+    jsonschema.validate(body, LANGUAGETOOL_RESPONSE)
+    assert body["language"]["code"] == body["language"]["detectedLanguage"]["code"] == "de"
+    assert body["language"]["name"] == body["language"]["detectedLanguage"]["name"] == "German"
+    assert body["matches"] == [] and body["mtcheck"]["verdict"] == "not-english"
+    # named English, the same copy is checked as English, and the report says it is not
+    named = client.post("/v2/check", data={"text": GERMAN, "language": "en-US"}).json()
+    assert named["language"]["code"] == "en-US" and named["language"]["detectedLanguage"]["name"] == "German"
+    assert [m["rule"]["id"] for m in named["matches"]] == ["script.not-english"]
+    english = client.post("/v2/check", data={"text": PLAIN, "language": "auto"}).json()
+    assert english["language"]["code"] == "en-US" and english["language"]["name"] == "English (US)"
+
+
 def test_bad_requests_are_one_line_400s(client):
     for data, words in (({"text": "x"}, "language"), ({"language": "en"}, "text"),
                         ({"data": "{not json", "language": "en"}, "JSON"),

@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl
 from pydantic import BaseModel, Field
 
 from mtcheck import __version__
-from mtcheck.models import DocumentReport, Finding
+from mtcheck.models import DocumentReport, Finding, Verdict
 from mtcheck.pipeline import Checker
 from mtcheck.read import Extraction, Source
 from mtcheck.read.markup import TextBuilder
@@ -231,6 +231,8 @@ def check(checker: Checker, request: LTRequest) -> LTResponse:
         if f.rule in disabled or (request.enabled_only and (enabled is None or f.rule not in enabled)):
             continue
         matches.append(_match(f, report, request))
+    if request.language == "auto" and report.provenance.verdict is Verdict.not_english:
+        matches = []  # asked to detect: the text is in a language mtcheck does not check, as if named
     likelihood = report.provenance.mt_likelihood
     verdict = LTVerdict(verdict=report.provenance.verdict.value, mt_likelihood=likelihood,
                         fluency=report.fluency.score, signature=report.provenance.signature)
@@ -242,12 +244,21 @@ def _english(code: str) -> bool:
 
 
 def _language(code: str, report: DocumentReport | None) -> LTLanguage:
+    """The language the text was checked as (with `auto`, LanguageTool's answer is the language
+    it detected: English, US spelling, unless the text is in another language) and the one
+    detected, each with its name."""
+    from mtcheck.core.rules.script import language_name
+
     names = {long_code.lower(): name for name, _, long_code in LANGUAGES}
     guess = report.provenance.document_language if report is not None else None
     detected = (guess.code or "en") if guess is not None else "en"
-    shown = "en-US" if code == "auto" else code
-    return LTLanguage(name=names.get(shown.lower(), shown), code=shown,
-                      detectedLanguage=LTDetectedLanguage(name=names.get(detected, detected), code=detected,
+    if code != "auto":
+        shown = code
+    else:
+        shown = detected if report is not None and report.provenance.verdict is Verdict.not_english else "en-US"
+    return LTLanguage(name=names.get(shown.lower()) or language_name(shown), code=shown,
+                      detectedLanguage=LTDetectedLanguage(name=names.get(detected) or language_name(detected),
+                                                          code=detected,
                                                           confidence=guess.confidence if guess is not None else 0.0))
 
 
