@@ -226,13 +226,13 @@ def check(checker: Checker, request: LTRequest) -> LTResponse:
         return LTResponse(language=_language(request.language, None), matches=[])
     # The checked text is plain text: findings at its offsets, mapped to the client's below.
     report = checker.check_source(Source(name="<languagetool>", text=request.checked))
+    # asked to detect, and the text is in a language mtcheck does not check: answered as if named
+    detected_other = request.language == "auto" and report.provenance.verdict is Verdict.not_english
     matches = []
-    for f in report.findings:
+    for f in () if detected_other else report.findings:
         if f.rule in disabled or (request.enabled_only and (enabled is None or f.rule not in enabled)):
             continue
         matches.append(_match(f, report, request))
-    if request.language == "auto" and report.provenance.verdict is Verdict.not_english:
-        matches = []  # asked to detect: the text is in a language mtcheck does not check, as if named
     likelihood = report.provenance.mt_likelihood
     verdict = LTVerdict(verdict=report.provenance.verdict.value, mt_likelihood=likelihood,
                         fluency=report.fluency.score, signature=report.provenance.signature)

@@ -350,9 +350,10 @@ def comma_splices(doc: Document) -> Iterator[tuple[int, int]]:
         if k >= len(sentences) or not sentences.starts[k] <= at < sentences.ends[k]:
             continue
         start, end = sentences.starts[k], sentences.ends[k]
-        if (_stands_alone(text[start:min(at, start + 40)], text[max(start, at - _CLAUSE_WINDOW):at])
+        head = text[max(start, at - _CLAUSE_WINDOW):at]
+        if (_stands_alone(text[start:min(at, start + 40)], head)
                 and not _SERIES.search(text, m.end(), min(end, m.end() + _CLAUSE_WINDOW))
-                and not _asyndeton(text[max(start, at - _CLAUSE_WINDOW):at], m.group(0))
+                and not _asyndeton(head, m.group(0))
                 and not doc.in_quote(at)):  # last: the document's quotations are found on first use
             yield at, m.end()
 
