@@ -183,7 +183,7 @@ class Explainer:
 
     def _feature_phrase(self, name: str, z: float) -> str:
         if name.startswith("sentences_"):
-            return "sentences that read like MT on their own" if z > 0 else "sentences that read like a writer's"
+            return "sentences that read like MT" if z > 0 else "sentences that read like a writer's"
         if name in self.rules:
             return f"{'more' if z > 0 else 'fewer'} '{name}' findings than usual"
         phrase = self.feature_words.get(name, name.replace("_", " "))

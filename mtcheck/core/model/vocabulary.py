@@ -321,9 +321,11 @@ GROUPS: dict[str, tuple[str, str, str]] = {
     "function_ngrams": ("Function-word pattern",
                         "small words and punctuation in sequences typical of MT",
                         "small words and punctuation in sequences typical of human writing"),
+    # (not "on their own": a sentence's score also reads its document's lexical variety and
+    # sentence-length profile)
     "sentence_model": ("Sentence by sentence",
-                       "many sentences read like machine output on their own",
-                       "few sentences read like machine output on their own"),
+                       "many sentences read like machine output",
+                       "few sentences read like machine output"),
     "sentence_length": ("Sentence lengths",
                         "sentence lengths are uniform, as in machine output",
                         "sentence lengths vary the way a writer's do"),
