@@ -25,13 +25,14 @@ from mtcheck.batch.store import Row, Store
 from mtcheck.batch.work import decompress, report_json
 from mtcheck.files import atomic_create, atomic_open
 from mtcheck.models.batch import DocumentErrorRow, RunTotals, SummaryRow
+from mtcheck.models.enums import Verdict
 
 DOCUMENTS, SUMMARY, INDEX, PAGES = "documents.jsonl", "summary.csv", "index.html", "docs"
 _PAGE = re.compile(r"[0-9a-f]{24}\.html")  # page_name()
 # atomic_create()'s temporary file of a page (or an older run's atomic_open()'s)
 _PAGE_TEMPORARY = re.compile(r"\.[0-9a-f]{24}\.html\..+\.tmp")
 LIKELIHOOD_BINS = [i / 20 for i in range(21)]
-VERDICTS = ("machine", "post-edited", "human", "too-short", "not-english")
+VERDICTS = tuple(v.value for v in Verdict)  # a document's verdict is stored as its index here
 
 
 @dataclass(frozen=True)

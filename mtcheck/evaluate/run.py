@@ -44,7 +44,7 @@ from mtcheck.pipeline import Checker
 from mtcheck.read import DEFAULT_MAX_BYTES, InputProblem
 
 VERDICTS = tuple(v.value for v in Verdict)  # the confusion matrix's columns: human ... not-english
-UNJUDGED = (Verdict.too_short.value, Verdict.not_english.value)  # verdicts without a likelihood
+UNJUDGED = tuple(v.value for v in Verdict if not v.judged)  # verdicts without a likelihood
 LENGTH_BINS = 5  # correlations within length quintiles
 # Each verdict (or set) read as a prediction of one class: (verdicts, class predicted).
 VERDICT_READINGS = ((("machine",), "mt"), (("post-edited", "machine"), "mt"), (("post-edited",), "mt"),

@@ -25,3 +25,9 @@ class Verdict(str, Enum):
     machine = "machine"
     too_short = "too-short"  # too few words to judge: no guess is made
     not_english = "not-english"  # in another language: the likelihood measures English copy
+
+    @property
+    def judged(self) -> bool:
+        """Whether a document with this verdict has an MT likelihood (one too short to judge or
+        not in English has none)."""
+        return self not in (Verdict.too_short, Verdict.not_english)

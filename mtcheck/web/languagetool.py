@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl
 from pydantic import BaseModel, Field
 
 from mtcheck import __version__
+from mtcheck.core.rules.script import language_name
 from mtcheck.models import DocumentReport, Finding, Verdict
 from mtcheck.pipeline import Checker
 from mtcheck.read import Extraction, Source
@@ -247,8 +248,6 @@ def _language(code: str, report: DocumentReport | None) -> LTLanguage:
     """The language the text was checked as (with `auto`, LanguageTool's answer is the language
     it detected: English, US spelling, unless the text is in another language) and the one
     detected, each with its name."""
-    from mtcheck.core.rules.script import language_name
-
     names = {long_code.lower(): name for name, _, long_code in LANGUAGES}
     guess = report.provenance.document_language if report is not None else None
     detected = (guess.code or "en") if guess is not None else "en"

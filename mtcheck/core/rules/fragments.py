@@ -198,6 +198,7 @@ _FINITE_CUES = frozenset(
     """is are was were be been being am has have had do does did will would shall should can could
     may might must said says say told added noted stressed i we he she it they you there""".split()
 )
+_FINITE_WORDS = _FINITE_CUES | IRREGULAR_PASTS  # one lookup a word: the cues, and pasts such as "rose"
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 # A capitalised function word between two lower-case words on one line: found from the spaces
 # before it (the lookahead names the words' first letters, so most spaces fail at once), the word
@@ -258,8 +259,7 @@ def _finite(word: str) -> bool:
     """A word that makes a clause: a finite verb or a subject pronoun, a past form, or a
     contraction ("can't", "they're": a verb is in it)."""
     word = word.replace("’", "'")
-    return (word in _FINITE_CUES or word in IRREGULAR_PASTS or (len(word) > 4 and word.endswith("ed"))
-            or word.endswith(_CONTRACTIONS)
+    return (word in _FINITE_WORDS or (len(word) > 4 and word.endswith("ed")) or word.endswith(_CONTRACTIONS)
             or (word.endswith("'s") and word[:-2] in _S_IS_A_VERB))
 
 
